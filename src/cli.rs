@@ -1,0 +1,174 @@
+//! The command line: `enkat serve` (the default) and `enkat check`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use time::OffsetDateTime;
+use tracing_subscriber::EnvFilter;
+
+use crate::questionnaire::{self, Catalog, Problem};
+use crate::store::Store;
+use crate::web::{self, AppState};
+
+/// Anonymous user surveys for social services.
+#[derive(Debug, Parser)]
+#[command(version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the questionnaires (the default when no command is given).
+    Serve(ServeArgs),
+    /// Check questionnaire files without starting anything; prints every
+    /// problem as `file:line:column: message`.
+    Check {
+        /// Files, or folders whose `*.toml` files are checked.
+        #[arg(default_value = "questionnaires")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "ENKAT_LISTEN", default_value = "127.0.0.1:3000")]
+    listen: SocketAddr,
+    /// Where responses are stored: sqlite://FILE or postgres://...
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/enkat.db", hide_env_values = true)]
+    database_url: String,
+    /// Folder of questionnaire files (`*.toml`).
+    #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
+    questionnaires: PathBuf,
+}
+
+/// Runs a parsed command line; the exit code says whether it went well.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Some(Command::Check { paths }) => check(&paths),
+        Some(Command::Serve(args)) => serve(args),
+        None => serve(cli.serve),
+    }
+}
+
+fn check(paths: &[PathBuf]) -> ExitCode {
+    match questionnaire::load_paths(paths) {
+        Ok(catalog) => {
+            for questionnaire in catalog.iter() {
+                println!(
+                    "{}: {} questions in {}, version {}",
+                    questionnaire.id,
+                    questionnaire.questions.len(),
+                    questionnaire.languages.join(", "),
+                    questionnaire.version
+                );
+            }
+            if catalog.is_empty() {
+                eprintln!("no questionnaire files (*.toml) found");
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            print_problems(&problems);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_problems(problems: &[Problem]) {
+    for problem in problems {
+        eprintln!("{problem}");
+    }
+    eprintln!("{} problem(s) found", problems.len());
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let catalog = match questionnaire::load_dir(&args.questionnaires) {
+        Ok(catalog) if catalog.is_empty() => {
+            tracing::error!(folder = %args.questionnaires.display(), "no questionnaire files (*.toml) found");
+            return ExitCode::FAILURE;
+        }
+        Ok(catalog) => catalog,
+        Err(problems) => {
+            print_problems(&problems);
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!(%error, "cannot start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve_catalog(args, catalog)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> {
+    let store = Store::connect(&args.database_url).await.map_err(|error| error.to_string())?;
+    let today = OffsetDateTime::now_utc().date();
+    for questionnaire in catalog.iter() {
+        store.register_version(questionnaire, today).await.map_err(|error| error.to_string())?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|error| format!("cannot listen on {}: {error}", args.listen))?;
+    let address = listener.local_addr().map_err(|error| error.to_string())?;
+    tracing::info!(database = store.kind(), "listening on http://{address}");
+    for questionnaire in catalog.iter() {
+        tracing::info!(
+            version = %questionnaire.version,
+            "questionnaire {} at http://{address}/s/{}",
+            questionnaire.id,
+            questionnaire.id
+        );
+    }
+    let app = web::app(AppState { catalog: Arc::new(catalog), store: store.clone() });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|error| format!("the server stopped: {error}"))?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop taking requests, finish those under way.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping");
+}

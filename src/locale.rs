@@ -1,0 +1,110 @@
+//! Interface text in each language enkat speaks: the words around a
+//! questionnaire (buttons, error messages, the thank-you page), as opposed to
+//! the questionnaire's own texts, which its administrator writes.
+
+/// The interface strings of one language.
+#[derive(Debug)]
+pub struct Locale {
+    /// BCP 47 code, as used in `languages` and `<html lang>`.
+    pub code: &'static str,
+    /// The language's own name for itself, for language links.
+    pub name: &'static str,
+    pub leave_page: &'static str,
+    pub required: &'static str,
+    pub optional: &'static str,
+    pub choose_any: &'static str,
+    pub submit: &'static str,
+    pub other_label: &'static str,
+    pub error_prefix: &'static str,
+    pub error_summary_title: &'static str,
+    pub error_required: &'static str,
+    pub error_unknown_option: &'static str,
+    pub error_one_only: &'static str,
+    /// `{option}` is replaced by the exclusive option's text.
+    pub error_exclusive: &'static str,
+    /// `{max}` is replaced by the limit in characters.
+    pub error_too_long: &'static str,
+    pub error_other_missing: &'static str,
+    /// `{max}` is replaced by the limit in characters.
+    pub max_characters: &'static str,
+    pub thanks_title: &'static str,
+    pub thanks_default: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub bad_request_title: &'static str,
+    pub bad_request_text: &'static str,
+    pub unavailable_title: &'static str,
+    pub unavailable_text: &'static str,
+    pub language_choice: &'static str,
+}
+
+const SV: Locale = Locale {
+    code: "sv",
+    name: "Svenska",
+    leave_page: "Lämna sidan",
+    required: "(måste besvaras)",
+    optional: "(frivillig)",
+    choose_any: "Välj ett eller flera svar.",
+    submit: "Skicka svaren",
+    other_label: "Annat, nämligen:",
+    error_prefix: "Fel:",
+    error_summary_title: "Något behöver rättas innan svaren kan skickas",
+    error_required: "Svara på frågan, den måste besvaras.",
+    error_unknown_option: "Svaret finns inte bland alternativen. Välj ett av dem.",
+    error_one_only: "Välj bara ett svar.",
+    error_exclusive: "\u{201d}{option}\u{201d} kan inte kombineras med andra svar. Välj bara det, eller ta bort det.",
+    error_too_long: "Svaret är för långt. Skriv högst {max} tecken.",
+    error_other_missing: "Skriv vad du menar med \u{201d}Annat\u{201d}, eller ta bort det valet.",
+    max_characters: "Högst {max} tecken.",
+    thanks_title: "Tack!",
+    thanks_default: "Tack för dina svar!",
+    not_found_title: "Sidan finns inte",
+    not_found_text: "Kontrollera adressen. Enkäten kan ha ett annat namn, eller så är länken felskriven.",
+    bad_request_title: "Svaren kunde inte tas emot",
+    bad_request_text: "Formuläret innehöll något som inte hör till enkäten, kanske för att enkäten har ändrats sedan sidan öppnades. Inget har sparats. Öppna enkäten igen och försök en gång till.",
+    unavailable_title: "Något gick fel hos oss",
+    unavailable_text: "Dina svar kunde inte sparas just nu. Inget har sparats. Gå tillbaka och försök igen om en stund.",
+    language_choice: "Språk",
+};
+
+const EN: Locale = Locale {
+    code: "en",
+    name: "English",
+    leave_page: "Leave this page",
+    required: "(required)",
+    optional: "(optional)",
+    choose_any: "Choose one or more answers.",
+    submit: "Send your answers",
+    other_label: "Something else:",
+    error_prefix: "Error:",
+    error_summary_title: "There is a problem to fix before your answers can be sent",
+    error_required: "Answer this question, it is required.",
+    error_unknown_option: "That answer is not one of the options. Choose one of them.",
+    error_one_only: "Choose only one answer.",
+    error_exclusive: "\u{201c}{option}\u{201d} cannot be combined with other answers. Choose only that, or remove it.",
+    error_too_long: "The answer is too long. Write at most {max} characters.",
+    error_other_missing: "Write what you mean by \u{201c}Something else\u{201d}, or remove that choice.",
+    max_characters: "At most {max} characters.",
+    thanks_title: "Thank you!",
+    thanks_default: "Thank you for your answers!",
+    not_found_title: "Page not found",
+    not_found_text: "Check the address. The survey may have another name, or the link may be mistyped.",
+    bad_request_title: "Your answers could not be received",
+    bad_request_text: "The form contained something that does not belong to the survey, perhaps because the survey changed after the page was opened. Nothing was stored. Open the survey again and try once more.",
+    unavailable_title: "Something went wrong on our side",
+    unavailable_text: "Your answers could not be stored just now. Nothing was stored. Go back and try again in a while.",
+    language_choice: "Language",
+};
+
+/// Every language enkat has interface text for, default first.
+pub const LOCALES: &[Locale] = &[SV, EN];
+
+/// The interface text for `code`, if enkat speaks that language.
+pub fn find(code: &str) -> Option<&'static Locale> {
+    LOCALES.iter().find(|locale| locale.code == code)
+}
+
+/// The interface text for `code`, or Swedish, the service's home language.
+pub fn get(code: &str) -> &'static Locale {
+    find(code).unwrap_or(&LOCALES[0])
+}

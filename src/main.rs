@@ -1,0 +1,7 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    enkat::cli::run(enkat::cli::Cli::parse())
+}

@@ -1,0 +1,609 @@
+//! Reading questionnaire files: TOML into the validated model, or every
+//! problem found, each with its file, line, column and a sentence an
+//! administrator can act on.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::Spanned;
+
+use super::raw::{OptionValue, RawKind, RawOption, RawOptions, RawQuestion, RawQuestionnaire, RawText};
+use super::{Choice, DONT_KNOW, OTHER, Question, QuestionKind, Questionnaire, Role, Scale, Text, Version};
+use crate::locale;
+
+/// The longest free-text answer a question may allow, in characters.
+const MAX_TEXT_LENGTH: i64 = 10_000;
+const DEFAULT_TEXT_LENGTH: usize = 2_000;
+const MAX_ID_LENGTH: usize = 64;
+
+/// One mistake in a questionnaire file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.column, self.message)
+    }
+}
+
+/// The questionnaires the service serves, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    questionnaires: BTreeMap<String, Arc<Questionnaire>>,
+}
+
+impl Catalog {
+    pub fn get(&self, id: &str) -> Option<&Arc<Questionnaire>> {
+        self.questionnaires.get(id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Questionnaire>> {
+        self.questionnaires.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.questionnaires.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.questionnaires.is_empty()
+    }
+}
+
+/// Loads every `*.toml` file in `dir`.
+pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
+    load_paths(&[dir.to_path_buf()])
+}
+
+/// Loads the given files, and every `*.toml` file in the given folders.
+/// All problems in all files are reported, not just the first.
+pub fn load_paths(paths: &[PathBuf]) -> Result<Catalog, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match toml_files_in(path) {
+                Ok(found) => files.extend(found),
+                Err(error) => problems.push(whole_file(path, format!("cannot read this folder: {error}"))),
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+
+    let mut catalog = Catalog::default();
+    let mut seen_in: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for file in files {
+        let source = match std::fs::read_to_string(&file) {
+            Ok(source) => source,
+            Err(error) => {
+                problems.push(whole_file(&file, format!("cannot read this file: {error}")));
+                continue;
+            }
+        };
+        match parse(&file, &source) {
+            Ok(questionnaire) => {
+                if let Some(first) = seen_in.get(&questionnaire.id) {
+                    let span = id_span(&source);
+                    problems.push(at(
+                        &file,
+                        &source,
+                        span,
+                        format!(
+                            "the id `{}` is already used by {}: every questionnaire needs its own id",
+                            questionnaire.id,
+                            first.display()
+                        ),
+                    ));
+                    continue;
+                }
+                seen_in.insert(questionnaire.id.clone(), file.clone());
+                catalog.questionnaires.insert(questionnaire.id.clone(), Arc::new(questionnaire));
+            }
+            Err(found) => problems.extend(found),
+        }
+    }
+    if problems.is_empty() { Ok(catalog) } else { Err(problems) }
+}
+
+fn toml_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_file() && path.extension().is_some_and(|ext| ext == "toml") {
+            files.push(path);
+        }
+    }
+    // Sorted, so that problems and duplicate ids are reported the same way every time.
+    files.sort();
+    Ok(files)
+}
+
+fn id_span(source: &str) -> Range<usize> {
+    toml::from_str::<RawQuestionnaire>(source).map(|raw| raw.id.span()).unwrap_or(0..0)
+}
+
+fn whole_file(file: &Path, message: String) -> Problem {
+    Problem { file: file.to_path_buf(), line: 1, column: 1, message }
+}
+
+fn at(file: &Path, source: &str, span: Range<usize>, message: String) -> Problem {
+    let before = &source[..span.start.min(source.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    Problem { file: file.to_path_buf(), line, column, message }
+}
+
+/// Parses and validates one questionnaire file. `file` is only used to name
+/// where each problem is.
+pub fn parse(file: &Path, source: &str) -> Result<Questionnaire, Vec<Problem>> {
+    let raw: RawQuestionnaire = match toml::from_str(source) {
+        Ok(raw) => raw,
+        Err(error) => {
+            let span = error.span().unwrap_or(0..0);
+            return Err(vec![at(file, source, span, explain_toml_error(error.message()))]);
+        }
+    };
+    let mut check = Checker { languages: Vec::new(), problems: Vec::new() };
+    let questionnaire = check.questionnaire(raw, source);
+    if check.problems.is_empty() {
+        Ok(questionnaire)
+    } else {
+        check.problems.sort_by_key(|(span, _)| span.start);
+        Err(check.problems.into_iter().map(|(span, message)| at(file, source, span, message)).collect())
+    }
+}
+
+/// Turns serde's wording into advice, and suggests the key that was meant
+/// when an unknown key looks like a typo.
+fn explain_toml_error(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((key, expected)) = rest.split_once("`, expected ")
+    {
+        let allowed: Vec<&str> =
+            expected.trim_start_matches("one of ").split(", ").map(|name| name.trim_matches('`')).collect();
+        let suggestion = allowed
+            .iter()
+            .filter(|candidate| strsim::damerau_levenshtein(key, candidate) <= 2)
+            .min_by_key(|candidate| strsim::damerau_levenshtein(key, candidate));
+        let hint = match suggestion {
+            Some(candidate) => format!("did you mean `{candidate}`? "),
+            None => String::new(),
+        };
+        return format!("unknown key `{key}`: {hint}The keys allowed here are {}", allowed.join(", "));
+    }
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
+        return format!("the key `{field}` is missing here: add it");
+    }
+    message.to_owned()
+}
+
+/// Collects problems while turning the raw file into the model, so that one
+/// run of `check` reports every mistake.
+struct Checker {
+    languages: Vec<String>,
+    problems: Vec<(Range<usize>, String)>,
+}
+
+impl Checker {
+    fn problem(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.problems.push((span, message.into()));
+    }
+
+    fn questionnaire(&mut self, raw: RawQuestionnaire, source: &str) -> Questionnaire {
+        self.id(&raw.id, "questionnaire id");
+        self.languages(&raw.languages);
+
+        let title = self.text(&raw.title, "title");
+        let intro = raw.intro.as_ref().map(|text| self.text(text, "intro"));
+        let thanks = raw.thanks.as_ref().map(|text| self.text(text, "thanks"));
+        let help = raw.help.as_ref().map(|text| self.text(text, "help"));
+
+        let mut scales = BTreeMap::new();
+        for (id, scale) in &raw.scales {
+            self.id(id, "scale id");
+            let context = format!("scale `{}`", id.as_ref());
+            let options = self.options(&scale.as_ref().options, &context, false);
+            for reserved in [DONT_KNOW, OTHER] {
+                if let Some(option) = options.iter().find(|option| option.id == reserved) {
+                    let span = option_span(&scale.as_ref().options, &option.id);
+                    self.problem(span, format!(
+                        "`{reserved}` is a reserved option id in scales; use `dont_know = {{ ... }}` on the scale for a \"don't know\" answer, or choose another id"
+                    ));
+                }
+            }
+            let positive = &scale.as_ref().positive;
+            if positive.as_ref().is_empty() {
+                self.problem(positive.span(), format!(
+                    "`positive` of {context} is empty: name the option ids that count as positive answers, e.g. the two most positive steps"
+                ));
+            }
+            for id in positive.as_ref() {
+                if !options.iter().any(|option| option.id == *id.as_ref()) {
+                    self.problem(
+                        id.span(),
+                        format!(
+                            "`positive` names `{}`, which is not an option of {context}; the options are {}",
+                            id.as_ref(),
+                            list_ids(&options)
+                        ),
+                    );
+                }
+            }
+            let dont_know =
+                scale.as_ref().dont_know.as_ref().map(|text| self.text(text, &format!("`dont_know` of {context}")));
+            scales.insert(
+                id.as_ref().clone(),
+                Scale {
+                    id: id.as_ref().clone(),
+                    options,
+                    positive: positive.as_ref().iter().map(|id| id.as_ref().clone()).collect(),
+                    dont_know,
+                },
+            );
+        }
+
+        let mut lists = BTreeMap::new();
+        for (id, list) in &raw.lists {
+            self.id(id, "list id");
+            let options = self.options(&list.as_ref().options, &format!("list `{}`", id.as_ref()), false);
+            lists.insert(id.as_ref().clone(), options);
+        }
+
+        if raw.questions.is_empty() {
+            self.problem(0..0, "the questionnaire has no questions: add at least one [[question]]");
+        }
+        let mut questions: Vec<Question> = Vec::new();
+        for question in &raw.questions {
+            let span = question.as_ref().id.span();
+            let built = self.question(question.as_ref(), &scales, &lists);
+            if questions.iter().any(|earlier| earlier.id == built.id) {
+                self.problem(
+                    span,
+                    format!("there is already a question with the id `{}`: every question needs its own id", built.id),
+                );
+            }
+            questions.push(built);
+        }
+
+        Questionnaire {
+            id: raw.id.into_inner(),
+            version: Version::of(source),
+            source: source.to_owned(),
+            languages: self.languages.clone(),
+            title,
+            intro,
+            thanks,
+            help,
+            date_precision: raw.date_precision.unwrap_or_default(),
+            questions,
+        }
+    }
+
+    fn id(&mut self, id: &Spanned<String>, what: &str) {
+        let value = id.as_ref();
+        let valid = value.len() <= MAX_ID_LENGTH
+            && value.starts_with(|c: char| c.is_ascii_lowercase())
+            && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !valid {
+            self.problem(id.span(), format!(
+                "the {what} `{value}` is not allowed: use only lowercase letters a-z, digits, `-` and `_`, start with a letter, at most {MAX_ID_LENGTH} characters"
+            ));
+        }
+    }
+
+    fn languages(&mut self, languages: &Spanned<Vec<Spanned<String>>>) {
+        if languages.as_ref().is_empty() {
+            self.problem(languages.span(), "`languages` is empty: list at least one, e.g. languages = [\"sv\"]");
+        }
+        for language in languages.as_ref() {
+            let code = language.as_ref();
+            if locale::find(code).is_none() {
+                let known: Vec<&str> = locale::LOCALES.iter().map(|locale| locale.code).collect();
+                self.problem(
+                    language.span(),
+                    format!(
+                        "enkat has no interface text in the language `{code}`; the languages it has are {}",
+                        known.join(", ")
+                    ),
+                );
+            } else if self.languages.iter().any(|seen| seen == code) {
+                self.problem(language.span(), format!("the language `{code}` is listed twice"));
+            } else {
+                self.languages.push(code.clone());
+            }
+        }
+    }
+
+    fn text(&mut self, raw: &Spanned<RawText>, what: &str) -> Text {
+        let mut texts = BTreeMap::new();
+        for (language, text) in raw.as_ref() {
+            if !self.languages.contains(language.as_ref()) {
+                self.problem(
+                    language.span(),
+                    format!(
+                        "{what} has a text in `{}`, which is not in `languages` ({}): remove it, or add the language",
+                        language.as_ref(),
+                        self.languages.join(", ")
+                    ),
+                );
+            } else if text.as_ref().trim().is_empty() {
+                self.problem(text.span(), format!("the `{}` text of {what} is empty: write it", language.as_ref()));
+            }
+            texts.insert(language.as_ref().clone(), text.as_ref().clone());
+        }
+        for language in self.languages.clone() {
+            if !texts.contains_key(&language) {
+                self.problem(raw.span(), format!(
+                    "{what} has no text in `{language}`: add {language} = \"...\" (every text needs all the questionnaire's languages)"
+                ));
+            }
+        }
+        Text(texts)
+    }
+
+    /// Reads a list of options; `in_multi` says whether `exclusive` is allowed.
+    fn options(&mut self, raw: &RawOptions, context: &str, in_multi: bool) -> Vec<Choice> {
+        if raw.as_ref().is_empty() {
+            self.problem(raw.span(), format!("the options of {context} are empty: add at least one option"));
+        }
+        let mut choices: Vec<Choice> = Vec::new();
+        for option in raw.as_ref() {
+            if let Some(choice) = self.option(option, context, in_multi) {
+                if choices.iter().any(|earlier| earlier.id == choice.id) {
+                    self.problem(
+                        option.span(),
+                        format!("{context} has two options with the id `{}`: every option needs its own id", choice.id),
+                    );
+                }
+                choices.push(choice);
+            }
+        }
+        choices
+    }
+
+    fn option(&mut self, raw: &Spanned<RawOption>, context: &str, in_multi: bool) -> Option<Choice> {
+        let mut id = None;
+        let mut exclusive = false;
+        let mut texts: RawText = BTreeMap::new();
+        for (key, value) in raw.as_ref() {
+            match (key.as_ref().as_str(), value.as_ref()) {
+                ("id", OptionValue::Text(text)) => {
+                    let spanned = Spanned::new(value.span(), text.clone());
+                    self.id(&spanned, "option id");
+                    id = Some(text.clone());
+                }
+                ("exclusive", OptionValue::Flag(flag)) => {
+                    if *flag && !in_multi {
+                        self.problem(key.span(), format!(
+                            "`exclusive` only makes sense in a question of type \"multi\", where it stops this option being combined with others; remove it from {context}"
+                        ));
+                    }
+                    exclusive = *flag;
+                }
+                ("id" | "exclusive", _) => {
+                    let expected = if key.as_ref() == "id" { "a text like \"very\"" } else { "true or false" };
+                    self.problem(value.span(), format!("`{}` should be {expected}", key.as_ref()));
+                }
+                (_, OptionValue::Text(text)) => {
+                    texts.insert(key.clone(), Spanned::new(value.span(), text.clone()));
+                }
+                (_, OptionValue::Flag(_)) => {
+                    self.problem(key.span(), format!(
+                        "unknown key `{}` in an option of {context}: an option has `id`, `exclusive` and one text per language",
+                        key.as_ref()
+                    ));
+                }
+            }
+        }
+        let Some(id) = id else {
+            self.problem(raw.span(), format!("an option of {context} has no `id`: add id = \"...\""));
+            return None;
+        };
+        let text = self.text(&Spanned::new(raw.span(), texts), &format!("option `{id}` of {context}"));
+        Some(Choice { id, text, exclusive })
+    }
+
+    fn question(
+        &mut self,
+        raw: &RawQuestion,
+        scales: &BTreeMap<String, Scale>,
+        lists: &BTreeMap<String, Vec<Choice>>,
+    ) -> Question {
+        let id = raw.id.as_ref().clone();
+        self.id(&raw.id, "question id");
+        let context = format!("question `{id}`");
+        let kind = *raw.kind.as_ref();
+        let text = self.text(&raw.text, &format!("the text of {context}"));
+        let hint = raw.hint.as_ref().map(|hint| self.text(hint, &format!("the hint of {context}")));
+        let section = raw.section.as_ref().map(|section| self.text(section, &format!("the section of {context}")));
+
+        let type_name = match kind {
+            RawKind::Scale => "scale",
+            RawKind::Single => "single",
+            RawKind::Multi => "multi",
+            RawKind::Text => "text",
+        };
+        let not_for_type = |checker: &mut Checker, key: &str, span: Option<Range<usize>>| {
+            if let Some(span) = span {
+                checker.problem(
+                    span,
+                    format!("`{key}` does not apply to {context}, which is of type \"{type_name}\": remove it"),
+                );
+            }
+        };
+        if kind != RawKind::Scale {
+            not_for_type(self, "scale", raw.scale.as_ref().map(Spanned::span));
+        }
+        if !matches!(kind, RawKind::Single | RawKind::Multi) {
+            not_for_type(self, "options", raw.options.as_ref().map(Spanned::span));
+            not_for_type(self, "options_from", raw.options_from.as_ref().map(Spanned::span));
+            not_for_type(self, "other", raw.other.as_ref().map(Spanned::span));
+        }
+        if kind != RawKind::Text {
+            not_for_type(self, "max_length", raw.max_length.as_ref().map(Spanned::span));
+        }
+
+        let built_kind = match kind {
+            RawKind::Scale => {
+                let scale = match &raw.scale {
+                    None => {
+                        self.problem(
+                            raw.id.span(),
+                            format!("{context} is of type \"scale\" but names no scale: add scale = \"...\""),
+                        );
+                        None
+                    }
+                    Some(name) => {
+                        let found = scales.get(name.as_ref()).cloned();
+                        if found.is_none() {
+                            let known: Vec<&str> = scales.keys().map(String::as_str).collect();
+                            self.problem(
+                                name.span(),
+                                format!(
+                                    "there is no scale `{}`: define it with [scales.{}], or use one of: {}",
+                                    name.as_ref(),
+                                    name.as_ref(),
+                                    if known.is_empty() { "(none defined)".to_owned() } else { known.join(", ") }
+                                ),
+                            );
+                        }
+                        found
+                    }
+                };
+                QuestionKind::Scale(scale.unwrap_or_else(|| Scale {
+                    id: String::new(),
+                    options: Vec::new(),
+                    positive: Vec::new(),
+                    dont_know: None,
+                }))
+            }
+            RawKind::Single | RawKind::Multi => {
+                let in_multi = kind == RawKind::Multi;
+                let mut options = Vec::new();
+                if let Some(list) = &raw.options_from {
+                    match lists.get(list.as_ref()) {
+                        Some(choices) => options.extend(choices.iter().cloned()),
+                        None => {
+                            let known: Vec<&str> = lists.keys().map(String::as_str).collect();
+                            self.problem(
+                                list.span(),
+                                format!(
+                                    "there is no list `{}`: define it with [lists.{}], or use one of: {}",
+                                    list.as_ref(),
+                                    list.as_ref(),
+                                    if known.is_empty() { "(none defined)".to_owned() } else { known.join(", ") }
+                                ),
+                            );
+                        }
+                    }
+                }
+                if let Some(own) = &raw.options {
+                    for choice in self.options(own, &context, in_multi) {
+                        if options.iter().any(|earlier: &Choice| earlier.id == choice.id) {
+                            self.problem(
+                                option_span(own, &choice.id),
+                                format!(
+                                    "{context} has two options with the id `{}`: every option needs its own id",
+                                    choice.id
+                                ),
+                            );
+                        }
+                        options.push(choice);
+                    }
+                } else if raw.options_from.is_none() {
+                    self.problem(
+                        raw.id.span(),
+                        format!("{context} has no options: add options = [ ... ], or options_from = \"a list\""),
+                    );
+                }
+                if options.iter().filter(|choice| choice.exclusive).count() > 1 {
+                    self.problem(
+                        raw.id.span(),
+                        format!("{context} has more than one exclusive option: keep at most one"),
+                    );
+                }
+                let other = raw.other.as_ref().is_some_and(|other| *other.as_ref());
+                if other && let Some(clash) = options.iter().find(|choice| choice.id == OTHER) {
+                    self.problem(raw.id.span(), format!(
+                        "{context} has `other = true` and also an option with the reserved id `{}`: rename that option",
+                        clash.id
+                    ));
+                }
+                if in_multi { QuestionKind::Multi { options, other } } else { QuestionKind::Single { options, other } }
+            }
+            RawKind::Text => {
+                let max_length = match &raw.max_length {
+                    None => DEFAULT_TEXT_LENGTH,
+                    Some(max) if (1..=MAX_TEXT_LENGTH).contains(max.as_ref()) => *max.as_ref() as usize,
+                    Some(max) => {
+                        self.problem(
+                            max.span(),
+                            format!("`max_length` must be between 1 and {MAX_TEXT_LENGTH} characters"),
+                        );
+                        DEFAULT_TEXT_LENGTH
+                    }
+                };
+                QuestionKind::Text { max_length }
+            }
+        };
+
+        let role = raw.role.as_ref().map(|role| *role.as_ref());
+        if let Some(role_value) = &raw.role {
+            let fits = match role_value.as_ref() {
+                Role::Satisfaction => kind == RawKind::Scale,
+                Role::UnmetSupport | Role::ReceivedSupport | Role::Background => {
+                    matches!(kind, RawKind::Single | RawKind::Multi)
+                }
+            };
+            if !fits {
+                let needs = if *role_value.as_ref() == Role::Satisfaction {
+                    "type \"scale\""
+                } else {
+                    "type \"single\" or \"multi\""
+                };
+                self.problem(
+                    role_value.span(),
+                    format!("this role needs a question of {needs}, but {context} is of type \"{type_name}\""),
+                );
+            }
+        }
+        match (&role, &raw.area) {
+            (Some(Role::Satisfaction), None) => self.problem(raw.id.span(), format!(
+                "{context} has role \"satisfaction\" but no `area`: add one of tillgänglighet, information, bemötande, delaktighet, förändring, helhet, trygghet"
+            )),
+            (Some(Role::Satisfaction), Some(_)) => {}
+            (_, Some(area)) => self.problem(area.span(), format!(
+                "`area` is only used for questions with role = \"satisfaction\": remove it from {context}"
+            )),
+            (_, None) => {}
+        }
+
+        Question { id, text, hint, section, required: raw.required, role, kind: built_kind }
+    }
+}
+
+fn option_span(options: &RawOptions, id: &str) -> Range<usize> {
+    options
+        .as_ref()
+        .iter()
+        .find(|option| {
+            option.as_ref().iter().any(|(key, value)| {
+                key.as_ref() == "id" && matches!(value.as_ref(), OptionValue::Text(text) if text == id)
+            })
+        })
+        .map_or(options.span(), Spanned::span)
+}
+
+fn list_ids(options: &[Choice]) -> String {
+    options.iter().map(|option| option.id.as_str()).collect::<Vec<_>>().join(", ")
+}

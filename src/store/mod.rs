@@ -1,0 +1,266 @@
+//! Everything that touches SQL, for both databases: SQLite (embedded, the
+//! default) and PostgreSQL (several instances against one database).
+//!
+//! Each query is written once, in SQL both dialects accept, and run on the
+//! concrete pool of the database in use (`on_pool!`), so there is no
+//! `AnyPool` and no generic database parameter.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use time::Date;
+use uuid::Uuid;
+
+use crate::questionnaire::{Answer, Questionnaire};
+
+/// A problem with the database. Shown to people only as a calm "try again"
+/// page; logged once, by whoever gives up on the operation.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("DATABASE_URL must start with sqlite: or postgres:, not `{0}:`")]
+    UnsupportedUrl(String),
+    #[error("cannot create the folder {folder} for the SQLite database: {source}")]
+    Folder { folder: String, source: std::io::Error },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// The database responses are kept in.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same body with `$pool` bound to the concrete pool of either
+/// database, so that each query is written once and type-checked twice.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite($pool) => $body,
+            Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// A response to be stored: the answers of one person to one questionnaire.
+#[derive(Debug, Clone)]
+pub struct NewResponse<'a> {
+    pub questionnaire: &'a Questionnaire,
+    pub language: &'a str,
+    /// Already coarsened to the questionnaire's date precision.
+    pub submitted_on: Date,
+    pub answers: &'a [Answer],
+}
+
+/// A response as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub id: Uuid,
+    pub questionnaire_id: String,
+    pub version: String,
+    pub language: String,
+    pub submitted_on: Date,
+    pub answers: Vec<Answer>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ResponseRow {
+    id: Uuid,
+    questionnaire_id: String,
+    version: String,
+    language: String,
+    submitted_on: Date,
+}
+
+#[derive(sqlx::FromRow)]
+struct AnswerRow {
+    response_id: Uuid,
+    question_id: String,
+    option_id: Option<String>,
+    text: Option<String>,
+}
+
+const INSERT_VERSION: &str = "INSERT INTO questionnaire_version (questionnaire_id, version, source, first_seen) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (questionnaire_id, version) DO NOTHING";
+const INSERT_RESPONSE: &str = "INSERT INTO response (id, questionnaire_id, version, language, submitted_on) \
+     VALUES ($1, $2, $3, $4, $5)";
+const INSERT_ANSWER: &str = "INSERT INTO answer (response_id, position, question_id, option_id, text) \
+     VALUES ($1, $2, $3, $4, $5)";
+const SELECT_RESPONSES: &str = "SELECT id, questionnaire_id, version, language, submitted_on \
+     FROM response WHERE questionnaire_id = $1 ORDER BY submitted_on, id";
+const SELECT_ANSWERS: &str = "SELECT a.response_id, a.question_id, a.option_id, a.text \
+     FROM answer a JOIN response r ON r.id = a.response_id \
+     WHERE r.questionnaire_id = $1 ORDER BY a.response_id, a.position";
+const COUNT_RESPONSES: &str = "SELECT COUNT(*) FROM response WHERE questionnaire_id = $1";
+const SELECT_VERSION_SOURCE: &str =
+    "SELECT source FROM questionnaire_version WHERE questionnaire_id = $1 AND version = $2";
+
+impl Store {
+    /// Opens the database named by `url` and brings its schema up to date.
+    /// A SQLite file (and its folder) is created on first use.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        let store = match scheme {
+            "sqlite" => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    // WAL lets readers work during writes; FULL syncs the WAL at
+                    // every commit, so an acknowledged response survives a power cut.
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                create_parent_folder(options.get_filename())?;
+                Store::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?)
+            }
+            "postgres" | "postgresql" => Store::Postgres(PgPoolOptions::new().max_connections(16).connect(url).await?),
+            other => return Err(StoreError::UnsupportedUrl(other.to_owned())),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Store::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Which database this is, for log lines.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "SQLite",
+            Store::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// Stores the text of this version of the questionnaire, unless it is
+    /// already stored; `today` is kept as the date it was first seen.
+    pub async fn register_version(&self, questionnaire: &Questionnaire, today: Date) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(INSERT_VERSION)
+                .bind(&questionnaire.id)
+                .bind(questionnaire.version.as_str())
+                .bind(&questionnaire.source)
+                .bind(today)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The stored text of a version of a questionnaire.
+    pub async fn version_source(&self, questionnaire_id: &str, version: &str) -> Result<Option<String>, StoreError> {
+        let source = on_pool!(self, pool => {
+            sqlx::query_scalar(SELECT_VERSION_SOURCE)
+                .bind(questionnaire_id)
+                .bind(version)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(source)
+    }
+
+    /// Stores a response and all its answers in one transaction: all or
+    /// nothing. Returns only after the commit, so an acknowledged response
+    /// is durable.
+    pub async fn insert_response(&self, response: &NewResponse<'_>) -> Result<Uuid, StoreError> {
+        // Random (v4), never time-ordered: the id must not reveal when, or
+        // in which order, people answered.
+        let id = Uuid::new_v4();
+        let questionnaire = response.questionnaire;
+        on_pool!(self, pool => {
+            let mut transaction = pool.begin().await?;
+            sqlx::query(INSERT_RESPONSE)
+                .bind(id)
+                .bind(&questionnaire.id)
+                .bind(questionnaire.version.as_str())
+                .bind(response.language)
+                .bind(response.submitted_on)
+                .execute(&mut *transaction)
+                .await?;
+            for (position, answer) in (0_i32..).zip(response.answers) {
+                sqlx::query(INSERT_ANSWER)
+                    .bind(id)
+                    .bind(position)
+                    .bind(&answer.question_id)
+                    .bind(answer.option_id.as_deref())
+                    .bind(answer.text.as_deref())
+                    .execute(&mut *transaction)
+                    .await?;
+            }
+            transaction.commit().await?;
+        });
+        Ok(id)
+    }
+
+    /// Every stored response to a questionnaire, with its answers in form order.
+    pub async fn responses(&self, questionnaire_id: &str) -> Result<Vec<StoredResponse>, StoreError> {
+        let (responses, answers): (Vec<ResponseRow>, Vec<AnswerRow>) = on_pool!(self, pool => {
+            let responses = sqlx::query_as(SELECT_RESPONSES).bind(questionnaire_id).fetch_all(pool).await?;
+            let answers = sqlx::query_as(SELECT_ANSWERS).bind(questionnaire_id).fetch_all(pool).await?;
+            (responses, answers)
+        });
+        let mut stored: Vec<StoredResponse> = responses
+            .into_iter()
+            .map(|row| StoredResponse {
+                id: row.id,
+                questionnaire_id: row.questionnaire_id,
+                version: row.version,
+                language: row.language,
+                submitted_on: row.submitted_on,
+                answers: Vec::new(),
+            })
+            .collect();
+        let position: HashMap<Uuid, usize> =
+            stored.iter().enumerate().map(|(at, response)| (response.id, at)).collect();
+        for row in answers {
+            if let Some(&at) = position.get(&row.response_id) {
+                stored[at].answers.push(Answer {
+                    question_id: row.question_id,
+                    option_id: row.option_id,
+                    text: row.text,
+                });
+            }
+        }
+        Ok(stored)
+    }
+
+    /// Whether the database answers, for health checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// How many responses a questionnaire has.
+    pub async fn count_responses(&self, questionnaire_id: &str) -> Result<i64, StoreError> {
+        let count = on_pool!(self, pool => {
+            sqlx::query_scalar(COUNT_RESPONSES).bind(questionnaire_id).fetch_one(pool).await?
+        });
+        Ok(count)
+    }
+
+    /// Closes every connection, letting SQLite checkpoint its WAL.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+fn create_parent_folder(file: &Path) -> Result<(), StoreError> {
+    match file.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => std::fs::create_dir_all(folder)
+            .map_err(|source| StoreError::Folder { folder: folder.display().to_string(), source }),
+        _ => Ok(()),
+    }
+}

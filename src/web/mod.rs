@@ -1,0 +1,128 @@
+//! The HTTP side: routes, middleware and error pages. Handlers are thin:
+//! parse the request, call the questionnaire and store layers, render a view.
+
+mod respond;
+mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::questionnaire::{Catalog, UnknownField};
+use crate::store::{Store, StoreError};
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub catalog: Arc<Catalog>,
+    pub store: Store,
+}
+
+/// A questionnaire form with every free-text field filled to the limit is
+/// well under this; anything larger is not a person answering.
+const BODY_LIMIT_BYTES: usize = 256 * 1024;
+
+/// The whole application, as served by `enkat serve` and driven by the tests.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/assets/enkat.css", get(stylesheet))
+        .route("/health", get(health))
+        .merge(respond::router())
+        .fallback(not_found)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(middleware::map_response(security_headers))
+        .layer(
+            // Only the method and path are logged: never the query string
+            // (it may carry a code), addresses, user agents or bodies.
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+}
+
+/// Headers on every response. `no-store` keeps pages and answers out of the
+/// browser's cache, so a person sharing a device leaves nothing behind; a
+/// route that may be cached (the stylesheet) sets its own `Cache-Control`.
+async fn security_headers(mut response: Response) -> Response {
+    const HEADERS: [(HeaderName, &str); 6] = [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (HeaderName::from_static("x-robots-tag"), "noindex, nofollow"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    ];
+    let headers = response.headers_mut();
+    for (name, value) in HEADERS {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    response
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("assets/enkat.css"),
+    )
+}
+
+/// For load balancers and monitoring: the service is up and its database answers.
+async fn health(State(state): State<AppState>) -> Result<&'static str, WebError> {
+    state.store.ping().await?;
+    Ok("ok")
+}
+
+async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+/// Why a request could not be served, turned into a page a person can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("no such page")]
+    NotFound,
+    #[error(transparent)]
+    UnknownField(#[from] UnknownField),
+    #[error("the form could not be read: {0}")]
+    UnreadableForm(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::UnknownField(_) | WebError::UnreadableForm(_) => StatusCode::BAD_REQUEST,
+            WebError::Store(error) => {
+                // Logged here, once; the person sees a calm page, never the details.
+                tracing::error!(%error, "request failed on the database");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+        };
+        let page = match status {
+            StatusCode::NOT_FOUND => views::message_page(|locale| (locale.not_found_title, locale.not_found_text)),
+            StatusCode::BAD_REQUEST => {
+                views::message_page(|locale| (locale.bad_request_title, locale.bad_request_text))
+            }
+            _ => views::message_page(|locale| (locale.unavailable_title, locale.unavailable_text)),
+        };
+        (status, page).into_response()
+    }
+}
