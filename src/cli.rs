@@ -71,7 +71,8 @@ fn check(paths: &[PathBuf]) -> ExitCode {
                 );
             }
             if catalog.is_empty() {
-                eprintln!("no questionnaire files (*.toml) found");
+                let named: Vec<String> = paths.iter().map(|path| path.display().to_string()).collect();
+                eprintln!("no questionnaire files (*.toml) found in {}", named.join(", "));
                 return ExitCode::FAILURE;
             }
             ExitCode::SUCCESS

@@ -69,7 +69,9 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Catalog, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for path in paths {
-        if path.is_dir() {
+        if !path.exists() {
+            problems.push(whole_file(path, "there is no file or folder with this name".to_owned()));
+        } else if path.is_dir() {
             match toml_files_in(path) {
                 Ok(found) => files.extend(found),
                 Err(error) => problems.push(whole_file(path, format!("cannot read this folder: {error}"))),
@@ -78,6 +80,9 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Catalog, Vec<Problem>> {
             files.push(path.clone());
         }
     }
+    // A file named twice (alone and inside its folder) is read once.
+    let mut seen_files = std::collections::BTreeSet::new();
+    files.retain(|file| seen_files.insert(file.canonicalize().unwrap_or_else(|_| file.clone())));
 
     let mut catalog = Catalog::default();
     let mut seen_in: BTreeMap<String, PathBuf> = BTreeMap::new();
@@ -138,18 +143,28 @@ fn whole_file(file: &Path, message: String) -> Problem {
 fn at(file: &Path, source: &str, span: Range<usize>, message: String) -> Problem {
     let before = &source[..span.start.min(source.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    // A byte-order mark, which some editors add, is not a column.
+    let column = before.rsplit('\n').next().unwrap_or_default().chars().filter(|c| *c != '\u{feff}').count() + 1;
     Problem { file: file.to_path_buf(), line, column, message }
 }
 
 /// Parses and validates one questionnaire file. `file` is only used to name
 /// where each problem is.
 pub fn parse(file: &Path, source: &str) -> Result<Questionnaire, Vec<Problem>> {
+    // The parser may stop at a later symptom of a syntax error (an unclosed
+    // string inside `{ }` is reported at the next table); the earliest
+    // error is the one to fix.
+    let (_, syntax_errors) = toml::de::DeTable::parse_recoverable(source);
+    if let Some(error) = syntax_errors.into_iter().min_by_key(|error| error.span().map_or(0, |span| span.start)) {
+        let span = error.span().unwrap_or(0..0);
+        return Err(vec![at(file, source, span.clone(), explain_toml_error(error.message(), &source[span]))]);
+    }
     let raw: RawQuestionnaire = match toml::from_str(source) {
         Ok(raw) => raw,
         Err(error) => {
             let span = error.span().unwrap_or(0..0);
-            return Err(vec![at(file, source, span, explain_toml_error(error.message()))]);
+            let message = explain_toml_error(error.message(), &source[span.clone()]);
+            return Err(vec![at(file, source, span, message)]);
         }
     };
     let mut check = Checker { languages: Vec::new(), problems: Vec::new() };
@@ -164,8 +179,35 @@ pub fn parse(file: &Path, source: &str) -> Result<Questionnaire, Vec<Problem>> {
 
 /// Turns serde's wording into advice, and suggests the key that was meant
 /// when an unknown key looks like a typo.
-fn explain_toml_error(message: &str) -> String {
+fn explain_toml_error(message: &str, at_error: &str) -> String {
     let message = message.trim();
+    if message == "duplicate key" {
+        return format!("the key `{}` is given twice here: keep one", at_error.trim());
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, expected)) = rest.split_once("`, expected ")
+    {
+        let allowed = expected.trim_start_matches("one of ").replace('`', "").replace(" or ", ", ");
+        return format!("`{value}` is not allowed here: use one of {allowed}");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let found = found.replace("map", "a table").replace("sequence", "a list").replace("string ", "the text ");
+        let expected = match expected {
+            "a boolean" => "true or false, without quotes",
+            "a string" => "a text in quotes",
+            "i64" | "an integer" => "a whole number, without quotes",
+            "a sequence" => "a list in [ ]",
+            _ => "a table",
+        };
+        let hint = if found == "a table" && expected == "a text in quotes" {
+            ". Keys written after a [table] header belong to that table: if this key belongs to the top of the file, move it above the first header"
+        } else {
+            ""
+        };
+        return format!("this should be {expected}, but it is {found}{hint}");
+    }
     if let Some(rest) = message.strip_prefix("unknown field `")
         && let Some((key, expected)) = rest.split_once("`, expected ")
     {
@@ -331,20 +373,20 @@ impl Checker {
                 self.problem(
                     language.span(),
                     format!(
-                        "{what} has a text in `{}`, which is not in `languages` ({}): remove it, or add the language",
+                        "{what} is written in `{}`, which is not in `languages` ({}): remove it, or add the language",
                         language.as_ref(),
                         self.languages.join(", ")
                     ),
                 );
             } else if text.as_ref().trim().is_empty() {
-                self.problem(text.span(), format!("the `{}` text of {what} is empty: write it", language.as_ref()));
+                self.problem(text.span(), format!("{what} is empty in `{}`: write it", language.as_ref()));
             }
             texts.insert(language.as_ref().clone(), text.as_ref().clone());
         }
         for language in self.languages.clone() {
             if !texts.contains_key(&language) {
                 self.problem(raw.span(), format!(
-                    "{what} has no text in `{language}`: add {language} = \"...\" (every text needs all the questionnaire's languages)"
+                    "{what} is not written in `{language}`: add {language} = \"...\" (every text needs all the questionnaire's languages)"
                 ));
             }
         }
@@ -508,8 +550,10 @@ impl Checker {
                     }
                 }
                 if let Some(own) = &raw.options {
+                    // Duplicates among the question's own options are reported by `options`.
+                    let from_list = options.len();
                     for choice in self.options(own, &context, in_multi) {
-                        if options.iter().any(|earlier: &Choice| earlier.id == choice.id) {
+                        if options[..from_list].iter().any(|earlier: &Choice| earlier.id == choice.id) {
                             self.problem(
                                 option_span(own, &choice.id),
                                 format!(
@@ -534,7 +578,8 @@ impl Checker {
                 }
                 let other = raw.other.as_ref().is_some_and(|other| *other.as_ref());
                 if other && let Some(clash) = options.iter().find(|choice| choice.id == OTHER) {
-                    self.problem(raw.id.span(), format!(
+                    let span = raw.options.as_ref().map_or(raw.id.span(), |own| option_span(own, OTHER));
+                    self.problem(span, format!(
                         "{context} has `other = true` and also an option with the reserved id `{}`: rename that option",
                         clash.id
                     ));
