@@ -308,3 +308,22 @@ async fn table_columns(store: &enkat::store::Store, table: &str) -> Vec<String> 
         .unwrap(),
     }
 }
+
+#[tokio::test]
+async fn the_health_check_says_ok_while_the_database_answers() {
+    let app = TestApp::shipped(Backend::Sqlite).await;
+    let page = app.get("/health").await;
+    assert_eq!((page.status, page.body.as_str()), (StatusCode::OK, "ok"));
+    app.store.close().await;
+    assert_eq!(app.get("/health").await.status, StatusCode::SERVICE_UNAVAILABLE, "a closed database is reported");
+}
+
+#[tokio::test]
+async fn when_the_database_fails_the_person_is_told_nothing_was_stored() {
+    let app = TestApp::shipped(Backend::Sqlite).await;
+    app.store.close().await;
+    let page = app.post_form("/s/nexus", &complete_answers()).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(page.text("h1"), "Något gick fel hos oss");
+    assert!(page.body.contains("Inget har sparats."), "the person knows to try again");
+}

@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::questionnaire::{Catalog, UnknownField};
 use crate::store::{Store, StoreError};
@@ -42,13 +41,9 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(middleware::map_response(security_headers))
-        .layer(
-            // Only the method and path are logged: never the query string
-            // (it may carry a code), addresses, user agents or bodies.
-            TraceLayer::new_for_http().make_span_with(|request: &Request| {
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-            }),
-        )
+    // No request log: even a line with only the path and a timestamp would
+    // tell when someone answered, and a response's date is kept coarse
+    // on purpose. Failures are logged where they are handled.
 }
 
 /// Headers on every response. `no-store` keeps pages and answers out of the
