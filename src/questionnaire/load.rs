@@ -18,6 +18,9 @@ use crate::locale;
 const MAX_TEXT_LENGTH: i64 = 10_000;
 const DEFAULT_TEXT_LENGTH: usize = 2_000;
 const MAX_ID_LENGTH: usize = 64;
+/// Small-group protection: the default, and the range an administrator may choose.
+const DEFAULT_MIN_REPORT_N: u64 = 5;
+const MIN_REPORT_N: std::ops::RangeInclusive<i64> = 3..=100;
 
 /// One mistake in a questionnaire file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,6 +320,18 @@ impl Checker {
             questions.push(built);
         }
 
+        let min_report_n = match &raw.min_report_n {
+            None => DEFAULT_MIN_REPORT_N,
+            Some(n) if MIN_REPORT_N.contains(n.as_ref()) => *n.as_ref() as u64,
+            Some(n) => {
+                self.problem(n.span(), format!(
+                    "`min_report_n` must be between {} and {}: fewer answers than that could single a person out",
+                    MIN_REPORT_N.start(),
+                    MIN_REPORT_N.end()
+                ));
+                DEFAULT_MIN_REPORT_N
+            }
+        };
         Questionnaire {
             id: raw.id.into_inner(),
             version: Version::of(source),
@@ -327,6 +342,7 @@ impl Checker {
             thanks,
             help,
             date_precision: raw.date_precision.unwrap_or_default(),
+            min_report_n,
             questions,
         }
     }

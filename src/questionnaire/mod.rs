@@ -35,6 +35,9 @@ pub struct Questionnaire {
     pub thanks: Option<Text>,
     pub help: Option<Text>,
     pub date_precision: DatePrecision,
+    /// Figures computed from fewer answers than this are suppressed in
+    /// reports and aggregated exports, so no one can be singled out.
+    pub min_report_n: u64,
     pub questions: Vec<Question>,
 }
 

@@ -34,6 +34,7 @@ pub struct RawQuestionnaire {
     pub thanks: Option<Spanned<RawText>>,
     pub help: Option<Spanned<RawText>>,
     pub date_precision: Option<DatePrecision>,
+    pub min_report_n: Option<Spanned<i64>>,
     #[serde(default)]
     pub scales: BTreeMap<Spanned<String>, Spanned<RawScale>>,
     #[serde(default)]
