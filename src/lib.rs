@@ -7,5 +7,6 @@
 pub mod cli;
 pub mod locale;
 pub mod questionnaire;
+pub mod report;
 pub mod store;
 pub mod web;

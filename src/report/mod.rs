@@ -1,0 +1,90 @@
+//! Results: figures computed from counted answers, with small-group
+//! protection, and the export formats. Pure functions over rows: the store
+//! counts (SQL `GROUP BY`), this module turns counts into evidence.
+
+use serde::Deserialize;
+use time::Date;
+
+use crate::questionnaire::Answer;
+
+/// Which responses a report covers. Every part is optional; all given parts
+/// must hold. Kept in the URL so a view can be bookmarked and shared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Filter {
+    /// First stored (coarsened) date included.
+    pub from: Option<Date>,
+    /// Last stored (coarsened) date included.
+    pub to: Option<Date>,
+    /// Only responses given in this language.
+    pub language: Option<String>,
+    /// Only responses to this version of the questionnaire.
+    pub version: Option<String>,
+}
+
+/// What a breakdown splits the figures by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Split {
+    /// The option each response chose in a background question. A response
+    /// that chose several options (a multi question) counts in each group;
+    /// one that skipped the question is in no group.
+    Question(String),
+    /// The language the response was given in.
+    Language,
+}
+
+/// Answers counted by the store for one set of responses. `group` is `None`
+/// when the counts are not split, otherwise the group's option id (or
+/// language code).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// How many responses match the filter, per group.
+    pub responses: Vec<GroupCount>,
+    /// How many responses chose each option of each question. A text answer
+    /// is counted with `option_id: None`; "Something else" as option `other`
+    /// and a scale's "don't know" as option `dont_know`.
+    pub answers: Vec<AnswerCount>,
+    /// How many responses answered each question at all (chose at least one
+    /// option, or wrote a text).
+    pub respondents: Vec<QuestionCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupCount {
+    pub group: Option<String>,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerCount {
+    pub group: Option<String>,
+    pub question_id: String,
+    pub option_id: Option<String>,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionCount {
+    pub group: Option<String>,
+    pub question_id: String,
+    pub count: u64,
+}
+
+/// One free-text answer, for staff to read: a text question's answer or a
+/// "Something else" text. Carries only the coarse date, nothing else about
+/// the response, so texts cannot be joined back into one person's answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeText {
+    pub submitted_on: Date,
+    pub question_id: String,
+    pub text: String,
+}
+
+/// One whole response, for the response-level export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseRecord {
+    pub submitted_on: Date,
+    pub language: String,
+    pub version: String,
+    /// In form order, as validated when it was stored.
+    pub answers: Vec<Answer>,
+}
