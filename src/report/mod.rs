@@ -2,14 +2,13 @@
 //! protection, and the export formats. Pure functions over rows: the store
 //! counts (SQL `GROUP BY`), this module turns counts into evidence.
 
-use serde::Deserialize;
 use time::Date;
 
 use crate::questionnaire::Answer;
 
 /// Which responses a report covers. Every part is optional; all given parts
 /// must hold. Kept in the URL so a view can be bookmarked and shared.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     /// First stored (coarsened) date included.
     pub from: Option<Date>,
