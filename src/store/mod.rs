@@ -49,6 +49,10 @@ macro_rules! on_pool {
     };
 }
 
+mod report;
+
+pub use report::StoredVersion;
+
 /// A response to be stored: the answers of one person to one questionnaire.
 #[derive(Debug, Clone)]
 pub struct NewResponse<'a> {

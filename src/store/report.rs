@@ -1,0 +1,215 @@
+//! Counting answers for reports. The database does the counting (`GROUP BY`),
+//! so a report over a million responses moves a few hundred rows, not millions;
+//! `crate::report` turns the counts into figures.
+
+use time::Date;
+use uuid::Uuid;
+
+use super::{Store, StoreError};
+use crate::questionnaire::Answer;
+use crate::report::{AnswerCount, Filter, FreeText, GroupCount, QuestionCount, ResponseRecord, Split, Tally};
+
+/// The responses a report covers, each with its group: `$1` questionnaire,
+/// `$2`/`$3` from/to date, `$4` language, `$5` version (each NULL for "any"),
+/// `$6` how to split ('none', 'language' or 'question'), `$7` the question
+/// to split by. Without a split every response is in the group ''.
+macro_rules! grouped_responses {
+    () => {
+        "WITH filtered AS ( \
+            SELECT r.id, r.language FROM response r \
+            WHERE r.questionnaire_id = $1 \
+              AND ($2 IS NULL OR r.submitted_on >= $2) \
+              AND ($3 IS NULL OR r.submitted_on <= $3) \
+              AND ($4 IS NULL OR r.language = $4) \
+              AND ($5 IS NULL OR r.version = $5) \
+         ), grouped AS ( \
+            SELECT f.id AS response_id, '' AS grp FROM filtered f WHERE $6 = 'none' \
+            UNION ALL \
+            SELECT f.id, f.language FROM filtered f WHERE $6 = 'language' \
+            UNION ALL \
+            SELECT f.id, g.option_id FROM filtered f \
+              JOIN answer g ON g.response_id = f.id AND g.question_id = $7 \
+            WHERE $6 = 'question' AND g.option_id IS NOT NULL \
+         ) "
+    };
+}
+
+const COUNT_GROUPS: &str = concat!(grouped_responses!(), "SELECT grp, COUNT(*) FROM grouped GROUP BY grp");
+const COUNT_ANSWERS: &str = concat!(
+    grouped_responses!(),
+    "SELECT gr.grp, a.question_id, a.option_id, COUNT(*) FROM grouped gr \
+     JOIN answer a ON a.response_id = gr.response_id \
+     GROUP BY gr.grp, a.question_id, a.option_id"
+);
+const COUNT_RESPONDENTS: &str = concat!(
+    grouped_responses!(),
+    "SELECT gr.grp, a.question_id, COUNT(DISTINCT a.response_id) FROM grouped gr \
+     JOIN answer a ON a.response_id = gr.response_id \
+     GROUP BY gr.grp, a.question_id"
+);
+
+/// Free texts, newest day first; within a day by question and then by the
+/// text itself, so the order says nothing about who wrote what when.
+const SELECT_FREE_TEXTS: &str = "SELECT r.submitted_on, a.question_id, a.text \
+     FROM answer a JOIN response r ON r.id = a.response_id \
+     WHERE r.questionnaire_id = $1 \
+       AND ($2 IS NULL OR r.submitted_on >= $2) \
+       AND ($3 IS NULL OR r.submitted_on <= $3) \
+       AND ($4 IS NULL OR r.language = $4) \
+       AND ($5 IS NULL OR r.version = $5) \
+       AND a.text IS NOT NULL \
+     ORDER BY r.submitted_on DESC, a.question_id, a.text";
+
+/// Whole responses ordered by their random id: a random order that says
+/// nothing about when each was given.
+const SELECT_RESPONSE_ROWS: &str = "SELECT r.id, r.submitted_on, r.language, r.version, \
+            a.question_id, a.option_id, a.text \
+     FROM response r LEFT JOIN answer a ON a.response_id = r.id \
+     WHERE r.questionnaire_id = $1 \
+       AND ($2 IS NULL OR r.submitted_on >= $2) \
+       AND ($3 IS NULL OR r.submitted_on <= $3) \
+       AND ($4 IS NULL OR r.language = $4) \
+       AND ($5 IS NULL OR r.version = $5) \
+     ORDER BY r.id, a.position";
+
+const SELECT_VERSIONS: &str =
+    "SELECT version, first_seen FROM questionnaire_version WHERE questionnaire_id = $1 ORDER BY first_seen, version";
+
+#[derive(sqlx::FromRow)]
+struct ResponseAnswerRow {
+    id: Uuid,
+    submitted_on: Date,
+    language: String,
+    version: String,
+    question_id: Option<String>,
+    option_id: Option<String>,
+    text: Option<String>,
+}
+
+/// One stored version of a questionnaire, for filters and version lists.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredVersion {
+    pub version: String,
+    pub first_seen: Date,
+}
+
+/// Binds the filter's parameters `$1`–`$5` to a query, in order.
+macro_rules! bind_filter {
+    ($query:expr, $questionnaire_id:expr, $filter:expr) => {
+        $query
+            .bind($questionnaire_id)
+            .bind($filter.from)
+            .bind($filter.to)
+            .bind($filter.language.as_deref())
+            .bind($filter.version.as_deref())
+    };
+}
+
+fn group(grp: String) -> Option<String> {
+    (!grp.is_empty()).then_some(grp)
+}
+
+fn count(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or_default()
+}
+
+impl Store {
+    /// Counts the answers of the responses matching `filter`, split into
+    /// groups by `split` (or not split).
+    pub async fn tally(
+        &self,
+        questionnaire_id: &str,
+        filter: &Filter,
+        split: Option<&Split>,
+    ) -> Result<Tally, StoreError> {
+        let (mode, by) = match split {
+            None => ("none", ""),
+            Some(Split::Language) => ("language", ""),
+            Some(Split::Question(question)) => ("question", question.as_str()),
+        };
+        type Groups = Vec<(String, i64)>;
+        type Answers = Vec<(String, String, Option<String>, i64)>;
+        type Respondents = Vec<(String, String, i64)>;
+        let (groups, answers, respondents): (Groups, Answers, Respondents) = on_pool!(self, pool => {
+            let groups = bind_filter!(sqlx::query_as(COUNT_GROUPS), questionnaire_id, filter)
+                .bind(mode)
+                .bind(by)
+                .fetch_all(pool)
+                .await?;
+            let answers = bind_filter!(sqlx::query_as(COUNT_ANSWERS), questionnaire_id, filter)
+                .bind(mode)
+                .bind(by)
+                .fetch_all(pool)
+                .await?;
+            let respondents = bind_filter!(sqlx::query_as(COUNT_RESPONDENTS), questionnaire_id, filter)
+                .bind(mode)
+                .bind(by)
+                .fetch_all(pool)
+                .await?;
+            (groups, answers, respondents)
+        });
+        Ok(Tally {
+            responses: groups.into_iter().map(|(grp, n)| GroupCount { group: group(grp), count: count(n) }).collect(),
+            answers: answers
+                .into_iter()
+                .map(|(grp, question_id, option_id, n)| AnswerCount {
+                    group: group(grp),
+                    question_id,
+                    option_id,
+                    count: count(n),
+                })
+                .collect(),
+            respondents: respondents
+                .into_iter()
+                .map(|(grp, question_id, n)| QuestionCount { group: group(grp), question_id, count: count(n) })
+                .collect(),
+        })
+    }
+
+    /// Every free-text answer of the responses matching `filter`.
+    pub async fn free_texts(&self, questionnaire_id: &str, filter: &Filter) -> Result<Vec<FreeText>, StoreError> {
+        let rows: Vec<(Date, String, String)> = on_pool!(self, pool => {
+            bind_filter!(sqlx::query_as(SELECT_FREE_TEXTS), questionnaire_id, filter).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(submitted_on, question_id, text)| FreeText { submitted_on, question_id, text })
+            .collect())
+    }
+
+    /// Every response matching `filter`, whole, in random order.
+    pub async fn response_records(
+        &self,
+        questionnaire_id: &str,
+        filter: &Filter,
+    ) -> Result<Vec<ResponseRecord>, StoreError> {
+        let rows: Vec<ResponseAnswerRow> = on_pool!(self, pool => {
+            bind_filter!(sqlx::query_as(SELECT_RESPONSE_ROWS), questionnaire_id, filter).fetch_all(pool).await?
+        });
+        let mut records: Vec<ResponseRecord> = Vec::new();
+        let mut current: Option<Uuid> = None;
+        for row in rows {
+            if current != Some(row.id) {
+                current = Some(row.id);
+                records.push(ResponseRecord {
+                    submitted_on: row.submitted_on,
+                    language: row.language,
+                    version: row.version,
+                    answers: Vec::new(),
+                });
+            }
+            if let (Some(question_id), Some(record)) = (row.question_id, records.last_mut()) {
+                record.answers.push(Answer { question_id, option_id: row.option_id, text: row.text });
+            }
+        }
+        Ok(records)
+    }
+
+    /// The stored versions of a questionnaire, oldest first.
+    pub async fn versions(&self, questionnaire_id: &str) -> Result<Vec<StoredVersion>, StoreError> {
+        let versions = on_pool!(self, pool => {
+            sqlx::query_as(SELECT_VERSIONS).bind(questionnaire_id).fetch_all(pool).await?
+        });
+        Ok(versions)
+    }
+}

@@ -1,0 +1,238 @@
+//! The store counts answers for reports the same way on both databases:
+//! filters by period, language and version, splits by a background question
+//! or by language, and lists free texts and whole responses.
+
+mod common;
+
+use common::{Backend, fresh_store};
+use enkat::questionnaire::{Answer, Questionnaire};
+use enkat::report::{AnswerCount, Filter, GroupCount, QuestionCount, Split, Tally};
+use enkat::store::{NewResponse, Store};
+use time::Date;
+use time::macros::date;
+
+on_both_databases!(
+    counts_every_answer_once,
+    filters_by_period_language_and_version,
+    splits_by_a_background_question_and_by_language,
+    lists_free_texts_newest_day_first,
+    gives_whole_responses_for_export,
+);
+
+fn nexus() -> Questionnaire {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("questionnaires/nexus.toml");
+    let source = std::fs::read_to_string(&path).unwrap();
+    enkat::questionnaire::parse(&path, &source).unwrap()
+}
+
+fn answer(question: &str, option: Option<&str>, text: Option<&str>) -> Answer {
+    Answer { question_id: question.into(), option_id: option.map(Into::into), text: text.map(Into::into) }
+}
+
+/// Five responses: (date, language, answers).
+fn fixture() -> Vec<(Date, &'static str, Vec<Answer>)> {
+    vec![
+        (
+            date!(2026 - 11 - 02),
+            "sv",
+            vec![
+                answer("overall", Some("very_satisfied"), None),
+                answer("missing_support", Some("move"), None),
+                answer("missing_support", Some("household"), None),
+                answer("age", Some("age_18_29"), None),
+            ],
+        ),
+        (
+            date!(2026 - 11 - 02),
+            "sv",
+            vec![
+                answer("overall", Some("fairly_satisfied"), None),
+                answer("missing_support", Some("move"), None),
+                answer("comment", None, Some("Bra stöd")),
+                answer("age", Some("age_30_44"), None),
+            ],
+        ),
+        (
+            date!(2026 - 11 - 09),
+            "en",
+            vec![
+                answer("overall", Some("very_satisfied"), None),
+                answer("missing_support", Some("other"), Some("A lawyer")),
+                answer("age", Some("age_30_44"), None),
+            ],
+        ),
+        (date!(2026 - 11 - 16), "sv", vec![answer("overall", Some("dont_know"), None)]),
+        (
+            date!(2026 - 11 - 16),
+            "en",
+            vec![answer("overall", Some("very_dissatisfied"), None), answer("comment", None, Some("Too slow"))],
+        ),
+    ]
+}
+
+async fn store_with_fixture(backend: Backend) -> (Store, Questionnaire, Option<tempfile::TempDir>) {
+    let (store, guard) = fresh_store(backend).await;
+    let questionnaire = nexus();
+    store.register_version(&questionnaire, date!(2026 - 11 - 01)).await.unwrap();
+    for (submitted_on, language, answers) in fixture() {
+        let response = NewResponse { questionnaire: &questionnaire, language, submitted_on, answers: &answers };
+        store.insert_response(&response).await.unwrap();
+    }
+    (store, questionnaire, guard)
+}
+
+/// The tally in a stable order, for comparison.
+fn sorted(mut tally: Tally) -> Tally {
+    tally.responses.sort_by(|a, b| a.group.cmp(&b.group));
+    tally
+        .answers
+        .sort_by(|a, b| (&a.group, &a.question_id, &a.option_id).cmp(&(&b.group, &b.question_id, &b.option_id)));
+    tally.respondents.sort_by(|a, b| (&a.group, &a.question_id).cmp(&(&b.group, &b.question_id)));
+    tally
+}
+
+fn answers_to(tally: &Tally, question: &str) -> Vec<(Option<String>, Option<String>, u64)> {
+    tally
+        .answers
+        .iter()
+        .filter(|count| count.question_id == question)
+        .map(|count| (count.group.clone(), count.option_id.clone(), count.count))
+        .collect()
+}
+
+fn s(text: &str) -> Option<String> {
+    Some(text.to_owned())
+}
+
+async fn counts_every_answer_once(backend: Backend) {
+    let (store, _, _guard) = store_with_fixture(backend).await;
+    let tally = sorted(store.tally("nexus", &Filter::default(), None).await.unwrap());
+
+    assert_eq!(tally.responses, vec![GroupCount { group: None, count: 5 }]);
+    assert_eq!(
+        answers_to(&tally, "overall"),
+        vec![
+            (None, s("dont_know"), 1),
+            (None, s("fairly_satisfied"), 1),
+            (None, s("very_dissatisfied"), 1),
+            (None, s("very_satisfied"), 2),
+        ]
+    );
+    assert_eq!(
+        answers_to(&tally, "missing_support"),
+        vec![(None, s("household"), 1), (None, s("move"), 2), (None, s("other"), 1)]
+    );
+    assert_eq!(answers_to(&tally, "comment"), vec![(None, None, 2)], "text answers are counted without an option");
+    let respondents: Vec<(String, u64)> =
+        tally.respondents.iter().map(|count| (count.question_id.clone(), count.count)).collect();
+    assert!(
+        respondents.contains(&("missing_support".into(), 3)),
+        "three responses answered the multi question: {respondents:?}"
+    );
+    assert!(respondents.contains(&("overall".into(), 5)));
+    assert!(respondents.contains(&("comment".into(), 2)));
+
+    let other = store.tally("someone-else", &Filter::default(), None).await.unwrap();
+    assert_eq!(other, Tally::default(), "another questionnaire's answers are not counted");
+}
+
+async fn filters_by_period_language_and_version(backend: Backend) {
+    let (store, questionnaire, _guard) = store_with_fixture(backend).await;
+    let responses = |tally: Tally| tally.responses.iter().map(|group| group.count).sum::<u64>();
+
+    let november_9_on = Filter { from: Some(date!(2026 - 11 - 09)), ..Filter::default() };
+    assert_eq!(responses(store.tally("nexus", &november_9_on, None).await.unwrap()), 3);
+    let up_to_november_9 = Filter { to: Some(date!(2026 - 11 - 09)), ..Filter::default() };
+    assert_eq!(responses(store.tally("nexus", &up_to_november_9, None).await.unwrap()), 3, "`to` is inclusive");
+    let english = Filter { language: Some("en".into()), ..Filter::default() };
+    let tally = sorted(store.tally("nexus", &english, None).await.unwrap());
+    assert_eq!(responses(tally.clone()), 2);
+    assert_eq!(answers_to(&tally, "overall"), vec![(None, s("very_dissatisfied"), 1), (None, s("very_satisfied"), 1)]);
+    let this_version = Filter { version: Some(questionnaire.version.to_string()), ..Filter::default() };
+    assert_eq!(responses(store.tally("nexus", &this_version, None).await.unwrap()), 5);
+    let other_version = Filter { version: Some("0000000000000000".into()), ..Filter::default() };
+    assert_eq!(responses(store.tally("nexus", &other_version, None).await.unwrap()), 0);
+}
+
+async fn splits_by_a_background_question_and_by_language(backend: Backend) {
+    let (store, _, _guard) = store_with_fixture(backend).await;
+
+    let by_age = sorted(store.tally("nexus", &Filter::default(), Some(&Split::Question("age".into()))).await.unwrap());
+    assert_eq!(
+        by_age.responses,
+        vec![GroupCount { group: s("age_18_29"), count: 1 }, GroupCount { group: s("age_30_44"), count: 2 }],
+        "responses that skipped the age question are in no group"
+    );
+    assert_eq!(
+        answers_to(&by_age, "overall"),
+        vec![
+            (s("age_18_29"), s("very_satisfied"), 1),
+            (s("age_30_44"), s("fairly_satisfied"), 1),
+            (s("age_30_44"), s("very_satisfied"), 1),
+        ]
+    );
+    assert!(by_age.respondents.contains(&QuestionCount {
+        group: s("age_30_44"),
+        question_id: "missing_support".into(),
+        count: 2
+    }));
+
+    let by_language = sorted(store.tally("nexus", &Filter::default(), Some(&Split::Language)).await.unwrap());
+    assert_eq!(
+        by_language.responses,
+        vec![GroupCount { group: s("en"), count: 2 }, GroupCount { group: s("sv"), count: 3 }]
+    );
+    assert!(by_language.answers.contains(&AnswerCount {
+        group: s("sv"),
+        question_id: "missing_support".into(),
+        option_id: s("move"),
+        count: 2
+    }));
+}
+
+async fn lists_free_texts_newest_day_first(backend: Backend) {
+    let (store, _, _guard) = store_with_fixture(backend).await;
+    let texts: Vec<(Date, String, String)> = store
+        .free_texts("nexus", &Filter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|text| (text.submitted_on, text.question_id, text.text))
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            (date!(2026 - 11 - 16), "comment".into(), "Too slow".into()),
+            (date!(2026 - 11 - 09), "missing_support".into(), "A lawyer".into()),
+            (date!(2026 - 11 - 02), "comment".into(), "Bra stöd".into()),
+        ]
+    );
+}
+
+async fn gives_whole_responses_for_export(backend: Backend) {
+    let (store, questionnaire, _guard) = store_with_fixture(backend).await;
+    let mut records = store.response_records("nexus", &Filter::default()).await.unwrap();
+    assert_eq!(records.len(), 5);
+    assert!(records.iter().all(|record| record.version == questionnaire.version.as_str()));
+    records.sort_by(|a, b| {
+        (a.submitted_on, &a.language, &a.answers[0].option_id).cmp(&(
+            b.submitted_on,
+            &b.language,
+            &b.answers[0].option_id,
+        ))
+    });
+    let expected: Vec<(Date, String, Vec<Answer>)> = {
+        let mut expected: Vec<_> =
+            fixture().into_iter().map(|(date, language, answers)| (date, language.to_owned(), answers)).collect();
+        expected.sort_by(|a, b| (a.0, &a.1, &a.2[0].option_id).cmp(&(b.0, &b.1, &b.2[0].option_id)));
+        expected
+    };
+    let got: Vec<(Date, String, Vec<Answer>)> =
+        records.into_iter().map(|record| (record.submitted_on, record.language, record.answers)).collect();
+    assert_eq!(got, expected, "every response comes back whole, answers in form order");
+
+    let versions = store.versions("nexus").await.unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].version, questionnaire.version.as_str());
+    assert_eq!(versions[0].first_seen, date!(2026 - 11 - 01));
+}
