@@ -9,20 +9,28 @@ use super::{Store, StoreError};
 use crate::questionnaire::Answer;
 use crate::report::{AnswerCount, Filter, FreeText, GroupCount, QuestionCount, ResponseRecord, Split, Tally};
 
+/// The filter every report query starts from: `$1` questionnaire, `$2`/`$3`
+/// from/to date, `$4` language, `$5` version (each NULL for "any").
+macro_rules! filtered {
+    () => {
+        " WHERE r.questionnaire_id = $1 \
+           AND ($2 IS NULL OR r.submitted_on >= $2) \
+           AND ($3 IS NULL OR r.submitted_on <= $3) \
+           AND ($4 IS NULL OR r.language = $4) \
+           AND ($5 IS NULL OR r.version = $5) "
+    };
+}
+
 /// The responses a report covers, each with its group: `$1` questionnaire,
 /// `$2`/`$3` from/to date, `$4` language, `$5` version (each NULL for "any"),
 /// `$6` how to split ('none', 'language' or 'question'), `$7` the question
 /// to split by. Without a split every response is in the group ''.
 macro_rules! grouped_responses {
     () => {
-        "WITH filtered AS ( \
-            SELECT r.id, r.language FROM response r \
-            WHERE r.questionnaire_id = $1 \
-              AND ($2 IS NULL OR r.submitted_on >= $2) \
-              AND ($3 IS NULL OR r.submitted_on <= $3) \
-              AND ($4 IS NULL OR r.language = $4) \
-              AND ($5 IS NULL OR r.version = $5) \
-         ), grouped AS ( \
+        concat!(
+            "WITH filtered AS (SELECT r.id, r.language FROM response r",
+            filtered!(),
+            "), grouped AS ( \
             SELECT f.id AS response_id, '' AS grp FROM filtered f WHERE $6 = 'none' \
             UNION ALL \
             SELECT f.id, f.language FROM filtered f WHERE $6 = 'language' \
@@ -31,6 +39,7 @@ macro_rules! grouped_responses {
               JOIN answer g ON g.response_id = f.id AND g.question_id = $7 \
             WHERE $6 = 'question' AND g.option_id IS NOT NULL \
          ) "
+        )
     };
 }
 
@@ -50,27 +59,20 @@ const COUNT_RESPONDENTS: &str = concat!(
 
 /// Free texts, newest day first; within a day by question and then by the
 /// text itself, so the order says nothing about who wrote what when.
-const SELECT_FREE_TEXTS: &str = "SELECT r.submitted_on, a.question_id, a.text \
-     FROM answer a JOIN response r ON r.id = a.response_id \
-     WHERE r.questionnaire_id = $1 \
-       AND ($2 IS NULL OR r.submitted_on >= $2) \
-       AND ($3 IS NULL OR r.submitted_on <= $3) \
-       AND ($4 IS NULL OR r.language = $4) \
-       AND ($5 IS NULL OR r.version = $5) \
-       AND a.text IS NOT NULL \
-     ORDER BY r.submitted_on DESC, a.question_id, a.text";
+const SELECT_FREE_TEXTS: &str = concat!(
+    "SELECT r.submitted_on, a.question_id, a.text FROM answer a JOIN response r ON r.id = a.response_id",
+    filtered!(),
+    "AND a.text IS NOT NULL ORDER BY r.submitted_on DESC, a.question_id, a.text"
+);
 
 /// Whole responses ordered by their random id: a random order that says
 /// nothing about when each was given.
-const SELECT_RESPONSE_ROWS: &str = "SELECT r.id, r.submitted_on, r.language, r.version, \
-            a.question_id, a.option_id, a.text \
-     FROM response r LEFT JOIN answer a ON a.response_id = r.id \
-     WHERE r.questionnaire_id = $1 \
-       AND ($2 IS NULL OR r.submitted_on >= $2) \
-       AND ($3 IS NULL OR r.submitted_on <= $3) \
-       AND ($4 IS NULL OR r.language = $4) \
-       AND ($5 IS NULL OR r.version = $5) \
-     ORDER BY r.id, a.position";
+const SELECT_RESPONSE_ROWS: &str = concat!(
+    "SELECT r.id, r.submitted_on, r.language, r.version, a.question_id, a.option_id, a.text \
+     FROM response r LEFT JOIN answer a ON a.response_id = r.id",
+    filtered!(),
+    "ORDER BY r.id, a.position"
+);
 
 const SELECT_VERSIONS: &str =
     "SELECT version, first_seen FROM questionnaire_version WHERE questionnaire_id = $1 ORDER BY first_seen, version";
