@@ -50,8 +50,13 @@ macro_rules! on_pool {
 }
 
 mod report;
+mod staff;
 
 pub use report::StoredVersion;
+pub use staff::{
+    ApiToken, AuditEvent, LoginFailureCounts, NewStaffSession, StaffAccount, StaffCredentials, StaffSession,
+    TokenHolder,
+};
 
 /// A response to be stored: the answers of one person to one questionnaire.
 #[derive(Debug, Clone)]
