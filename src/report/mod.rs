@@ -1,10 +1,26 @@
 //! Results: figures computed from counted answers, with small-group
 //! protection, and the export formats. Pure functions over rows: the store
 //! counts (SQL `GROUP BY`), this module turns counts into evidence.
+//!
+//! - [`summarize`]: every question's figures for one set of responses.
+
+mod areas;
+mod counts;
+mod figure;
+mod summary;
+
+#[cfg(test)]
+mod fixture;
 
 use time::Date;
 
 use crate::questionnaire::Answer;
+
+pub use figure::{Figure, Suppression};
+pub use summary::{
+    AnswerKind, AreaLine, OptionFigures, OptionKind, QuestionFigures, QuestionSummary, Summary, area_id, role_id,
+    summarize,
+};
 
 /// Which responses a report covers. Every part is optional; all given parts
 /// must hold. Kept in the URL so a view can be bookmarked and shared.
@@ -47,12 +63,14 @@ pub struct Tally {
     pub respondents: Vec<QuestionCount>,
 }
 
+/// How many responses one group has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupCount {
     pub group: Option<String>,
     pub count: u64,
 }
 
+/// How many responses in one group chose one option of one question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerCount {
     pub group: Option<String>,
@@ -61,6 +79,7 @@ pub struct AnswerCount {
     pub count: u64,
 }
 
+/// How many responses in one group answered one question at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuestionCount {
     pub group: Option<String>,
