@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use tracing_subscriber::EnvFilter;
 
 use crate::questionnaire::{self, Catalog, Problem};
+use crate::staff::StaffSettings;
 use crate::store::Store;
 use crate::web::{self, AppState};
 
@@ -47,6 +48,10 @@ struct ServeArgs {
     /// Folder of questionnaire files (`*.toml`).
     #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
     questionnaires: PathBuf,
+    /// Send the staff session cookie only over HTTPS. Set to false only for
+    /// plain-HTTP use on your own machine.
+    #[arg(long, env = "ENKAT_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
+    cookie_secure: bool,
 }
 
 /// Runs a parsed command line; the exit code says whether it went well.
@@ -141,7 +146,13 @@ async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> 
             questionnaire.id
         );
     }
-    let app = web::app(AppState { catalog: Arc::new(catalog), store: store.clone() });
+    if !args.cookie_secure {
+        tracing::warn!(
+            "staff session cookies are sent without `Secure`: use this only over plain HTTP on your own machine"
+        );
+    }
+    let staff = StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() };
+    let app = web::app(AppState { catalog: Arc::new(catalog), store: store.clone(), staff });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

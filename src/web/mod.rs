@@ -2,6 +2,7 @@
 //! parse the request, call the questionnaire and store layers, render a view.
 
 mod respond;
+pub mod staff;
 mod views;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::questionnaire::{Catalog, UnknownField};
+use crate::staff::StaffSettings;
 use crate::store::{Store, StoreError};
 
 /// What every request handler can reach.
@@ -24,6 +26,8 @@ use crate::store::{Store, StoreError};
 pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub store: Store,
+    /// Staff session cookies, session expiry and login throttling.
+    pub staff: StaffSettings,
 }
 
 /// A questionnaire form with every free-text field filled to the limit is
@@ -36,6 +40,7 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/enkat.css", get(stylesheet))
         .route("/health", get(health))
         .merge(respond::router())
+        .merge(staff::router())
         .fallback(not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

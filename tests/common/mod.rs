@@ -10,8 +10,11 @@ use std::path::Path;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use axum_extra::extract::cookie::Cookie;
 use enkat::questionnaire::{self, Catalog};
+use enkat::staff::{AccountName, NewPassword, Secret, StaffSettings, ThrottlePolicy};
 use enkat::store::Store;
+use enkat::web::staff::SESSION_COOKIE;
 use enkat::web::{self, AppState};
 use http_body_util::BodyExt;
 use scraper::{Html, Selector};
@@ -85,17 +88,44 @@ pub struct TestApp {
     _folder: Option<tempfile::TempDir>,
 }
 
+/// A password that meets the policy, for test accounts.
+pub const PASSWORD: &str = "korrekt häst batteri";
+
 impl TestApp {
     pub async fn with_questionnaires(backend: Backend, folder: &str) -> TestApp {
+        let (store, guard) = fresh_store(backend).await;
+        TestApp::build(store, guard, folder, TestApp::staff_settings()).await
+    }
+
+    /// The app serving the shipped questionnaires, with these staff settings.
+    pub async fn with_staff(backend: Backend, staff: StaffSettings) -> TestApp {
+        let (store, guard) = fresh_store(backend).await;
+        TestApp::build(store, guard, "questionnaires", staff).await
+    }
+
+    /// The app serving the shipped questionnaires on an existing database,
+    /// such as a SQLite file the `enkat` command wrote to.
+    pub async fn on_database(url: &str) -> TestApp {
+        let store = Store::connect(url).await.expect("the database opens");
+        TestApp::build(store, None, "questionnaires", TestApp::staff_settings()).await
+    }
+
+    /// The settings of `enkat serve`, except that failed logins are not
+    /// slowed down (tests need not wait; locking out still happens).
+    pub fn staff_settings() -> StaffSettings {
+        let throttle = ThrottlePolicy { delay_step: std::time::Duration::ZERO, ..ThrottlePolicy::default() };
+        StaffSettings { throttle, ..StaffSettings::default() }
+    }
+
+    async fn build(store: Store, guard: Option<tempfile::TempDir>, folder: &str, staff: StaffSettings) -> TestApp {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
         let catalog = questionnaire::load_dir(&folder).expect("the test questionnaires are valid");
-        let (store, guard) = fresh_store(backend).await;
         let today = time::OffsetDateTime::now_utc().date();
         for questionnaire in catalog.iter() {
             store.register_version(questionnaire, today).await.expect("versions are stored");
         }
         let catalog = std::sync::Arc::new(catalog);
-        let router = web::app(AppState { catalog: catalog.clone(), store: store.clone() });
+        let router = web::app(AppState { catalog: catalog.clone(), store: store.clone(), staff });
         TestApp { router, store, catalog, _folder: guard }
     }
 
@@ -111,16 +141,75 @@ impl TestApp {
     /// Posts a form as a browser does: `application/x-www-form-urlencoded`,
     /// fields in order, repeated names for several checkboxes.
     pub async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> Page {
-        let body = fields
-            .iter()
-            .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let request = Request::post(uri)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(request).await
+        self.send(form_request(uri).body(Body::from(form_body(fields))).unwrap()).await
+    }
+
+    /// Creates a staff account through the store, as `enkat staff add` does.
+    pub async fn add_staff(&self, name: &str, password: &str, is_admin: bool) {
+        let name = AccountName::parse(name).expect("a valid account name");
+        let hash = NewPassword::parse(&name, password.to_owned()).expect("a valid password").hash().unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        assert!(self.store.add_staff_account(name.as_str(), &hash, is_admin, now).await.unwrap(), "a new account");
+    }
+
+    /// Issues an API token for an account through the store, as `enkat
+    /// token create` does; returns the token.
+    pub async fn add_token(&self, name: &str, label: &str) -> String {
+        let token = Secret::generate().unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        self.store.create_api_token(name, &token.fingerprint(), label, now).await.unwrap().expect("the account exists");
+        token.expose().to_owned()
+    }
+
+    /// Posts the login form, with the browser's session cookie if it has one.
+    pub async fn try_login(&self, name: &str, password: &str, cookie: Option<&str>) -> Page {
+        let fields = [("name", name), ("password", password)];
+        let mut request = form_request("/staff/login");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(form_body(&fields))).unwrap()).await
+    }
+
+    /// Logs in; returns the session cookie as a browser sends it back
+    /// (`enkat_staff=...`), for `get_as` and `post_form_as`.
+    pub async fn login(&self, name: &str, password: &str) -> String {
+        let page = self.try_login(name, password, None).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{name} logs in: {}", page.body);
+        let cookie = page.cookie(SESSION_COOKIE).expect("a session cookie");
+        format!("{}={}", cookie.name(), cookie.value())
+    }
+
+    /// A new admin account `admin`, logged in; returns its session cookie.
+    pub async fn logged_in_admin(&self) -> String {
+        self.add_staff("admin", PASSWORD, true).await;
+        self.login("admin", PASSWORD).await
+    }
+
+    /// A GET with a session cookie (`name=value`).
+    pub async fn get_as(&self, cookie: &str, uri: &str) -> Page {
+        self.send(Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap()).await
+    }
+
+    /// A form post with a session cookie (`name=value`). Add the `_csrf`
+    /// field (see `csrf_token`) or it is refused.
+    pub async fn post_form_as(&self, cookie: &str, uri: &str, fields: &[(&str, &str)]) -> Page {
+        let request = form_request(uri).header(header::COOKIE, cookie);
+        self.send(request.body(Body::from(form_body(fields))).unwrap()).await
+    }
+
+    /// A GET with `Authorization: Bearer <token>`.
+    pub async fn get_with_token(&self, token: &str, uri: &str) -> Page {
+        let request = Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {token}"));
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// The CSRF token of a session, as its pages carry it.
+    pub async fn csrf_token(&self, cookie: &str) -> String {
+        let page = self.get_as(cookie, "/staff").await;
+        let tokens = page.attributes("input[name=_csrf]", "value");
+        assert_eq!(tokens.len(), 1, "the staff page has one CSRF field: {}", page.body);
+        tokens.into_iter().next().unwrap()
     }
 
     pub async fn send(&self, request: Request<Body>) -> Page {
@@ -130,6 +219,14 @@ impl TestApp {
         let bytes = response.into_body().collect().await.expect("a readable body").to_bytes();
         Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
+}
+
+fn form_request(uri: &str) -> axum::http::request::Builder {
+    Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect::<Vec<_>>().join("&")
 }
 
 fn encode(text: &str) -> String {
@@ -158,6 +255,15 @@ impl Page {
 
     pub fn header(&self, name: &str) -> &str {
         self.headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default()
+    }
+
+    /// The cookie named `name` that the response sets, with its attributes.
+    pub fn cookie(&self, name: &str) -> Option<Cookie<'static>> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| Cookie::parse(value.to_str().ok()?.to_owned()).ok())
+            .find(|cookie| cookie.name() == name)
     }
 
     /// The text of every element matching `selector`, whitespace folded.

@@ -1,0 +1,492 @@
+//! Staff access: logging in and out, sessions that end, CSRF, throttling
+//! and lockout, API tokens for exports, the audit log, and a walk over
+//! every staff route to prove none is open to an anonymous request.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use axum_extra::extract::cookie::SameSite;
+use common::{Backend, PASSWORD, TestApp};
+use enkat::staff::{StaffSettings, ThrottlePolicy, fingerprint};
+use enkat::store::Store;
+use enkat::web::staff::STAFF_ROUTES;
+use time::OffsetDateTime;
+
+on_both_databases!(
+    logging_in_starts_a_session_with_a_strict_staff_only_cookie,
+    the_cookie_is_not_secure_only_when_so_configured,
+    a_wrong_password_and_an_unknown_account_get_the_same_page,
+    a_login_returns_to_the_staff_page_asked_for_and_nowhere_else,
+    a_login_replaces_the_session_the_browser_had,
+    logging_out_ends_the_session_and_clears_the_cookie,
+    a_change_without_the_csrf_token_is_refused_and_changes_nothing,
+    an_idle_session_ends_after_thirty_minutes,
+    a_session_ends_twelve_hours_after_login_however_busy,
+    repeated_failures_lock_a_name_out_even_with_the_right_password,
+    a_successful_login_forgets_the_failures,
+    failures_across_many_names_lock_every_login_out,
+    an_api_token_is_accepted_on_export_routes_until_revoked,
+    html_pages_refuse_an_api_token,
+    a_removed_account_loses_its_sessions_and_tokens,
+    a_changed_password_ends_the_accounts_sessions,
+    every_staff_route_refuses_an_anonymous_request,
+    every_staff_route_exists_for_an_admin,
+    an_unknown_staff_path_refuses_anonymous_requests_before_it_is_not_found,
+    the_start_page_lists_the_questionnaires_with_their_response_counts,
+    the_audit_log_shows_logins_and_failures_to_admins_only,
+    respondent_pages_set_no_cookie_even_for_logged_in_staff,
+);
+
+const LOCKED: &str = "För många misslyckade inloggningar. Försök igen om en stund.";
+const FAILED: &str = "Fel användarnamn eller lösenord.";
+
+async fn logging_in_starts_a_session_with_a_strict_staff_only_cookie(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+
+    let page = app.try_login("anna", PASSWORD, None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.header("location"), "/staff");
+    let cookie = page.cookie("enkat_staff").expect("a session cookie");
+    assert_eq!(cookie.http_only(), Some(true), "scripts on the page cannot read it");
+    assert_eq!(cookie.same_site(), Some(SameSite::Strict), "no other site can make the browser send it");
+    assert_eq!(cookie.secure(), Some(true), "sent over HTTPS only");
+    assert_eq!(cookie.path(), Some("/staff"), "never sent to the respondents' pages");
+    assert_eq!(cookie.max_age(), None, "forgotten when the browser closes");
+    assert_eq!(cookie.value().len(), 64, "32 random bytes in hex");
+
+    let stored: Vec<String> = query_strings(&app.store, "SELECT id_hash FROM staff_session").await;
+    assert_eq!(stored, [fingerprint(cookie.value())], "only a fingerprint of the session id is stored");
+
+    let start = app.get_as(&format!("enkat_staff={}", cookie.value()), "/staff").await;
+    assert_eq!(start.status, StatusCode::OK);
+    assert_eq!(start.attributes("html", "lang"), ["sv"]);
+    assert!(start.text(".staff-user").contains("anna"), "the header says who is logged in");
+    assert_eq!(start.texts(".exit-button").len(), 0, "staff pages have no exit link");
+    assert_eq!(start.header("cache-control"), "no-store");
+}
+
+async fn the_cookie_is_not_secure_only_when_so_configured(backend: Backend) {
+    let settings = StaffSettings { cookie_secure: false, ..TestApp::staff_settings() };
+    let app = TestApp::with_staff(backend, settings).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let page = app.try_login("anna", PASSWORD, None).await;
+    let cookie = page.cookie("enkat_staff").expect("a session cookie");
+    assert_eq!(cookie.secure(), None, "plain HTTP on one's own machine: no Secure");
+    assert_eq!(cookie.http_only(), Some(true));
+    assert_eq!(cookie.same_site(), Some(SameSite::Strict));
+}
+
+async fn a_wrong_password_and_an_unknown_account_get_the_same_page(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+
+    let wrong_password = app.try_login("anna", "fel lösenord helt och hållet", None).await;
+    let no_account = app.try_login("bert", "fel lösenord helt och hållet", None).await;
+    let impossible_name = app.try_login("anna berg", PASSWORD, None).await;
+
+    for (what, page) in [("unknown account", &no_account), ("impossible name", &impossible_name)] {
+        assert_eq!(page.status, wrong_password.status, "{what}: same status as a wrong password");
+        assert_eq!(page.text(".error-message"), wrong_password.text(".error-message"), "{what}: same message");
+        assert!(page.cookie("enkat_staff").is_none(), "{what}: no session");
+    }
+    assert_eq!(wrong_password.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong_password.text(".error-message"), FAILED);
+    assert_eq!(
+        wrong_password.body.replace("anna", "NAME"),
+        no_account.body.replace("bert", "NAME"),
+        "the pages differ only in the name typed"
+    );
+    assert!(!wrong_password.body.contains("fel lösenord"), "the password typed is not shown again");
+}
+
+async fn a_login_returns_to_the_staff_page_asked_for_and_nowhere_else(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, true).await;
+
+    let asked = app.get("/staff/audit?action=login").await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    assert_eq!(asked.header("location"), "/staff/login?next=%2Fstaff%2Faudit%3Faction%3Dlogin");
+    let form = app.get(asked.header("location")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.attributes("input[name=next]", "value"), ["/staff/audit?action=login"]);
+    assert_eq!(form.attributes("input[name=name]", "autocomplete"), ["username"]);
+    assert_eq!(form.attributes("input[name=password]", "autocomplete"), ["current-password"]);
+
+    for (next, expected) in [
+        ("/staff/audit?action=login", "/staff/audit?action=login"),
+        ("https://evil.example/staff", "/staff"),
+        ("//evil.example/staff", "/staff"),
+        ("/s/nexus", "/staff"),
+    ] {
+        let fields = [("name", "anna"), ("password", PASSWORD), ("next", next)];
+        let page = app.post_form("/staff/login", &fields).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        assert_eq!(page.header("location"), expected, "after login with next={next}");
+    }
+}
+
+async fn a_login_replaces_the_session_the_browser_had(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let first = app.login("anna", PASSWORD).await;
+
+    let page = app.try_login("anna", PASSWORD, Some(&first)).await;
+    let second = page.cookie("enkat_staff").expect("a new session cookie");
+    let second = format!("enkat_staff={}", second.value());
+
+    assert_ne!(first, second, "a login always gets a new session id");
+    assert_eq!(app.get_as(&first, "/staff").await.status, StatusCode::SEE_OTHER, "the old session is gone");
+    assert_eq!(app.get_as(&second, "/staff").await.status, StatusCode::OK);
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM staff_session").await, 1, "the old row was deleted");
+}
+
+async fn logging_out_ends_the_session_and_clears_the_cookie(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let cookie = app.login("anna", PASSWORD).await;
+    let csrf = app.csrf_token(&cookie).await;
+
+    let page = app.post_form_as(&cookie, "/staff/logout", &[("_csrf", &csrf)]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.header("location"), "/staff/login");
+    let cleared = page.cookie("enkat_staff").expect("the cookie is cleared");
+    assert_eq!((cleared.value(), cleared.path()), ("", Some("/staff")));
+    assert_eq!(cleared.max_age(), Some(time::Duration::ZERO));
+
+    assert_eq!(app.get_as(&cookie, "/staff").await.status, StatusCode::SEE_OTHER, "the session has ended");
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM staff_session").await, 0);
+}
+
+async fn a_change_without_the_csrf_token_is_refused_and_changes_nothing(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let cookie = app.login("anna", PASSWORD).await;
+    let csrf = app.csrf_token(&cookie).await;
+    let wrong = "0".repeat(csrf.len());
+
+    for (what, fields) in [("no token", vec![]), ("a wrong token", vec![("_csrf", wrong.as_str())])] {
+        let page = app.post_form_as(&cookie, "/staff/logout", &fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{what}");
+        assert_eq!(page.text("h1"), "Formuläret har gått ut", "{what}");
+        assert!(page.body.contains("Inget har ändrats."), "{what}");
+        assert_eq!(app.get_as(&cookie, "/staff").await.status, StatusCode::OK, "{what}: still logged in");
+    }
+
+    let request = Request::post("/staff/logout")
+        .header(header::COOKIE, &cookie)
+        .header("x-csrf-token", &csrf)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::SEE_OTHER, "the token may come in a header");
+}
+
+async fn an_idle_session_ends_after_thirty_minutes(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let cookie = app.login("anna", PASSWORD).await;
+
+    set_session_times(&app.store, minutes(60), minutes(29)).await;
+    assert_eq!(app.get_as(&cookie, "/staff").await.status, StatusCode::OK, "29 minutes idle is fine");
+
+    set_session_times(&app.store, minutes(60), minutes(31)).await;
+    let page = app.get_as(&cookie, "/staff").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.header("location"), "/staff/login?next=%2Fstaff");
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM staff_session").await, 0, "the ended session is deleted");
+}
+
+async fn a_session_ends_twelve_hours_after_login_however_busy(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let cookie = app.login("anna", PASSWORD).await;
+
+    set_session_times(&app.store, minutes(11 * 60 + 59), minutes(1)).await;
+    assert_eq!(app.get_as(&cookie, "/staff").await.status, StatusCode::OK);
+
+    set_session_times(&app.store, minutes(12 * 60 + 1), minutes(1)).await;
+    assert_eq!(app.get_as(&cookie, "/staff").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM staff_session").await, 0);
+}
+
+async fn repeated_failures_lock_a_name_out_even_with_the_right_password(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    app.add_staff("bert", PASSWORD, false).await;
+
+    for attempt in 1..=10 {
+        let page = app.try_login("anna", "inte rätt lösenord", None).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "failure {attempt} is just a failure");
+    }
+    let page = app.try_login("anna", PASSWORD, None).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(page.text(".error-message"), LOCKED);
+    assert!(page.cookie("enkat_staff").is_none(), "the right password does not help during a lockout");
+
+    for _ in 1..=10 {
+        app.try_login("nobody", "inte rätt lösenord", None).await;
+    }
+    let page = app.try_login("nobody", PASSWORD, None).await;
+    assert_eq!(
+        (page.status, page.text(".error-message")),
+        (StatusCode::TOO_MANY_REQUESTS, LOCKED.to_owned()),
+        "a name without an account is locked out the same way"
+    );
+
+    app.login("bert", PASSWORD).await;
+    let refused = count(&app.store, "SELECT COUNT(*) FROM audit_event WHERE action = 'login_refused'").await;
+    assert_eq!(refused, 2, "each refusal is in the audit log");
+}
+
+async fn a_successful_login_forgets_the_failures(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    for _ in 0..9 {
+        app.try_login("anna", "inte rätt lösenord", None).await;
+    }
+    app.login("anna", PASSWORD).await;
+    for _ in 0..9 {
+        app.try_login("anna", "inte rätt lösenord", None).await;
+    }
+    // Eighteen failures within the window, but only nine since the login.
+    app.login("anna", PASSWORD).await;
+}
+
+async fn failures_across_many_names_lock_every_login_out(backend: Backend) {
+    let throttle = ThrottlePolicy { lock_after_overall: 4, ..TestApp::staff_settings().throttle };
+    let app = TestApp::with_staff(backend, StaffSettings { throttle, ..TestApp::staff_settings() }).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    for name in ["a", "b", "c", "d"] {
+        app.try_login(name, "inte rätt lösenord", None).await;
+    }
+    let page = app.try_login("anna", PASSWORD, None).await;
+    assert_eq!((page.status, page.text(".error-message")), (StatusCode::TOO_MANY_REQUESTS, LOCKED.to_owned()));
+}
+
+async fn an_api_token_is_accepted_on_export_routes_until_revoked(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let token = app.add_token("anna", "månadsrapport").await;
+
+    let page = app.get_with_token(&token, "/staff/api/whoami").await;
+    assert_eq!((page.status, page.body.as_str()), (StatusCode::OK, "anna"));
+    let stored = query_strings(&app.store, "SELECT token_hash FROM api_token").await;
+    assert_eq!(stored, [fingerprint(&token)], "only a fingerprint of the token is stored");
+
+    let cookie = app.login("anna", PASSWORD).await;
+    assert_eq!(app.get_as(&cookie, "/staff/api/whoami").await.body, "anna", "a session works too");
+
+    let id = app.store.api_tokens().await.unwrap()[0].id;
+    assert_eq!(app.store.revoke_api_token(id, OffsetDateTime::now_utc()).await.unwrap().as_deref(), Some("anna"));
+    for (what, token) in [("a revoked token", token.as_str()), ("a made-up token", &"ab".repeat(32))] {
+        let page = app.get_with_token(token, "/staff/api/whoami").await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{what}");
+        assert_eq!(page.header("www-authenticate"), "Bearer", "{what}");
+    }
+    let anonymous = app.get("/staff/api/whoami").await;
+    assert_eq!((anonymous.status, anonymous.header("www-authenticate")), (StatusCode::UNAUTHORIZED, "Bearer"));
+}
+
+async fn html_pages_refuse_an_api_token(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, true).await;
+    let token = app.add_token("anna", "").await;
+    for uri in ["/staff", "/staff/audit"] {
+        let page = app.get_with_token(&token, uri).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{uri} wants a session, not a token");
+        assert!(page.header("location").starts_with("/staff/login"), "{uri}");
+    }
+}
+
+async fn a_removed_account_loses_its_sessions_and_tokens(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let token = app.add_token("anna", "").await;
+    let cookie = app.login("anna", PASSWORD).await;
+
+    let revoked = app.store.remove_staff_account("anna", OffsetDateTime::now_utc()).await.unwrap();
+    assert_eq!(revoked, Some(1), "its one token was revoked");
+    assert_eq!(app.get_as(&cookie, "/staff").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get_with_token(&token, "/staff/api/whoami").await.status, StatusCode::UNAUTHORIZED);
+    let tokens = app.store.api_tokens().await.unwrap();
+    assert!(tokens[0].revoked_at.is_some(), "the token stays listed, as revoked");
+
+    // A new account with the old name does not revive the old token.
+    app.add_staff("anna", PASSWORD, false).await;
+    assert_eq!(app.get_with_token(&token, "/staff/api/whoami").await.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn a_changed_password_ends_the_accounts_sessions(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    app.add_staff("bert", PASSWORD, false).await;
+    let anna = app.login("anna", PASSWORD).await;
+    let bert = app.login("bert", PASSWORD).await;
+
+    let hash = enkat::staff::NewPassword::parse(
+        &enkat::staff::AccountName::parse("anna").unwrap(),
+        "ett helt nytt lösenord".into(),
+    )
+    .unwrap()
+    .hash()
+    .unwrap();
+    assert!(app.store.change_staff_password("anna", &hash).await.unwrap());
+
+    assert_eq!(app.get_as(&anna, "/staff").await.status, StatusCode::SEE_OTHER, "anna must log in again");
+    assert_eq!(app.get_as(&bert, "/staff").await.status, StatusCode::OK, "bert is not affected");
+    assert_eq!(app.try_login("anna", PASSWORD, None).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.login("anna", "ett helt nytt lösenord").await;
+}
+
+async fn every_staff_route_refuses_an_anonymous_request(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    for &(method, path) in STAFF_ROUTES {
+        let page = app.send(request(method, path, None)).await;
+        if method == "GET" {
+            let to_login =
+                page.status == StatusCode::SEE_OTHER && page.header("location").starts_with("/staff/login?next=");
+            let challenged = page.status == StatusCode::UNAUTHORIZED && page.header("www-authenticate") == "Bearer";
+            assert!(to_login || challenged, "{method} {path}: sent to log in or challenged, got {}", page.status);
+        } else {
+            assert!(
+                matches!(page.status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED),
+                "{method} {path}: refused, got {}",
+                page.status
+            );
+        }
+    }
+}
+
+async fn every_staff_route_exists_for_an_admin(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    let cookie = app.logged_in_admin().await;
+    for &(method, path) in STAFF_ROUTES {
+        let page = app.send(request(method, path, Some(&cookie))).await;
+        assert_ne!(page.status, StatusCode::NOT_FOUND, "{method} {path} is routed");
+        assert_ne!(page.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is routed for {method}");
+        assert!(!page.status.is_server_error(), "{method} {path}: {}", page.status);
+    }
+}
+
+async fn an_unknown_staff_path_refuses_anonymous_requests_before_it_is_not_found(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    for path in ["/staff/nothing-here", "/staff/q/nexus/secret", "/staff/"] {
+        let get = app.get(path).await;
+        assert_eq!(get.status, StatusCode::SEE_OTHER, "GET {path}");
+        assert!(get.header("location").starts_with("/staff/login?next="), "GET {path}");
+        assert_eq!(app.post_form(path, &[]).await.status, StatusCode::FORBIDDEN, "POST {path}");
+    }
+    let cookie = app.logged_in_admin().await;
+    let page = app.get_as(&cookie, "/staff/nothing-here").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(page.text("h1"), "Sidan finns inte");
+}
+
+async fn the_start_page_lists_the_questionnaires_with_their_response_counts(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    let cookie = app.logged_in_admin().await;
+    assert_eq!(app.get_as(&cookie, "/staff").await.texts("td.number"), ["0"]);
+
+    let nexus = app.catalog.get("nexus").unwrap();
+    let response = enkat::store::NewResponse {
+        questionnaire: nexus,
+        language: "sv",
+        submitted_on: OffsetDateTime::now_utc().date(),
+        answers: &[],
+    };
+    app.store.insert_response(&response).await.unwrap();
+
+    let page = app.get_as(&cookie, "/staff").await;
+    assert_eq!(page.texts("td.number"), ["1"]);
+    assert_eq!(page.attributes("td a", "href"), ["/staff/q/nexus"]);
+    assert_eq!(page.texts("td a"), ["Vad tyckte du om stödet från Nexus?"]);
+}
+
+async fn the_audit_log_shows_logins_and_failures_to_admins_only(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    app.try_login("anna", "mitt hemliga försök", None).await;
+    let anna = app.login("anna", PASSWORD).await;
+
+    let refused = app.get_as(&anna, "/staff/audit").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.text("h1"), "Du saknar behörighet");
+
+    let admin = app.logged_in_admin().await;
+    app.store.record_audit("anna", "export", "nexus, csv").await.unwrap();
+    let page = app.get_as(&admin, "/staff/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.attributes("tbody tr", "data-action"),
+        ["export", "login", "login", "login_failed"],
+        "newest first"
+    );
+    assert!(page.texts("tbody tr td").contains(&"Misslyckad inloggning".to_owned()));
+    assert!(!page.body.contains("mitt hemliga försök"), "a password tried is never recorded");
+
+    let failures = app.get_as(&admin, "/staff/audit?action=login_failed").await;
+    assert_eq!(failures.attributes("tbody tr", "data-action"), ["login_failed"]);
+    assert_eq!(failures.attributes("option[selected]", "value"), ["login_failed"]);
+    let stored = query_strings(&app.store, "SELECT details FROM audit_event").await.join(" ");
+    assert!(!stored.contains("hemliga"), "nor stored");
+}
+
+async fn respondent_pages_set_no_cookie_even_for_logged_in_staff(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    let cookie = app.logged_in_admin().await;
+    for uri in ["/s/nexus", "/s/nexus/tack", "/staff/login"] {
+        let page = app.get_as(&cookie, uri).await;
+        assert_eq!(page.headers.get_all(header::SET_COOKIE).iter().count(), 0, "GET {uri} sets no cookie");
+    }
+    let page = app.post_form_as(&cookie, "/s/nexus", &[("overall", "fairly_satisfied")]).await;
+    assert_eq!(page.headers.get_all(header::SET_COOKIE).iter().count(), 0, "POST /s/nexus sets no cookie");
+}
+
+// --- Helpers ---
+
+fn minutes(n: u64) -> Duration {
+    Duration::from_secs(n * 60)
+}
+
+/// Moves every session's start and last use into the past.
+async fn set_session_times(store: &Store, since_start: Duration, since_last_use: Duration) {
+    const UPDATE: &str = "UPDATE staff_session SET started_at = $1, last_seen_at = $2";
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    let (started, last_seen) = (now - since_start, now - since_last_use);
+    match store {
+        Store::Sqlite(pool) => {
+            sqlx::query(UPDATE).bind(started).bind(last_seen).execute(pool).await.unwrap().rows_affected()
+        }
+        Store::Postgres(pool) => {
+            sqlx::query(UPDATE).bind(started).bind(last_seen).execute(pool).await.unwrap().rows_affected()
+        }
+    };
+}
+
+async fn count(store: &Store, sql: &'static str) -> i64 {
+    match store {
+        Store::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+async fn query_strings(store: &Store, sql: &'static str) -> Vec<String> {
+    match store {
+        Store::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+    }
+}
+
+fn request(method: &str, path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    if method != "GET" {
+        request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    }
+    request.body(Body::empty()).unwrap()
+}
