@@ -320,18 +320,19 @@ impl Checker {
             questions.push(built);
         }
 
-        let min_report_n = match &raw.min_report_n {
-            None => DEFAULT_MIN_REPORT_N,
-            Some(n) if MIN_REPORT_N.contains(n.as_ref()) => *n.as_ref() as u64,
-            Some(n) => {
-                self.problem(n.span(), format!(
+        let min_report_n =
+            match &raw.min_report_n {
+                None => DEFAULT_MIN_REPORT_N,
+                Some(n) if MIN_REPORT_N.contains(n.as_ref()) => *n.as_ref() as u64,
+                Some(n) => {
+                    self.problem(n.span(), format!(
                     "`min_report_n` must be between {} and {}: fewer answers than that could single a person out",
                     MIN_REPORT_N.start(),
                     MIN_REPORT_N.end()
                 ));
-                DEFAULT_MIN_REPORT_N
-            }
-        };
+                    DEFAULT_MIN_REPORT_N
+                }
+            };
         Questionnaire {
             id: raw.id.into_inner(),
             version: Version::of(source),
