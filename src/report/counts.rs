@@ -18,6 +18,11 @@ impl<'a> Counts<'a> {
         Counts::collect(tally, |row_group| row_group == group)
     }
 
+    /// Every row of `tally`, whatever its group, added up.
+    pub fn of_all_groups(tally: &'a Tally) -> Counts<'a> {
+        Counts::collect(tally, |_| true)
+    }
+
     fn collect(tally: &'a Tally, keep: impl Fn(Option<&str>) -> bool) -> Counts<'a> {
         let mut counts = Counts::default();
         // Rows are added, not overwritten, so a store that sends one key in

@@ -2,9 +2,12 @@
 //! protection, and the export formats. Pure functions over rows: the store
 //! counts (SQL `GROUP BY`), this module turns counts into evidence.
 //!
-//! - [`summarize`]: every question's figures for one set of responses.
+//! - [`summarize`]: every question's figures for one set of responses;
+//! - [`break_down`]: the same figures per group (a background question's
+//!   options, or languages), with complementary suppression.
 
 mod areas;
+mod breakdown;
 mod counts;
 mod figure;
 mod summary;
@@ -16,6 +19,7 @@ use time::Date;
 
 use crate::questionnaire::Answer;
 
+pub use breakdown::{Breakdown, Group, GroupSize, TargetBreakdown, TargetRow, break_down};
 pub use figure::{Figure, Suppression};
 pub use summary::{
     AnswerKind, AreaLine, OptionFigures, OptionKind, QuestionFigures, QuestionSummary, Summary, area_id, role_id,
