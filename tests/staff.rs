@@ -1,9 +1,12 @@
 //! Staff access: logging in and out, sessions that end, CSRF, throttling
 //! and lockout, API tokens for exports, the audit log, and a walk over
-//! every staff route to prove none is open to an anonymous request.
+//! every staff route to prove none is open to an anonymous request. Then
+//! the `enkat staff` and `enkat token` commands, run as the real binary.
 
 mod common;
 
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -445,6 +448,95 @@ async fn respondent_pages_set_no_cookie_even_for_logged_in_staff(backend: Backen
     assert_eq!(page.headers.get_all(header::SET_COOKIE).iter().count(), 0, "POST /s/nexus sets no cookie");
 }
 
+// --- The command line ---
+
+#[test]
+fn enkat_staff_and_enkat_token_manage_accounts_and_tokens() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("enkat.db").display());
+
+    let added = enkat(&url, &["staff", "add", "anna", "--admin"], Some(PASSWORD));
+    assert!(added.status.success(), "staff add: {}", stderr(&added));
+    let added = enkat(&url, &["staff", "add", "bert"], Some(PASSWORD));
+    assert!(added.status.success(), "staff add: {}", stderr(&added));
+    let again = enkat(&url, &["staff", "add", "anna"], Some(PASSWORD));
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
+
+    let list = stdout(&enkat(&url, &["staff", "list"], None));
+    let today = OffsetDateTime::now_utc().date().to_string();
+    let rows: Vec<Vec<&str>> = list.lines().map(|line| line.split_whitespace().collect()).collect();
+    assert_eq!(
+        rows,
+        [vec!["NAME", "ADMIN", "CREATED"], vec!["anna", "yes", today.as_str()], vec!["bert", "no", today.as_str()]]
+    );
+
+    let created = enkat(&url, &["token", "create", "anna", "--label", "månadsrapport"], None);
+    assert!(created.status.success(), "token create: {}", stderr(&created));
+    let token = stdout(&created).trim().to_owned();
+    assert_eq!(token.len(), 64, "the token alone on stdout: {token:?}");
+    assert!(stderr(&created).contains("shown only this once"));
+    assert!(!enkat(&url, &["token", "create", "nobody"], None).status.success(), "no token without an account");
+
+    let list = stdout(&enkat(&url, &["token", "list"], None));
+    assert!(list.lines().nth(1).is_some_and(|row| row.starts_with("1  ") && row.contains("månadsrapport")), "{list}");
+    assert!(!list.contains(&token), "the token is never shown again");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = TestApp::on_database(&url).await;
+        let page = app.get_with_token(&token, "/staff/api/whoami").await;
+        assert_eq!((page.status, page.body.as_str()), (StatusCode::OK, "anna"), "the printed token works");
+        app.login("anna", PASSWORD).await;
+        app.store.close().await;
+    });
+
+    let revoked = enkat(&url, &["token", "revoke", "1"], None);
+    assert!(revoked.status.success(), "token revoke: {}", stderr(&revoked));
+    assert!(!enkat(&url, &["token", "revoke", "1"], None).status.success(), "revoked once only");
+    let list = stdout(&enkat(&url, &["token", "list"], None));
+    assert!(list.lines().nth(1).is_some_and(|row| row.trim_end().ends_with(&today)), "revoked today: {list}");
+
+    let changed = enkat(&url, &["staff", "passwd", "bert"], Some("ett helt nytt lösenord"));
+    assert!(changed.status.success(), "staff passwd: {}", stderr(&changed));
+    let removed = enkat(&url, &["staff", "remove", "anna"], None);
+    assert!(removed.status.success(), "staff remove: {}", stderr(&removed));
+    assert!(!enkat(&url, &["staff", "remove", "anna"], None).status.success(), "removed once only");
+    let list = stdout(&enkat(&url, &["staff", "list"], None));
+    assert!(!list.contains("anna") && list.contains("bert"), "{list}");
+
+    runtime.block_on(async {
+        let app = TestApp::on_database(&url).await;
+        assert_eq!(app.get_with_token(&token, "/staff/api/whoami").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.try_login("bert", PASSWORD, None).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        app.login("bert", "ett helt nytt lösenord").await;
+        let actions = query_strings(&app.store, "SELECT action FROM audit_event WHERE actor = 'cli' ORDER BY id").await;
+        assert_eq!(
+            actions,
+            ["account_added", "account_added", "token_created", "token_revoked", "password_changed", "account_removed"]
+        );
+        app.store.close().await;
+    });
+}
+
+#[test]
+fn enkat_staff_add_refuses_a_weak_password_or_a_bad_name_and_says_why() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("enkat.db").display());
+    for (args, password, reason) in [
+        (["staff", "add", "anna"], "kort", "too short: use at least 12 characters"),
+        (["staff", "add", "anna.berg.nexus"], "anna.berg.nexus", "may not be the account name"),
+        (["staff", "add", "Anna"], PASSWORD, "not a valid account name"),
+        (["staff", "add", "anna"], "", "too short"),
+    ] {
+        let output = enkat(&url, &args, Some(password));
+        assert!(!output.status.success(), "{args:?} with {password:?} is refused");
+        assert!(stderr(&output).contains(reason), "{args:?}: says {reason:?}; says {:?}", stderr(&output));
+    }
+    let list = stdout(&enkat(&url, &["staff", "list"], None));
+    assert_eq!(list.lines().count(), 1, "no account was created: {list}");
+}
+
 // --- Helpers ---
 
 fn minutes(n: u64) -> Duration {
@@ -489,4 +581,31 @@ fn request(method: &str, path: &str, cookie: Option<&str>) -> Request<Body> {
         request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     }
     request.body(Body::empty()).unwrap()
+}
+
+/// Runs the real `enkat` binary on `database_url`, with `stdin` piped in
+/// as one line (or nothing).
+fn enkat(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_enkat"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("enkat runs");
+    let mut input = child.stdin.take().unwrap();
+    if let Some(line) = stdin {
+        writeln!(input, "{line}").unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }

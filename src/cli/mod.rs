@@ -1,4 +1,7 @@
-//! The command line: `enkat serve` (the default) and `enkat check`.
+//! The command line: `enkat serve` (the default), `enkat check`, and `enkat staff`
+//! and `enkat token` for staff accounts and API tokens.
+
+mod staff;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -35,6 +38,12 @@ enum Command {
         #[arg(default_value = "questionnaires")]
         paths: Vec<PathBuf>,
     },
+    /// Manage staff accounts: add, passwd, remove, list.
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
+    /// Manage API tokens for scripts that fetch exports: create, list, revoke.
+    #[command(subcommand)]
+    Token(staff::TokenCommand),
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +68,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Check { paths }) => check(&paths),
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::Staff(command)) => staff::run_staff(command),
+        Some(Command::Token(command)) => staff::run_token(command),
         None => serve(cli.serve),
     }
 }
