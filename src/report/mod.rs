@@ -4,13 +4,15 @@
 //!
 //! - [`summarize`]: every question's figures for one set of responses;
 //! - [`break_down`]: the same figures per group (a background question's
-//!   options, or languages), with complementary suppression.
+//!   options, or languages), with complementary suppression;
+//! - [`practical_support`]: received and unmet support, ranked and compared.
 
 mod areas;
 mod breakdown;
 mod counts;
 mod figure;
 mod summary;
+mod support;
 
 #[cfg(test)]
 mod fixture;
@@ -24,6 +26,9 @@ pub use figure::{Figure, Suppression};
 pub use summary::{
     AnswerKind, AreaLine, OptionFigures, OptionKind, QuestionFigures, QuestionSummary, Summary, area_id, role_id,
     summarize,
+};
+pub use support::{
+    CountAndShare, PracticalSupport, SupportComparison, SupportLine, SupportPair, SupportRanking, practical_support,
 };
 
 /// Which responses a report covers. Every part is optional; all given parts
