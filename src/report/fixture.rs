@@ -2,9 +2,11 @@
 
 use std::path::Path;
 
-use crate::questionnaire::{Questionnaire, parse};
+use time::macros::date;
 
-use super::{AnswerCount, GroupCount, QuestionCount, Tally};
+use crate::questionnaire::{Answer, Questionnaire, parse};
+
+use super::{AnswerCount, GroupCount, QuestionCount, ResponseRecord, Tally};
 
 /// Like Nexus in miniature: satisfaction scales in three areas (two
 /// questions in bemötande, two in förändring), received and unmet support
@@ -230,6 +232,16 @@ pub fn ten_responses() -> Tally {
         ],
         &[("received", 8), ("missing", 7), ("most_needed", 5), ("comment", 3), ("age", 9)],
     )
+}
+
+/// One stored answer: an option, a text, or both.
+pub fn answer(question: &str, option: Option<&str>, text: Option<&str>) -> Answer {
+    Answer { question_id: question.to_owned(), option_id: option.map(str::to_owned), text: text.map(str::to_owned) }
+}
+
+/// A response given in Swedish to version `v1` in the week of 2026-11-23.
+pub fn response(answers: Vec<Answer>) -> ResponseRecord {
+    ResponseRecord { submitted_on: date!(2026 - 11 - 23), language: "sv".to_owned(), version: "v1".to_owned(), answers }
 }
 
 /// Asserts two shares or means are equal to well within any rounding shown.

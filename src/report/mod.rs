@@ -5,14 +5,19 @@
 //! - [`summarize`]: every question's figures for one set of responses;
 //! - [`break_down`]: the same figures per group (a background question's
 //!   options, or languages), with complementary suppression;
-//! - [`practical_support`]: received and unmet support, ranked and compared.
+//! - [`practical_support`]: received and unmet support, ranked and compared;
+//! - [`csv`] and [`xlsx`]: the export files, whose columns are a contract
+//!   documented in `docs/export-formats.md`.
 
 mod areas;
 mod breakdown;
 mod counts;
+pub mod csv;
 mod figure;
+mod responses;
 mod summary;
 mod support;
+pub mod xlsx;
 
 #[cfg(test)]
 mod fixture;
@@ -30,6 +35,18 @@ pub use summary::{
 pub use support::{
     CountAndShare, PracticalSupport, SupportComparison, SupportLine, SupportPair, SupportRanking, practical_support,
 };
+
+/// Why an export could not be written. The figures themselves cannot fail;
+/// only writing them out can.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("could not write the CSV file: {0}")]
+    Csv(#[from] ::csv::Error),
+    #[error("could not write the export: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("could not build the spreadsheet: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
 
 /// Which responses a report covers. Every part is optional; all given parts
 /// must hold. Kept in the URL so a view can be bookmarked and shared.

@@ -402,6 +402,40 @@ pub fn area_id(area: Area) -> &'static str {
     }
 }
 
+/// One row of the summary export: one option of one question, with the
+/// question's figures repeated. Shared by the CSV and XLSX writers; a
+/// suppressed figure is `None`.
+pub(crate) struct SummaryRow<'s> {
+    pub question: &'s QuestionSummary,
+    pub option: &'s OptionFigures,
+    pub count: Option<u64>,
+    pub share: Option<f64>,
+    pub n: Option<u64>,
+    pub dont_know: Option<u64>,
+    pub share_positive: Option<f64>,
+    pub mean: Option<f64>,
+    pub suppressed: bool,
+}
+
+/// The summary export's rows: every option of every question that has
+/// options, in order. Text questions have none, so they get no rows.
+pub(crate) fn summary_rows(summary: &Summary) -> impl Iterator<Item = SummaryRow<'_>> {
+    summary.questions.iter().flat_map(|question| {
+        let figures = &question.figures;
+        figures.options.iter().map(move |option| SummaryRow {
+            question,
+            option,
+            count: option.count.shown(),
+            share: option.share.and_then(Figure::shown),
+            n: figures.n.shown(),
+            dont_know: figures.dont_know.and_then(Figure::shown),
+            share_positive: figures.share_positive.and_then(Figure::shown),
+            mean: figures.mean.and_then(Figure::shown),
+            suppressed: figures.suppressed.is_some(),
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

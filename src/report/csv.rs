@@ -1,0 +1,436 @@
+//! CSV exports: the summary (one row per question and option) and the
+//! responses (one row per response). The columns are a contract that
+//! scripts read; it is documented in `docs/export-formats.md`.
+
+use std::fmt;
+use std::io;
+use std::str::FromStr;
+
+use csv::{Terminator, WriterBuilder};
+use time::Date;
+
+use crate::questionnaire::Questionnaire;
+
+use super::responses::{Cell, cells, columns};
+use super::summary::{Summary, SummaryRow, area_id, role_id, summary_rows};
+use super::{ReportError, ResponseRecord};
+
+/// The columns of the summary export, in order.
+pub const SUMMARY_COLUMNS: [&str; 13] = [
+    "question_id",
+    "question_text",
+    "role",
+    "area",
+    "option_id",
+    "option_label",
+    "count",
+    "share",
+    "n",
+    "dont_know",
+    "share_positive",
+    "mean",
+    "suppressed",
+];
+
+/// How a CSV file is spelled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Dialect {
+    /// RFC 4180: comma, decimal point, CRLF, UTF-8 without BOM. For scripts.
+    #[default]
+    Standard,
+    /// What Excel with Swedish settings opens on a double-click: semicolon,
+    /// decimal comma, CRLF, UTF-8 with a byte order mark (without it Excel
+    /// reads the file as Windows-1252 and garbles å, ä, ö).
+    ExcelSv,
+}
+
+/// A dialect name that is neither `standard` nor `excel-sv`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown CSV dialect `{0}`: use `standard` or `excel-sv`")]
+pub struct UnknownDialect(pub String);
+
+impl FromStr for Dialect {
+    type Err = UnknownDialect;
+
+    /// `standard` or `excel-sv`, as in `?dialect=excel-sv` and `--dialect`.
+    fn from_str(name: &str) -> Result<Dialect, UnknownDialect> {
+        match name {
+            "standard" => Ok(Dialect::Standard),
+            "excel-sv" => Ok(Dialect::ExcelSv),
+            _ => Err(UnknownDialect(name.to_owned())),
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dialect::Standard => "standard",
+            Dialect::ExcelSv => "excel-sv",
+        })
+    }
+}
+
+impl Dialect {
+    /// A CSV writer in this dialect, the byte order mark already written.
+    fn writer<W: io::Write>(self, mut out: W) -> Result<csv::Writer<W>, ReportError> {
+        let delimiter = match self {
+            Dialect::Standard => b',',
+            Dialect::ExcelSv => {
+                out.write_all("\u{feff}".as_bytes())?;
+                b';'
+            }
+        };
+        Ok(WriterBuilder::new().delimiter(delimiter).terminator(Terminator::CRLF).from_writer(out))
+    }
+
+    /// A number with a fixed number of decimals, in this dialect's notation.
+    fn decimal(self, value: f64, decimals: usize) -> String {
+        let written = format!("{value:.decimals$}");
+        match self {
+            Dialect::Standard => written,
+            Dialect::ExcelSv => written.replace('.', ","),
+        }
+    }
+}
+
+/// Writes the summary: one row per option of every scale, single and multi
+/// question (a scale's "don't know" in a row of its own), in the columns of
+/// [`SUMMARY_COLUMNS`]. A suppressed figure is an empty cell.
+pub fn write_summary<W: io::Write>(summary: &Summary, dialect: Dialect, out: W) -> Result<(), ReportError> {
+    let mut writer = dialect.writer(out)?;
+    writer.write_record(SUMMARY_COLUMNS)?;
+    for row in summary_rows(summary) {
+        writer.write_record(summary_record(&row, dialect))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn summary_record(row: &SummaryRow, dialect: Dialect) -> [String; 13] {
+    let question = row.question;
+    let count = |count: Option<u64>| count.map(|count| count.to_string()).unwrap_or_default();
+    let decimal =
+        |value: Option<f64>, decimals| value.map(|value| dialect.decimal(value, decimals)).unwrap_or_default();
+    [
+        text_cell(&question.id),
+        text_cell(&question.text),
+        question.role.map(role_id).unwrap_or_default().to_owned(),
+        question.area.map(area_id).unwrap_or_default().to_owned(),
+        text_cell(&row.option.id),
+        text_cell(&row.option.label),
+        count(row.count),
+        decimal(row.share, 4),
+        count(row.n),
+        count(row.dont_know),
+        decimal(row.share_positive, 4),
+        decimal(row.mean, 2),
+        row.suppressed.to_string(),
+    ]
+}
+
+/// Writes one row per response, in the order given, each row written as it
+/// comes. Columns: `date`, `language`, `version`, then each question's
+/// columns (see `docs/export-formats.md`); free text only with
+/// `include_text`.
+pub fn write_responses<W: io::Write>(
+    questionnaire: &Questionnaire,
+    responses: impl IntoIterator<Item = ResponseRecord>,
+    include_text: bool,
+    dialect: Dialect,
+    out: W,
+) -> Result<(), ReportError> {
+    let columns = columns(questionnaire, include_text);
+    let mut writer = dialect.writer(out)?;
+    writer.write_record(columns.iter().map(|column| text_cell(&column.header)))?;
+    for response in responses {
+        writer.write_record(cells(&columns, &response).iter().map(|cell| match cell {
+            Cell::Text(text) => text_cell(text),
+            Cell::Flag(chosen) => if *chosen { "1" } else { "0" }.to_owned(),
+            Cell::Date(date) => iso_date(*date),
+            Cell::Empty => String::new(),
+        }))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// A text cell that a spreadsheet will not run as a formula: a leading `'`
+/// before `=`, `+`, `-`, `@`, tab or carriage return. Only for text; numbers
+/// are written by this module and never start with one of these.
+fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
+}
+
+/// `YYYY-MM-DD`, which every spreadsheet reads as a date in either dialect.
+fn iso_date(date: Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::report::fixture::{answer, questionnaire, response, ten_responses};
+    use crate::report::summarize;
+
+    fn summary_csv(dialect: Dialect) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_summary(&summarize(&questionnaire(), &ten_responses()), dialect, &mut out).unwrap();
+        out
+    }
+
+    /// The rows of a CSV file, each as column name → cell.
+    fn read(bytes: &[u8], delimiter: u8) -> (Vec<String>, Vec<HashMap<String, String>>) {
+        let mut reader = ::csv::ReaderBuilder::new().delimiter(delimiter).from_reader(bytes);
+        let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+        let rows = reader
+            .records()
+            .map(|record| headers.iter().cloned().zip(record.unwrap().iter().map(str::to_owned)).collect())
+            .collect();
+        (headers, rows)
+    }
+
+    fn row<'r>(rows: &'r [HashMap<String, String>], question: &str, option: &str) -> &'r HashMap<String, String> {
+        rows.iter()
+            .find(|row| row["question_id"] == question && row["option_id"] == option)
+            .unwrap_or_else(|| panic!("a row for {question}/{option}"))
+    }
+
+    #[track_caller]
+    fn assert_cells(row: &HashMap<String, String>, expected: &[(&str, &str)]) {
+        for (column, value) in expected {
+            assert_eq!(row[*column], *value, "column {column}");
+        }
+    }
+
+    #[test]
+    fn the_summary_has_the_documented_columns_and_one_row_per_option() {
+        let bytes = summary_csv(Dialect::Standard);
+        let (headers, rows) = read(&bytes, b',');
+        assert_eq!(headers, SUMMARY_COLUMNS);
+        // reach: n = 6, share 3/6, share_positive 5/6, mean 20/6
+        assert_cells(
+            row(&rows, "reach", "very_easy"),
+            &[
+                ("question_text", "Hur lätt var det att nå oss?"),
+                ("role", "satisfaction"),
+                ("area", "tillgänglighet"),
+                ("option_label", "Mycket lätt"),
+                ("count", "3"),
+                ("share", "0.5000"),
+                ("n", "6"),
+                ("dont_know", "2"),
+                ("share_positive", "0.8333"),
+                ("mean", "3.33"),
+                ("suppressed", "false"),
+            ],
+        );
+        // "don't know" has its own row, without a share
+        assert_cells(row(&rows, "reach", "dont_know"), &[("count", "2"), ("share", ""), ("share_positive", "0.8333")]);
+        // multi: 5/8 of respondents; no share positive outside satisfaction
+        assert_cells(
+            row(&rows, "received", "move"),
+            &[
+                ("role", "received_support"),
+                ("area", ""),
+                ("share", "0.6250"),
+                ("n", "8"),
+                ("dont_know", ""),
+                ("share_positive", ""),
+                ("mean", ""),
+            ],
+        );
+        assert_cells(
+            row(&rows, "missing", "other"),
+            &[("option_label", "Annat, nämligen"), ("count", "2"), ("share", "0.2857")],
+        );
+        assert_cells(row(&rows, "age", "older"), &[("role", "background"), ("count", "0"), ("share", "0.0000")]);
+        assert!(rows.iter().all(|row| row["question_id"] != "comment"), "text questions get no rows");
+        // 5+5+5+6 scale rows (incl. don't know) + 4 + 5 (helped) + 5 + 4 + 3
+        assert_eq!(rows.len(), 5 + 5 + 5 + 6 + 4 + 5 + 5 + 4 + 3);
+    }
+
+    #[test]
+    fn a_suppressed_question_keeps_its_rows_with_every_figure_empty() {
+        let bytes = summary_csv(Dialect::Standard);
+        let (_, rows) = read(&bytes, b',');
+        for option in ["much_better", "neither", "much_worse", "dont_know"] {
+            assert_cells(
+                row(&rows, "improved", option),
+                &[
+                    ("count", ""),
+                    ("share", ""),
+                    ("n", ""),
+                    ("dont_know", ""),
+                    ("share_positive", ""),
+                    ("mean", ""),
+                    ("suppressed", "true"),
+                ],
+            );
+        }
+        assert_eq!(row(&rows, "improved", "much_better")["option_label"], "Mycket bättre");
+    }
+
+    #[test]
+    fn standard_csv_is_rfc_4180_with_crlf_and_no_byte_order_mark() {
+        let bytes = summary_csv(Dialect::Standard);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.starts_with("question_id,question_text,role,"));
+        assert_eq!(text.matches('\n').count(), text.matches("\r\n").count(), "every line ends in CRLF");
+        assert!(text.ends_with("\r\n"));
+    }
+
+    #[test]
+    fn excel_sv_csv_has_a_byte_order_mark_semicolons_and_decimal_commas() {
+        let bytes = summary_csv(Dialect::ExcelSv);
+        let body = bytes.strip_prefix("\u{feff}".as_bytes()).expect("starts with the UTF-8 byte order mark");
+        let text = std::str::from_utf8(body).unwrap();
+        assert!(text.starts_with("question_id;question_text;role;area;"));
+        assert_eq!(text.matches('\n').count(), text.matches("\r\n").count(), "every line ends in CRLF");
+        assert!(text.ends_with("\r\n"));
+        let (headers, rows) = read(body, b';');
+        assert_eq!(headers, SUMMARY_COLUMNS);
+        assert_cells(
+            row(&rows, "reach", "fairly_easy"),
+            &[("count", "2"), ("share", "0,3333"), ("share_positive", "0,8333"), ("mean", "3,33")],
+        );
+        assert_eq!(row(&rows, "reach", "fairly_easy")["area"], "tillgänglighet", "UTF-8 survives");
+    }
+
+    #[test]
+    fn dialects_are_named_as_in_the_url() {
+        assert_eq!("excel-sv".parse(), Ok(Dialect::ExcelSv));
+        assert_eq!("standard".parse(), Ok(Dialect::Standard));
+        assert_eq!("excel".parse::<Dialect>(), Err(UnknownDialect("excel".to_owned())));
+        assert_eq!(Dialect::ExcelSv.to_string(), "excel-sv");
+    }
+
+    fn responses_csv(
+        include_text: bool,
+        responses: Vec<ResponseRecord>,
+    ) -> (Vec<String>, Vec<HashMap<String, String>>) {
+        let mut out = Vec::new();
+        write_responses(&questionnaire(), responses, include_text, Dialect::Standard, &mut out).unwrap();
+        read(&out, b',')
+    }
+
+    fn full_response() -> ResponseRecord {
+        response(vec![
+            answer("reach", Some("very_easy"), None),
+            answer("respect", Some("dont_know"), None),
+            answer("received", Some("move"), None),
+            answer("received", Some("housing"), None),
+            answer("missing", Some("school"), None),
+            answer("missing", Some("other"), Some("=HYPERLINK(\"http://evil.example\",\"klicka\")")),
+            answer("most_needed", Some("other"), Some("-ingen aning")),
+            answer("comment", None, Some("@bra stöd\nmen för kort")),
+            answer("age", Some("young"), None),
+        ])
+    }
+
+    #[test]
+    fn the_responses_have_a_column_per_question_and_per_multi_option() {
+        let (headers, rows) = responses_csv(false, vec![full_response()]);
+        assert_eq!(
+            headers,
+            [
+                "date",
+                "language",
+                "version",
+                "reach",
+                "respect",
+                "listened",
+                "improved",
+                "received.move",
+                "received.housing",
+                "received.school",
+                "received.none",
+                "helped",
+                "missing.move",
+                "missing.housing",
+                "missing.school",
+                "missing.none_missing",
+                "missing.other",
+                "most_needed",
+                "age",
+            ]
+        );
+        assert_cells(
+            &rows[0],
+            &[
+                ("date", "2026-11-23"),
+                ("language", "sv"),
+                ("version", "v1"),
+                ("reach", "very_easy"),
+                ("respect", "dont_know"),
+                ("listened", ""),
+                ("received.move", "1"),
+                ("received.housing", "1"),
+                ("received.school", "0"),
+                ("received.none", "0"),
+                ("missing.school", "1"),
+                // without free text, "something else" is 1 when chosen
+                ("missing.other", "1"),
+                ("most_needed", "other"),
+                ("age", "young"),
+            ],
+        );
+    }
+
+    #[test]
+    fn free_text_is_exported_only_when_asked_for_and_never_as_a_formula() {
+        let (headers, rows) = responses_csv(true, vec![full_response()]);
+        let position = |name: &str| headers.iter().position(|header| header == name);
+        assert_eq!(position("most_needed.other"), position("most_needed").map(|at| at + 1));
+        assert_eq!(headers.last().map(String::as_str), Some("age"));
+        assert!(position("comment").is_some());
+        assert_cells(
+            &rows[0],
+            &[
+                ("missing.other", "'=HYPERLINK(\"http://evil.example\",\"klicka\")"),
+                ("most_needed", "other"),
+                ("most_needed.other", "'-ingen aning"),
+                ("comment", "'@bra stöd\nmen för kort"),
+            ],
+        );
+
+        let (headers, _) = responses_csv(false, vec![full_response()]);
+        assert!(!headers.iter().any(|header| header == "comment" || header == "most_needed.other"));
+    }
+
+    #[test]
+    fn only_text_cells_are_neutralised() {
+        assert_eq!(text_cell("=1+1"), "'=1+1");
+        assert_eq!(text_cell("+46 70"), "'+46 70");
+        assert_eq!(text_cell("-"), "'-");
+        assert_eq!(text_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(text_cell("\tx"), "'\tx");
+        assert_eq!(text_cell("\rx"), "'\rx");
+        assert_eq!(text_cell("Bra, 1+1=2"), "Bra, 1+1=2");
+        assert_eq!(Dialect::Standard.decimal(-0.5, 4), "-0.5000", "numbers are written as they are");
+    }
+
+    #[test]
+    fn answers_the_questionnaire_no_longer_has_are_left_out() {
+        let old = response(vec![
+            answer("gone", Some("yes"), None),
+            answer("reach", Some("removed_step"), None),
+            answer("received", Some("removed_option"), None),
+            answer("received", Some("school"), None),
+        ]);
+        let (headers, rows) = responses_csv(false, vec![old]);
+        assert!(!headers.iter().any(|header| header.starts_with("gone") || header.contains("removed")));
+        assert_cells(&rows[0], &[("reach", ""), ("received.school", "1"), ("received.move", "0")]);
+    }
+
+    #[test]
+    fn responses_are_written_in_the_order_given() {
+        let first = response(vec![answer("age", Some("older"), None)]);
+        let second = response(vec![answer("age", Some("young"), None)]);
+        let (_, rows) = responses_csv(false, vec![first, second]);
+        let ages: Vec<&str> = rows.iter().map(|row| row["age"].as_str()).collect();
+        assert_eq!(ages, ["older", "young"]);
+    }
+}
