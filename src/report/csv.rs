@@ -426,6 +426,24 @@ mod tests {
     }
 
     #[test]
+    fn the_nexus_responses_header_is_as_documented() {
+        let source = include_str!("../../questionnaires/nexus.toml");
+        let nexus = crate::questionnaire::parse(std::path::Path::new("nexus.toml"), source).unwrap();
+        let mut out = Vec::new();
+        write_responses(&nexus, Vec::new(), false, Dialect::Standard, &mut out).unwrap();
+        let header = String::from_utf8(out).unwrap();
+        // The example in docs/export-formats.md, section 6.
+        assert!(header.starts_with(
+            "date,language,version,reach,information,respect,listened,influence,safe,improved,overall,\
+             received_support.authorities,received_support.income_support,"
+        ));
+        assert!(header.contains(",received_support.none,received_helped,missing_support.authorities,"));
+        assert!(header.ends_with(
+            ",missing_support.none_missing,missing_support.other,most_needed,contacts,age,gender,children\r\n"
+        ));
+    }
+
+    #[test]
     fn responses_are_written_in_the_order_given() {
         let first = response(vec![answer("age", Some("older"), None)]);
         let second = response(vec![answer("age", Some("young"), None)]);
