@@ -40,10 +40,14 @@ pub use support::{
 /// only writing them out can.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// The CSV writer failed, usually because its output did.
     #[error("could not write the CSV file: {0}")]
     Csv(#[from] ::csv::Error),
+    /// The output failed (a closed connection, a full disk).
     #[error("could not write the export: {0}")]
     Io(#[from] std::io::Error),
+    /// The workbook could not be built (for example more rows than Excel
+    /// allows).
     #[error("could not build the spreadsheet: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }

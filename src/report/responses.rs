@@ -20,8 +20,12 @@ enum Source<'q> {
     Date,
     Language,
     Version,
-    /// The option id chosen in a scale or single question.
-    Chosen(&'q Question),
+    /// The option id chosen in a scale or single question, one of
+    /// `options` (worked out once, not for every response).
+    Chosen {
+        question_id: &'q str,
+        options: Vec<String>,
+    },
     /// 1 when the option was chosen in a multi question, else 0.
     Ticked {
         question_id: &'q str,
@@ -62,7 +66,7 @@ pub(crate) fn columns(questionnaire: &Questionnaire, include_text: bool) -> Vec<
                 columns.push(Column {
                     header: id.to_owned(),
                     label: text.to_owned(),
-                    source: Source::Chosen(question),
+                    source: Source::Chosen { question_id: id, options: known_options(question) },
                 });
                 if question.kind.has_other() && include_text {
                     columns.push(Column {
@@ -112,16 +116,10 @@ pub(crate) fn cells(columns: &[Column], response: &ResponseRecord) -> Vec<Cell> 
             Source::Date => Cell::Date(response.submitted_on),
             Source::Language => Cell::Text(response.language.clone()),
             Source::Version => Cell::Text(response.version.clone()),
-            Source::Chosen(question) => {
-                let choices = question.kind.choices();
-                let known = |option: &str| {
-                    choices.iter().any(|choice| choice.id == option) || (question.kind.has_other() && option == OTHER)
-                };
-                answers(&question.id)
-                    .filter_map(|answer| answer.option_id.as_deref())
-                    .find(|option| known(option))
-                    .map_or(Cell::Empty, |option| Cell::Text(option.to_owned()))
-            }
+            Source::Chosen { question_id, options } => answers(question_id)
+                .filter_map(|answer| answer.option_id.as_deref())
+                .find(|option| options.iter().any(|known| known == option))
+                .map_or(Cell::Empty, |option| Cell::Text(option.to_owned())),
             Source::Ticked { question_id, option_id } => {
                 Cell::Flag(answers(question_id).any(|answer| answer.option_id.as_deref() == Some(*option_id)))
             }
@@ -135,6 +133,16 @@ pub(crate) fn cells(columns: &[Column], response: &ResponseRecord) -> Vec<Cell> 
             ),
         })
         .collect()
+}
+
+/// The option ids a scale or single question can be answered with:
+/// its options (a scale's "don't know" included) and "something else".
+fn known_options(question: &Question) -> Vec<String> {
+    let mut options: Vec<String> = question.kind.choices().into_iter().map(|choice| choice.id).collect();
+    if question.kind.has_other() {
+        options.push(OTHER.to_owned());
+    }
+    options
 }
 
 fn answers_to<'r>(response: &'r ResponseRecord, question_id: &'r str) -> impl Iterator<Item = &'r Answer> {

@@ -49,9 +49,13 @@ pub struct QuestionSummary {
 /// What kind of answer a question takes, without its options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnswerKind {
+    /// One step of an answer scale, or "don't know".
     Scale,
+    /// One option.
     Single,
+    /// Any number of options.
     Multi,
+    /// Free text: only the number who wrote is reported.
     Text,
 }
 
@@ -251,7 +255,12 @@ impl OptionFigures {
 pub enum OptionKind {
     /// A step of a scale, valued for the mean (the most positive step has
     /// the highest value); `positive` steps count in the share positive.
-    Step { value: u32, positive: bool },
+    Step {
+        /// k for the most positive of k steps, down to 1.
+        value: u32,
+        /// Whether the step is one of the scale's `positive` steps.
+        positive: bool,
+    },
     /// A scale's "don't know / not applicable".
     DontKnow,
     /// An option of a single or multi question; an exclusive one (like
