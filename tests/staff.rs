@@ -596,7 +596,9 @@ fn enkat(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
         .expect("enkat runs");
     let mut input = child.stdin.take().unwrap();
     if let Some(line) = stdin {
-        writeln!(input, "{line}").unwrap();
+        // enkat may refuse (a bad name) and exit before reading: a broken
+        // pipe here is its answer, not the test's failure.
+        let _ = writeln!(input, "{line}");
     }
     drop(input);
     child.wait_with_output().unwrap()

@@ -1,6 +1,7 @@
 //! The command line: `enkat serve` (the default), `enkat check`, and `enkat staff`
 //! and `enkat token` for staff accounts and API tokens.
 
+mod export;
 mod staff;
 
 use std::net::SocketAddr;
@@ -44,6 +45,9 @@ enum Command {
     /// Manage API tokens for scripts that fetch exports: create, list, revoke.
     #[command(subcommand)]
     Token(staff::TokenCommand),
+    /// Write the results of a questionnaire to a file: the summary, or
+    /// every response, as CSV or xlsx.
+    Export(export::ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Staff(command)) => staff::run_staff(command),
         Some(Command::Token(command)) => staff::run_token(command),
+        Some(Command::Export(args)) => export::run(args),
         None => serve(cli.serve),
     }
 }

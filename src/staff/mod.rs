@@ -317,6 +317,8 @@ pub mod action {
     pub const TOKEN_CREATED: &str = "token_created";
     /// An API token was revoked (`enkat token revoke`).
     pub const TOKEN_REVOKED: &str = "token_revoked";
+    /// Results were exported: which file, which filters (never the data).
+    pub const EXPORT: &str = "export";
 }
 
 /// Everything about staff logins that an installation (or a test) may set.

@@ -2,8 +2,9 @@
 //! parse the request, call the questionnaire and store layers, render a view.
 
 mod respond;
+mod results;
 pub mod staff;
-mod views;
+pub(crate) mod views;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/enkat.css", get(stylesheet))
         .route("/health", get(health))
         .merge(respond::router())
+        .merge(results::router())
         .merge(staff::router())
         .fallback(not_found)
         .with_state(state)

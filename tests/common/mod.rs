@@ -217,7 +217,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("a readable body").to_bytes();
-        Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 }
 
@@ -245,7 +245,9 @@ fn encode(text: &str) -> String {
 pub struct Page {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
+    /// The body as text (a binary file's bytes are in `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -272,7 +274,9 @@ impl Page {
         let selector = Selector::parse(selector).expect("a valid CSS selector");
         self.html()
             .select(&selector)
-            .map(|element| element.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|element| {
+                element.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+            })
             .collect()
     }
 

@@ -18,7 +18,7 @@ use serde::Deserialize;
 pub use auth::{
     AdminUser, CSRF_FIELD, CSRF_HEADER, CsrfChecked, ExportCaller, NoFields, SESSION_COOKIE, StaffUser, check_csrf,
 };
-pub use views::{csrf_field, staff_layout, text};
+pub use views::{csrf_field, message_page, staff_layout, text};
 
 use super::AppState;
 use crate::staff::StaffError;
@@ -28,8 +28,17 @@ use crate::store::StoreError;
 /// with sample parameters). A test walks it: each must refuse an anonymous
 /// request and none may answer 404 to an admin. The login form is the one
 /// public staff route and is not listed.
-pub const STAFF_ROUTES: &[(&str, &str)] =
-    &[("GET", "/staff"), ("POST", "/staff/logout"), ("GET", "/staff/audit"), ("GET", "/staff/api/whoami")];
+pub const STAFF_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/staff"),
+    ("POST", "/staff/logout"),
+    ("GET", "/staff/audit"),
+    ("GET", "/staff/api/whoami"),
+    ("GET", "/staff/q/nexus"),
+    ("GET", "/staff/q/nexus/export/summary.csv"),
+    ("GET", "/staff/q/nexus/export/summary.xlsx"),
+    ("GET", "/staff/q/nexus/export/responses.csv"),
+    ("GET", "/staff/q/nexus/export/responses.xlsx"),
+];
 
 /// The staff routes, to be merged into the app.
 pub fn router() -> Router<AppState> {

@@ -68,6 +68,7 @@ pub mod text {
             ACCOUNT_REMOVED => "Konto borttaget",
             TOKEN_CREATED => "API-nyckel skapad",
             TOKEN_REVOKED => "API-nyckel återkallad",
+            EXPORT => "Export",
             _ => return None,
         })
     }

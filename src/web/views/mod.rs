@@ -1,6 +1,7 @@
 //! HTML, written with maud: one layout, small components. Questionnaire and
 //! respondent text is always escaped (never `PreEscaped`).
 
+pub(crate) mod charts;
 mod form;
 
 use maud::{DOCTYPE, Markup, html};

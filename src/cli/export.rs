@@ -1,0 +1,210 @@
+//! `enkat export`: the same files as the results page's download links,
+//! written on the server, e.g. by a scheduled job. Audited like a download.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressIterator, ProgressStyle};
+use time::Date;
+use time::macros::format_description;
+
+use crate::questionnaire::{self, Questionnaire};
+use crate::report::{self, Filter, ReportError, csv::Dialect};
+use crate::staff::action;
+use crate::store::{Store, StoreError};
+
+/// The audit log's actor for exports made on the command line.
+const CLI_ACTOR: &str = "cli";
+/// Above this many responses, a progress bar shows how far the file is.
+const PROGRESS_FROM: usize = 10_000;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The questionnaire's id, e.g. `nexus`.
+    questionnaire: String,
+    /// The aggregated summary (small groups suppressed), or every response.
+    #[arg(long, value_enum, default_value_t = What::Summary)]
+    what: What,
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+    /// First date included (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    from: Option<Date>,
+    /// Last date included (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    to: Option<Date>,
+    /// Only responses in this language.
+    #[arg(long)]
+    lang: Option<String>,
+    /// Only responses to this version of the questionnaire.
+    #[arg(long)]
+    version: Option<String>,
+    /// `excel-sv` for Swedish Excel: semicolons, decimal comma, BOM.
+    #[arg(long, default_value = "standard", value_parser = parse_dialect)]
+    dialect: Dialect,
+    /// Include free-text answers (responses only).
+    #[arg(long)]
+    text: bool,
+    /// The file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Where responses are stored: sqlite://FILE or postgres://...
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/enkat.db", hide_env_values = true)]
+    database_url: String,
+    /// Folder of questionnaire files (`*.toml`).
+    #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
+    questionnaires: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum What {
+    Summary,
+    Responses,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text, format_description!("[year]-[month]-[day]")).map_err(|_| "write dates as YYYY-MM-DD".to_owned())
+}
+
+fn parse_dialect(text: &str) -> Result<Dialect, String> {
+    text.parse::<Dialect>().map_err(|error| error.to_string())
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ExportError {
+    #[error("the questionnaires could not be loaded:\n{0}")]
+    Questionnaires(String),
+    #[error("there is no questionnaire `{0}` in the questionnaires folder")]
+    UnknownQuestionnaire(String),
+    #[error("the questionnaire has no language `{0}`")]
+    UnknownLanguage(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: std::io::Error },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Runs `enkat export ...`.
+pub fn run(args: ExportArgs) -> ExitCode {
+    let outcome = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(ExportError::Runtime)
+        .and_then(|runtime| runtime.block_on(export(args)));
+    match outcome {
+        Ok(message) => {
+            eprintln!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn export(args: ExportArgs) -> Result<String, ExportError> {
+    let catalog = questionnaire::load_dir(&args.questionnaires).map_err(|problems| {
+        ExportError::Questionnaires(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+    })?;
+    let questionnaire = catalog
+        .get(&args.questionnaire)
+        .ok_or_else(|| ExportError::UnknownQuestionnaire(args.questionnaire.clone()))?;
+    if let Some(language) = &args.lang
+        && !questionnaire.languages.contains(language)
+    {
+        return Err(ExportError::UnknownLanguage(language.clone()));
+    }
+    let filter = Filter { from: args.from, to: args.to, language: args.lang.clone(), version: args.version.clone() };
+    let store = Store::connect(&args.database_url).await?;
+
+    // Written beside the target and renamed at the end, so a failed export
+    // never leaves half a file under the name a script reads.
+    let partial = PathBuf::from(format!("{}.partial", args.output.display()));
+    let written = write_file(&args, questionnaire, &store, &filter, &partial).await;
+    let rows = match written {
+        Ok(rows) => rows,
+        Err(error) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(error);
+        }
+    };
+    std::fs::rename(&partial, &args.output).map_err(|source| write_error(&args.output, source))?;
+
+    let details = format!(
+        "{} {:?} {:?} {filter:?}{}",
+        questionnaire.id,
+        args.what,
+        args.format,
+        if args.text { " text=1" } else { "" }
+    );
+    store.record_audit(CLI_ACTOR, action::EXPORT, &details).await?;
+    store.close().await;
+    Ok(format!("wrote {} ({rows} rows)", args.output.display()))
+}
+
+fn write_error(path: &Path, source: std::io::Error) -> ExportError {
+    ExportError::Write { path: path.display().to_string(), source }
+}
+
+/// Writes the export to `path`; returns how many rows it has.
+async fn write_file(
+    args: &ExportArgs,
+    questionnaire: &Questionnaire,
+    store: &Store,
+    filter: &Filter,
+    path: &Path,
+) -> Result<usize, ExportError> {
+    let file = File::create(path).map_err(|source| write_error(path, source))?;
+    let mut out = BufWriter::new(file);
+    let rows = match args.what {
+        What::Summary => {
+            let summary = report::summarize(questionnaire, &store.tally(&questionnaire.id, filter, None).await?);
+            let rows = summary.questions.iter().map(|question| question.figures.options.len()).sum();
+            match args.format {
+                Format::Csv => report::csv::write_summary(&summary, args.dialect, &mut out)?,
+                Format::Xlsx => out
+                    .write_all(&report::xlsx::summary_workbook(&summary)?)
+                    .map_err(|source| write_error(path, source))?,
+            }
+            rows
+        }
+        What::Responses => {
+            let records = store.response_records(&questionnaire.id, filter).await?;
+            let rows = records.len();
+            let progress = if rows >= PROGRESS_FROM { ProgressBar::new(rows as u64) } else { ProgressBar::hidden() };
+            progress.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} responses, {eta} left")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            let records = records.into_iter().progress_with(progress.clone());
+            match args.format {
+                Format::Csv => report::csv::write_responses(questionnaire, records, args.text, args.dialect, &mut out)?,
+                Format::Xlsx => out
+                    .write_all(&report::xlsx::responses_workbook(questionnaire, records, args.text)?)
+                    .map_err(|source| write_error(path, source))?,
+            }
+            progress.finish_and_clear();
+            rows
+        }
+    };
+    out.flush().map_err(|source| write_error(path, source))?;
+    out.into_inner()
+        .map_err(|error| write_error(path, error.into_error()))?
+        .sync_all()
+        .map_err(|source| write_error(path, source))?;
+    Ok(rows)
+}

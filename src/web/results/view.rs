@@ -1,0 +1,517 @@
+//! The results page: the filter, then the figures a person would rather look
+//! at than read (bars), each with the numbers behind it in a table.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use super::{ResultsError, ResultsQuery};
+use crate::locale;
+use crate::questionnaire::{Area, Questionnaire, Role};
+use crate::report::{
+    self, AnswerKind, Breakdown, CountAndShare, Figure, FreeText, OptionFigures, OptionKind, QuestionFigures,
+    QuestionSummary, Split, Summary, SupportRanking, area_id,
+};
+use crate::store::StoredVersion;
+use crate::web::staff::{StaffUser, message_page, staff_layout};
+use crate::web::views::charts::{Segment, decimal, percent, share_bar, stacked_bar};
+
+/// Everything the page shows, fetched and computed by the handler.
+pub struct Results {
+    pub summary: Summary,
+    pub breakdown: Option<Breakdown>,
+    pub free_texts: Vec<FreeText>,
+    pub versions: Vec<StoredVersion>,
+}
+
+/// A results request that could not be answered, as a page.
+pub struct ResultsPageError {
+    status: StatusCode,
+    page: Markup,
+}
+
+impl ResultsPageError {
+    /// The page for `error`; `user` when a logged-in staff member asked
+    /// (exports may come from a script with a token).
+    pub fn new(user: Option<&StaffUser>, error: ResultsError) -> ResultsPageError {
+        let (status, title, text) = match &error {
+            ResultsError::UnknownQuestionnaire(_) => {
+                (StatusCode::NOT_FOUND, "Enkäten finns inte", "Tjänsten visar ingen enkät med det namnet.".to_owned())
+            }
+            ResultsError::BadFilter(problem) => {
+                (StatusCode::BAD_REQUEST, "Filtret kunde inte användas", problem.clone())
+            }
+            ResultsError::NotAdmin => (
+                StatusCode::FORBIDDEN,
+                "Du saknar behörighet",
+                "Bara administratörer får ladda ner enskilda svar.".to_owned(),
+            ),
+            ResultsError::Store(store) => {
+                tracing::error!(error = %store, "results failed on the database");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Något gick fel hos oss",
+                    "Databasen svarar inte just nu. Försök igen om en stund.".to_owned(),
+                )
+            }
+            ResultsError::Report(report) => {
+                tracing::error!(error = %report, "an export could not be written");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Något gick fel hos oss",
+                    "Filen kunde inte skapas. Försök igen.".to_owned(),
+                )
+            }
+        };
+        ResultsPageError { status, page: message_page(user, title, &text, ("/staff", "Till startsidan")) }
+    }
+}
+
+impl IntoResponse for ResultsPageError {
+    fn into_response(self) -> Response {
+        (self.status, self.page).into_response()
+    }
+}
+
+/// An SKR quality area as a heading: "Tillgänglighet".
+fn area_label(area: Area) -> String {
+    let id = area_id(area);
+    let mut chars = id.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// "färre än 5 svar": what a withheld figure says.
+fn too_few(min_report_n: u64) -> String {
+    format!("färre än {min_report_n} svar")
+}
+
+fn count(figure: Figure<u64>, min_report_n: u64) -> String {
+    figure.shown().map_or_else(|| too_few(min_report_n), |count| count.to_string())
+}
+
+fn share(figure: Option<Figure<f64>>, min_report_n: u64) -> String {
+    match figure {
+        None => String::new(),
+        Some(Figure::Shown(value)) => percent(value),
+        Some(Figure::Suppressed) => too_few(min_report_n),
+    }
+}
+
+pub fn results_page(
+    user: &StaffUser,
+    questionnaire: &Questionnaire,
+    query: &ResultsQuery,
+    results: &Results,
+) -> Markup {
+    let summary = &results.summary;
+    let m = summary.min_report_n;
+    let title = questionnaire.title.get(&summary.language);
+    let satisfaction: Vec<&QuestionSummary> =
+        summary.questions.iter().filter(|question| question.role == Some(Role::Satisfaction)).collect();
+    let others: Vec<&QuestionSummary> = summary
+        .questions
+        .iter()
+        .filter(|question| matches!(question.role, None | Some(Role::Background)) && question.kind != AnswerKind::Text)
+        .collect();
+    let body = html! {
+        p.breadcrumb { a href="/staff" { "Enkäter" } }
+        h1 { "Resultat: " (title) }
+        (filter_form(questionnaire, query, &results.versions))
+        (export_links(user, questionnaire, query))
+        p.response-count {
+            "Antal svar: " strong { (count(summary.responses, m)) }
+        }
+        @if !summary.areas.is_empty() {
+            section aria-labelledby="areas" {
+                h2 #areas { "Kvalitetsområden" }
+                p.hint { "Andel positiva svar: de två mest positiva svarsstegen, av alla svar utom \u{201d}vet inte\u{201d}." }
+                table.figures {
+                    thead { tr { th scope="col" { "Område" } th scope="col" { "Andel positiva" } th scope="col" { "Antal svar (n)" } } }
+                    tbody {
+                        @for line in &summary.areas {
+                            tr {
+                                th scope="row" { (area_label(line.area)) }
+                                td {
+                                    (share(Some(line.share_positive), m))
+                                    @if let Figure::Shown(value) = line.share_positive {
+                                        (share_bar(&format!("{}: {} positiva", area_label(line.area), percent(value)), value))
+                                    }
+                                }
+                                td { (count(line.n, m)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !satisfaction.is_empty() {
+            section aria-labelledby="satisfaction" {
+                h2 #satisfaction { "Nöjdhet, fråga för fråga" }
+                @for question in &satisfaction {
+                    (satisfaction_question(question, m))
+                }
+            }
+        }
+        (practical_support(summary))
+        @if let Some(breakdown) = &results.breakdown {
+            (breakdown_section(breakdown, query))
+        }
+        @if !others.is_empty() {
+            section aria-labelledby="other-questions" {
+                h2 #other-questions { "Övriga frågor" }
+                @for question in &others {
+                    (choice_question(question, m))
+                }
+            }
+        }
+        (free_texts_section(summary, &results.free_texts))
+    };
+    staff_layout(Some(user), &format!("Resultat: {title}"), body)
+}
+
+fn filter_form(questionnaire: &Questionnaire, query: &ResultsQuery, versions: &[StoredVersion]) -> Markup {
+    let value = |field: &Option<String>| field.clone().unwrap_or_default();
+    let selected = |field: &Option<String>, option: &str| field.as_deref() == Some(option);
+    let backgrounds: Vec<_> =
+        questionnaire.questions.iter().filter(|question| question.role == Some(Role::Background)).collect();
+    let targets: Vec<_> = questionnaire
+        .questions
+        .iter()
+        .filter(|question| matches!(question.role, Some(Role::Satisfaction | Role::UnmetSupport)))
+        .collect();
+    let language = questionnaire.language(None);
+    html! {
+        form.results-filter method="get" action={ "/staff/q/" (questionnaire.id) } {
+            fieldset {
+                legend { "Urval" }
+                div.field { label for="from" { "Från och med" } input #from type="date" name="from" value=(value(&query.from)); }
+                div.field { label for="to" { "Till och med" } input #to type="date" name="to" value=(value(&query.to)); }
+                div.field {
+                    label for="lang" { "Språk" }
+                    select #lang name="lang" {
+                        option value="" { "Alla språk" }
+                        @for code in &questionnaire.languages {
+                            option value=(code) selected[selected(&query.lang, code)] { (locale::get(code).name) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="version" { "Version av enkäten" }
+                    select #version name="version" {
+                        option value="" { "Alla versioner" }
+                        @for version in versions {
+                            option value=(version.version) selected[selected(&query.version, &version.version)] {
+                                (version.version) " (från " (version.first_seen) ")"
+                            }
+                        }
+                    }
+                }
+            }
+            fieldset {
+                legend { "Dela upp" }
+                div.field {
+                    label for="by" { "Dela upp efter" }
+                    select #by name="by" {
+                        option value="" { "Ingen uppdelning" }
+                        option value="language" selected[selected(&query.by, "language")] { "Språk" }
+                        @for question in &backgrounds {
+                            option value=(question.id) selected[selected(&query.by, &question.id)] { (question.text.get(language)) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="target" { "Fråga att dela upp" }
+                    select #target name="target" {
+                        @for question in &targets {
+                            option value=(question.id) selected[selected(&query.target, &question.id)] { (question.text.get(language)) }
+                        }
+                    }
+                }
+            }
+            button.submit type="submit" { "Visa" }
+            " "
+            a href={ "/staff/q/" (questionnaire.id) } { "Rensa urvalet" }
+        }
+    }
+}
+
+fn export_links(user: &StaffUser, questionnaire: &Questionnaire, query: &ResultsQuery) -> Markup {
+    let base = format!("/staff/q/{}/export", questionnaire.id);
+    let filter = ResultsQuery { by: None, target: None, ..query.clone() }.to_query_string();
+    let with = |file: &str, extra: &str| {
+        let parts: Vec<&str> = [filter.as_str(), extra].into_iter().filter(|part| !part.is_empty()).collect();
+        if parts.is_empty() { format!("{base}/{file}") } else { format!("{base}/{file}?{}", parts.join("&")) }
+    };
+    html! {
+        section.exports aria-labelledby="exports" {
+            h2 #exports { "Ladda ner" }
+            p.hint { "Med samma urval som sidan. Siffror från färre än " (questionnaire.min_report_n) " svar är borttagna." }
+            ul {
+                li { "Sammanfattning: "
+                    a href=(with("summary.csv", "dialect=excel-sv")) { "CSV för Excel" } ", "
+                    a href=(with("summary.xlsx", "")) { "Excel (xlsx)" } ", "
+                    a href=(with("summary.csv", "")) { "CSV (standard)" }
+                }
+                @if user.is_admin {
+                    li { "Enskilda svar (bara administratörer): "
+                        a href=(with("responses.csv", "dialect=excel-sv")) { "CSV för Excel" } ", "
+                        a href=(with("responses.xlsx", "")) { "Excel (xlsx)" } ", "
+                        a href=(with("responses.csv", "")) { "CSV (standard)" } ", "
+                        a href=(with("responses.xlsx", "text=1")) { "Excel med fritextsvar" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The steps of a scale (without "don't know") as bar segments.
+fn steps(figures: &QuestionFigures) -> Vec<Segment<'_>> {
+    figures
+        .options
+        .iter()
+        .filter(|option| matches!(option.kind, OptionKind::Step { .. }))
+        .map(|option| Segment { label: &option.label, share: option.share.and_then(Figure::shown).unwrap_or(0.0) })
+        .collect()
+}
+
+fn satisfaction_question(question: &QuestionSummary, m: u64) -> Markup {
+    let figures = &question.figures;
+    html! {
+        div.result-question id={ "result-" (question.id) } {
+            h3 { (question.text) }
+            @if let Some(area) = question.area { p.area { "Område: " (area_label(area)) } }
+            @if figures.suppressed.is_some() {
+                p.suppressed { "Färre än " (m) " svar: siffrorna visas inte, så att ingen kan pekas ut." }
+            } @else {
+                (stacked_bar(&format!("Fördelning av svaren på: {}", question.text), &steps(figures)))
+            }
+            (options_table(question, m))
+            dl.key-figures {
+                dt { "Antal svar (n)" } dd { (count(figures.n, m)) }
+                dt { "Andel positiva" } dd { (share(figures.share_positive, m)) }
+                dt { "Medelvärde (högst = mest positivt)" } dd {
+                    @match figures.mean {
+                        Some(Figure::Shown(mean)) => (decimal(mean)),
+                        Some(Figure::Suppressed) => (too_few(m)),
+                        None => "",
+                    }
+                }
+                @if let Some(dont_know) = figures.dont_know {
+                    dt { "Vet inte / ej aktuellt" } dd { (count(dont_know, m)) }
+                }
+            }
+        }
+    }
+}
+
+fn options_table(question: &QuestionSummary, m: u64) -> Markup {
+    let share_header = if question.kind == AnswerKind::Multi { "Andel av dem som svarat" } else { "Andel" };
+    html! {
+        table.figures {
+            caption.visually-hidden { (question.text) }
+            thead { tr { th scope="col" { "Svar" } th scope="col" { "Antal" } th scope="col" { (share_header) } } }
+            tbody {
+                @for option in &question.figures.options {
+                    (option_row(option, m))
+                }
+            }
+        }
+    }
+}
+
+fn option_row(option: &OptionFigures, m: u64) -> Markup {
+    html! {
+        tr {
+            th scope="row" { (option.label) }
+            td { (count(option.count, m)) }
+            td { (share(option.share, m)) }
+        }
+    }
+}
+
+fn choice_question(question: &QuestionSummary, m: u64) -> Markup {
+    html! {
+        div.result-question id={ "result-" (question.id) } {
+            h3 { (question.text) }
+            @if question.figures.suppressed.is_some() {
+                p.suppressed { "Färre än " (m) " svar: siffrorna visas inte, så att ingen kan pekas ut." }
+            }
+            (options_table(question, m))
+            p { "Antal som svarat: " (count(question.figures.respondents, m)) }
+        }
+    }
+}
+
+/// Unmet and received practical support: what people lacked, most missed
+/// first, and received beside missed for each kind of support.
+fn practical_support(summary: &Summary) -> Markup {
+    let m = summary.min_report_n;
+    let support = report::practical_support(summary);
+    let sections = [
+        ("unmet", "Praktiskt stöd som saknades", &support.unmet),
+        ("received", "Praktiskt stöd som gavs", &support.received),
+    ];
+    html! {
+        @for (id, heading, rankings) in sections {
+            @if !rankings.is_empty() {
+                section aria-labelledby={ "support-" (id) } {
+                    h2 id={ "support-" (id) } { (heading) }
+                    @for ranking in rankings {
+                        (support_ranking(ranking, m))
+                    }
+                }
+            }
+        }
+        @if let Some(comparison) = &support.comparison {
+            section aria-labelledby="support-comparison" {
+                h2 #support-comparison { "Fick och saknade, stöd för stöd" }
+                table.figures.comparison {
+                    thead { tr {
+                        th scope="col" { "Stöd" }
+                        th scope="col" { "Fick" }
+                        th scope="col" { "Saknade" }
+                    } }
+                    tbody {
+                        @for pair in &comparison.rows {
+                            tr {
+                                th scope="row" { (pair.label) }
+                                td { (count_and_share(pair.received, m)) }
+                                td { (count_and_share(pair.missed, m)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn count_and_share(figures: CountAndShare, m: u64) -> Markup {
+    html! {
+        (count(figures.count, m))
+        @if let Figure::Shown(value) = figures.share {
+            " (" (percent(value)) ")"
+            (share_bar(&percent(value), value))
+        }
+    }
+}
+
+fn support_ranking(ranking: &SupportRanking, m: u64) -> Markup {
+    html! {
+        div.result-question id={ "result-" (ranking.question_id) } {
+            h3 { (ranking.text) }
+            @if ranking.suppressed.is_some() {
+                p.suppressed { "Färre än " (m) " svar: siffrorna visas inte, så att ingen kan pekas ut." }
+            }
+            table.figures.ranking {
+                caption.visually-hidden { (ranking.text) ", flest först" }
+                thead { tr { th scope="col" { "Stöd" } th scope="col" { "Antal" } th scope="col" { "Andel av dem som svarat" } } }
+                tbody {
+                    @for line in ranking.ranked.iter().chain(&ranking.exclusive) {
+                        tr {
+                            th scope="row" { (line.label) }
+                            td { (count(line.count, m)) }
+                            td {
+                                (share(Some(line.share), m))
+                                @if let Figure::Shown(value) = line.share {
+                                    (share_bar(&format!("{}: {}", line.label, percent(value)), value))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p { "Antal som svarat på frågan: " (count(ranking.respondents, m)) }
+        }
+    }
+}
+
+fn breakdown_section(breakdown: &Breakdown, query: &ResultsQuery) -> Markup {
+    let m = breakdown.min_report_n;
+    let split_name = match &breakdown.split {
+        Split::Language => "språk".to_owned(),
+        Split::Question(id) => format!("svaren på \u{201d}{id}\u{201d}"),
+    };
+    let target = query.target.as_deref().and_then(|id| breakdown.target(id)).or_else(|| breakdown.targets.first());
+    html! {
+        section aria-labelledby="breakdown" {
+            h2 #breakdown { "Uppdelat efter " (split_name) }
+            @if let Some(target) = target {
+                h3 { (target.text) }
+                table.figures.breakdown {
+                    caption.visually-hidden { (target.text) ", uppdelat efter " (split_name) }
+                    thead {
+                        tr {
+                            th scope="col" { "Grupp" }
+                            th scope="col" { "Antal svar (n)" }
+                            @if target.role == Some(Role::Satisfaction) {
+                                th scope="col" { "Andel positiva" }
+                                th scope="col" { "Medelvärde" }
+                            } @else {
+                                @for option in target.rows.first().map(|row| row.figures.options.as_slice()).unwrap_or_default() {
+                                    th scope="col" { (option.label) }
+                                }
+                            }
+                        }
+                    }
+                    tbody {
+                        @for row in &target.rows {
+                            (breakdown_row(&row.group.label, &row.figures, target.role, m))
+                        }
+                        @if let Some(total) = &target.total {
+                            (breakdown_row("Alla", total, target.role, m))
+                        }
+                    }
+                }
+            } @else {
+                p { "Det finns ingen fråga att dela upp." }
+            }
+        }
+    }
+}
+
+fn breakdown_row(label: &str, figures: &QuestionFigures, role: Option<Role>, m: u64) -> Markup {
+    html! {
+        tr {
+            th scope="row" { (label) }
+            td { (count(figures.n, m)) }
+            @if role == Some(Role::Satisfaction) {
+                td {
+                    (share(figures.share_positive, m))
+                    @if let Some(Figure::Shown(value)) = figures.share_positive {
+                        (share_bar(&format!("{label}: {} positiva", percent(value)), value))
+                    }
+                }
+                td { @match figures.mean { Some(Figure::Shown(mean)) => (decimal(mean)), Some(Figure::Suppressed) => (too_few(m)), None => "" } }
+            } @else {
+                @for option in &figures.options {
+                    td { (count(option.count, m)) " (" (share(option.share, m)) ")" }
+                }
+            }
+        }
+    }
+}
+
+/// Free texts, for staff only: grouped by question, newest day first.
+fn free_texts_section(summary: &Summary, texts: &[FreeText]) -> Markup {
+    html! {
+        section aria-labelledby="free-texts" {
+            h2 #free-texts { "Fritextsvar" }
+            @if texts.is_empty() {
+                p { "Inga fritextsvar i urvalet." }
+            }
+            @for question in &summary.questions {
+                @let answers: Vec<&FreeText> = texts.iter().filter(|text| text.question_id == question.id).collect();
+                @if !answers.is_empty() {
+                    h3 { (question.text) }
+                    ul.free-texts {
+                        @for answer in answers {
+                            li { span.date { (answer.submitted_on) } " " (answer.text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! Staff see the Nexus results and export them: figures computed by hand
+//! here are checked on the page, in both CSV files and in the xlsx, with
+//! small groups suppressed, on both databases.
+
+mod common;
+
+use std::io::Cursor;
+
+use axum::http::StatusCode;
+use calamine::{Data, Reader, Xlsx};
+use common::{Backend, PASSWORD, TestApp};
+use enkat::questionnaire::Answer;
+use enkat::store::NewResponse;
+use time::Date;
+use time::macros::date;
+
+on_both_databases!(
+    four_answers_are_too_few_to_show,
+    five_answers_are_shown_with_figures_computed_by_hand,
+    the_summary_csv_carries_the_same_figures,
+    swedish_excel_gets_semicolons_decimal_commas_and_a_bom,
+    the_xlsx_has_numbers_as_numbers,
+    whole_responses_are_for_admins_only,
+    filters_narrow_the_figures_and_stay_in_the_url,
+    a_breakdown_hides_a_small_group_and_its_neighbour,
+    scripts_export_with_a_token_and_every_export_is_audited,
+    a_bad_filter_is_explained,
+);
+
+fn answer(question: &str, option: &str) -> Answer {
+    Answer { question_id: question.into(), option_id: Some(option.into()), text: None }
+}
+
+/// One response: the answer to `overall`, practical support missed, age.
+async fn respond(app: &TestApp, on: Date, language: &str, overall: &str, missed: &[&str], age: Option<&str>) {
+    let questionnaire = app.catalog.get("nexus").unwrap();
+    let mut answers = vec![answer("overall", overall)];
+    for option in missed {
+        let mut missed = answer("missing_support", option);
+        if *option == "other" {
+            missed.text = Some("=HYPERLINK(\"http://example.org\")".into());
+        }
+        answers.push(missed);
+    }
+    if let Some(age) = age {
+        answers.push(answer("age", age));
+    }
+    let response = NewResponse { questionnaire, language, submitted_on: on, answers: &answers };
+    app.store.insert_response(&response).await.unwrap();
+}
+
+/// Five answers to `overall`, one of them "don't know": n = 4, below
+/// min_report_n = 5.
+async fn four_counted_answers(app: &TestApp) {
+    respond(app, date!(2026 - 11 - 02), "sv", "very_satisfied", &["move", "household"], Some("age_18_29")).await;
+    respond(app, date!(2026 - 11 - 02), "sv", "very_satisfied", &["move"], Some("age_30_44")).await;
+    respond(app, date!(2026 - 11 - 09), "en", "fairly_satisfied", &["move", "other"], Some("age_30_44")).await;
+    respond(app, date!(2026 - 11 - 09), "sv", "fairly_dissatisfied", &["household"], Some("age_30_44")).await;
+    respond(app, date!(2026 - 11 - 16), "sv", "dont_know", &[], Some("age_45_64")).await;
+}
+
+/// One more counted answer: n = 5.
+///
+/// overall: very_satisfied 2, fairly_satisfied 1, fairly_dissatisfied 2,
+/// very_dissatisfied 0, don't know 1; n = 2+1+2+0 = 5;
+/// shares 2/5 = 0.4, 1/5 = 0.2, 2/5 = 0.4, 0; share positive (2+1)/5 = 0.6;
+/// mean (4·2 + 3·1 + 2·2 + 1·0)/5 = 15/5 = 3.00.
+/// missing_support (multi): answered by 5 of 6; move 4 (0.8), household 2
+/// (0.4), other 1 (0.2).
+async fn five_counted_answers(app: &TestApp) {
+    four_counted_answers(app).await;
+    respond(app, date!(2026 - 11 - 16), "sv", "fairly_dissatisfied", &["move"], Some("age_30_44")).await;
+}
+
+async fn admin_app(backend: Backend) -> (TestApp, String) {
+    let app = TestApp::shipped(backend).await;
+    let cookie = app.logged_in_admin().await;
+    (app, cookie)
+}
+
+#[track_caller]
+fn row_of<'a>(rows: &'a [csv::StringRecord], question: &str, option: &str) -> &'a csv::StringRecord {
+    rows.iter()
+        .find(|row| &row[0] == question && &row[4] == option)
+        .unwrap_or_else(|| panic!("a summary row for {question}/{option}"))
+}
+
+fn parse_csv(body: &str, delimiter: u8) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(body.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows = reader.records().map(Result::unwrap).collect();
+    (header, rows)
+}
+
+async fn four_answers_are_too_few_to_show(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    four_counted_answers(&app).await;
+
+    let page = app.get_as(&cookie, "/staff/q/nexus").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text("#result-overall .key-figures dd:nth-of-type(1)"), "färre än 5 svar", "n = 4 is suppressed");
+    assert_eq!(page.text("#result-overall .key-figures dd:nth-of-type(2)"), "färre än 5 svar");
+    assert!(page.texts("#result-overall svg").is_empty(), "no bar is drawn from four answers");
+    assert!(!page.body.contains("50,0 %"), "2 of 4 must not show as a share");
+
+    let summary = app.get_as(&cookie, "/staff/q/nexus/export/summary.csv").await;
+    let (_, rows) = parse_csv(&summary.body, b',');
+    let very = row_of(&rows, "overall", "very_satisfied");
+    assert_eq!((&very[6], &very[7], &very[8], &very[12]), ("", "", "", "true"), "count, share and n are empty cells");
+}
+
+async fn five_answers_are_shown_with_figures_computed_by_hand(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    five_counted_answers(&app).await;
+
+    let page = app.get_as(&cookie, "/staff/q/nexus").await;
+    assert_eq!(page.text(".response-count strong"), "6");
+    assert_eq!(page.text("#result-overall .key-figures dd:nth-of-type(1)"), "5", "n leaves out don't know");
+    assert_eq!(page.text("#result-overall .key-figures dd:nth-of-type(2)"), "60,0 %", "share positive (2+1)/5");
+    assert_eq!(page.text("#result-overall .key-figures dd:nth-of-type(3)"), "3,00", "mean 15/5");
+    assert_eq!(page.text("#result-overall .key-figures dd:nth-of-type(4)"), "1", "one don't know");
+    assert_eq!(
+        page.texts("#result-overall table tbody tr"),
+        [
+            "Mycket nöjd 2 40,0 %",
+            "Ganska nöjd 1 20,0 %",
+            "Ganska missnöjd 2 40,0 %",
+            "Mycket missnöjd 0 0,0 %",
+            "Vet inte / ej aktuellt 1"
+        ]
+    );
+    assert_eq!(
+        page.texts("#result-overall svg.stacked-bar title").first().map(String::as_str),
+        Some("Fördelning av svaren på: Hur nöjd eller missnöjd är du sammantaget med stödet från Nexus?")
+    );
+    let missed = page.texts("#result-missing_support table tbody tr");
+    // Each row: the option, its count, its share (then the bar's title).
+    assert!(missed[0].starts_with("Hjälp att organisera flytten 4 80,0 %"), "the most missed first: {missed:?}");
+    assert!(missed[1].starts_with("Hjälp att skaffa möbler, husgeråd och kläder 2 40,0 %"), "{missed:?}");
+    assert!(missed[2].starts_with("Annat, nämligen 1 20,0 %"), "{missed:?}");
+    assert!(page.text("#free-texts ~ ul.free-texts").contains("=HYPERLINK"), "staff read the free texts");
+}
+
+async fn the_summary_csv_carries_the_same_figures(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    five_counted_answers(&app).await;
+
+    let response = app.get_as(&cookie, "/staff/q/nexus/export/summary.csv").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.header("content-type"), "text/csv; charset=utf-8");
+    assert!(response.header("content-disposition").starts_with("attachment; filename=\"nexus-"));
+    let (header, rows) = parse_csv(&response.body, b',');
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        [
+            "question_id",
+            "question_text",
+            "role",
+            "area",
+            "option_id",
+            "option_label",
+            "count",
+            "share",
+            "n",
+            "dont_know",
+            "share_positive",
+            "mean",
+            "suppressed"
+        ]
+    );
+    let very = row_of(&rows, "overall", "very_satisfied");
+    assert_eq!(&very[1], "Hur nöjd eller missnöjd är du sammantaget med stödet från Nexus?");
+    assert_eq!((&very[2], &very[3], &very[5]), ("satisfaction", "helhet", "Mycket nöjd"));
+    assert_eq!(
+        (&very[6], &very[7], &very[8], &very[9], &very[10], &very[11], &very[12]),
+        ("2", "0.4000", "5", "1", "0.6000", "3.00", "false")
+    );
+    let dont_know = row_of(&rows, "overall", "dont_know");
+    assert_eq!((&dont_know[6], &dont_know[7]), ("1", ""), "don't know has a count but no share");
+    let moved = row_of(&rows, "missing_support", "move");
+    assert_eq!((&moved[2], &moved[6], &moved[7], &moved[8]), ("unmet_support", "4", "0.8000", "5"));
+    assert_eq!((&moved[10], &moved[11]), ("", ""), "no share positive or mean outside satisfaction");
+}
+
+async fn swedish_excel_gets_semicolons_decimal_commas_and_a_bom(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    five_counted_answers(&app).await;
+
+    let response = app.get_as(&cookie, "/staff/q/nexus/export/summary.csv?dialect=excel-sv").await;
+    let body = response.body.strip_prefix('\u{feff}').expect("a UTF-8 byte order mark first");
+    assert!(body.contains("\r\n"), "CRLF line ends");
+    let (_, rows) = parse_csv(body, b';');
+    let very = row_of(&rows, "overall", "very_satisfied");
+    assert_eq!((&very[7], &very[10], &very[11]), ("0,4000", "0,6000", "3,00"));
+
+    let responses = app.get_as(&cookie, "/staff/q/nexus/export/responses.csv?dialect=excel-sv&text=1").await;
+    let body = responses.body.strip_prefix('\u{feff}').expect("a BOM here too");
+    let (header, rows) = parse_csv(body, b';');
+    let other = header.iter().position(|name| name == "missing_support.other").expect("an other column");
+    let texts: Vec<&str> = rows.iter().map(|row| &row[other]).filter(|text| !text.is_empty()).collect();
+    assert_eq!(texts, ["'=HYPERLINK(\"http://example.org\")"], "a formula is neutralised");
+}
+
+async fn the_xlsx_has_numbers_as_numbers(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    five_counted_answers(&app).await;
+
+    let response = app.get_as(&cookie, "/staff/q/nexus/export/summary.xlsx").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.header("content-type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(response.bytes)).expect("a valid xlsx");
+    let sheet = workbook.worksheet_range_at(0).expect("a first sheet").unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(rows[0][0], Data::String("question_id".into()));
+    let very = rows
+        .iter()
+        .find(|row| row[0] == Data::String("overall".into()) && row[4] == Data::String("very_satisfied".into()))
+        .expect("a row for overall/very_satisfied");
+    assert_eq!(very[6], Data::Float(2.0), "count is a number");
+    assert_eq!(very[7], Data::Float(0.4), "share is a number");
+    assert_eq!(very[10], Data::Float(0.6));
+    assert_eq!(very[11], Data::Float(3.0));
+
+    let responses = app.get_as(&cookie, "/staff/q/nexus/export/responses.xlsx").await;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(responses.bytes)).expect("a valid xlsx");
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(sheet.rows().count(), 2 + 6, "two header rows and one row per response");
+}
+
+async fn whole_responses_are_for_admins_only(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    five_counted_answers(&app).await;
+    app.add_staff("kim", PASSWORD, false).await;
+    let staff = app.login("kim", PASSWORD).await;
+
+    assert_eq!(app.get_as(&staff, "/staff/q/nexus/export/summary.csv").await.status, StatusCode::OK);
+    let refused = app.get_as(&staff, "/staff/q/nexus/export/responses.csv").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("Bara administratörer"));
+    assert!(!app.get_as(&staff, "/staff/q/nexus").await.body.contains("responses.csv"), "no link a user cannot follow");
+
+    let admin = app.logged_in_admin().await;
+    let response = app.get_as(&admin, "/staff/q/nexus/export/responses.csv").await;
+    let (header, rows) = parse_csv(&response.body, b',');
+    assert_eq!(&header.iter().take(4).collect::<Vec<_>>(), &["date", "language", "version", "reach"]);
+    assert_eq!(rows.len(), 6);
+    let column = |name: &str| header.iter().position(|column| column == name).unwrap_or_else(|| panic!("{name}"));
+    assert!(!header.iter().any(|name| name == "comment"), "free text only with text=1");
+    let moved: u32 = rows.iter().map(|row| row[column("missing_support.move")].parse::<u32>().unwrap()).sum();
+    assert_eq!(moved, 4, "0/1 columns per option");
+    let dates: Vec<&str> = rows.iter().map(|row| &row[column("date")]).collect();
+    assert!(dates.iter().all(|date| ["2026-11-02", "2026-11-09", "2026-11-16"].contains(date)));
+}
+
+async fn filters_narrow_the_figures_and_stay_in_the_url(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    five_counted_answers(&app).await;
+
+    let page = app.get_as(&cookie, "/staff/q/nexus?from=2026-11-09&to=2026-11-16&lang=sv").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text(".response-count strong"), "färre än 5 svar", "3 responses: too few");
+    assert_eq!(page.attributes("#from", "value"), ["2026-11-09"], "the filter is kept in the form");
+    assert_eq!(page.attributes("#lang option[selected]", "value"), ["sv"]);
+    let links = page.attributes(".exports a", "href");
+    assert!(
+        links.iter().all(|link| link.contains("from=2026-11-09") && link.contains("lang=sv")),
+        "exports keep the filter: {links:?}"
+    );
+    let (_, rows) = parse_csv(
+        &app.get_as(&cookie, "/staff/q/nexus/export/summary.csv?from=2026-11-02&to=2026-11-09").await.body,
+        b',',
+    );
+    assert_eq!(&row_of(&rows, "overall", "very_satisfied")[12], "true", "4 responses in the period: suppressed");
+}
+
+async fn a_breakdown_hides_a_small_group_and_its_neighbour(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    five_counted_answers(&app).await;
+    // age_30_44 gets 5 more counted answers; age_18_29 has 1, age_45_64 has 1 (don't know only).
+    for _ in 0..5 {
+        respond(&app, date!(2026 - 11 - 23), "sv", "very_satisfied", &[], Some("age_30_44")).await;
+    }
+    let page = app.get_as(&cookie, "/staff/q/nexus?by=age&target=overall").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let rows = page.texts("table.breakdown tbody tr");
+    assert!(rows.iter().any(|row| row.starts_with("30–44 9 ")), "the large group is shown: {rows:?}");
+    assert!(rows.iter().any(|row| row.starts_with("18–29 färre än 5 svar")), "{rows:?}");
+    assert!(
+        !rows.iter().any(|row| row.starts_with("65 eller äldre 0")),
+        "an empty group is not shown as zero: {rows:?}"
+    );
+}
+
+async fn scripts_export_with_a_token_and_every_export_is_audited(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    five_counted_answers(&app).await;
+    let token = app.add_token("admin", "statistik").await;
+
+    let export = app.get_with_token(&token, "/staff/q/nexus/export/summary.csv?lang=sv").await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.body.starts_with("question_id,"));
+    assert_eq!(
+        app.get_with_token(&token, "/staff/q/nexus").await.status,
+        StatusCode::SEE_OTHER,
+        "the HTML page does not take a token"
+    );
+    assert_eq!(
+        app.get_with_token("not-a-token", "/staff/q/nexus/export/summary.csv").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let audit = app.get_as(&cookie, "/staff/audit?action=export").await;
+    let lines = audit.texts("table tbody tr");
+    assert_eq!(lines.len(), 1, "one export, one line: {lines:?}");
+    assert!(lines[0].contains("admin") && lines[0].contains("summary.csv") && lines[0].contains("lang=sv"));
+    assert!(!lines[0].contains("very_satisfied"), "never the exported data");
+}
+
+async fn a_bad_filter_is_explained(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    let page = app.get_as(&cookie, "/staff/q/nexus?from=23/11/2026").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("ÅÅÅÅ-MM-DD"), "the page says how to write a date");
+    let page = app.get_as(&cookie, "/staff/q/nexus?by=comment").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let page = app.get_as(&cookie, "/staff/q/no-such").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
