@@ -650,7 +650,8 @@ impl Checker {
             (_, None) => {}
         }
 
-        Question { id, text, hint, section, required: raw.required, role, kind: built_kind }
+        let area = raw.area.as_ref().map(|area| *area.as_ref());
+        Question { id, text, hint, section, required: raw.required, role, area, kind: built_kind }
     }
 }
 

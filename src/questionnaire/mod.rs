@@ -124,6 +124,8 @@ pub struct Question {
     pub required: bool,
     /// What the answers are evidence of, for reports.
     pub role: Option<Role>,
+    /// The SKR quality area of a satisfaction question.
+    pub area: Option<Area>,
     pub kind: QuestionKind,
 }
 

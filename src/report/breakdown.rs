@@ -7,7 +7,6 @@ use std::cmp::Reverse;
 use crate::locale;
 use crate::questionnaire::{Area, OTHER, QuestionKind, Questionnaire, Role};
 
-use super::areas::question_areas;
 use super::counts::Counts;
 use super::figure::{Figure, Suppression, protected_count};
 use super::summary::{AnswerKind, QuestionFigures, other_label};
@@ -103,7 +102,6 @@ pub fn break_down(questionnaire: &Questionnaire, tally: &Tally, split: &Split) -
         })
         .collect();
 
-    let areas = question_areas(questionnaire);
     let targets = questionnaire
         .questions
         .iter()
@@ -123,7 +121,7 @@ pub fn break_down(questionnaire: &Questionnaire, tally: &Tally, split: &Split) -
                 text: question.text.get(language).to_owned(),
                 kind: AnswerKind::of(&question.kind),
                 role: question.role,
-                area: areas.iter().find(|(id, _)| *id == question.id).map(|(_, area)| *area),
+                area: question.area,
                 rows: groups
                     .iter()
                     .zip(figures)

@@ -9,7 +9,6 @@
 //! - [`csv`] and [`xlsx`]: the export files, whose columns are a contract
 //!   documented in `docs/export-formats.md`.
 
-mod areas;
 mod breakdown;
 mod counts;
 pub mod csv;

@@ -5,7 +5,6 @@ use crate::locale;
 use crate::questionnaire::{Area, DONT_KNOW, OTHER, Question, QuestionKind, Questionnaire, Role};
 
 use super::Tally;
-use super::areas::question_areas;
 use super::counts::Counts;
 use super::figure::{Figure, Suppression, protected_count};
 
@@ -294,14 +293,12 @@ pub fn summarize(questionnaire: &Questionnaire, tally: &Tally) -> Summary {
     let language = questionnaire.language(None);
     let min_report_n = questionnaire.min_report_n;
     let counts = Counts::of_group(tally, None);
-    let areas = question_areas(questionnaire);
     let questions: Vec<QuestionSummary> = questionnaire
         .questions
         .iter()
         .map(|question| {
-            let area = areas.iter().find(|(id, _)| *id == question.id).map(|(_, area)| *area);
             let figures = QuestionFigures::protected(question, &counts, language, min_report_n);
-            QuestionSummary::new(question, area, language, figures)
+            QuestionSummary::new(question, language, figures)
         })
         .collect();
     Summary {
@@ -315,13 +312,13 @@ pub fn summarize(questionnaire: &Questionnaire, tally: &Tally) -> Summary {
 }
 
 impl QuestionSummary {
-    fn new(question: &Question, area: Option<Area>, language: &str, figures: QuestionFigures) -> Self {
+    fn new(question: &Question, language: &str, figures: QuestionFigures) -> Self {
         QuestionSummary {
             id: question.id.clone(),
             text: question.text.get(language).to_owned(),
             kind: AnswerKind::of(&question.kind),
             role: question.role,
-            area,
+            area: question.area,
             figures,
         }
     }
