@@ -36,6 +36,8 @@ pub struct Locale {
     pub unavailable_title: &'static str,
     pub unavailable_text: &'static str,
     pub language_choice: &'static str,
+    /// The group of those who skipped a question, in reports.
+    pub no_answer: &'static str,
 }
 
 const SV: Locale = Locale {
@@ -65,6 +67,7 @@ const SV: Locale = Locale {
     unavailable_title: "Något gick fel hos oss",
     unavailable_text: "Dina svar kunde inte sparas just nu. Inget har sparats. Gå tillbaka och försök igen om en stund.",
     language_choice: "Språk",
+    no_answer: "Inget svar",
 };
 
 const EN: Locale = Locale {
@@ -94,6 +97,7 @@ const EN: Locale = Locale {
     unavailable_title: "Something went wrong on our side",
     unavailable_text: "Your answers could not be stored just now. Nothing was stored. Go back and try again in a while.",
     language_choice: "Language",
+    no_answer: "No answer",
 };
 
 /// Every language enkat has interface text for, default first.

@@ -280,6 +280,9 @@ async fn a_breakdown_hides_a_small_group_and_its_neighbour(backend: Backend) {
     for _ in 0..5 {
         respond(&app, date!(2026 - 11 - 23), "sv", "very_satisfied", &[], Some("age_30_44")).await;
     }
+    // One person skipped the age question: the summary minus the groups
+    // must not reveal their answer, so they are a (suppressed) group too.
+    respond(&app, date!(2026 - 11 - 23), "sv", "very_dissatisfied", &[], None).await;
     let page = app.get_as(&cookie, "/staff/q/nexus?by=age&target=overall").await;
     assert_eq!(page.status, StatusCode::OK);
     let rows = page.texts("table.breakdown tbody tr");

@@ -6,7 +6,7 @@ mod common;
 
 use common::{Backend, fresh_store};
 use enkat::questionnaire::{Answer, Questionnaire};
-use enkat::report::{AnswerCount, Filter, GroupCount, QuestionCount, Split, Tally};
+use enkat::report::{AnswerCount, Filter, GroupCount, QuestionCount, Split, Tally, UNANSWERED};
 use enkat::store::{NewResponse, Store};
 use time::Date;
 use time::macros::date;
@@ -160,12 +160,18 @@ async fn splits_by_a_background_question_and_by_language(backend: Backend) {
     let by_age = sorted(store.tally("nexus", &Filter::default(), Some(&Split::Question("age".into()))).await.unwrap());
     assert_eq!(
         by_age.responses,
-        vec![GroupCount { group: s("age_18_29"), count: 1 }, GroupCount { group: s("age_30_44"), count: 2 }],
-        "responses that skipped the age question are in no group"
+        vec![
+            GroupCount { group: s(UNANSWERED), count: 2 },
+            GroupCount { group: s("age_18_29"), count: 1 },
+            GroupCount { group: s("age_30_44"), count: 2 }
+        ],
+        "responses that skipped the age question are a group of their own"
     );
     assert_eq!(
         answers_to(&by_age, "overall"),
         vec![
+            (s(UNANSWERED), s("dont_know"), 1),
+            (s(UNANSWERED), s("very_dissatisfied"), 1),
             (s("age_18_29"), s("very_satisfied"), 1),
             (s("age_30_44"), s("fairly_satisfied"), 1),
             (s("age_30_44"), s("very_satisfied"), 1),

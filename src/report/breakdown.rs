@@ -10,7 +10,7 @@ use crate::questionnaire::{Area, OTHER, QuestionKind, Questionnaire, Role};
 use super::counts::Counts;
 use super::figure::{Figure, Suppression, protected_count};
 use super::summary::{AnswerKind, QuestionFigures, other_label};
-use super::{Split, Tally};
+use super::{Split, Tally, UNANSWERED};
 
 /// The figures of every satisfaction and unmet-support question, split into
 /// groups. The results page shows one target question at a time
@@ -189,9 +189,12 @@ fn groups(questionnaire: &Questionnaire, tally: &Tally, split: &Split, language:
         .chain(tally.answers.iter().map(|row| &row.group))
         .chain(tally.respondents.iter().map(|row| &row.group))
         .flatten();
+    // Those who skipped the question, when there are any, and groups the
+    // questionnaire no longer has, follow the known groups.
     for id in in_tally {
         if !groups.iter().any(|group| group.id == *id) {
-            groups.push(Group { id: id.clone(), label: id.clone() });
+            let label = if id == UNANSWERED { locale::get(language).no_answer.to_owned() } else { id.clone() };
+            groups.push(Group { id: id.clone(), label });
         }
     }
     groups

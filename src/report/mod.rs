@@ -65,12 +65,18 @@ pub struct Filter {
     pub version: Option<String>,
 }
 
+/// The group of the responses that skipped the question a breakdown splits
+/// by. It is a group like the others, protected like them: without it, the
+/// summary minus the breakdown's total would reveal the answers of the few
+/// who skipped. (Option ids start with a letter, so none can clash.)
+pub const UNANSWERED: &str = "_unanswered";
+
 /// What a breakdown splits the figures by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Split {
     /// The option each response chose in a background question. A response
     /// that chose several options (a multi question) counts in each group;
-    /// one that skipped the question is in no group.
+    /// one that skipped the question is in the group [`UNANSWERED`].
     Question(String),
     /// The language the response was given in.
     Language,

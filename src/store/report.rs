@@ -24,7 +24,8 @@ macro_rules! filtered {
 /// The responses a report covers, each with its group: `$1` questionnaire,
 /// `$2`/`$3` from/to date, `$4` language, `$5` version (each NULL for "any"),
 /// `$6` how to split ('none', 'language' or 'question'), `$7` the question
-/// to split by. Without a split every response is in the group ''.
+/// to split by. Without a split every response is in the group ''; split by
+/// a question, those who skipped it are in the group `report::UNANSWERED`.
 macro_rules! grouped_responses {
     () => {
         concat!(
@@ -38,6 +39,10 @@ macro_rules! grouped_responses {
             SELECT f.id, g.option_id FROM filtered f \
               JOIN answer g ON g.response_id = f.id AND g.question_id = $7 \
             WHERE $6 = 'question' AND g.option_id IS NOT NULL \
+            UNION ALL \
+            SELECT f.id, '_unanswered' FROM filtered f \
+            WHERE $6 = 'question' AND NOT EXISTS ( \
+              SELECT 1 FROM answer s WHERE s.response_id = f.id AND s.question_id = $7 AND s.option_id IS NOT NULL) \
          ) "
         )
     };
