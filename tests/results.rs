@@ -292,6 +292,7 @@ async fn a_breakdown_hides_a_small_group_and_its_neighbour(backend: Backend) {
         !rows.iter().any(|row| row.starts_with("65 eller äldre 0")),
         "an empty group is not shown as zero: {rows:?}"
     );
+    assert!(rows.iter().any(|row| row.starts_with("Inget svar färre än 5 svar")), "{rows:?}");
 }
 
 async fn scripts_export_with_a_token_and_every_export_is_audited(backend: Backend) {
