@@ -330,3 +330,54 @@ async fn a_bad_filter_is_explained(backend: Backend) {
     let page = app.get_as(&cookie, "/staff/q/no-such").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+/// `enkat export` writes the same files on the command line, and the
+/// audit log records it.
+#[tokio::test]
+async fn enkat_export_writes_the_summary_and_the_responses_to_files() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("enkat.db").display());
+    let app = TestApp::on_database(&url).await;
+    five_counted_answers(&app).await;
+    let export = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_enkat"))
+            .arg("export")
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("enkat runs")
+    };
+
+    let summary = folder.path().join("summary.csv");
+    let run = export(&["nexus", "--dialect", "excel-sv", "-o", summary.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let body = std::fs::read_to_string(&summary).unwrap();
+    let (_, rows) = parse_csv(body.strip_prefix('\u{feff}').expect("a BOM"), b';');
+    assert_eq!(&row_of(&rows, "overall", "very_satisfied")[10], "0,6000", "the same figures as on the page");
+
+    let responses = folder.path().join("responses.xlsx");
+    let run = export(&[
+        "nexus",
+        "--what",
+        "responses",
+        "--format",
+        "xlsx",
+        "--from",
+        "2026-11-09",
+        "-o",
+        responses.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&responses).expect("a valid xlsx");
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(sheet.rows().count(), 2 + 4, "two header rows and the four responses from 9 November on");
+
+    let refused = export(&["nexus", "--from", "9/11", "-o", folder.path().join("x.csv").to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("YYYY-MM-DD"));
+    assert!(!folder.path().join("x.csv").exists(), "a refused export writes nothing");
+
+    let audit = app.store.audit_events(Some("export"), 10).await.unwrap();
+    assert_eq!(audit.len(), 2, "both exports are in the audit log");
+}
