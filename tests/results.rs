@@ -138,6 +138,11 @@ async fn five_answers_are_shown_with_figures_computed_by_hand(backend: Backend) 
     assert!(missed[0].starts_with("Hjälp att organisera flytten 4 80,0 %"), "the most missed first: {missed:?}");
     assert!(missed[1].starts_with("Hjälp att skaffa möbler, husgeråd och kläder 2 40,0 %"), "{missed:?}");
     assert!(missed[2].starts_with("Annat, nämligen 1 20,0 %"), "{missed:?}");
+    assert_eq!(
+        page.texts("#support-unmet ~ ul.free-texts li"),
+        ["2026-11-09 =HYPERLINK(\"http://example.org\")"],
+        "the \"other\" texts are listed with the support people lacked"
+    );
     assert!(page.text("#free-texts ~ ul.free-texts").contains("=HYPERLINK"), "staff read the free texts");
 }
 

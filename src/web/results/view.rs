@@ -152,7 +152,7 @@ pub fn results_page(
                 }
             }
         }
-        (practical_support(summary))
+        (practical_support(summary, &results.free_texts))
         @if let Some(breakdown) = &results.breakdown {
             (breakdown_section(breakdown, query))
         }
@@ -345,7 +345,7 @@ fn choice_question(question: &QuestionSummary, m: u64) -> Markup {
 
 /// Unmet and received practical support: what people lacked, most missed
 /// first, and received beside missed for each kind of support.
-fn practical_support(summary: &Summary) -> Markup {
+fn practical_support(summary: &Summary, free_texts: &[FreeText]) -> Markup {
     let m = summary.min_report_n;
     let support = report::practical_support(summary);
     let sections = [
@@ -359,6 +359,15 @@ fn practical_support(summary: &Summary) -> Markup {
                     h2 id={ "support-" (id) } { (heading) }
                     @for ranking in rankings {
                         (support_ranking(ranking, m))
+                        @let written: Vec<&FreeText> = free_texts.iter().filter(|text| text.question_id == ranking.question_id).collect();
+                        @if !written.is_empty() {
+                            h4 { "Vad som skrevs under \u{201d}Annat\u{201d}" }
+                            ul.free-texts {
+                                @for text in written {
+                                    li { span.date { (text.submitted_on) } " " (text.text) }
+                                }
+                            }
+                        }
                     }
                 }
             }
