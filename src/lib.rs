@@ -6,6 +6,7 @@
 //! the staff pages, and `cli` is what `enkat` does from the command line.
 
 pub mod cli;
+pub mod clock;
 pub mod locale;
 pub mod questionnaire;
 pub mod report;

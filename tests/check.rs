@@ -189,6 +189,27 @@ const CASES: &[Case] = &[
     },
     // Settings.
     Case {
+        file: "quoted-date.toml",
+        line: 4,
+        column: 9,
+        message_contains: "this should be a date without quotes, like 2026-12-01",
+        why: "`opens = \"2026-12-01\"` is text, not a date",
+    },
+    Case {
+        file: "closes-before-opens.toml",
+        line: 5,
+        column: 10,
+        message_contains: "`closes` (2026-11-30) is before `opens` (2026-12-01)",
+        why: "the survey closes the day before it opens",
+    },
+    Case {
+        file: "unknown-access.toml",
+        line: 4,
+        column: 10,
+        message_contains: "`codes` is not allowed here: use one of open, code",
+        why: "`access = \"codes\"` is not an access mode",
+    },
+    Case {
         file: "unknown-date-precision.toml",
         line: 4,
         column: 18,

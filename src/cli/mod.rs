@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use time::OffsetDateTime;
 use tracing_subscriber::EnvFilter;
 
+use crate::clock::Clock;
 use crate::questionnaire::{self, Catalog, Problem};
 use crate::staff::StaffSettings;
 use crate::store::Store;
@@ -61,6 +61,13 @@ struct ServeArgs {
     /// Folder of questionnaire files (`*.toml`).
     #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
     questionnaires: PathBuf,
+    /// The address people use to reach the service (scheme, host, any path
+    /// prefix), for links printed on cards and in QR codes.
+    #[arg(long, env = "ENKAT_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    public_url: String,
+    /// The time zone of opening and closing dates and of stored dates.
+    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
+    time_zone: String,
     /// Send the staff session cookie only over HTTPS. Set to false only for
     /// plain-HTTP use on your own machine.
     #[arg(long, env = "ENKAT_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
@@ -145,7 +152,8 @@ fn serve(args: ServeArgs) -> ExitCode {
 
 async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> {
     let store = Store::connect(&args.database_url).await.map_err(|error| error.to_string())?;
-    let today = OffsetDateTime::now_utc().date();
+    let clock = Clock::system(&args.time_zone).map_err(|error| error.to_string())?;
+    let today = clock.today();
     for questionnaire in catalog.iter() {
         store.register_version(questionnaire, today).await.map_err(|error| error.to_string())?;
     }
@@ -168,7 +176,13 @@ async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> 
         );
     }
     let staff = StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() };
-    let app = web::app(AppState { catalog: Arc::new(catalog), store: store.clone(), staff });
+    let app = web::app(AppState {
+        catalog: Arc::new(catalog),
+        store: store.clone(),
+        staff,
+        clock,
+        public_url: args.public_url.trim_end_matches('/').to_owned(),
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

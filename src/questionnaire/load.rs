@@ -202,6 +202,7 @@ fn explain_toml_error(message: &str, at_error: &str) -> String {
             "a string" => "a text in quotes",
             "i64" | "an integer" => "a whole number, without quotes",
             "a sequence" => "a list in [ ]",
+            "a TOML datetime" => "a date without quotes, like 2026-12-01",
             _ => "a table",
         };
         let hint = if found == "a table" && expected == "a text in quotes" {
@@ -333,6 +334,16 @@ impl Checker {
                     DEFAULT_MIN_REPORT_N
                 }
             };
+        let opens = raw.opens.as_ref().and_then(|date| self.date(date, "opens"));
+        let closes = raw.closes.as_ref().and_then(|date| self.date(date, "closes"));
+        if let (Some(opens), Some(closes), Some(span)) = (opens, closes, raw.closes.as_ref().map(Spanned::span))
+            && closes < opens
+        {
+            self.problem(
+                span,
+                format!("`closes` ({closes}) is before `opens` ({opens}): the survey would never be open"),
+            );
+        }
         Questionnaire {
             id: raw.id.into_inner(),
             version: Version::of(source),
@@ -344,8 +355,30 @@ impl Checker {
             help,
             date_precision: raw.date_precision.unwrap_or_default(),
             min_report_n,
+            access: raw.access.unwrap_or_default(),
+            opens,
+            closes,
+            kiosk: raw.kiosk,
             questions,
         }
+    }
+
+    /// A date written as a TOML date (`2026-12-01`, no quotes, no time).
+    fn date(&mut self, value: &Spanned<toml::value::Datetime>, key: &str) -> Option<time::Date> {
+        let written = value.as_ref();
+        let date = match (written.date, written.time, written.offset) {
+            (Some(date), None, None) => time::Month::try_from(date.month)
+                .ok()
+                .and_then(|month| time::Date::from_calendar_date(i32::from(date.year), month, date.day).ok()),
+            _ => None,
+        };
+        if date.is_none() {
+            self.problem(
+                value.span(),
+                format!("`{key}` must be a date only, without quotes or time, like {key} = 2026-12-01"),
+            );
+        }
+        date
     }
 
     fn id(&mut self, id: &Spanned<String>, what: &str) {

@@ -38,7 +38,26 @@ pub struct Questionnaire {
     /// Figures computed from fewer answers than this are suppressed in
     /// reports and aggregated exports, so no one can be singled out.
     pub min_report_n: u64,
+    /// Who may answer: anyone with the link, or only with a one-time code.
+    pub access: Access,
+    /// The first day the survey takes answers, in the service's time zone.
+    pub opens: Option<Date>,
+    /// The last day the survey takes answers, in the service's time zone.
+    pub closes: Option<Date>,
+    /// For a shared tablet: the form starts afresh after each response.
+    pub kiosk: bool,
     pub questions: Vec<Question>,
+}
+
+/// Who may answer a questionnaire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    /// Anyone with the link `/s/{id}`.
+    #[default]
+    Open,
+    /// One answer per one-time code, handed out on cards or by SMS.
+    Code,
 }
 
 impl Questionnaire {

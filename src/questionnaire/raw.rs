@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Area, DatePrecision, Role};
+use super::{Access, Area, DatePrecision, Role};
 
 /// A text: one string per language.
 pub type RawText = BTreeMap<Spanned<String>, Spanned<String>>;
@@ -35,6 +35,11 @@ pub struct RawQuestionnaire {
     pub help: Option<Spanned<RawText>>,
     pub date_precision: Option<DatePrecision>,
     pub min_report_n: Option<Spanned<i64>>,
+    pub access: Option<Access>,
+    pub opens: Option<Spanned<toml::value::Datetime>>,
+    pub closes: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    pub kiosk: bool,
     #[serde(default)]
     pub scales: BTreeMap<Spanned<String>, Spanned<RawScale>>,
     #[serde(default)]

@@ -18,6 +18,7 @@ use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::clock::Clock;
 use crate::questionnaire::{Catalog, UnknownField};
 use crate::staff::StaffSettings;
 use crate::store::{Store, StoreError};
@@ -29,6 +30,11 @@ pub struct AppState {
     pub store: Store,
     /// Staff session cookies, session expiry and login throttling.
     pub staff: StaffSettings,
+    /// Today's date in the service's time zone.
+    pub clock: Clock,
+    /// The address people use to reach the service, e.g.
+    /// `https://enkat.uppsala.se`, for links printed on cards and in QR codes.
+    pub public_url: String,
 }
 
 /// A questionnaire form with every free-text field filled to the limit is
@@ -39,6 +45,7 @@ const BODY_LIMIT_BYTES: usize = 256 * 1024;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/assets/enkat.css", get(stylesheet))
+        .route("/assets/enkat.js", get(script))
         .route("/health", get(health))
         .merge(respond::router())
         .merge(results::router())
@@ -65,7 +72,7 @@ async fn security_headers(mut response: Response) -> Response {
         (HeaderName::from_static("x-robots-tag"), "noindex, nofollow"),
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     ];
     let headers = response.headers_mut();
@@ -75,6 +82,13 @@ async fn security_headers(mut response: Response) -> Response {
         }
     }
     response
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("assets/enkat.js"),
+    )
 }
 
 async fn stylesheet() -> impl IntoResponse {

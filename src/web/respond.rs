@@ -10,7 +10,6 @@ use axum::routing::get;
 use axum::{Form, Router};
 use maud::Markup;
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use super::{AppState, WebError, views};
 use crate::questionnaire::{FormInput, Questionnaire, validate};
@@ -59,7 +58,7 @@ async fn submit_response(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let today = OffsetDateTime::now_utc().date();
+    let today = state.clock.today();
     let response = NewResponse {
         questionnaire: &questionnaire,
         language: &language,

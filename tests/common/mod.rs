@@ -11,6 +11,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum_extra::extract::cookie::Cookie;
+use enkat::clock::Clock;
 use enkat::questionnaire::{self, Catalog};
 use enkat::staff::{AccountName, NewPassword, Secret, StaffSettings, ThrottlePolicy};
 use enkat::store::Store;
@@ -125,7 +126,14 @@ impl TestApp {
             store.register_version(questionnaire, today).await.expect("versions are stored");
         }
         let catalog = std::sync::Arc::new(catalog);
-        let router = web::app(AppState { catalog: catalog.clone(), store: store.clone(), staff });
+        let clock = Clock::system("Europe/Stockholm").expect("a known time zone");
+        let router = web::app(AppState {
+            catalog: catalog.clone(),
+            store: store.clone(),
+            staff,
+            clock,
+            public_url: "https://enkat.example.org".to_owned(),
+        });
         TestApp { router, store, catalog, _folder: guard }
     }
 

@@ -27,6 +27,7 @@ fn layout(locale: &Locale, title: &str, main: Markup) -> Markup {
                 meta name="referrer" content="no-referrer";
                 title { (title) }
                 link rel="stylesheet" href="/assets/enkat.css";
+                script src="/assets/enkat.js" defer {}
             }
             body {
                 div.exit-bar {
