@@ -45,7 +45,7 @@ async fn respond(app: &TestApp, on: Date, language: &str, overall: &str, missed:
     if let Some(age) = age {
         answers.push(answer("age", age));
     }
-    let response = NewResponse { questionnaire, language, submitted_on: on, answers: &answers };
+    let response = NewResponse { questionnaire, language, submitted_on: on, answers: &answers, submission: None };
     app.store.insert_response(&response).await.unwrap();
 }
 

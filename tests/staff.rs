@@ -399,6 +399,7 @@ async fn the_start_page_lists_the_questionnaires_with_their_response_counts(back
         language: "sv",
         submitted_on: OffsetDateTime::now_utc().date(),
         answers: &[],
+        submission: None,
     };
     app.store.insert_response(&response).await.unwrap();
 

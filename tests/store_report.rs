@@ -75,7 +75,8 @@ async fn store_with_fixture(backend: Backend) -> (Store, Questionnaire, Option<t
     let questionnaire = nexus();
     store.register_version(&questionnaire, date!(2026 - 11 - 01)).await.unwrap();
     for (submitted_on, language, answers) in fixture() {
-        let response = NewResponse { questionnaire: &questionnaire, language, submitted_on, answers: &answers };
+        let response =
+            NewResponse { questionnaire: &questionnaire, language, submitted_on, answers: &answers, submission: None };
         store.insert_response(&response).await.unwrap();
     }
     (store, questionnaire, guard)

@@ -51,6 +51,7 @@ macro_rules! on_pool {
 
 mod report;
 mod staff;
+mod submissions;
 
 pub use report::StoredVersion;
 pub use staff::{
@@ -66,6 +67,20 @@ pub struct NewResponse<'a> {
     /// Already coarsened to the questionnaire's date precision.
     pub submitted_on: Date,
     pub answers: &'a [Answer],
+    /// The SHA-256 (hex) of the form's one-time submission token, or `None`
+    /// for a form that carried none (a page from before tokens, a script):
+    /// such a response is stored without protection against a second send.
+    pub submission: Option<&'a str>,
+}
+
+/// What became of a response handed to `Store::insert_response`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored, under this id.
+    New(Uuid),
+    /// The same form was sent before (its submission token is already
+    /// recorded): nothing more was stored, and the person is thanked again.
+    Duplicate,
 }
 
 /// A response as stored.
@@ -182,13 +197,37 @@ impl Store {
     /// Stores a response and all its answers in one transaction: all or
     /// nothing. Returns only after the commit, so an acknowledged response
     /// is durable.
-    pub async fn insert_response(&self, response: &NewResponse<'_>) -> Result<Uuid, StoreError> {
+    ///
+    /// Everything that decides whether a response may be stored happens in
+    /// this one transaction, first, before the response row: recording the
+    /// submission token (`response.submission`), and any other one-time
+    /// check added beside it (such as consuming an access code). The token
+    /// goes first, so that a form sent twice is recognised as the same form
+    /// and thanked (`Stored::Duplicate`) before a second check could refuse
+    /// it as a reuse. Any refusal rolls the whole transaction back, so a
+    /// token is recorded only with the response it came with. Two sends
+    /// racing each other are serialised by the token's primary key: the
+    /// second insert waits for the first transaction and then finds the row.
+    pub async fn insert_response(&self, response: &NewResponse<'_>) -> Result<Stored, StoreError> {
         // Random (v4), never time-ordered: the id must not reveal when, or
         // in which order, people answered.
         let id = Uuid::new_v4();
         let questionnaire = response.questionnaire;
         on_pool!(self, pool => {
             let mut transaction = pool.begin().await?;
+            if let Some(token_hash) = response.submission {
+                // The token's date is the response's coarse date, never finer.
+                let recorded = sqlx::query(submissions::RECORD_SUBMISSION)
+                    .bind(token_hash)
+                    .bind(response.submitted_on)
+                    .execute(&mut *transaction)
+                    .await?
+                    .rows_affected();
+                if recorded == 0 {
+                    transaction.rollback().await?;
+                    return Ok(Stored::Duplicate);
+                }
+            }
             sqlx::query(INSERT_RESPONSE)
                 .bind(id)
                 .bind(&questionnaire.id)
@@ -209,7 +248,7 @@ impl Store {
             }
             transaction.commit().await?;
         });
-        Ok(id)
+        Ok(Stored::New(id))
     }
 
     /// Every stored response to a questionnaire, with its answers in form order.
