@@ -1,7 +1,6 @@
 //! The HTTP side: routes, middleware and error pages. Handlers are thin:
 //! parse the request, call the questionnaire and store layers, render a view.
 
-pub mod reach;
 mod respond;
 mod results;
 pub mod staff;
@@ -120,8 +119,6 @@ pub enum WebError {
     UnreadableForm(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("no randomness for a submission token: {0}")]
-    Randomness(getrandom::Error),
 }
 
 impl IntoResponse for WebError {
@@ -132,10 +129,6 @@ impl IntoResponse for WebError {
             WebError::Store(error) => {
                 // Logged here, once; the person sees a calm page, never the details.
                 tracing::error!(%error, "request failed on the database");
-                StatusCode::SERVICE_UNAVAILABLE
-            }
-            WebError::Randomness(error) => {
-                tracing::error!(%error, "the operating system gave no randomness");
                 StatusCode::SERVICE_UNAVAILABLE
             }
         };
