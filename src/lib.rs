@@ -1,12 +1,14 @@
 //! enkat: anonymous user surveys for social services.
 //!
-//! `questionnaire` is the domain (TOML model, validation, answers), `staff`
+//! `questionnaire` is the domain (TOML model, validation, answers), `codes`
+//! the one-time codes of coded questionnaires, `staff`
 //! the rules for staff accounts and logins, `store` keeps responses and
 //! accounts in SQLite or PostgreSQL, `web` serves the respondent's form and
 //! the staff pages, and `cli` is what `enkat` does from the command line.
 
 pub mod cli;
 pub mod clock;
+pub mod codes;
 pub mod locale;
 pub mod questionnaire;
 pub mod report;

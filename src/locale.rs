@@ -38,6 +38,20 @@ pub struct Locale {
     pub language_choice: &'static str,
     /// The group of those who skipped a question, in reports.
     pub no_answer: &'static str,
+    /// Before `opens` and after `closes`: the survey takes no answers.
+    pub not_open: &'static str,
+    /// `{date}` is replaced by the opening day, written out (`long_date`).
+    pub opens_on: &'static str,
+    /// `{date}` is replaced by the last day, written out (`long_date`).
+    pub closed_on: &'static str,
+    /// Month names as written inside a sentence, January first.
+    pub months: [&'static str; 12],
+    /// On a kiosk's thank-you page, before it returns to an empty form.
+    pub kiosk_restarting: &'static str,
+    /// The thank-you page's link to an empty form at once, in kiosk mode.
+    pub kiosk_restart_now: &'static str,
+    /// The form's link to start afresh, discarding the answers, in kiosk mode.
+    pub kiosk_restart: &'static str,
 }
 
 const SV: Locale = Locale {
@@ -68,6 +82,26 @@ const SV: Locale = Locale {
     unavailable_text: "Dina svar kunde inte sparas just nu. Inget har sparats. Gå tillbaka och försök igen om en stund.",
     language_choice: "Språk",
     no_answer: "Inget svar",
+    not_open: "Enkäten är inte öppen just nu.",
+    opens_on: "Den öppnar den {date}.",
+    closed_on: "Den stängde den {date}. Tack för att du ville svara.",
+    months: [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    kiosk_restarting: "Formuläret börjar om om en liten stund, så att nästa person får ett tomt formulär.",
+    kiosk_restart_now: "Börja om nu",
+    kiosk_restart: "Börja om",
 };
 
 const EN: Locale = Locale {
@@ -98,6 +132,26 @@ const EN: Locale = Locale {
     unavailable_text: "Your answers could not be stored just now. Nothing was stored. Go back and try again in a while.",
     language_choice: "Language",
     no_answer: "No answer",
+    not_open: "The survey is not open just now.",
+    opens_on: "It opens on {date}.",
+    closed_on: "It closed on {date}. Thank you for wanting to answer.",
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    kiosk_restarting: "The form starts again in a moment, so that the next person gets an empty form.",
+    kiosk_restart_now: "Start again now",
+    kiosk_restart: "Start again",
 };
 
 /// Every language enkat has interface text for, default first.
@@ -106,6 +160,12 @@ pub const LOCALES: &[Locale] = &[SV, EN];
 /// The interface text for `code`, if enkat speaks that language.
 pub fn find(code: &str) -> Option<&'static Locale> {
     LOCALES.iter().find(|locale| locale.code == code)
+}
+
+/// A date written out as in a sentence: "1 december 2026", "1 December 2026".
+pub fn long_date(locale: &Locale, date: time::Date) -> String {
+    let month = locale.months[usize::from(u8::from(date.month())) - 1];
+    format!("{} {month} {}", date.day(), date.year())
 }
 
 /// The interface text for `code`, or Swedish, the service's home language.

@@ -176,6 +176,7 @@ async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> 
         );
     }
     let staff = StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() };
+    web::reach::spawn_forgetting_submissions(store.clone(), clock.clone());
     let app = web::app(AppState {
         catalog: Arc::new(catalog),
         store: store.clone(),

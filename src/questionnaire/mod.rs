@@ -4,6 +4,7 @@
 //! The format is documented for administrators in `docs/questionnaire-format.md`.
 
 mod answers;
+mod availability;
 mod load;
 mod raw;
 
@@ -15,6 +16,7 @@ use sha2::{Digest, Sha256};
 use time::{Date, Duration};
 
 pub use answers::{Answer, AnswerError, AnswerProblem, FormInput, OTHER_MAX_LENGTH, UnknownField, validate};
+pub use availability::Availability;
 pub use load::{Catalog, Problem, load_dir, load_paths, parse};
 
 /// A questionnaire as the service serves it: validated, with every text

@@ -1,6 +1,7 @@
 //! The HTTP side: routes, middleware and error pages. Handlers are thin:
 //! parse the request, call the questionnaire and store layers, render a view.
 
+pub mod reach;
 mod respond;
 mod results;
 pub mod staff;
@@ -119,6 +120,8 @@ pub enum WebError {
     UnreadableForm(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("no randomness for a submission token: {0}")]
+    Randomness(getrandom::Error),
 }
 
 impl IntoResponse for WebError {
@@ -129,6 +132,10 @@ impl IntoResponse for WebError {
             WebError::Store(error) => {
                 // Logged here, once; the person sees a calm page, never the details.
                 tracing::error!(%error, "request failed on the database");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            WebError::Randomness(error) => {
+                tracing::error!(%error, "the operating system gave no randomness");
                 StatusCode::SERVICE_UNAVAILABLE
             }
         };

@@ -11,18 +11,22 @@ use axum::{Form, Router};
 use maud::Markup;
 use serde::Deserialize;
 
+use super::reach::{self, KIOSK_FIELD, SUBMISSION_FIELD, SubmissionToken};
 use super::{AppState, WebError, views};
-use crate::questionnaire::{FormInput, Questionnaire, validate};
-use crate::store::NewResponse;
+use crate::questionnaire::{Availability, FormInput, Questionnaire, validate};
+use crate::store::{NewResponse, Stored};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/s/{id}", get(show_form).post(submit_response)).route("/s/{id}/tack", get(show_thanks))
 }
 
-/// `?lang=en`: the language chosen by the respondent, carried in the URL.
+/// `?lang=en`: the language chosen by the respondent, carried in the URL;
+/// `?kiosk=1`: kiosk mode asked for by the link.
 #[derive(Debug, Deserialize)]
 struct LanguageChoice {
     lang: Option<String>,
+    #[serde(default)]
+    kiosk: String,
 }
 
 /// The form field that carries the language through a submission.
@@ -39,7 +43,21 @@ async fn show_form(
 ) -> Result<Markup, WebError> {
     let questionnaire = find(&state, &id)?;
     let language = questionnaire.language(choice.lang.as_deref());
-    Ok(views::form(&questionnaire, language, &FormInput::default(), &[]))
+    let availability = questionnaire.availability(state.clock.today());
+    if availability != Availability::Open {
+        // Nothing is wrong, so 200: a notice, not an error page.
+        return Ok(views::not_open(&questionnaire, language, availability));
+    }
+    // A new token for every form shown; it is recorded only if the form is sent.
+    let mut carried = vec![(
+        SUBMISSION_FIELD.to_owned(),
+        SubmissionToken::generate().map_err(WebError::Randomness)?.as_str().to_owned(),
+    )];
+    if reach::is_kiosk(&questionnaire, &choice.kiosk) {
+        carried.push((KIOSK_FIELD.to_owned(), "1".to_owned()));
+    }
+    let input = FormInput::new(&questionnaire, carried)?;
+    Ok(views::form(&questionnaire, language, &input, &[]))
 }
 
 async fn submit_response(
@@ -49,6 +67,16 @@ async fn submit_response(
 ) -> Result<Response, WebError> {
     let questionnaire = find(&state, &id)?;
     let Form(pairs) = form.map_err(|rejection| WebError::UnreadableForm(rejection.body_text()))?;
+    let availability = questionnaire.availability(state.clock.today());
+    if availability != Availability::Open {
+        // Checked before anything else in the form, so that a form loaded
+        // before closing and sent after gets the calm page, whatever it holds.
+        // 403, not 200: the answers were not taken, and a script or a monitor
+        // must not count this as stored; a browser shows the page all the same.
+        let asked = pairs.iter().find(|(name, _)| name == LANGUAGE_FIELD).map(|(_, value)| value.as_str());
+        let page = views::not_open(&questionnaire, questionnaire.language(asked), availability);
+        return Ok((StatusCode::FORBIDDEN, page).into_response());
+    }
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = questionnaire.language(Some(input.value(LANGUAGE_FIELD))).to_owned();
     let answers = match validate(&questionnaire, &input) {
@@ -59,17 +87,25 @@ async fn submit_response(
         }
     };
     let today = state.clock.today();
+    // A form without a token (a page from before tokens, a script) is still
+    // stored: refusing it would lose a real answer, and the only cost is no
+    // protection against that form being sent twice.
+    let submission = SubmissionToken::hash_of_sent(&input);
     let response = NewResponse {
         questionnaire: &questionnaire,
         language: &language,
         submitted_on: questionnaire.date_precision.coarsen(today),
         answers: &answers,
-        // Submission tokens come to the form in the next change.
-        submission: None,
+        submission: submission.as_deref(),
     };
-    state.store.insert_response(&response).await?;
+    match state.store.insert_response(&response).await? {
+        // A second send of the same form (double click, Back and send) was
+        // stored the first time: the person is thanked just the same.
+        Stored::New(_) | Stored::Duplicate => {}
+    }
+    let kiosk = if reach::is_kiosk(&questionnaire, input.value(KIOSK_FIELD)) { "&kiosk=1" } else { "" };
     // POST/redirect/GET: reloading the thank-you page never submits twice.
-    Ok(Redirect::to(&format!("/s/{}/tack?lang={language}", questionnaire.id)).into_response())
+    Ok(Redirect::to(&format!("/s/{}/tack?lang={language}{kiosk}", questionnaire.id)).into_response())
 }
 
 async fn show_thanks(
@@ -79,5 +115,5 @@ async fn show_thanks(
 ) -> Result<Markup, WebError> {
     let questionnaire = find(&state, &id)?;
     let language = questionnaire.language(choice.lang.as_deref());
-    Ok(views::thanks(&questionnaire, language))
+    Ok(views::thanks(&questionnaire, language, reach::is_kiosk(&questionnaire, &choice.kiosk)))
 }

@@ -95,20 +95,32 @@ pub const PASSWORD: &str = "korrekt häst batteri";
 impl TestApp {
     pub async fn with_questionnaires(backend: Backend, folder: &str) -> TestApp {
         let (store, guard) = fresh_store(backend).await;
-        TestApp::build(store, guard, folder, TestApp::staff_settings()).await
+        TestApp::build(store, guard, folder, TestApp::staff_settings(), TestApp::real_clock()).await
+    }
+
+    /// The app serving the questionnaires in `folder`, on a clock of the
+    /// test's choosing (`Clock::fixed`), for opening and closing days.
+    pub async fn with_clock(backend: Backend, folder: &str, clock: Clock) -> TestApp {
+        let (store, guard) = fresh_store(backend).await;
+        TestApp::build(store, guard, folder, TestApp::staff_settings(), clock).await
+    }
+
+    /// The clock of `enkat serve`: the real one, in Stockholm.
+    fn real_clock() -> Clock {
+        Clock::system("Europe/Stockholm").expect("a known time zone")
     }
 
     /// The app serving the shipped questionnaires, with these staff settings.
     pub async fn with_staff(backend: Backend, staff: StaffSettings) -> TestApp {
         let (store, guard) = fresh_store(backend).await;
-        TestApp::build(store, guard, "questionnaires", staff).await
+        TestApp::build(store, guard, "questionnaires", staff, TestApp::real_clock()).await
     }
 
     /// The app serving the shipped questionnaires on an existing database,
     /// such as a SQLite file the `enkat` command wrote to.
     pub async fn on_database(url: &str) -> TestApp {
         let store = Store::connect(url).await.expect("the database opens");
-        TestApp::build(store, None, "questionnaires", TestApp::staff_settings()).await
+        TestApp::build(store, None, "questionnaires", TestApp::staff_settings(), TestApp::real_clock()).await
     }
 
     /// The settings of `enkat serve`, except that failed logins are not
@@ -118,7 +130,13 @@ impl TestApp {
         StaffSettings { throttle, ..StaffSettings::default() }
     }
 
-    async fn build(store: Store, guard: Option<tempfile::TempDir>, folder: &str, staff: StaffSettings) -> TestApp {
+    async fn build(
+        store: Store,
+        guard: Option<tempfile::TempDir>,
+        folder: &str,
+        staff: StaffSettings,
+        clock: Clock,
+    ) -> TestApp {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
         let catalog = questionnaire::load_dir(&folder).expect("the test questionnaires are valid");
         let today = time::OffsetDateTime::now_utc().date();
@@ -126,7 +144,6 @@ impl TestApp {
             store.register_version(questionnaire, today).await.expect("versions are stored");
         }
         let catalog = std::sync::Arc::new(catalog);
-        let clock = Clock::system("Europe/Stockholm").expect("a known time zone");
         let router = web::app(AppState {
             catalog: catalog.clone(),
             store: store.clone(),

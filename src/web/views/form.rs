@@ -3,11 +3,13 @@
 
 use maud::{Markup, html};
 
+use super::reach::{carried_fields, fresh_form_url, restart_link};
 use super::{layout, paragraphs};
 use crate::locale::{self, Locale};
 use crate::questionnaire::{
     AnswerError, AnswerProblem, Choice, FormInput, OTHER, OTHER_MAX_LENGTH, Question, QuestionKind, Questionnaire,
 };
+use crate::web::reach::{self, KIOSK_FIELD};
 use crate::web::respond::LANGUAGE_FIELD;
 
 /// The form, empty or filled in again with what the person gave (`input`)
@@ -16,13 +18,21 @@ pub fn form(questionnaire: &Questionnaire, language: &str, input: &FormInput, er
     let locale = locale::get(language);
     let title = questionnaire.title.get(language);
     let page_title = if errors.is_empty() { title.to_owned() } else { format!("{} {title}", locale.error_prefix) };
+    // In kiosk mode the form can be started afresh: by a link, and by the
+    // script after a while untouched (it reads `data-kiosk-restart`).
+    let kiosk = reach::is_kiosk(questionnaire, input.value(KIOSK_FIELD));
+    let fresh_url = kiosk.then(|| fresh_form_url(questionnaire, language));
     let body = html! {
         @if questionnaire.languages.len() > 1 {
             nav.languages aria-label=(locale.language_choice) {
                 ul {
                     @for other in questionnaire.languages.iter().filter(|other| *other != language) {
                         @let other_locale = locale::get(other);
-                        li { a href={ "?lang=" (other) } lang=(other) hreflang=(other) { (other_locale.name) } }
+                        li {
+                            a href={ "?lang=" (other) @if kiosk { "&kiosk=1" } } lang=(other) hreflang=(other) {
+                                (other_locale.name)
+                            }
+                        }
                     }
                 }
             }
@@ -34,8 +44,10 @@ pub fn form(questionnaire: &Questionnaire, language: &str, input: &FormInput, er
         @if let Some(intro) = &questionnaire.intro {
             div.intro { (paragraphs(intro.get(language))) }
         }
-        form method="post" action={ "/s/" (questionnaire.id) } autocomplete="off" {
+        @if let Some(fresh_url) = &fresh_url { (restart_link(locale, fresh_url)) }
+        form method="post" action={ "/s/" (questionnaire.id) } autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()] {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);
+            (carried_fields(input, kiosk))
             @for question in &questionnaire.questions {
                 @if let Some(section) = &question.section {
                     h2.section { (section.get(language)) }

@@ -3,10 +3,12 @@
 
 pub(crate) mod charts;
 mod form;
+mod reach;
 
 use maud::{DOCTYPE, Markup, html};
 
 pub use form::form;
+pub use reach::{fresh_form_url, not_open};
 
 use crate::locale::{self, Locale};
 use crate::questionnaire::{Questionnaire, Text};
@@ -17,6 +19,11 @@ const EXIT_URL: &str = "https://www.smhi.se/";
 
 /// The page frame: language, title, stylesheet and the exit link first of all.
 fn layout(locale: &Locale, title: &str, main: Markup) -> Markup {
+    layout_with_head(locale, title, html! {}, main)
+}
+
+/// `layout`, with more in `<head>` (a kiosk's refresh).
+fn layout_with_head(locale: &Locale, title: &str, head: Markup, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(locale.code) {
@@ -28,6 +35,7 @@ fn layout(locale: &Locale, title: &str, main: Markup) -> Markup {
                 title { (title) }
                 link rel="stylesheet" href="/assets/enkat.css";
                 script src="/assets/enkat.js" defer {}
+                (head)
             }
             body {
                 div.exit-bar {
@@ -71,8 +79,9 @@ pub fn message_page(texts: impl Fn(&Locale) -> (&'static str, &'static str)) -> 
 }
 
 /// The thank-you page: no answers and no reference number, nothing that
-/// would show someone else what was answered.
-pub fn thanks(questionnaire: &Questionnaire, language: &str) -> Markup {
+/// would show someone else what was answered. In `kiosk` mode it returns to
+/// an empty form by itself.
+pub fn thanks(questionnaire: &Questionnaire, language: &str, kiosk: bool) -> Markup {
     let locale = locale::get(language);
     let thanks = questionnaire.thanks.as_ref().map_or(locale.thanks_default, |text: &Text| text.get(language));
     let body = html! {
@@ -82,5 +91,10 @@ pub fn thanks(questionnaire: &Questionnaire, language: &str) -> Markup {
             div.help { (paragraphs(help.get(language))) }
         }
     };
-    layout(locale, &format!("{} – {}", locale.thanks_title, questionnaire.title.get(language)), body)
+    let title = format!("{} – {}", locale.thanks_title, questionnaire.title.get(language));
+    if kiosk {
+        let (head, restart) = reach::thanks_restart(locale, &fresh_form_url(questionnaire, language));
+        return layout_with_head(locale, &title, head, html! { (body) (restart) });
+    }
+    layout(locale, &title, body)
 }
