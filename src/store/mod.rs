@@ -49,10 +49,60 @@ macro_rules! on_pool {
     };
 }
 
+/// Inside an open `$transaction` on either database: records the submission
+/// token of `$response`, if it has one. `false` if it was recorded before
+/// (the same form sent again): then nothing more may be stored.
+macro_rules! record_submission {
+    ($transaction:ident, $response:expr) => {
+        match $response.submission {
+            // The token's date is the response's coarse date, never finer.
+            Some(token_hash) => {
+                sqlx::query($crate::store::submissions::RECORD_SUBMISSION)
+                    .bind(token_hash)
+                    .bind($response.submitted_on)
+                    .execute(&mut *$transaction)
+                    .await?
+                    .rows_affected()
+                    == 1
+            }
+            None => true,
+        }
+    };
+}
+
+/// Inside an open `$transaction` on either database: the response row of
+/// `$response` under `$id`, and its answers. Every way of storing a response
+/// (`insert_response`, `insert_response_with_code`) goes through here.
+macro_rules! insert_response_rows {
+    ($transaction:ident, $id:expr, $response:expr) => {
+        let questionnaire = $response.questionnaire;
+        sqlx::query($crate::store::INSERT_RESPONSE)
+            .bind($id)
+            .bind(&questionnaire.id)
+            .bind(questionnaire.version.as_str())
+            .bind($response.language)
+            .bind($response.submitted_on)
+            .execute(&mut *$transaction)
+            .await?;
+        for (position, answer) in (0_i32..).zip($response.answers) {
+            sqlx::query($crate::store::INSERT_ANSWER)
+                .bind($id)
+                .bind(position)
+                .bind(&answer.question_id)
+                .bind(answer.option_id.as_deref())
+                .bind(answer.text.as_deref())
+                .execute(&mut *$transaction)
+                .await?;
+        }
+    };
+}
+
+mod codes;
 mod report;
 mod staff;
 mod submissions;
 
+pub use codes::{CodeBatch, CodeUse, RevokedBatch};
 pub use report::StoredVersion;
 pub use staff::{
     ApiToken, AuditEvent, LoginFailureCounts, NewStaffSession, StaffAccount, StaffCredentials, StaffSession,
@@ -140,6 +190,9 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
+                    // Freed pages are zeroed: a used (deleted) one-time code
+                    // leaves nothing behind to pair with a response.
+                    .pragma("secure_delete", "on")
                     .busy_timeout(Duration::from_secs(10));
                 create_parent_folder(options.get_filename())?;
                 Store::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?)
@@ -212,40 +265,13 @@ impl Store {
         // Random (v4), never time-ordered: the id must not reveal when, or
         // in which order, people answered.
         let id = Uuid::new_v4();
-        let questionnaire = response.questionnaire;
         on_pool!(self, pool => {
             let mut transaction = pool.begin().await?;
-            if let Some(token_hash) = response.submission {
-                // The token's date is the response's coarse date, never finer.
-                let recorded = sqlx::query(submissions::RECORD_SUBMISSION)
-                    .bind(token_hash)
-                    .bind(response.submitted_on)
-                    .execute(&mut *transaction)
-                    .await?
-                    .rows_affected();
-                if recorded == 0 {
-                    transaction.rollback().await?;
-                    return Ok(Stored::Duplicate);
-                }
+            if !record_submission!(transaction, response) {
+                transaction.rollback().await?;
+                return Ok(Stored::Duplicate);
             }
-            sqlx::query(INSERT_RESPONSE)
-                .bind(id)
-                .bind(&questionnaire.id)
-                .bind(questionnaire.version.as_str())
-                .bind(response.language)
-                .bind(response.submitted_on)
-                .execute(&mut *transaction)
-                .await?;
-            for (position, answer) in (0_i32..).zip(response.answers) {
-                sqlx::query(INSERT_ANSWER)
-                    .bind(id)
-                    .bind(position)
-                    .bind(&answer.question_id)
-                    .bind(answer.option_id.as_deref())
-                    .bind(answer.text.as_deref())
-                    .execute(&mut *transaction)
-                    .await?;
-            }
+            insert_response_rows!(transaction, id, response);
             transaction.commit().await?;
         });
         Ok(Stored::New(id))
