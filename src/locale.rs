@@ -38,6 +38,8 @@ pub struct Locale {
     pub language_choice: &'static str,
     /// The group of those who skipped a question, in reports.
     pub no_answer: &'static str,
+    /// The pages of a questionnaire answered with one-time codes.
+    pub codes: &'static CodeTexts,
     /// Before `opens` and after `closes`: the survey takes no answers.
     pub not_open: &'static str,
     /// `{date}` is replaced by the opening day, written out (`long_date`).
@@ -82,6 +84,7 @@ const SV: Locale = Locale {
     unavailable_text: "Dina svar kunde inte sparas just nu. Inget har sparats. Gå tillbaka och försök igen om en stund.",
     language_choice: "Språk",
     no_answer: "Inget svar",
+    codes: &SV_CODES,
     not_open: "Enkäten är inte öppen just nu.",
     opens_on: "Den öppnar den {date}.",
     closed_on: "Den stängde den {date}. Tack för att du ville svara.",
@@ -132,6 +135,7 @@ const EN: Locale = Locale {
     unavailable_text: "Your answers could not be stored just now. Nothing was stored. Go back and try again in a while.",
     language_choice: "Language",
     no_answer: "No answer",
+    codes: &EN_CODES,
     not_open: "The survey is not open just now.",
     opens_on: "It opens on {date}.",
     closed_on: "It closed on {date}. Thank you for wanting to answer.",
@@ -172,3 +176,57 @@ pub fn long_date(locale: &Locale, date: time::Date) -> String {
 pub fn get(code: &str) -> &'static Locale {
     find(code).unwrap_or(&LOCALES[0])
 }
+
+/// The words of a coded questionnaire's start page and refusals.
+#[derive(Debug)]
+pub struct CodeTexts {
+    /// Above the start page's field.
+    pub intro: &'static str,
+    pub label: &'static str,
+    /// The code's format, under the label.
+    pub hint: &'static str,
+    pub continue_button: &'static str,
+    /// A form sent without its code.
+    pub missing: &'static str,
+    /// A character no code has.
+    pub unknown_symbol: &'static str,
+    pub wrong_length: &'static str,
+    /// The check symbol does not match.
+    pub mistyped: &'static str,
+    /// A well-formed code that is used, revoked or unknown.
+    pub used_title: &'static str,
+    pub used_text: &'static str,
+    pub used_advice: &'static str,
+    /// The link back to the start page.
+    pub try_another: &'static str,
+}
+
+const SV_CODES: CodeTexts = CodeTexts {
+    intro: "Du svarar med en engångskod. Koden står på kortet du fick.",
+    label: "Kod från kortet",
+    hint: "10 tecken, till exempel K7Q4M-ZX9AB. Stora eller små bokstäver går lika bra.",
+    continue_button: "Fortsätt",
+    missing: "Skriv koden från kortet.",
+    unknown_symbol: "Koden innehåller ett tecken som inga koder har. Koderna har bara siffrorna 2–9 och bokstäverna A–Z utom I, L och O.",
+    wrong_length: "En kod har 10 tecken, bindestrecket oräknat. Kontrollera att du fått med alla.",
+    mistyped: "Koden verkar felskriven – kontrollera tecknen.",
+    used_title: "Koden kan inte användas",
+    used_text: "Koden är redan använd eller finns inte. Varje kod kan bara användas en gång.",
+    used_advice: "Har du redan svarat med den här koden är dina svar sparade. Tror du att något är fel kan du be den som gav dig kortet om en ny kod.",
+    try_another: "Skriv en annan kod",
+};
+
+const EN_CODES: CodeTexts = CodeTexts {
+    intro: "You answer with a one-time code. The code is on the card you were given.",
+    label: "Code from your card",
+    hint: "10 characters, for example K7Q4M-ZX9AB. Capital or small letters both work.",
+    continue_button: "Continue",
+    missing: "Enter the code from your card.",
+    unknown_symbol: "The code contains a character that no code has. Codes only have the digits 2–9 and the letters A–Z except I, L and O.",
+    wrong_length: "A code has 10 characters, not counting the dash. Check that you have them all.",
+    mistyped: "The code seems to be mistyped – check the characters.",
+    used_title: "This code cannot be used",
+    used_text: "The code has already been used or does not exist. Each code can be used only once.",
+    used_advice: "If you have already answered with this code, your answers are saved. If you think something is wrong, you can ask whoever gave you the card for a new code.",
+    try_another: "Enter another code",
+};

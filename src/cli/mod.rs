@@ -183,6 +183,7 @@ async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> 
         staff,
         clock,
         public_url: args.public_url.trim_end_matches('/').to_owned(),
+        codes: Arc::default(),
     });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -322,6 +322,18 @@ mod tests {
     }
 
     #[test]
+    fn ten_thousand_codes_across_ten_batches_are_all_different() {
+        let request = BatchRequest::parse("1000", "x").unwrap();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..10 {
+            for code in request.generate().unwrap() {
+                assert!(seen.insert(code.canonical().to_owned()), "{} came twice", code.canonical());
+            }
+        }
+        assert_eq!(seen.len(), 10_000);
+    }
+
+    #[test]
     fn a_batch_has_as_many_distinct_codes_as_asked() {
         let codes = BatchRequest::parse("1000", "x").unwrap().generate().unwrap();
         let distinct: std::collections::HashSet<_> = codes.iter().map(Code::canonical).collect();

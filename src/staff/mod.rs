@@ -319,6 +319,10 @@ pub mod action {
     pub const TOKEN_REVOKED: &str = "token_revoked";
     /// Results were exported: which file, which filters (never the data).
     pub const EXPORT: &str = "export";
+    /// A batch of one-time codes was created: questionnaire, label, count (never the codes).
+    pub const CODES_CREATED: &str = "codes_created";
+    /// A batch of one-time codes was revoked: its unused codes deleted.
+    pub const CODES_REVOKED: &str = "codes_revoked";
 }
 
 /// Everything about staff logins that an installation (or a test) may set.

@@ -1,6 +1,7 @@
 //! The HTTP side: routes, middleware and error pages. Handlers are thin:
 //! parse the request, call the questionnaire and store layers, render a view.
 
+pub mod codes;
 pub mod reach;
 mod respond;
 mod results;
@@ -36,6 +37,8 @@ pub struct AppState {
     /// The address people use to reach the service, e.g.
     /// `https://enkat.uppsala.se`, for links printed on cards and in QR codes.
     pub public_url: String,
+    /// The brake on wrong one-time codes and the vacuuming of used ones.
+    pub codes: Arc<codes::CodeGuard>,
 }
 
 /// A questionnaire form with every free-text field filled to the limit is
@@ -50,6 +53,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(health))
         .merge(respond::router())
         .merge(results::router())
+        .merge(codes::router())
         .merge(staff::router())
         .fallback(not_found)
         .with_state(state)
@@ -122,11 +126,15 @@ pub enum WebError {
     Store(#[from] StoreError),
     #[error("no randomness for a submission token: {0}")]
     Randomness(getrandom::Error),
+    /// A coded questionnaire's page asking for a (working) code, in place of the form.
+    #[error("the questionnaire needs a one-time code")]
+    Code(codes::CodeRefusal),
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = match &self {
+            WebError::Code(refusal) => return refusal.clone().into_response(),
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::UnknownField(_) | WebError::UnreadableForm(_) => StatusCode::BAD_REQUEST,
             WebError::Store(error) => {

@@ -12,7 +12,7 @@ use maud::Markup;
 use serde::Deserialize;
 
 use super::reach::{self, KIOSK_FIELD, SUBMISSION_FIELD, SubmissionToken};
-use super::{AppState, WebError, views};
+use super::{AppState, WebError, codes, views};
 use crate::questionnaire::{Availability, FormInput, Questionnaire, validate};
 use crate::store::{NewResponse, Stored};
 
@@ -40,6 +40,7 @@ async fn show_form(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(choice): Query<LanguageChoice>,
+    Query(card): Query<codes::CodeQuery>,
 ) -> Result<Markup, WebError> {
     let questionnaire = find(&state, &id)?;
     let language = questionnaire.language(choice.lang.as_deref());
@@ -56,6 +57,9 @@ async fn show_form(
     if reach::is_kiosk(&questionnaire, &choice.kiosk) {
         carried.push((KIOSK_FIELD.to_owned(), "1".to_owned()));
     }
+    // A coded questionnaire shows the form only for a live code, and carries it.
+    let code = codes::admit_to_form(&state, &questionnaire, language, &card).await?;
+    carried.extend(codes::carried(code.as_ref()));
     let input = FormInput::new(&questionnaire, carried)?;
     Ok(views::form(&questionnaire, language, &input, &[]))
 }
@@ -79,6 +83,9 @@ async fn submit_response(
     }
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = questionnaire.language(Some(input.value(LANGUAGE_FIELD))).to_owned();
+    // A coded questionnaire's form must carry a well-formed code; it is used
+    // up only with a stored response, so a refused form keeps it.
+    let code = codes::admit_submission(&state, &questionnaire, &language, &input).await?;
     let answers = match validate(&questionnaire, &input) {
         Ok(answers) => answers,
         Err(errors) => {
@@ -98,7 +105,7 @@ async fn submit_response(
         answers: &answers,
         submission: submission.as_deref(),
     };
-    match state.store.insert_response(&response).await? {
+    match codes::store_response(&state, &response, code.as_ref()).await? {
         // A second send of the same form (double click, Back and send) was
         // stored the first time: the person is thanked just the same.
         Stored::New(_) | Stored::Duplicate => {}

@@ -150,6 +150,7 @@ impl TestApp {
             staff,
             clock,
             public_url: "https://enkat.example.org".to_owned(),
+            codes: std::sync::Arc::default(),
         });
         TestApp { router, store, catalog, _folder: guard }
     }

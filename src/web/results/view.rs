@@ -7,7 +7,7 @@ use maud::{Markup, html};
 
 use super::{ResultsError, ResultsQuery};
 use crate::locale;
-use crate::questionnaire::{Area, Questionnaire, Role};
+use crate::questionnaire::{Access, Area, Questionnaire, Role};
 use crate::report::{
     self, AnswerKind, Breakdown, CountAndShare, Figure, FreeText, OptionFigures, OptionKind, QuestionFigures,
     QuestionSummary, Split, Summary, SupportRanking, area_id,
@@ -118,6 +118,9 @@ pub fn results_page(
         h1 { "Resultat: " (title) }
         (filter_form(questionnaire, query, &results.versions))
         (export_links(user, questionnaire, query))
+        @if questionnaire.access == Access::Code {
+            p.codes-link { a href={ "/staff/q/" (questionnaire.id) "/codes" } { "Engångskoder: skapa, skriv ut och återkalla" } }
+        }
         p.response-count {
             "Antal svar: " strong { (count(summary.responses, m)) }
         }

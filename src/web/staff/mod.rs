@@ -38,6 +38,10 @@ pub const STAFF_ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff/q/nexus/export/summary.xlsx"),
     ("GET", "/staff/q/nexus/export/responses.csv"),
     ("GET", "/staff/q/nexus/export/responses.xlsx"),
+    ("GET", "/staff/q/nexus/codes"),
+    ("POST", "/staff/q/nexus/codes"),
+    ("POST", "/staff/q/nexus/codes/csv"),
+    ("POST", "/staff/q/nexus/codes/00000000-0000-0000-0000-000000000000/revoke"),
 ];
 
 /// The staff routes, to be merged into the app.

@@ -69,6 +69,8 @@ pub mod text {
             TOKEN_CREATED => "API-nyckel skapad",
             TOKEN_REVOKED => "API-nyckel återkallad",
             EXPORT => "Export",
+            CODES_CREATED => "Engångskoder skapade",
+            CODES_REVOKED => "Engångskoder återkallade",
             _ => return None,
         })
     }

@@ -48,6 +48,7 @@ pub fn form(questionnaire: &Questionnaire, language: &str, input: &FormInput, er
         form method="post" action={ "/s/" (questionnaire.id) } autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()] {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);
             (carried_fields(input, kiosk))
+            (super::code_field(input))
             @for question in &questionnaire.questions {
                 @if let Some(section) = &question.section {
                     h2.section { (section.get(language)) }

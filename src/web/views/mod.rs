@@ -2,11 +2,13 @@
 //! respondent text is always escaped (never `PreEscaped`).
 
 pub(crate) mod charts;
+mod codes;
 mod form;
 mod reach;
 
 use maud::{DOCTYPE, Markup, html};
 
+pub use codes::{code_field, code_refused, start_page as code_start_page};
 pub use form::form;
 pub use reach::{fresh_form_url, not_open};
 

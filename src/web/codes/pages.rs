@@ -1,0 +1,158 @@
+//! The staff pages of one-time codes, in Swedish: the batches with their
+//! counts and the form for a new batch; and the printable cards, shown once.
+
+use maud::{Markup, html};
+
+use super::qr;
+use crate::codes::{MAX_BATCH_SIZE, MAX_LABEL_LENGTH};
+use crate::questionnaire::{Access, Questionnaire};
+use crate::store::CodeBatch;
+use crate::web::staff::{StaffUser, csrf_field, staff_layout};
+
+/// What the batch form holds: empty, or what was typed before a refusal.
+#[derive(Debug, Clone, Default)]
+pub struct BatchFormValues {
+    pub count: String,
+    pub label: String,
+}
+
+/// One card to print.
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// `XXXXX-XXXXX`.
+    pub code: String,
+    /// The link with the code, for the QR code.
+    pub url: String,
+}
+
+/// Cards on one printed A4 page: 2 across, 5 down.
+const CARDS_PER_PAGE: usize = 10;
+
+fn title(questionnaire: &Questionnaire) -> &str {
+    questionnaire.title.get(questionnaire.language(Some("sv")))
+}
+
+/// `/staff/q/{id}/codes`: the batches of a coded questionnaire and the form
+/// for a new one (with `problem` after a refused attempt). For an open
+/// questionnaire, a note that it uses no codes.
+pub fn codes_page(
+    user: &StaffUser,
+    questionnaire: &Questionnaire,
+    batches: &[CodeBatch],
+    problem: Option<&str>,
+    values: &BatchFormValues,
+) -> Markup {
+    let base = format!("/staff/q/{}/codes", questionnaire.id);
+    let body = html! {
+        p.breadcrumb {
+            a href="/staff" { "Enkäter" } " / "
+            a href={ "/staff/q/" (questionnaire.id) } { "Resultat" }
+        }
+        h1 { "Engångskoder: " (title(questionnaire)) }
+        @if questionnaire.access == Access::Open {
+            p { "Alla med länken kan svara på den här enkäten, så den använder inga koder. Skriv "
+                code { "access = \"code\"" } " i enkätfilen för att använda engångskoder." }
+        } @else {
+            p { "Varje kod ger ett svar. Inget som sparas visar vilken kod som gav vilket svar: en använd kod raderas, och ingen tid sparas." }
+            @if batches.is_empty() {
+                p { "Inga koder har skapats ännu." }
+            } @else {
+                table.staff-table.code-batches {
+                    thead {
+                        tr {
+                            th scope="col" { "Etikett" }
+                            th scope="col" { "Skapad" }
+                            th scope="col" { "Koder" }
+                            th scope="col" { "Använda" }
+                            th scope="col" { "Kvar" }
+                            th scope="col" { "Status" }
+                        }
+                    }
+                    tbody {
+                        @for batch in batches {
+                            tr data-batch=(batch.id) {
+                                td { (batch.label) }
+                                td { (batch.created_on) }
+                                td.number { (batch.size) }
+                                td.number.used { (batch.used()) }
+                                td.number.remaining { (batch.remaining) }
+                                td {
+                                    @if batch.revoked {
+                                        "Återkallad (" (batch.withdrawn) " oanvända)"
+                                    } @else {
+                                        form.inline method="post" action={ (base) "/" (batch.id) "/revoke" } {
+                                            (csrf_field(user))
+                                            button type="submit" { "Återkalla oanvända koder" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="new-batch" {
+                h2 #new-batch { "Skapa koder" }
+                p.hint { "Koderna visas bara en gång, direkt när de har skapats: skriv ut korten eller ladda ner dem som CSV innan du lämnar sidan. Bara en kontrollsumma av varje kod sparas." }
+                @if let Some(problem) = problem {
+                    p.error-message role="alert" { (problem) }
+                }
+                form.code-batch method="post" action=(base) {
+                    (csrf_field(user))
+                    div.field {
+                        label for="count" { "Antal koder (1–" (MAX_BATCH_SIZE) ")" }
+                        input #count type="number" name="count" min="1" max=(MAX_BATCH_SIZE) required value=(values.count);
+                    }
+                    div.field {
+                        label for="label" { "Etikett, till exempel var korten delas ut" }
+                        input #label type="text" name="label" maxlength=(MAX_LABEL_LENGTH) required value=(values.label);
+                    }
+                    button.submit type="submit" { "Skapa koder" }
+                }
+            }
+        }
+    };
+    staff_layout(Some(user), &format!("Engångskoder: {}", title(questionnaire)), body)
+}
+
+/// The new batch's codes, shown once: a note and the CSV button on screen,
+/// and cards to cut out when printed (A4, 2 × 5 cards a page, see the
+/// stylesheet's `@media print`).
+pub fn cards_page(
+    user: &StaffUser,
+    questionnaire: &Questionnaire,
+    label: &str,
+    short_url: &str,
+    cards: &[Card],
+) -> Markup {
+    let title = title(questionnaire);
+    let all_codes: Vec<&str> = cards.iter().map(|card| card.code.as_str()).collect();
+    let body = html! {
+        div.cards-intro {
+            p.breadcrumb { a href={ "/staff/q/" (questionnaire.id) "/codes" } { "Tillbaka till engångskoderna" } }
+            h1 { (cards.len()) " nya koder: " (label) }
+            p { strong { "Koderna visas bara nu." } " Skriv ut sidan (Ctrl+P), eller ladda ner dem som CSV för SMS. Laddar du om sidan eller går härifrån kan koderna inte visas igen." }
+            form method="post" action={ "/staff/q/" (questionnaire.id) "/codes/csv" } {
+                (csrf_field(user))
+                input type="hidden" name="codes" value=(all_codes.join(" "));
+                button.submit type="submit" { "Ladda ner som CSV" }
+            }
+        }
+        @for page in cards.chunks(CARDS_PER_PAGE) {
+            div.card-sheet {
+                @for card in page {
+                    div.card {
+                        p.card-title { (title) }
+                        @if let Some(qr) = qr::svg(&card.url, &format!("QR-kod till enkäten med koden {}", card.code)) {
+                            (qr)
+                        }
+                        p.card-url { (short_url) }
+                        p.card-code { (card.code) }
+                        p.card-once { "Koden kan bara användas en gång" }
+                    }
+                }
+            }
+        }
+    };
+    staff_layout(Some(user), &format!("Nya koder: {title}"), body)
+}

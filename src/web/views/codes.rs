@@ -1,0 +1,92 @@
+//! The respondent's pages of a coded questionnaire: the start page that asks
+//! for the code from the card, and the calm page for a code that cannot be
+//! used. Both in the respondent's language.
+
+use maud::{Markup, html};
+
+use super::{layout, paragraphs};
+use crate::codes::CodeError;
+use crate::locale::{self, CodeTexts};
+use crate::questionnaire::{FormInput, Questionnaire};
+use crate::web::codes::{CODE_FIELD, CodeProblem};
+
+/// The query parameter the start page's form sends the code in (as the QR
+/// code on a card does).
+const CODE_PARAMETER: &str = "kod";
+
+fn problem_text(texts: &CodeTexts, problem: CodeProblem) -> &'static str {
+    match problem {
+        CodeProblem::Missing => texts.missing,
+        CodeProblem::Malformed(CodeError::UnknownSymbol) => texts.unknown_symbol,
+        CodeProblem::Malformed(CodeError::WrongLength) => texts.wrong_length,
+        CodeProblem::Malformed(CodeError::Mistyped) => texts.mistyped,
+        CodeProblem::UsedOrUnknown => texts.used_text,
+    }
+}
+
+/// The start page: the survey's title and intro, and a field for the code.
+/// After a malformed code, the reason above the field and what was typed in it.
+pub fn start_page(questionnaire: &Questionnaire, language: &str, problem: Option<CodeProblem>, typed: &str) -> Markup {
+    let locale = locale::get(language);
+    let texts = locale.codes;
+    let title = questionnaire.title.get(language);
+    let page_title = if problem.is_some() { format!("{} {title}", locale.error_prefix) } else { title.to_owned() };
+    let body = html! {
+        @if questionnaire.languages.len() > 1 {
+            nav.languages aria-label=(locale.language_choice) {
+                ul {
+                    @for other in questionnaire.languages.iter().filter(|other| *other != language) {
+                        li { a href={ "?lang=" (other) } lang=(other) hreflang=(other) { (locale::get(other).name) } }
+                    }
+                }
+            }
+        }
+        h1 { (title) }
+        @if let Some(intro) = &questionnaire.intro {
+            div.intro { (paragraphs(intro.get(language))) }
+        }
+        p { (texts.intro) }
+        form.code-form method="get" action={ "/s/" (questionnaire.id) } autocomplete="off" {
+            input type="hidden" name="lang" value=(language);
+            div.question.has-error[problem.is_some()] {
+                label.question-label for="code" { (texts.label) }
+                p.hint #code-hint { (texts.hint) }
+                @if let Some(problem) = problem {
+                    p.error-message #code-error role="alert" {
+                        span.visually-hidden { (locale.error_prefix) " " }
+                        (problem_text(texts, problem))
+                    }
+                }
+                input.code-input #code type="text" name=(CODE_PARAMETER) value=(typed) maxlength="20"
+                    autocomplete="off" autocapitalize="characters" spellcheck="false" inputmode="text"
+                    aria-describedby={ "code-hint" @if problem.is_some() { " code-error" } }
+                    aria-invalid=[problem.map(|_| "true")];
+            }
+            button.submit type="submit" { (texts.continue_button) }
+        }
+    };
+    layout(locale, &page_title, body)
+}
+
+/// The page for a well-formed code that is used, revoked or unknown: calm,
+/// and the same words for each, since nothing stored tells them apart.
+pub fn code_refused(questionnaire: &Questionnaire, language: &str) -> Markup {
+    let locale = locale::get(language);
+    let texts = locale.codes;
+    let body = html! {
+        h1 { (texts.used_title) }
+        p.code-refused { (texts.used_text) }
+        p { (texts.used_advice) }
+        p { a href={ "/s/" (questionnaire.id) "?lang=" (language) } { (texts.try_another) } }
+    };
+    layout(locale, &format!("{} – {}", texts.used_title, questionnaire.title.get(language)), body)
+}
+
+/// The hidden field with the code, in the form of a coded questionnaire
+/// (empty for an open one, whose form carries no code).
+pub fn code_field(input: &FormInput) -> Markup {
+    let code = input.value(CODE_FIELD);
+    html! {
+        @if !code.is_empty() { input type="hidden" name=(CODE_FIELD) value=(code); }
+    }
+}

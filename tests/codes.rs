@@ -1,0 +1,560 @@
+//! One-time codes, on both databases: staff create a batch and get cards,
+//! a person answers with a code once and only once, and nothing stored
+//! pairs a code with the response it gave.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Backend, Page, TestApp};
+use enkat::clock::Clock;
+use enkat::codes::Code;
+use enkat::questionnaire::Answer;
+use enkat::store::{NewResponse, Store};
+use enkat::web::codes::CodeGuard;
+use enkat::web::{self, AppState};
+use scraper::Selector;
+use tower::ServiceExt;
+
+on_both_databases!(
+    a_coded_questionnaire_asks_for_the_code_from_the_card_first,
+    the_start_page_speaks_english_when_asked,
+    a_card_gives_one_response_and_then_says_it_is_used,
+    a_refused_form_keeps_its_code_and_does_not_use_it,
+    a_mistyped_code_is_caught_before_any_lookup,
+    a_form_sent_without_its_code_stores_nothing,
+    sixteen_people_sending_one_code_at_once_store_one_response,
+    a_revoked_batch_refuses_its_codes,
+    the_staff_page_counts_used_and_remaining_codes,
+    every_card_has_a_qr_code_that_reads_as_its_link,
+    the_codes_download_as_csv_and_nothing_more_is_stored,
+    creating_and_revoking_codes_is_audited_without_the_codes,
+    a_batch_needs_a_count_of_1_to_1000_and_a_label,
+    an_open_questionnaire_has_no_codes_and_ignores_kod,
+    the_results_page_links_to_the_codes_only_when_the_questionnaire_uses_them,
+    beyond_the_threshold_wrong_codes_slow_every_code_attempt,
+    no_column_or_foreign_key_links_codes_to_responses,
+    a_response_given_with_a_code_looks_like_one_given_openly,
+);
+
+const ID: &str = "nexus-kort";
+const USED: &str = "Koden är redan använd eller finns inte.";
+const MISTYPED: &str = "Koden verkar felskriven – kontrollera tecknen.";
+
+async fn coded_app(backend: Backend) -> TestApp {
+    TestApp::with_questionnaires(backend, "tests/fixtures/coded").await
+}
+
+/// A staff member's session cookie and CSRF token.
+struct Staff {
+    cookie: String,
+    csrf: String,
+}
+
+async fn staff(app: &TestApp) -> Staff {
+    let cookie = app.logged_in_admin().await;
+    let csrf = app.csrf_token(&cookie).await;
+    Staff { cookie, csrf }
+}
+
+/// Creates a batch through the staff page; returns the cards page and the
+/// codes on it.
+async fn create_batch(app: &TestApp, staff: &Staff, count: usize, label: &str) -> (Page, Vec<String>) {
+    let count = count.to_string();
+    let fields = [("_csrf", staff.csrf.as_str()), ("count", count.as_str()), ("label", label)];
+    let page = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes"), &fields).await;
+    assert_eq!(page.status, StatusCode::OK, "the cards page: {}", page.body);
+    let codes = page.texts(".card-code");
+    (page, codes)
+}
+
+fn answers(code: &str) -> Vec<(&str, &str)> {
+    vec![("_lang", "sv"), ("_code", code), ("overall", "fairly_satisfied"), ("comment", "Bra stöd.")]
+}
+
+async fn responses(app: &TestApp) -> i64 {
+    app.store.count_responses(ID).await.unwrap()
+}
+
+#[track_caller]
+fn assert_used_page(page: &Page) {
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+    assert!(page.text(".code-refused").contains(USED), "the page says the code is used: {}", page.body);
+}
+
+async fn a_coded_questionnaire_asks_for_the_code_from_the_card_first(backend: Backend) {
+    let app = coded_app(backend).await;
+    let page = app.get(&format!("/s/{ID}")).await;
+
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text("h1"), "Vad tyckte du om stödet från Nexus?");
+    assert!(page.text(".intro").contains("Dina svar hjälper oss"), "the intro is shown");
+    assert_eq!(page.text("label[for=code]"), "Kod från kortet");
+    assert!(page.text("#code-hint").contains("10 tecken"), "the hint gives the format");
+    let form = "form[method=get][action=\"/s/nexus-kort\"]";
+    assert_eq!(page.attributes(form, "action").len(), 1, "a GET form to the questionnaire");
+    for (attribute, value) in [
+        ("name", "kod"),
+        ("autocomplete", "off"),
+        ("autocapitalize", "characters"),
+        ("spellcheck", "false"),
+        ("inputmode", "text"),
+    ] {
+        assert_eq!(page.attributes(&format!("{form} input#code"), attribute), [value], "{attribute}");
+    }
+    assert!(page.attributes("input[name=overall]", "name").is_empty(), "no question before a code is given");
+}
+
+async fn the_start_page_speaks_english_when_asked(backend: Backend) {
+    let app = coded_app(backend).await;
+    let page = app.get(&format!("/s/{ID}?lang=en")).await;
+    assert_eq!(page.text("label[for=code]"), "Code from your card");
+    assert_eq!(page.attributes("input[name=lang]", "value"), ["en"], "the language goes along with the code");
+
+    let page = app.get(&format!("/s/{ID}?lang=en&kod=ABCDE")).await;
+    assert!(page.text("#code-error").contains("A code has 10 characters"), "{}", page.body);
+    let page = app.get(&format!("/s/{ID}?lang=en&kod=22222-22222")).await;
+    assert!(page.text(".code-refused").contains("already been used or does not exist"), "{}", page.body);
+}
+
+async fn a_card_gives_one_response_and_then_says_it_is_used(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, 3, "Mottagningen").await;
+    assert_eq!(codes.len(), 3);
+    let code = &codes[0];
+
+    let form = app.get(&format!("/s/{ID}?kod={code}")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert_eq!(form.attributes("input[name=_code]", "value"), [code.as_str()], "the form carries the code");
+    assert_eq!(form.attributes("input[name=overall]", "name").len(), 5, "the questions are shown");
+
+    let sent = app.post_form(&format!("/s/{ID}"), &answers(code)).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(sent.header("location"), format!("/s/{ID}/tack?lang=sv"));
+    let stored = app.store.responses(ID).await.unwrap();
+    assert_eq!(stored.len(), 1, "the response is stored");
+    assert_eq!(stored[0].answers[0].option_id.as_deref(), Some("fairly_satisfied"));
+
+    assert_used_page(&app.get(&format!("/s/{ID}?kod={code}")).await);
+    assert_used_page(&app.post_form(&format!("/s/{ID}"), &answers(code)).await);
+    assert_eq!(responses(&app).await, 1, "a used code stores nothing more");
+
+    let typed_differently = code.to_lowercase().replace('-', " ");
+    assert_used_page(&app.get(&format!("/s/{ID}?kod={}", typed_differently.replace(' ', "+"))).await);
+}
+
+async fn a_refused_form_keeps_its_code_and_does_not_use_it(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let code = &codes[0];
+
+    let without_overall: Vec<_> = answers(code).into_iter().filter(|(name, _)| *name != "overall").collect();
+    let refused = app.post_form(&format!("/s/{ID}"), &without_overall).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.attributes("input[name=_code]", "value"), [code.as_str()], "the form keeps the code");
+    assert_eq!(responses(&app).await, 0);
+
+    assert_eq!(app.get(&format!("/s/{ID}?kod={code}")).await.status, StatusCode::OK, "the code still opens the form");
+    let sent = app.post_form(&format!("/s/{ID}"), &answers(code)).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "and gives its response once fixed");
+    assert_eq!(responses(&app).await, 1);
+}
+
+async fn a_mistyped_code_is_caught_before_any_lookup(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let code = &codes[0];
+    let mut swapped: Vec<char> = code.chars().collect();
+    // Two different neighbours, not the dash.
+    let at = (0..4).chain(6..9).find(|&at| swapped[at] != swapped[at + 1]).unwrap();
+    swapped.swap(at, at + 1);
+    let swapped: String = swapped.into_iter().collect();
+
+    // With the database closed, only a check that needs no lookup can answer.
+    app.store.close().await;
+    let page = app.get(&format!("/s/{ID}?kod={swapped}")).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+    assert_eq!(page.text("#code-error"), format!("Fel: {MISTYPED}"));
+    assert_eq!(page.attributes("input#code", "value"), [swapped.as_str()], "what was typed stays in the field");
+    assert!(page.text("title").starts_with("Fel: "));
+
+    let cases = [
+        ("OOOOO-11111", "Koden innehåller ett tecken som inga koder har."),
+        ("ABCDE-ABCD", "En kod har 10 tecken"),
+        ("ABCDE-ABCDEF", "En kod har 10 tecken"),
+    ];
+    for (typed, message) in cases {
+        let page = app.get(&format!("/s/{ID}?kod={typed}")).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert!(page.text("#code-error").contains(message), "{typed}: {}", page.text("#code-error"));
+    }
+    let sent = app.post_form(&format!("/s/{ID}"), &answers(&swapped)).await;
+    assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY, "a mistyped code in a form is refused before storing");
+    assert!(sent.text("#code-error").contains(MISTYPED));
+}
+
+async fn a_form_sent_without_its_code_stores_nothing(backend: Backend) {
+    let app = coded_app(backend).await;
+    let without: Vec<_> = answers("").into_iter().filter(|(name, _)| *name != "_code").collect();
+    let page = app.post_form(&format!("/s/{ID}"), &without).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.text("#code-error"), "Fel: Skriv koden från kortet.");
+    assert_used_page(&app.post_form(&format!("/s/{ID}"), &answers("22222-22222")).await);
+    assert_eq!(responses(&app).await, 0);
+}
+
+async fn sixteen_people_sending_one_code_at_once_store_one_response(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let body = serde_urlencoded::to_string(answers(&codes[0])).unwrap();
+
+    let sends: Vec<_> = (0..16)
+        .map(|_| {
+            let router = app.router.clone();
+            let request = Request::post(format!("/s/{ID}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body.clone()))
+                .unwrap();
+            tokio::spawn(async move { router.oneshot(request).await.unwrap().status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for send in sends {
+        statuses.push(send.await.unwrap());
+    }
+
+    let stored = statuses.iter().filter(|status| **status == StatusCode::SEE_OTHER).count();
+    let refused = statuses.iter().filter(|status| **status == StatusCode::FORBIDDEN).count();
+    assert_eq!((stored, refused), (1, 15), "one is thanked, the others told the code is used: {statuses:?}");
+    assert_eq!(responses(&app).await, 1, "exactly one response is stored");
+}
+
+async fn a_revoked_batch_refuses_its_codes(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, 2, "Borttappade kort").await;
+    let batch = app.store.code_batches(ID).await.unwrap().remove(0);
+
+    let revoke = format!("/staff/q/{ID}/codes/{}/revoke", batch.id);
+    let refused = app.post_form_as(&staff.cookie, &revoke, &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "no revoking without the CSRF token");
+    assert_eq!(app.get(&format!("/s/{ID}?kod={}", codes[0])).await.status, StatusCode::OK);
+
+    let revoked = app.post_form_as(&staff.cookie, &revoke, &[("_csrf", &staff.csrf)]).await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    assert_eq!(revoked.header("location"), format!("/staff/q/{ID}/codes"));
+    assert_used_page(&app.get(&format!("/s/{ID}?kod={}", codes[0])).await);
+    assert_used_page(&app.post_form(&format!("/s/{ID}"), &answers(&codes[1])).await);
+    assert_eq!(responses(&app).await, 0);
+
+    let page = app.get_as(&staff.cookie, &format!("/staff/q/{ID}/codes")).await;
+    assert!(page.text(&format!("tr[data-batch=\"{}\"]", batch.id)).contains("Återkallad (2 oanvända)"));
+}
+
+async fn the_staff_page_counts_used_and_remaining_codes(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, 3, "Mottagningen").await;
+    create_batch(&app, &staff, 2, "Stödteamet").await;
+    app.post_form(&format!("/s/{ID}"), &answers(&codes[0])).await;
+
+    let page = app.get_as(&staff.cookie, &format!("/staff/q/{ID}/codes")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let rows = page.texts(".code-batches tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let reception = rows.iter().find(|row| row.starts_with("Mottagningen")).unwrap();
+    let today = Clock::system("Europe/Stockholm").unwrap().today();
+    assert!(
+        reception.starts_with(&format!("Mottagningen {today} 3 1 2 ")),
+        "label, created, codes, used, remaining: {reception}"
+    );
+    let team = rows.iter().find(|row| row.starts_with("Stödteamet")).unwrap();
+    assert!(team.contains(" 2 0 2 "), "{team}");
+    assert!(page.body.contains("Koderna visas bara en gång"), "the page warns that codes are shown once");
+}
+
+/// The modules of a card's QR code, read back from its SVG path of
+/// `M{x} {y}h1v1h-1z` squares, decoded as a phone would.
+fn decode_qr(svg: scraper::ElementRef<'_>) -> String {
+    let view_box = svg.value().attr("viewbox").or(svg.value().attr("viewBox")).expect("a viewBox");
+    let size: usize = view_box.split_whitespace().nth(2).unwrap().parse().unwrap();
+    let path = svg.select(&Selector::parse("path").unwrap()).next().expect("a path of modules");
+    let mut dark = vec![vec![false; size]; size];
+    for square in path.value().attr("d").unwrap().split('M').filter(|square| !square.is_empty()) {
+        let corner = square.strip_suffix("h1v1h-1z").expect("a unit square");
+        let (x, y) = corner.split_once(' ').unwrap();
+        dark[y.parse::<usize>().unwrap()][x.parse::<usize>().unwrap()] = true;
+    }
+    const PIXELS: usize = 4;
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(size * PIXELS, size * PIXELS, |x, y| {
+        if dark[y / PIXELS][x / PIXELS] { 0 } else { 255 }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code per card");
+    grids[0].decode().expect("the QR code decodes").1
+}
+
+async fn every_card_has_a_qr_code_that_reads_as_its_link(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (page, codes) = create_batch(&app, &staff, 12, "Mottagningen").await;
+
+    assert_eq!(page.texts(".card-sheet").len(), 2, "10 cards a sheet: 12 cards fill two");
+    assert_eq!(page.texts(".card-url"), vec!["https://enkat.example.org/s/nexus-kort"; 12]);
+    assert_eq!(page.texts(".card-once"), vec!["Koden kan bara användas en gång"; 12]);
+    assert!(page.texts(".card-title").iter().all(|title| title == "Vad tyckte du om stödet från Nexus?"));
+    let distinct: HashSet<&String> = codes.iter().collect();
+    assert_eq!(distinct.len(), 12, "every card has its own code");
+
+    let html = page.html();
+    let cards: Vec<_> = html.select(&Selector::parse(".card").unwrap()).collect();
+    assert_eq!(cards.len(), 12);
+    for card in cards {
+        let code = card.select(&Selector::parse(".card-code").unwrap()).next().unwrap().text().collect::<String>();
+        let svgs: Vec<_> = card.select(&Selector::parse("svg").unwrap()).collect();
+        assert_eq!(svgs.len(), 1, "one QR code on the card");
+        assert_eq!(decode_qr(svgs[0]), format!("https://enkat.example.org/s/nexus-kort?kod={code}"));
+        assert!(Code::parse(&code).is_ok(), "{code} is a well-formed code");
+    }
+    assert!(page.attributes("img", "src").is_empty(), "no image files: the page's CSP allows inline SVG only");
+}
+
+async fn the_codes_download_as_csv_and_nothing_more_is_stored(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (page, codes) = create_batch(&app, &staff, 3, "SMS").await;
+    let carried = page.attributes("input[name=codes]", "value");
+    assert_eq!(carried.len(), 1, "the CSV button carries the codes");
+    let batches_before = app.store.code_batches(ID).await.unwrap();
+
+    let fields = [("_csrf", staff.csrf.as_str()), ("codes", carried[0].as_str())];
+    let file = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes/csv"), &fields).await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+    assert_eq!(file.header("content-type"), "text/csv; charset=utf-8");
+    assert!(file.header("content-disposition").starts_with("attachment;"));
+    let mut lines = file.body.lines();
+    assert_eq!(lines.next(), Some("code,url"));
+    let rows: Vec<&str> = lines.collect();
+    let expected: Vec<String> =
+        codes.iter().map(|code| format!("{code},https://enkat.example.org/s/nexus-kort?kod={code}")).collect();
+    assert_eq!(rows, expected);
+    assert_eq!(app.store.code_batches(ID).await.unwrap(), batches_before, "the download stores nothing");
+
+    let without_csrf = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes/csv"), &fields[1..]).await;
+    assert_eq!(without_csrf.status, StatusCode::FORBIDDEN);
+}
+
+async fn creating_and_revoking_codes_is_audited_without_the_codes(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, 4, "Mottagningen december").await;
+    let batch = app.store.code_batches(ID).await.unwrap().remove(0);
+    let revoke = format!("/staff/q/{ID}/codes/{}/revoke", batch.id);
+    app.post_form_as(&staff.cookie, &revoke, &[("_csrf", &staff.csrf)]).await;
+
+    let created = app.store.audit_events(Some("codes_created"), 10).await.unwrap();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].actor, "admin");
+    assert!(created[0].details.contains(ID) && created[0].details.contains("Mottagningen december"));
+    assert!(created[0].details.contains("4 koder"), "{}", created[0].details);
+    let revoked = app.store.audit_events(Some("codes_revoked"), 10).await.unwrap();
+    assert_eq!(revoked.len(), 1);
+    assert!(revoked[0].details.contains("4 oanvända"), "{}", revoked[0].details);
+    for event in app.store.audit_events(None, 100).await.unwrap() {
+        for code in &codes {
+            let canonical = code.replace('-', "");
+            assert!(!event.details.contains(code) && !event.details.contains(&canonical), "{}", event.details);
+        }
+    }
+    let log = app.get_as(&staff.cookie, "/staff/audit").await;
+    assert!(log.body.contains("Engångskoder skapade") && log.body.contains("Engångskoder återkallade"));
+}
+
+async fn a_batch_needs_a_count_of_1_to_1000_and_a_label(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let cases = [("0", "x", "Antalet koder"), ("1001", "x", "Antalet koder"), ("5", "  ", "Skriv en etikett")];
+    for (count, label, message) in cases {
+        let fields = [("_csrf", staff.csrf.as_str()), ("count", count), ("label", label)];
+        let page = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes"), &fields).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{count} {label:?}");
+        assert!(page.text(".error-message").contains(message), "{count} {label:?}");
+        assert_eq!(page.attributes("input#count", "value"), [count], "what was typed is kept");
+    }
+    assert!(app.store.code_batches(ID).await.unwrap().is_empty(), "no batch was created");
+}
+
+async fn an_open_questionnaire_has_no_codes_and_ignores_kod(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    let page = app.get("/s/nexus?kod=ABCDE-23456").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.attributes("input[name=_code]", "value").is_empty(), "an open form carries no code");
+    assert!(!page.attributes("input[name=overall]", "name").is_empty(), "the form is shown");
+
+    let staff = staff(&app).await;
+    let codes_page = app.get_as(&staff.cookie, "/staff/q/nexus/codes").await;
+    assert_eq!(codes_page.status, StatusCode::OK);
+    assert!(codes_page.body.contains("använder inga koder"));
+    let fields = [("_csrf", staff.csrf.as_str()), ("count", "5"), ("label", "x")];
+    let refused = app.post_form_as(&staff.cookie, "/staff/q/nexus/codes", &fields).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "an open questionnaire gets no codes");
+}
+
+async fn the_results_page_links_to_the_codes_only_when_the_questionnaire_uses_them(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let page = app.get_as(&staff.cookie, &format!("/staff/q/{ID}")).await;
+    assert_eq!(page.attributes(&format!("a[href=\"/staff/q/{ID}/codes\"]"), "href").len(), 1);
+
+    let open = TestApp::shipped(backend).await;
+    let cookie = open.logged_in_admin().await;
+    let page = open.get_as(&cookie, "/staff/q/nexus").await;
+    assert!(page.attributes("a[href=\"/staff/q/nexus/codes\"]", "href").is_empty());
+}
+
+async fn beyond_the_threshold_wrong_codes_slow_every_code_attempt(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    // The same app with a brake of 2 wrong codes a minute and 300 ms a turn.
+    let router = web::app(AppState {
+        catalog: app.catalog.clone(),
+        store: app.store.clone(),
+        staff: TestApp::staff_settings(),
+        clock: Clock::system("Europe/Stockholm").unwrap(),
+        public_url: "https://enkat.example.org".to_owned(),
+        codes: Arc::new(CodeGuard::new(2, Duration::from_millis(300))),
+    });
+    let get = |uri: String| {
+        let router = router.clone();
+        async move { router.oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap().status() }
+    };
+
+    for _ in 0..2 {
+        let started = Instant::now();
+        assert_eq!(get(format!("/s/{ID}?kod=22222-22222")).await, StatusCode::FORBIDDEN);
+        assert!(started.elapsed() < Duration::from_millis(300), "below the threshold nothing waits");
+    }
+    let started = Instant::now();
+    assert_eq!(get(format!("/s/{ID}?kod={}", codes[0])).await, StatusCode::OK, "a right code still works");
+    assert!(started.elapsed() >= Duration::from_millis(300), "but waits like a wrong one would");
+}
+
+/// The columns of a table, lower case.
+async fn columns(store: &Store, table: &str) -> Vec<String> {
+    match store {
+        Store::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT name FROM pragma_table_info($1)").bind(table).fetch_all(pool).await.unwrap()
+        }
+        Store::Postgres(pool) => sqlx::query_scalar(
+            "SELECT column_name::text FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position",
+        )
+        .bind(table)
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+    }
+}
+
+/// The tables a table's foreign keys refer to.
+async fn referenced_tables(store: &Store, table: &str) -> Vec<String> {
+    match store {
+        Store::Sqlite(pool) => sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_list($1)")
+            .bind(table)
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar(
+            "SELECT DISTINCT target.relname::text FROM pg_constraint c \
+             JOIN pg_class source ON source.oid = c.conrelid JOIN pg_class target ON target.oid = c.confrelid \
+             WHERE c.contype = 'f' AND source.relname = $1",
+        )
+        .bind(table)
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+    }
+}
+
+async fn no_column_or_foreign_key_links_codes_to_responses(backend: Backend) {
+    let app = coded_app(backend).await;
+    let store = &app.store;
+    assert_eq!(columns(store, "response").await, ["id", "questionnaire_id", "version", "language", "submitted_on"]);
+    assert_eq!(columns(store, "answer").await, ["response_id", "position", "question_id", "option_id", "text"]);
+    assert_eq!(columns(store, "code").await, ["hash", "batch_id"]);
+    assert_eq!(
+        columns(store, "code_batch").await,
+        ["id", "questionnaire_id", "label", "created_on", "size", "revoked", "withdrawn"]
+    );
+    for table in ["response", "answer"] {
+        for column in columns(store, table).await {
+            assert!(!column.contains("code") && !column.contains("batch"), "{table}.{column} refers to codes");
+        }
+        for target in referenced_tables(store, table).await {
+            assert!(!target.starts_with("code"), "{table} has a foreign key to {target}");
+        }
+    }
+    for table in ["code", "code_batch"] {
+        for column in columns(store, table).await {
+            assert!(!column.contains("response") && !column.contains("answer"), "{table}.{column} refers to responses");
+            assert!(!column.ends_with("_at") && column != "used_on", "{table}.{column} would keep a time of use");
+        }
+        for target in referenced_tables(store, table).await {
+            assert!(target.starts_with("code"), "{table} has a foreign key to {target}");
+        }
+    }
+}
+
+/// Every column of every response and answer row, as text, but the ids.
+async fn stored_rows(store: &Store) -> Vec<Vec<String>> {
+    const RESPONSES: &str = "SELECT questionnaire_id, version, language, CAST(submitted_on AS TEXT) FROM response \
+         ORDER BY id";
+    const ANSWERS: &str = "SELECT CAST(position AS TEXT), question_id, COALESCE(option_id, '-'), \
+         COALESCE(text, '-') FROM answer ORDER BY response_id, position";
+    type Row = (String, String, String, String);
+    let (responses, answers): (Vec<Row>, Vec<Row>) = match store {
+        Store::Sqlite(pool) => (
+            sqlx::query_as(RESPONSES).fetch_all(pool).await.unwrap(),
+            sqlx::query_as(ANSWERS).fetch_all(pool).await.unwrap(),
+        ),
+        Store::Postgres(pool) => (
+            sqlx::query_as(RESPONSES).fetch_all(pool).await.unwrap(),
+            sqlx::query_as(ANSWERS).fetch_all(pool).await.unwrap(),
+        ),
+    };
+    responses.into_iter().chain(answers).map(|(a, b, c, d)| vec![a, b, c, d]).collect()
+}
+
+async fn a_response_given_with_a_code_looks_like_one_given_openly(backend: Backend) {
+    // The same answers, once through a code and once stored openly, each on
+    // a fresh database: the rows are the same but for the random ids.
+    let with_code = coded_app(backend).await;
+    let staff = staff(&with_code).await;
+    let (_, codes) = create_batch(&with_code, &staff, 1, "Mottagningen").await;
+    let sent = with_code.post_form(&format!("/s/{ID}"), &answers(&codes[0])).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+
+    let openly = coded_app(backend).await;
+    let questionnaire = openly.catalog.get(ID).unwrap();
+    let given = [
+        Answer { question_id: "overall".into(), option_id: Some("fairly_satisfied".into()), text: None },
+        Answer { question_id: "comment".into(), option_id: None, text: Some("Bra stöd.".into()) },
+    ];
+    let today = Clock::system("Europe/Stockholm").unwrap().today();
+    let on = questionnaire.date_precision.coarsen(today);
+    let response = NewResponse { questionnaire, language: "sv", submitted_on: on, answers: &given, submission: None };
+    openly.store.insert_response(&response).await.unwrap();
+
+    let coded_rows = stored_rows(&with_code.store).await;
+    assert_eq!(coded_rows.len(), 3, "one response and two answers");
+    assert_eq!(coded_rows, stored_rows(&openly.store).await);
+    assert_eq!(columns(&with_code.store, "response").await, columns(&openly.store, "response").await);
+}
