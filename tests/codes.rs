@@ -558,3 +558,70 @@ async fn a_response_given_with_a_code_looks_like_one_given_openly(backend: Backe
     assert_eq!(coded_rows, stored_rows(&openly.store).await);
     assert_eq!(columns(&with_code.store, "response").await, columns(&openly.store, "response").await);
 }
+
+/// `enkat codes` through the real binary, on a SQLite file: the CSV it
+/// writes opens the form, the list counts, and revoke withdraws the rest.
+#[tokio::test]
+async fn enkat_codes_creates_lists_and_revokes_batches() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("enkat.db").display());
+    let enkat = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_enkat"))
+            .arg("codes")
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("ENKAT_QUESTIONNAIRES", "tests/fixtures/coded")
+            .env("ENKAT_PUBLIC_URL", "https://enkat.example.org")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("enkat runs")
+    };
+
+    let file = folder.path().join("sms.csv");
+    let run = enkat(&["create", ID, "--count", "5", "--label", "SMS december", "-o", file.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "code,url");
+    assert_eq!(rows.len(), 1 + 5, "{csv}");
+    let (code, link) = rows[1].split_once(',').unwrap();
+    assert_eq!(link, format!("https://enkat.example.org/s/{ID}?kod={code}"));
+
+    let to_stdout = enkat(&["create", ID, "--count", "2", "--label", "Till skärmen"]);
+    assert!(to_stdout.status.success());
+    assert_eq!(String::from_utf8_lossy(&to_stdout.stdout).lines().count(), 1 + 2, "the CSV on standard output");
+
+    for (args, message) in [
+        (vec!["create", "no-such", "--count", "5", "--label", "x"], "no questionnaire `no-such`"),
+        (vec!["create", ID, "--count", "0", "--label", "x"], "from 1 to 1000"),
+        (vec!["revoke", "not-an-id"], "no unrevoked batch"),
+    ] {
+        let run = enkat(&args);
+        assert!(!run.status.success(), "{args:?} fails");
+        assert!(
+            String::from_utf8_lossy(&run.stderr).contains(message),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+
+    let app = TestApp::with_database(&url, "tests/fixtures/coded").await;
+    let sent = app.post_form(&format!("/s/{ID}"), &answers(code)).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "a code from the file gives a response");
+
+    let list = enkat(&["list", ID]);
+    let listed = String::from_utf8_lossy(&list.stdout).into_owned();
+    let line = listed.lines().find(|line| line.ends_with("\tSMS december")).expect("the batch is listed");
+    let fields: Vec<&str> = line.split('\t').collect();
+    assert_eq!(&fields[2..6], ["5", "1", "4", "no"], "codes, used, remaining, revoked: {line}");
+
+    let revoke = enkat(&["revoke", fields[0]]);
+    assert!(revoke.status.success(), "{}", String::from_utf8_lossy(&revoke.stderr));
+    assert!(String::from_utf8_lossy(&revoke.stdout).contains("4 unused codes deleted"));
+    let (second, _) = rows[2].split_once(',').unwrap();
+    assert_used_page(&app.get(&format!("/s/{ID}?kod={second}")).await);
+
+    let audit: Vec<String> =
+        app.store.audit_events(None, 10).await.unwrap().into_iter().map(|event| event.actor).collect();
+    assert_eq!(audit, ["cli", "cli", "cli"], "two batches created and one revoked, by the command line");
+}

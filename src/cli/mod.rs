@@ -1,6 +1,8 @@
 //! The command line: `enkat serve` (the default), `enkat check`, and `enkat staff`
-//! and `enkat token` for staff accounts and API tokens.
+//! and `enkat token` for staff accounts and API tokens, `enkat export`, and
+//! `enkat codes` for one-time codes.
 
+mod codes;
 mod export;
 mod staff;
 
@@ -48,6 +50,9 @@ enum Command {
     /// Write the results of a questionnaire to a file: the summary, or
     /// every response, as CSV or xlsx.
     Export(export::ExportArgs),
+    /// One-time codes of questionnaires with `access = "code"`: create, list, revoke.
+    #[command(subcommand)]
+    Codes(codes::CodesCommand),
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +87,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Staff(command)) => staff::run_staff(command),
         Some(Command::Token(command)) => staff::run_token(command),
         Some(Command::Export(args)) => export::run(args),
+        Some(Command::Codes(command)) => codes::run(command),
         None => serve(cli.serve),
     }
 }

@@ -201,6 +201,32 @@ impl BatchRequest {
     }
 }
 
+/// The link a card's QR code holds: the questionnaire at `public_url`, with
+/// the code, e.g. `https://enkat.uppsala.se/s/nexus?kod=K7Q4M-ZX9AB`.
+pub fn card_url(public_url: &str, questionnaire_id: &str, code: &Code) -> String {
+    format!("{}/s/{questionnaire_id}?kod={}", public_url.trim_end_matches('/'), code.display())
+}
+
+/// Writes codes as CSV with the columns `code,url` (for SMS or a mail
+/// merge). A cell a spreadsheet would run as a formula (starting with
+/// `= + - @`) gets a leading apostrophe; codes never do, a strange public
+/// URL might.
+pub fn write_csv<W: std::io::Write>(
+    public_url: &str,
+    questionnaire_id: &str,
+    codes: &[Code],
+    out: W,
+) -> Result<(), csv::Error> {
+    let neutral = |cell: String| if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell };
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(["code", "url"])?;
+    for code in codes {
+        writer.write_record([neutral(code.display()), neutral(card_url(public_url, questionnaire_id, code))])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +357,18 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), 10_000);
+    }
+
+    #[test]
+    fn the_csv_has_a_code_and_its_link_per_line_and_no_formula() {
+        let code = sample();
+        let mut out = Vec::new();
+        write_csv("https://enkat.example.org/", "nexus", std::slice::from_ref(&code), &mut out).unwrap();
+        let expected = format!("code,url\n{0},https://enkat.example.org/s/nexus?kod={0}\n", code.display());
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        let mut out = Vec::new();
+        write_csv("=cmd", "nexus", &[code], &mut out).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains(",'=cmd/s/nexus?kod="), "a formula is neutralised");
     }
 
     #[test]

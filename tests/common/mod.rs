@@ -123,6 +123,12 @@ impl TestApp {
         TestApp::build(store, None, "questionnaires", TestApp::staff_settings(), TestApp::real_clock()).await
     }
 
+    /// The app serving the questionnaires in `folder` on an existing database.
+    pub async fn with_database(url: &str, folder: &str) -> TestApp {
+        let store = Store::connect(url).await.expect("the database opens");
+        TestApp::build(store, None, folder, TestApp::staff_settings(), TestApp::real_clock()).await
+    }
+
     /// The settings of `enkat serve`, except that failed logins are not
     /// slowed down (tests need not wait; locking out still happens).
     pub fn staff_settings() -> StaffSettings {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pages::{self, BatchFormValues, Card};
-use crate::codes::{BatchError, BatchRequest, Code, NoRandomness};
+use crate::codes::{BatchError, BatchRequest, Code, NoRandomness, card_url, write_csv};
 use crate::questionnaire::{Access, Questionnaire};
 use crate::staff::action;
 use crate::store::StoreError;
@@ -99,11 +99,6 @@ fn coded(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, CodesError> {
     if questionnaire.access == Access::Code { Ok(questionnaire) } else { Err(CodesError::NotCoded) }
 }
 
-/// The link a card's QR code holds: the questionnaire with its code.
-fn card_url(state: &AppState, questionnaire: &Questionnaire, code: &Code) -> String {
-    format!("{}/s/{}?kod={}", state.public_url, questionnaire.id, code.display())
-}
-
 /// The link printed on a card, short enough to type.
 fn short_url(state: &AppState, questionnaire: &Questionnaire) -> String {
     format!("{}/s/{}", state.public_url, questionnaire.id)
@@ -156,7 +151,7 @@ async fn create_batch(
         state.store.record_audit(&user.name, action::CODES_CREATED, &details).await?;
         let cards: Vec<Card> = codes
             .iter()
-            .map(|code| Card { code: code.display(), url: card_url(&state, &questionnaire, code) })
+            .map(|code| Card { code: code.display(), url: card_url(&state.public_url, &id, code) })
             .collect();
         let short = short_url(&state, &questionnaire);
         Ok::<_, CodesError>(pages::cards_page(&user, &questionnaire, &request.label, &short, &cards).into_response())
@@ -197,13 +192,8 @@ async fn download_csv(
         if codes.is_empty() {
             return Err(CodesError::UnreadableCodes);
         }
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        writer.write_record(["code", "url"])?;
-        for code in &codes {
-            let url = card_url(&state, &questionnaire, code);
-            writer.write_record([neutral(&code.display()), neutral(&url)])?;
-        }
-        let body = writer.into_inner().map_err(|error| CodesError::Csv(error.into_error().into()))?;
+        let mut body = Vec::new();
+        write_csv(&state.public_url, &questionnaire.id, &codes, &mut body)?;
         let disposition = format!("attachment; filename=\"{id}-koder.csv\"");
         Ok((
             [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
@@ -215,13 +205,6 @@ async fn download_csv(
         Ok(response) => response,
         Err(error) => error.page(&user),
     }
-}
-
-/// A cell a spreadsheet will not run as a formula: one starting with
-/// `= + - @` gets a leading apostrophe. (Codes and links never start so;
-/// this keeps it true whatever the public URL is set to.)
-fn neutral(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_owned() }
 }
 
 async fn revoke_batch(

@@ -1,0 +1,206 @@
+//! `enkat codes ...`: one-time codes on the server's command line, e.g. for
+//! codes sent by SMS: create a batch (its codes written once, as CSV), list
+//! the batches with their counts, revoke a batch. Audited with actor `cli`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::codes::{BatchError, BatchRequest, Code, NoRandomness, write_csv};
+use crate::questionnaire::{self, Access};
+use crate::staff::action;
+use crate::store::{Store, StoreError};
+
+/// The audit log's actor for codes made on the command line.
+const CLI_ACTOR: &str = "cli";
+
+/// Which database to use, as for `enkat serve`.
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Where responses and codes are stored: sqlite://FILE or postgres://...
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/enkat.db", hide_env_values = true)]
+    database_url: String,
+}
+
+/// `enkat codes ...`
+#[derive(Debug, Subcommand)]
+pub enum CodesCommand {
+    /// Create a batch of one-time codes for a questionnaire with
+    /// `access = "code"`, and write them as CSV (`code,url`). The codes are
+    /// shown this once: only their SHA-256 is stored.
+    Create {
+        /// The questionnaire's id, e.g. `nexus`.
+        questionnaire: String,
+        /// How many codes: 1 to 1000.
+        #[arg(long)]
+        count: String,
+        /// What the batch is for (1-100 characters), shown in the lists.
+        #[arg(long)]
+        label: String,
+        /// The CSV file to write; standard output if left out.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The address people use to reach the service, for the links.
+        #[arg(long, env = "ENKAT_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+        public_url: String,
+        /// Folder of questionnaire files (`*.toml`).
+        #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
+        questionnaires: PathBuf,
+        /// The time zone of the batch's creation date.
+        #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
+        time_zone: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List a questionnaire's batches: id, created, codes, used, remaining, label.
+    List {
+        questionnaire: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Revoke a batch, by the id `enkat codes list` shows: its unused codes
+    /// are deleted.
+    Revoke {
+        batch: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// Why a codes command failed; printed as one line.
+#[derive(Debug, thiserror::Error)]
+enum CodesCommandError {
+    #[error("the questionnaires could not be loaded:\n{0}")]
+    Questionnaires(String),
+    #[error("there is no questionnaire `{0}` in the questionnaires folder")]
+    UnknownQuestionnaire(String),
+    #[error("the questionnaire `{0}` is open to anyone with the link (access = \"open\"); it uses no codes")]
+    NotCoded(String),
+    #[error("{0}")]
+    Batch(#[from] BatchError),
+    #[error("there is no unrevoked batch with id {0}")]
+    NoSuchBatch(String),
+    #[error(transparent)]
+    Clock(#[from] crate::clock::UnknownTimeZone),
+    #[error(transparent)]
+    Randomness(#[from] NoRandomness),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: std::io::Error },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Runs `enkat codes ...`.
+pub fn run(command: CodesCommand) -> ExitCode {
+    let outcome = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(CodesCommandError::Runtime)
+        .and_then(|runtime| runtime.block_on(codes(command)));
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
+    match command {
+        CodesCommand::Create {
+            questionnaire,
+            count,
+            label,
+            output,
+            public_url,
+            questionnaires,
+            time_zone,
+            database,
+        } => {
+            let catalog = questionnaire::load_dir(&questionnaires).map_err(|problems| {
+                CodesCommandError::Questionnaires(
+                    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+                )
+            })?;
+            let served = catalog
+                .get(&questionnaire)
+                .ok_or_else(|| CodesCommandError::UnknownQuestionnaire(questionnaire.clone()))?;
+            if served.access != Access::Code {
+                return Err(CodesCommandError::NotCoded(questionnaire));
+            }
+            let request = BatchRequest::parse(&count, &label)?;
+            let today = Clock::system(&time_zone)?.today();
+            let store = Store::connect(&database.database_url).await?;
+            let codes = request.generate()?;
+            let fingerprints: Vec<String> = codes.iter().map(Code::fingerprint).collect();
+            let id = store.create_code_batch(&questionnaire, &request.label, today, &fingerprints).await?;
+            let details = format!("{questionnaire}: {} koder, \u{201d}{}\u{201d}", request.size, request.label);
+            store.record_audit(CLI_ACTOR, action::CODES_CREATED, &details).await?;
+            if let Err(error) = write_codes(&public_url, &questionnaire, &codes, output.as_ref()) {
+                // Codes nobody can read must not stay live.
+                store.revoke_code_batch(id).await?;
+                return Err(error);
+            }
+            eprintln!(
+                "Batch {id}: {} codes for {questionnaire}. They are not stored and cannot be shown again.",
+                request.size
+            );
+            store.close().await;
+        }
+        CodesCommand::List { questionnaire, database } => {
+            let store = Store::connect(&database.database_url).await?;
+            println!("id\tcreated\tcodes\tused\tremaining\trevoked\tlabel");
+            for batch in store.code_batches(&questionnaire).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    batch.id,
+                    batch.created_on,
+                    batch.size,
+                    batch.used(),
+                    batch.remaining,
+                    if batch.revoked { "yes" } else { "no" },
+                    batch.label
+                );
+            }
+            store.close().await;
+        }
+        CodesCommand::Revoke { batch, database } => {
+            let id = Uuid::parse_str(&batch).map_err(|_| CodesCommandError::NoSuchBatch(batch.clone()))?;
+            let store = Store::connect(&database.database_url).await?;
+            let revoked = store.revoke_code_batch(id).await?.ok_or(CodesCommandError::NoSuchBatch(batch))?;
+            let details = format!(
+                "{}: \u{201d}{}\u{201d}, {} oanvända koder återkallade",
+                revoked.questionnaire_id, revoked.label, revoked.withdrawn
+            );
+            store.record_audit(CLI_ACTOR, action::CODES_REVOKED, &details).await?;
+            println!("Batch {id} revoked: {} unused codes deleted.", revoked.withdrawn);
+            store.close().await;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the CSV to `output`, or to standard output.
+fn write_codes(
+    public_url: &str,
+    questionnaire: &str,
+    codes: &[Code],
+    output: Option<&PathBuf>,
+) -> Result<(), CodesCommandError> {
+    let target = output.map_or_else(|| "standard output".to_owned(), |path| path.display().to_string());
+    let failed = |source: std::io::Error| CodesCommandError::Write { path: target.clone(), source };
+    let mut out: Box<dyn Write> = match output {
+        Some(path) => Box::new(BufWriter::new(File::create(path).map_err(failed)?)),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    write_csv(public_url, questionnaire, codes, &mut out).map_err(|error| failed(error.into()))?;
+    out.flush().map_err(failed)
+}
