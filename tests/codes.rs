@@ -39,6 +39,7 @@ on_both_databases!(
     beyond_the_threshold_wrong_codes_slow_every_code_attempt,
     no_column_or_foreign_key_links_codes_to_responses,
     a_response_given_with_a_code_looks_like_one_given_openly,
+    clearing_after_use_removes_what_pairs_a_code_with_its_response,
 );
 
 const ID: &str = "nexus-kort";
@@ -624,4 +625,62 @@ async fn enkat_codes_creates_lists_and_revokes_batches() {
     let audit: Vec<String> =
         app.store.audit_events(None, 10).await.unwrap().into_iter().map(|event| event.actor).collect();
     assert_eq!(audit, ["cli", "cli", "cli"], "two batches created and one revoked, by the command line");
+}
+
+/// Dead versions of `code` rows whose deleting transaction (`xmax`) is `xid`,
+/// read from the table's pages as someone with raw database access could.
+async fn dead_codes_deleted_by(pool: &sqlx::PgPool, xid: &str) -> i64 {
+    sqlx::query("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        .execute(pool)
+        .await
+        .expect("this test reads raw pages: it needs PostgreSQL's pageinspect extension (postgresql-contrib)");
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM generate_series(0, pg_relation_size('code') / current_setting('block_size')::bigint - 1) \
+         AS block, LATERAL heap_page_items(get_raw_page('code', block::bigint)) WHERE t_xmax::text = $1",
+    )
+    .bind(xid)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, 3, "Mottagningen").await;
+    let questionnaire = app.catalog.get(ID).unwrap();
+    let given = [Answer { question_id: "overall".into(), option_id: Some("very_satisfied".into()), text: None }];
+    let today = Clock::system("Europe/Stockholm").unwrap().today();
+    let response =
+        NewResponse { questionnaire, language: "sv", submitted_on: today, answers: &given, submission: None };
+    // Straight to the store: the web would also clear, seconds later.
+    let fingerprint = Code::parse(&codes[0]).unwrap().fingerprint();
+    app.store.insert_response_with_code(&response, &fingerprint).await.unwrap();
+
+    match &app.store {
+        Store::Postgres(pool) => {
+            let xid: String = sqlx::query_scalar("SELECT xmin::text FROM response").fetch_one(pool).await.unwrap();
+            assert_eq!(
+                dead_codes_deleted_by(pool, &xid).await,
+                1,
+                "before VACUUM the used code carries the response's xid"
+            );
+            app.store.vacuum_codes().await.unwrap();
+            assert_eq!(dead_codes_deleted_by(pool, &xid).await, 0, "after VACUUM nothing pairs them");
+        }
+        Store::Sqlite(pool) => {
+            let file: String = sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            let wal = std::path::PathBuf::from(format!("{file}-wal"));
+            let size = || std::fs::metadata(&wal).map(|meta| meta.len()).unwrap_or(0);
+            assert!(size() > 0, "the write-ahead log holds the transaction's pages, the code's and the response's");
+            app.store.vacuum_codes().await.unwrap();
+            assert_eq!(size(), 0, "after the checkpoint the log is empty");
+        }
+    }
+    assert_eq!(responses(&app).await, 1);
+    let live = app.store.code_batches(ID).await.unwrap()[0].remaining;
+    assert_eq!(live, 2, "the other codes are untouched");
 }

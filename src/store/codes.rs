@@ -155,7 +155,7 @@ impl Store {
     /// write lock (SQLite) lets one through; the other deletes no row.
     ///
     /// The batch row is not updated here: an update in this transaction would
-    /// carry the response's transaction id. Call `vacuum_codes` afterwards.
+    /// carry the response's transaction id. Call `vacuum_codes` soon after.
     pub async fn insert_response_with_code(
         &self,
         response: &NewResponse<'_>,
@@ -187,14 +187,22 @@ impl Store {
         Ok(used)
     }
 
-    /// Removes the dead row versions of used codes. In PostgreSQL a deleted
-    /// row keeps the id of the transaction that deleted it (`xmax`), the
-    /// same as the response's `xmin`, until VACUUM; SQLite's secure_delete
-    /// already zeroes freed content, so there this does nothing.
+    /// Clears what pairs a used code with its response below the tables.
+    /// PostgreSQL: a deleted row keeps the id of the transaction that
+    /// deleted it (`xmax`), the same as the response's `xmin`, until VACUUM
+    /// removes it. SQLite: the write-ahead log holds the pages a transaction
+    /// changed, the code's and the response's together, until a checkpoint;
+    /// TRUNCATE empties the log file. Best effort: busy readers may keep a
+    /// SQLite checkpoint from finishing; the next one finishes it.
     pub async fn vacuum_codes(&self) -> Result<(), StoreError> {
-        if let Store::Postgres(pool) = self {
+        match self {
             // VACUUM cannot run in a transaction: the simple protocol, alone.
-            sqlx::raw_sql("VACUUM code").execute(pool).await?;
+            Store::Postgres(pool) => {
+                sqlx::raw_sql("VACUUM code").execute(pool).await?;
+            }
+            Store::Sqlite(pool) => {
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+            }
         }
         Ok(())
     }

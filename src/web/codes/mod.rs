@@ -31,8 +31,8 @@ pub const CODE_FIELD: &str = "_code";
 
 /// How far back wrong codes are counted.
 const WRONG_CODE_WINDOW: Duration = Duration::from_secs(60);
-/// How long after a code is used the dead row versions of used codes are
-/// vacuumed away (PostgreSQL), so that several uses share one VACUUM.
+/// How long after a code is used what pairs it with its response is cleared
+/// (`Store::vacuum_codes`), so that several uses share one VACUUM.
 const VACUUM_AFTER: Duration = Duration::from_secs(3);
 
 /// Service-wide care of codes, shared by every request: the brake on wrong
@@ -96,11 +96,11 @@ impl CodeGuard {
         }
     }
 
-    /// Has `store`'s used codes vacuumed a few seconds from now, once for all
-    /// uses in between. Best effort: a failure is logged and the next use
-    /// tries again.
+    /// Has `store` clear what pairs used codes with responses (VACUUM, or a
+    /// SQLite checkpoint) a few seconds from now, once for all uses in
+    /// between. Best effort: a failure is logged and the next use tries again.
     pub fn vacuum_soon(self: &std::sync::Arc<Self>, store: &Store) {
-        if !matches!(store, Store::Postgres(_)) || self.vacuum_pending.swap(true, Ordering::AcqRel) {
+        if self.vacuum_pending.swap(true, Ordering::AcqRel) {
             return;
         }
         let guard = self.clone();
