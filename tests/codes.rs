@@ -133,6 +133,8 @@ async fn a_card_gives_one_response_and_then_says_it_is_used(backend: Backend) {
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert_eq!(form.attributes("input[name=_code]", "value"), [code.as_str()], "the form carries the code");
     assert_eq!(form.attributes("input[name=overall]", "name").len(), 5, "the questions are shown");
+    let english = form.attributes("a[hreflang=en]", "href");
+    assert_eq!(english, [format!("?lang=en&kod={code}")], "switching language keeps the code");
 
     let sent = app.post_form(&format!("/s/{ID}"), &answers(code)).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);

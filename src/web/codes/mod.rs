@@ -130,10 +130,18 @@ pub struct CodeQuery {
 
 /// A page instead of the form: the questionnaire asks for a code and the
 /// request brought none that works. Rendered in the respondent's language.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CodeRefusal {
     status: StatusCode,
     page: Markup,
+}
+
+/// Only the status: the page may hold the code as typed, which must never
+/// reach a log.
+impl std::fmt::Debug for CodeRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeRefusal").field("status", &self.status).finish_non_exhaustive()
+    }
 }
 
 impl From<CodeRefusal> for WebError {

@@ -90,3 +90,11 @@ pub fn code_field(input: &FormInput) -> Markup {
         @if !code.is_empty() { input type="hidden" name=(CODE_FIELD) value=(code); }
     }
 }
+
+/// What a language link on a coded form adds so the code goes along
+/// (`&kod=XXXXX-XXXXX`), or nothing. The script takes it out of the address
+/// bar again, as it does for the card's link.
+pub fn code_query(input: &FormInput) -> String {
+    let code = input.value(CODE_FIELD);
+    if code.is_empty() { String::new() } else { format!("&{CODE_PARAMETER}={code}") }
+}

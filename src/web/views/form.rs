@@ -29,7 +29,7 @@ pub fn form(questionnaire: &Questionnaire, language: &str, input: &FormInput, er
                     @for other in questionnaire.languages.iter().filter(|other| *other != language) {
                         @let other_locale = locale::get(other);
                         li {
-                            a href={ "?lang=" (other) @if kiosk { "&kiosk=1" } } lang=(other) hreflang=(other) {
+                            a href={ "?lang=" (other) @if kiosk { "&kiosk=1" } (super::code_query(input)) } lang=(other) hreflang=(other) {
                                 (other_locale.name)
                             }
                         }

@@ -8,7 +8,7 @@ mod reach;
 
 use maud::{DOCTYPE, Markup, html};
 
-pub use codes::{code_field, code_refused, start_page as code_start_page};
+pub use codes::{code_field, code_query, code_refused, start_page as code_start_page};
 pub use form::form;
 pub use reach::{fresh_form_url, not_open};
 
