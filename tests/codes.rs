@@ -40,6 +40,7 @@ on_both_databases!(
     no_column_or_foreign_key_links_codes_to_responses,
     a_response_given_with_a_code_looks_like_one_given_openly,
     clearing_after_use_removes_what_pairs_a_code_with_its_response,
+    a_kiosk_link_stays_in_kiosk_mode_from_the_code_to_the_next_person,
 );
 
 const ID: &str = "nexus-kort";
@@ -685,4 +686,26 @@ async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend:
     assert_eq!(responses(&app).await, 1);
     let live = app.store.code_batches(ID).await.unwrap()[0].remaining;
     assert_eq!(live, 2, "the other codes are untouched");
+}
+
+/// A tablet started with `?kiosk=1`: the code entry page, the form it opens,
+/// the thank-you page and the "used" page all keep kiosk mode.
+async fn a_kiosk_link_stays_in_kiosk_mode_from_the_code_to_the_next_person(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, 1, "Väntrummet").await;
+    let code = &codes[0];
+
+    let start = app.get(&format!("/s/{ID}?kiosk=1")).await;
+    assert_eq!(start.attributes("form.code-form input[name=kiosk]", "value"), ["1"], "the code form keeps kiosk mode");
+    let form = app.get(&format!("/s/{ID}?kiosk=1&kod={code}")).await;
+    assert_eq!(form.attributes("input[name=_kiosk]", "value"), ["1"], "the questionnaire form is in kiosk mode");
+
+    let mut fields = answers(code);
+    fields.push(("_kiosk", "1"));
+    let sent = app.post_form(&format!("/s/{ID}"), &fields).await;
+    assert_eq!(sent.header("location"), format!("/s/{ID}/tack?lang=sv&kiosk=1"), "thanked in kiosk mode");
+    let used = app.post_form(&format!("/s/{ID}"), &fields).await;
+    let again = used.attributes("a[href*=kiosk]", "href");
+    assert!(!again.is_empty(), "the used page's way back keeps kiosk mode: {}", used.body);
 }

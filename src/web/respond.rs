@@ -54,11 +54,12 @@ async fn show_form(
         SUBMISSION_FIELD.to_owned(),
         SubmissionToken::generate().map_err(WebError::Randomness)?.as_str().to_owned(),
     )];
-    if reach::is_kiosk(&questionnaire, &choice.kiosk) {
+    let kiosk = reach::is_kiosk(&questionnaire, &choice.kiosk);
+    if kiosk {
         carried.push((KIOSK_FIELD.to_owned(), "1".to_owned()));
     }
     // A coded questionnaire shows the form only for a live code, and carries it.
-    let code = codes::admit_to_form(&state, &questionnaire, language, &card).await?;
+    let code = codes::admit_to_form(&state, &questionnaire, language, kiosk, &card).await?;
     carried.extend(codes::carried(code.as_ref()));
     let input = FormInput::new(&questionnaire, carried)?;
     Ok(views::form(&questionnaire, language, &input, &[]))
@@ -85,7 +86,8 @@ async fn submit_response(
     let language = questionnaire.language(Some(input.value(LANGUAGE_FIELD))).to_owned();
     // A coded questionnaire's form must carry a well-formed code; it is used
     // up only with a stored response, so a refused form keeps it.
-    let code = codes::admit_submission(&state, &questionnaire, &language, &input).await?;
+    let kiosk = reach::is_kiosk(&questionnaire, input.value(KIOSK_FIELD));
+    let code = codes::admit_submission(&state, &questionnaire, &language, kiosk, &input).await?;
     let answers = match validate(&questionnaire, &input) {
         Ok(answers) => answers,
         Err(errors) => {
@@ -105,12 +107,12 @@ async fn submit_response(
         answers: &answers,
         submission: submission.as_deref(),
     };
-    match codes::store_response(&state, &response, code.as_ref()).await? {
+    match codes::store_response(&state, &response, kiosk, code.as_ref()).await? {
         // A second send of the same form (double click, Back and send) was
         // stored the first time: the person is thanked just the same.
         Stored::New(_) | Stored::Duplicate => {}
     }
-    let kiosk = if reach::is_kiosk(&questionnaire, input.value(KIOSK_FIELD)) { "&kiosk=1" } else { "" };
+    let kiosk = if kiosk { "&kiosk=1" } else { "" };
     // POST/redirect/GET: reloading the thank-you page never submits twice.
     Ok(Redirect::to(&format!("/s/{}/tack?lang={language}{kiosk}", questionnaire.id)).into_response())
 }

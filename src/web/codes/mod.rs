@@ -168,15 +168,22 @@ pub(crate) enum CodeProblem {
 }
 
 impl CodeRefusal {
-    fn new(questionnaire: &Questionnaire, language: &str, problem: Option<CodeProblem>, typed: &str) -> CodeRefusal {
+    /// The page for `problem`; in `kiosk` mode its ways on keep kiosk mode.
+    fn new(
+        questionnaire: &Questionnaire,
+        language: &str,
+        kiosk: bool,
+        problem: Option<CodeProblem>,
+        typed: &str,
+    ) -> CodeRefusal {
         let status = match problem {
             None => StatusCode::OK,
             Some(CodeProblem::Missing | CodeProblem::Malformed(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             Some(CodeProblem::UsedOrUnknown) => StatusCode::FORBIDDEN,
         };
         let page = match problem {
-            Some(CodeProblem::UsedOrUnknown) => code_refused(questionnaire, language),
-            _ => code_start_page(questionnaire, language, problem, typed),
+            Some(CodeProblem::UsedOrUnknown) => code_refused(questionnaire, language, kiosk),
+            _ => code_start_page(questionnaire, language, kiosk, problem, typed),
         };
         CodeRefusal { status, page }
     }
@@ -190,6 +197,7 @@ pub async fn admit_to_form(
     state: &AppState,
     questionnaire: &Questionnaire,
     language: &str,
+    kiosk: bool,
     query: &CodeQuery,
 ) -> Result<Option<Code>, WebError> {
     if questionnaire.access != Access::Code {
@@ -197,13 +205,13 @@ pub async fn admit_to_form(
     }
     let typed = query.kod.as_deref().unwrap_or_default();
     if typed.trim().is_empty() {
-        return Err(CodeRefusal::new(questionnaire, language, None, "").into());
+        return Err(CodeRefusal::new(questionnaire, language, kiosk, None, "").into());
     }
-    let code = parse(state, questionnaire, language, typed).await?;
+    let code = parse(state, questionnaire, language, kiosk, typed).await?;
     let live = state.store.is_code_live(&questionnaire.id, &code.fingerprint()).await?;
     if !live {
         state.codes.note_wrong_code(Instant::now());
-        return Err(CodeRefusal::new(questionnaire, language, Some(CodeProblem::UsedOrUnknown), typed).into());
+        return Err(CodeRefusal::new(questionnaire, language, kiosk, Some(CodeProblem::UsedOrUnknown), typed).into());
     }
     Ok(Some(code))
 }
@@ -215,6 +223,7 @@ pub async fn admit_submission(
     state: &AppState,
     questionnaire: &Questionnaire,
     language: &str,
+    kiosk: bool,
     input: &FormInput,
 ) -> Result<Option<Code>, WebError> {
     if questionnaire.access != Access::Code {
@@ -222,17 +231,23 @@ pub async fn admit_submission(
     }
     let typed = input.value(CODE_FIELD);
     if typed.trim().is_empty() {
-        return Err(CodeRefusal::new(questionnaire, language, Some(CodeProblem::Missing), "").into());
+        return Err(CodeRefusal::new(questionnaire, language, kiosk, Some(CodeProblem::Missing), "").into());
     }
-    parse(state, questionnaire, language, typed).await.map(Some)
+    parse(state, questionnaire, language, kiosk, typed).await.map(Some)
 }
 
 /// Reads a typed code, after the brake; a malformed one is counted as wrong.
-async fn parse(state: &AppState, questionnaire: &Questionnaire, language: &str, typed: &str) -> Result<Code, WebError> {
+async fn parse(
+    state: &AppState,
+    questionnaire: &Questionnaire,
+    language: &str,
+    kiosk: bool,
+    typed: &str,
+) -> Result<Code, WebError> {
     state.codes.pace().await;
     Code::parse(typed).map_err(|error| {
         state.codes.note_wrong_code(Instant::now());
-        CodeRefusal::new(questionnaire, language, Some(CodeProblem::Malformed(error)), typed).into()
+        CodeRefusal::new(questionnaire, language, kiosk, Some(CodeProblem::Malformed(error)), typed).into()
     })
 }
 
@@ -247,6 +262,7 @@ pub fn carried(code: Option<&Code>) -> Vec<(String, String)> {
 pub async fn store_response(
     state: &AppState,
     response: &NewResponse<'_>,
+    kiosk: bool,
     code: Option<&Code>,
 ) -> Result<Stored, WebError> {
     let Some(code) = code else { return Ok(state.store.insert_response(response).await?) };
@@ -260,6 +276,7 @@ pub async fn store_response(
             let refusal = CodeRefusal::new(
                 response.questionnaire,
                 response.language,
+                kiosk,
                 Some(CodeProblem::UsedOrUnknown),
                 &code.display(),
             );

@@ -26,7 +26,13 @@ fn problem_text(texts: &CodeTexts, problem: CodeProblem) -> &'static str {
 
 /// The start page: the survey's title and intro, and a field for the code.
 /// After a malformed code, the reason above the field and what was typed in it.
-pub fn start_page(questionnaire: &Questionnaire, language: &str, problem: Option<CodeProblem>, typed: &str) -> Markup {
+pub fn start_page(
+    questionnaire: &Questionnaire,
+    language: &str,
+    kiosk: bool,
+    problem: Option<CodeProblem>,
+    typed: &str,
+) -> Markup {
     let locale = locale::get(language);
     let texts = locale.codes;
     let title = questionnaire.title.get(language);
@@ -48,6 +54,8 @@ pub fn start_page(questionnaire: &Questionnaire, language: &str, problem: Option
         p { (texts.intro) }
         form.code-form method="get" action={ "/s/" (questionnaire.id) } autocomplete="off" {
             input type="hidden" name="lang" value=(language);
+            // A tablet in kiosk mode stays in it from the code to the form.
+            @if kiosk { input type="hidden" name="kiosk" value="1"; }
             div.question.has-error[problem.is_some()] {
                 label.question-label for="code" { (texts.label) }
                 p.hint #code-hint { (texts.hint) }
@@ -70,14 +78,14 @@ pub fn start_page(questionnaire: &Questionnaire, language: &str, problem: Option
 
 /// The page for a well-formed code that is used, revoked or unknown: calm,
 /// and the same words for each, since nothing stored tells them apart.
-pub fn code_refused(questionnaire: &Questionnaire, language: &str) -> Markup {
+pub fn code_refused(questionnaire: &Questionnaire, language: &str, kiosk: bool) -> Markup {
     let locale = locale::get(language);
     let texts = locale.codes;
     let body = html! {
         h1 { (texts.used_title) }
         p.code-refused { (texts.used_text) }
         p { (texts.used_advice) }
-        p { a href={ "/s/" (questionnaire.id) "?lang=" (language) } { (texts.try_another) } }
+        p { a href={ "/s/" (questionnaire.id) "?lang=" (language) @if kiosk { "&kiosk=1" } } { (texts.try_another) } }
     };
     layout(locale, &format!("{} – {}", texts.used_title, questionnaire.title.get(language)), body)
 }
