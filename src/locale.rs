@@ -54,6 +54,43 @@ pub struct Locale {
     pub kiosk_restart_now: &'static str,
     /// The form's link to start afresh, discarding the answers, in kiosk mode.
     pub kiosk_restart: &'static str,
+    /// The second, visually hidden exit link, the second Tab stop.
+    pub leave_page_quickly: &'static str,
+    /// The link past the exit bar to the page's content.
+    pub skip_to_content: &'static str,
+    /// Announced after the first press of Shift (the script reads it).
+    pub shift_two_more: &'static str,
+    /// Announced after the second press of Shift.
+    pub shift_one_more: &'static str,
+    /// Announced as the page is left.
+    pub leaving: &'static str,
+    /// The tab title of a questionnaire with `neutral_title`: what someone
+    /// looking at the tabs or the history sees.
+    pub neutral_title: &'static str,
+    /// The "Using this safely" page.
+    pub safety: &'static InfoPage,
+    /// The privacy page; `{contact}` is replaced by who is responsible.
+    pub privacy: &'static InfoPage,
+    /// The safety and privacy pages' link back to the questionnaire.
+    pub back_to_survey: &'static str,
+    /// The name of the footer's group of links, for screen readers.
+    pub footer_label: &'static str,
+}
+
+/// A page of plain information: a title, a lead paragraph and sections.
+#[derive(Debug)]
+pub struct InfoPage {
+    /// The page's heading, and the text of the links to it.
+    pub title: &'static str,
+    pub lead: &'static str,
+    pub sections: &'static [InfoSection],
+}
+
+/// One section of an `InfoPage`: a heading and its paragraphs.
+#[derive(Debug)]
+pub struct InfoSection {
+    pub heading: &'static str,
+    pub paragraphs: &'static [&'static str],
 }
 
 const SV: Locale = Locale {
@@ -105,6 +142,16 @@ const SV: Locale = Locale {
     kiosk_restarting: "Formuläret börjar om om en liten stund, så att nästa person får ett tomt formulär.",
     kiosk_restart_now: "Börja om nu",
     kiosk_restart: "Börja om",
+    leave_page_quickly: "Lämna sidan snabbt",
+    skip_to_content: "Till innehållet",
+    shift_two_more: "Shift, tryck 2 gånger till för att lämna sidan",
+    shift_one_more: "Shift, tryck 1 gång till för att lämna sidan",
+    leaving: "Lämnar sidan",
+    neutral_title: "Enkät",
+    safety: &SV_SAFETY,
+    privacy: &SV_PRIVACY,
+    back_to_survey: "Tillbaka till enkäten",
+    footer_label: "Om sidan",
 };
 
 const EN: Locale = Locale {
@@ -156,6 +203,16 @@ const EN: Locale = Locale {
     kiosk_restarting: "The form starts again in a moment, so that the next person gets an empty form.",
     kiosk_restart_now: "Start again now",
     kiosk_restart: "Start again",
+    leave_page_quickly: "Leave this page quickly",
+    skip_to_content: "Skip to content",
+    shift_two_more: "Shift, press 2 more times to leave this page",
+    shift_one_more: "Shift, press 1 more time to leave this page",
+    leaving: "Leaving this page",
+    neutral_title: "Survey",
+    safety: &EN_SAFETY,
+    privacy: &EN_PRIVACY,
+    back_to_survey: "Back to the survey",
+    footer_label: "About this page",
 };
 
 /// Every language enkat has interface text for, default first.
@@ -229,4 +286,144 @@ const EN_CODES: CodeTexts = CodeTexts {
     used_text: "The code has already been used or does not exist. Each code can be used only once.",
     used_advice: "If you have already answered with this code, your answers are saved. If you think something is wrong, you can ask whoever gave you the card for a new code.",
     try_another: "Enter another code",
+};
+
+const SV_SAFETY: InfoPage = InfoPage {
+    title: "Säker användning",
+    lead: "Om någon kan se vad du gör på din telefon eller dator finns det några saker som är bra att veta innan du svarar.",
+    sections: &[
+        InfoSection {
+            heading: "Lämna sidan snabbt",
+            paragraphs: &[
+                "Knappen \u{201d}Lämna sidan\u{201d} högst upp på varje sida tar dig direkt till en vanlig webbplats som inte har med enkäten att göra.",
+                "Du kan också trycka på Shift-tangenten tre gånger i rad. Då lämnar du sidan på samma sätt.",
+                "När du lämnar sidan töms formuläret och det du hade skrivit skickas inte. Enkätsidan byts ut mot den andra webbplatsen, så att bakåtknappen oftast inte leder tillbaka hit.",
+            ],
+        },
+        InfoSection {
+            heading: "Webbläsarens historik",
+            paragraphs: &[
+                "Knappen och Shift-tangenten raderar inte webbläsarens historik. Att du har besökt enkäten kan fortfarande synas där.",
+                "Att rensa hela historiken kan i sig väcka misstankar. Ta hellre bort bara de enskilda sidorna från enkäten ur historiken.",
+                "Du kan också svara i ett privat fönster (kallas ibland inkognitoläge). Då sparas ingen historik när du stänger fönstret.",
+            ],
+        },
+        InfoSection {
+            heading: "Om någon övervakar din telefon eller dator",
+            paragraphs: &[
+                "Om någon har installerat ett spionprogram på din telefon eller dator kan ingen webbplats skydda dig mot det, inte heller den här. Använd hellre en telefon eller dator som ingen annan har tillgång till, till exempel på ett bibliotek eller hos någon du litar på.",
+            ],
+        },
+        InfoSection {
+            heading: "Om du behöver hjälp",
+            paragraphs: &[
+                "Är du i fara just nu: ring 112.",
+                "Kvinnofridslinjen, 020-50 50 50, är öppen dygnet runt. Samtalet är gratis och syns inte på telefonräkningen.",
+            ],
+        },
+    ],
+};
+
+const EN_SAFETY: InfoPage = InfoPage {
+    title: "Using this safely",
+    lead: "If someone can see what you do on your phone or computer, there are a few things that are good to know before you answer.",
+    sections: &[
+        InfoSection {
+            heading: "Leaving this page quickly",
+            paragraphs: &[
+                "The \u{201c}Leave this page\u{201d} button at the top of every page takes you straight to an ordinary website that has nothing to do with the survey.",
+                "You can also press the Shift key three times in a row. That leaves the page in the same way.",
+                "When you leave, the form is emptied and nothing you wrote is sent. The survey page is replaced by the other website, so the Back button usually does not lead back here.",
+            ],
+        },
+        InfoSection {
+            heading: "Your browser history",
+            paragraphs: &[
+                "The button and the Shift key do not erase your browser history. That you visited the survey may still show there.",
+                "Clearing all of your history can itself raise suspicion. It is better to remove only the single pages of the survey from the history.",
+                "You can also answer in a private window (sometimes called incognito mode). Then no history is kept when you close the window.",
+            ],
+        },
+        InfoSection {
+            heading: "If someone is watching your phone or computer",
+            paragraphs: &[
+                "If someone has installed spyware on your phone or computer, no website can protect you from it, this one included. If you can, use a phone or computer that nobody else has access to, for example at a library or at the home of someone you trust.",
+            ],
+        },
+        InfoSection {
+            heading: "If you need help",
+            paragraphs: &[
+                "If you are in danger right now: call 112.",
+                "Kvinnofridslinjen, the national helpline for women subjected to violence, 020-50 50 50, is open all hours. The call is free and does not show on the phone bill.",
+            ],
+        },
+    ],
+};
+
+const SV_PRIVACY: InfoPage = InfoPage {
+    title: "Integritet",
+    lead: "Enkäterna här är anonyma. Så här tar vi hand om det du svarar.",
+    sections: &[
+        InfoSection {
+            heading: "Det här sparas",
+            paragraphs: &[
+                "Dina svar på frågorna, vilket språk du svarade på, vilken version av enkäten du svarade på och ett ungefärligt datum, oftast bara vilken vecka.",
+                "Det du skriver i en fritextfråga sparas som du skrev det. Skriv inte ditt namn eller något annat som kan peka ut dig.",
+            ],
+        },
+        InfoSection {
+            heading: "Det här sparas inte",
+            paragraphs: &[
+                "Ditt namn, din IP-adress, vilken webbläsare eller telefon du använder, och vilken tid på dagen du svarade. Ingen kaka (cookie) sätts när du svarar, och ingen logg förs över vem som besöker sidorna.",
+            ],
+        },
+        InfoSection {
+            heading: "Så skyddas din anonymitet",
+            paragraphs: &[
+                "Datumet sparas grovt, så att den som vet när du svarade inte kan hitta dina svar.",
+                "Varje svar får ett slumpat id, och svaren sparas och visas inte i den ordning de kom in.",
+                "Har du fått en engångskod sparas ingenting som kopplar koden till dina svar. Koden kan bara användas en gång.",
+                "I sammanställningarna visas inga siffror som bygger på för få svar, så att ingen kan pekas ut.",
+                "Eftersom svaren inte kan kopplas till dig kan ingen heller hitta, visa eller ta bort just dina svar i efterhand.",
+            ],
+        },
+        InfoSection {
+            heading: "Vem som ansvarar",
+            paragraphs: &["Ansvarig för enkäten och de sparade svaren: {contact}."],
+        },
+    ],
+};
+
+const EN_PRIVACY: InfoPage = InfoPage {
+    title: "Privacy",
+    lead: "The surveys here are anonymous. This is how we take care of your answers.",
+    sections: &[
+        InfoSection {
+            heading: "What is stored",
+            paragraphs: &[
+                "Your answers to the questions, the language you answered in, the version of the survey you answered and an approximate date, usually only the week.",
+                "What you write in a free-text question is stored as you wrote it. Do not write your name or anything else that could point to you.",
+            ],
+        },
+        InfoSection {
+            heading: "What is not stored",
+            paragraphs: &[
+                "Your name, your IP address, the browser or phone you use, and the time of day you answered. No cookie is set while you answer, and no log is kept of who visits the pages.",
+            ],
+        },
+        InfoSection {
+            heading: "How your anonymity is protected",
+            paragraphs: &[
+                "The date is stored coarsely, so that someone who knows when you answered cannot find your answers.",
+                "Every response gets a random id, and responses are neither stored nor shown in the order they arrived.",
+                "If you were given a one-time code, nothing stored links the code to your answers. A code can be used only once.",
+                "Summaries never show figures based on too few answers, so that nobody can be singled out.",
+                "Because answers cannot be linked to you, nobody can find, show or delete your particular answers afterwards either.",
+            ],
+        },
+        InfoSection {
+            heading: "Who is responsible",
+            paragraphs: &["Responsible for the survey and the stored answers: {contact}."],
+        },
+    ],
 };

@@ -436,6 +436,7 @@ async fn beyond_the_threshold_wrong_codes_slow_every_code_attempt(backend: Backe
         clock: Clock::system("Europe/Stockholm").unwrap(),
         public_url: "https://enkat.example.org".to_owned(),
         codes: Arc::new(CodeGuard::new(2, Duration::from_millis(300))),
+        safety: Arc::default(),
     });
     let get = |uri: String| {
         let router = router.clone();

@@ -18,7 +18,7 @@ use crate::clock::Clock;
 use crate::questionnaire::{self, Catalog, Problem};
 use crate::staff::StaffSettings;
 use crate::store::Store;
-use crate::web::{self, AppState};
+use crate::web::{self, AppState, SafetySettings};
 
 /// Anonymous user surveys for social services.
 #[derive(Debug, Parser)]
@@ -77,6 +77,16 @@ struct ServeArgs {
     /// plain-HTTP use on your own machine.
     #[arg(long, env = "ENKAT_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
     cookie_secure: bool,
+    /// The neutral site "Lämna sidan" and Shift pressed three times lead to.
+    #[arg(long, env = "ENKAT_EXIT_URL", default_value = "https://www.smhi.se/")]
+    exit_url: String,
+    /// Who is responsible for the stored answers, as shown on the privacy page
+    /// (`/integritet`). Set it to your organisation and how to reach it.
+    #[arg(long, env = "ENKAT_PRIVACY_CONTACT", default_value = "Uppsala kommun, socialförvaltningen")]
+    privacy_contact: String,
+    /// Send `Strict-Transport-Security`: only when the service is reached over HTTPS.
+    #[arg(long, env = "ENKAT_HSTS", default_value_t = false, action = clap::ArgAction::Set)]
+    hsts: bool,
 }
 
 /// Runs a parsed command line; the exit code says whether it went well.
@@ -190,6 +200,11 @@ async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> 
         clock,
         public_url: args.public_url.trim_end_matches('/').to_owned(),
         codes: Arc::default(),
+        safety: Arc::new(SafetySettings {
+            exit_url: args.exit_url,
+            privacy_contact: args.privacy_contact,
+            hsts: args.hsts,
+        }),
     });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -359,6 +359,7 @@ impl Checker {
             opens,
             closes,
             kiosk: raw.kiosk,
+            neutral_title: raw.neutral_title,
             questions,
         }
     }

@@ -48,6 +48,9 @@ pub struct Questionnaire {
     pub closes: Option<Date>,
     /// For a shared tablet: the form starts afresh after each response.
     pub kiosk: bool,
+    /// For a survey whose title tells of violence or of the service: the tab
+    /// title (and so the history) shows a neutral word instead.
+    pub neutral_title: bool,
     pub questions: Vec<Question>,
 }
 

@@ -41,6 +41,8 @@ pub struct RawQuestionnaire {
     #[serde(default)]
     pub kiosk: bool,
     #[serde(default)]
+    pub neutral_title: bool,
+    #[serde(default)]
     pub scales: BTreeMap<Spanned<String>, Spanned<RawScale>>,
     #[serde(default)]
     pub lists: BTreeMap<Spanned<String>, Spanned<RawList>>,

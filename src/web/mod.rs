@@ -5,6 +5,7 @@ pub mod codes;
 pub mod reach;
 mod respond;
 mod results;
+mod safety;
 pub mod staff;
 pub(crate) mod views;
 
@@ -39,6 +40,31 @@ pub struct AppState {
     pub public_url: String,
     /// The brake on wrong one-time codes and the vacuuming of used ones.
     pub codes: Arc<codes::CodeGuard>,
+    /// The exit site, who answers for the data, and whether to ask for HTTPS.
+    pub safety: Arc<SafetySettings>,
+}
+
+/// What the operator decides about a respondent's safety and privacy.
+#[derive(Debug, Clone)]
+pub struct SafetySettings {
+    /// Where "Lämna sidan" and Shift pressed three times take a person: a
+    /// neutral site that says nothing about violence or support.
+    pub exit_url: String,
+    /// Who is responsible for the stored answers, named on the privacy page.
+    pub privacy_contact: String,
+    /// Send `Strict-Transport-Security`: only behind TLS, or browsers would
+    /// refuse the plain-HTTP service for a year.
+    pub hsts: bool,
+}
+
+impl Default for SafetySettings {
+    fn default() -> SafetySettings {
+        SafetySettings {
+            exit_url: "https://www.smhi.se/".to_owned(),
+            privacy_contact: "Uppsala kommun, socialförvaltningen".to_owned(),
+            hsts: false,
+        }
+    }
 }
 
 /// A questionnaire form with every free-text field filled to the limit is
@@ -47,11 +73,13 @@ const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
 /// The whole application, as served by `enkat serve` and driven by the tests.
 pub fn app(state: AppState) -> Router {
+    let safety = state.safety.clone();
     Router::new()
         .route("/assets/enkat.css", get(stylesheet))
         .route("/assets/enkat.js", get(script))
         .route("/health", get(health))
         .merge(respond::router())
+        .merge(safety::router())
         .merge(results::router())
         .merge(codes::router())
         .merge(staff::router())
@@ -59,7 +87,8 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(middleware::map_response(security_headers))
+        .layer(middleware::from_fn_with_state(safety.clone(), views::with_exit_url))
+        .layer(middleware::map_response_with_state(safety, security_headers))
     // No request log: even a line with only the path and a timestamp would
     // tell when someone answered, and a response's date is kept coarse
     // on purpose. Failures are logged where they are handled.
@@ -68,8 +97,8 @@ pub fn app(state: AppState) -> Router {
 /// Headers on every response. `no-store` keeps pages and answers out of the
 /// browser's cache, so a person sharing a device leaves nothing behind; a
 /// route that may be cached (the stylesheet) sets its own `Cache-Control`.
-async fn security_headers(mut response: Response) -> Response {
-    const HEADERS: [(HeaderName, &str); 6] = [
+async fn security_headers(State(safety): State<Arc<SafetySettings>>, mut response: Response) -> Response {
+    const HEADERS: [(HeaderName, &str); 7] = [
         (header::CACHE_CONTROL, "no-store"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -77,14 +106,19 @@ async fn security_headers(mut response: Response) -> Response {
         (HeaderName::from_static("x-robots-tag"), "noindex, nofollow"),
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
         ),
+        // No page needs a camera, a microphone or the person's whereabouts.
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     ];
     let headers = response.headers_mut();
     for (name, value) in HEADERS {
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
         }
+    }
+    if safety.hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
     response
 }

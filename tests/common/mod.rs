@@ -157,6 +157,7 @@ impl TestApp {
             clock,
             public_url: "https://enkat.example.org".to_owned(),
             codes: std::sync::Arc::default(),
+            safety: std::sync::Arc::default(),
         });
         TestApp { router, store, catalog, _folder: guard }
     }

@@ -4,7 +4,7 @@
 
 use maud::{Markup, html};
 
-use super::{layout, paragraphs};
+use super::{layout, paragraphs, safety_link, tab_name};
 use crate::codes::CodeError;
 use crate::locale::{self, CodeTexts};
 use crate::questionnaire::{FormInput, Questionnaire};
@@ -36,7 +36,9 @@ pub fn start_page(
     let locale = locale::get(language);
     let texts = locale.codes;
     let title = questionnaire.title.get(language);
-    let page_title = if problem.is_some() { format!("{} {title}", locale.error_prefix) } else { title.to_owned() };
+    let tab_name = tab_name(questionnaire, language);
+    let page_title =
+        if problem.is_some() { format!("{} {tab_name}", locale.error_prefix) } else { tab_name.to_owned() };
     let body = html! {
         @if questionnaire.languages.len() > 1 {
             nav.languages aria-label=(locale.language_choice) {
@@ -51,6 +53,7 @@ pub fn start_page(
         @if let Some(intro) = &questionnaire.intro {
             div.intro { (paragraphs(intro.get(language))) }
         }
+        (safety_link(questionnaire, locale))
         p { (texts.intro) }
         form.code-form method="get" action={ "/s/" (questionnaire.id) } autocomplete="off" {
             input type="hidden" name="lang" value=(language);
@@ -73,7 +76,7 @@ pub fn start_page(
             button.submit type="submit" { (texts.continue_button) }
         }
     };
-    layout(locale, &page_title, body)
+    layout(locale, &page_title, Some(questionnaire), body)
 }
 
 /// The page for a well-formed code that is used, revoked or unknown: calm,
@@ -87,7 +90,7 @@ pub fn code_refused(questionnaire: &Questionnaire, language: &str, kiosk: bool) 
         p { (texts.used_advice) }
         p { a href={ "/s/" (questionnaire.id) "?lang=" (language) @if kiosk { "&kiosk=1" } } { (texts.try_another) } }
     };
-    layout(locale, &format!("{} – {}", texts.used_title, questionnaire.title.get(language)), body)
+    layout(locale, &format!("{} – {}", texts.used_title, tab_name(questionnaire, language)), Some(questionnaire), body)
 }
 
 /// The hidden field with the code, in the form of a coded questionnaire

@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use super::reach::{carried_fields, fresh_form_url, restart_link};
-use super::{layout, paragraphs};
+use super::{layout, paragraphs, safety_link, tab_name};
 use crate::locale::{self, Locale};
 use crate::questionnaire::{
     AnswerError, AnswerProblem, Choice, FormInput, OTHER, OTHER_MAX_LENGTH, Question, QuestionKind, Questionnaire,
@@ -17,7 +17,9 @@ use crate::web::respond::LANGUAGE_FIELD;
 pub fn form(questionnaire: &Questionnaire, language: &str, input: &FormInput, errors: &[AnswerError]) -> Markup {
     let locale = locale::get(language);
     let title = questionnaire.title.get(language);
-    let page_title = if errors.is_empty() { title.to_owned() } else { format!("{} {title}", locale.error_prefix) };
+    let tab_name = tab_name(questionnaire, language);
+    let page_title =
+        if errors.is_empty() { tab_name.to_owned() } else { format!("{} {tab_name}", locale.error_prefix) };
     // In kiosk mode the form can be started afresh: by a link, and by the
     // script after a while untouched (it reads `data-kiosk-restart`).
     let kiosk = reach::is_kiosk(questionnaire, input.value(KIOSK_FIELD));
@@ -44,6 +46,7 @@ pub fn form(questionnaire: &Questionnaire, language: &str, input: &FormInput, er
         @if let Some(intro) = &questionnaire.intro {
             div.intro { (paragraphs(intro.get(language))) }
         }
+        (safety_link(questionnaire, locale))
         @if let Some(fresh_url) = &fresh_url { (restart_link(locale, fresh_url)) }
         form method="post" action={ "/s/" (questionnaire.id) } autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()] {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);
@@ -58,7 +61,7 @@ pub fn form(questionnaire: &Questionnaire, language: &str, input: &FormInput, er
             button.submit type="submit" { (locale.submit) }
         }
     };
-    layout(locale, &page_title, body)
+    layout(locale, &page_title, Some(questionnaire), body)
 }
 
 fn error_summary(questionnaire: &Questionnaire, language: &str, locale: &Locale, errors: &[AnswerError]) -> Markup {

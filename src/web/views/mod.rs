@@ -4,28 +4,69 @@
 pub(crate) mod charts;
 mod codes;
 mod form;
+mod info;
 mod reach;
 
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
 use maud::{DOCTYPE, Markup, html};
 
 pub use codes::{code_field, code_query, code_refused, start_page as code_start_page};
 pub use form::form;
+pub use info::{privacy_page, safety_page};
 pub use reach::{fresh_form_url, not_open};
 
 use crate::locale::{self, Locale};
 use crate::questionnaire::{Questionnaire, Text};
+use crate::web::SafetySettings;
 
-/// A neutral site to leave for in a hurry: nothing about violence or support
-/// shows in the address bar or on the screen.
-const EXIT_URL: &str = "https://www.smhi.se/";
+tokio::task_local! {
+    /// The safety settings of the request being served. Error pages are
+    /// rendered where no `AppState` reaches (`IntoResponse`), and they need
+    /// the configured exit site as much as the form does.
+    static SAFETY: Arc<SafetySettings>;
+}
 
-/// The page frame: language, title, stylesheet and the exit link first of all.
-fn layout(locale: &Locale, title: &str, main: Markup) -> Markup {
-    layout_with_head(locale, title, html! {}, main)
+/// Middleware: renders every page of the request with these settings' exit site.
+pub async fn with_exit_url(State(safety): State<Arc<SafetySettings>>, request: Request, next: Next) -> Response {
+    SAFETY.scope(safety, next.run(request)).await
+}
+
+/// The neutral site to leave for in a hurry: nothing about violence or
+/// support shows in the address bar or on the screen.
+fn exit_url() -> String {
+    SAFETY.try_with(|safety| safety.exit_url.clone()).unwrap_or_else(|_| SafetySettings::default().exit_url)
+}
+
+/// The questionnaire's name in the tab title and the history: its title,
+/// or with `neutral_title` a word that tells an onlooker nothing.
+fn tab_name<'a>(questionnaire: &'a Questionnaire, language: &str) -> &'a str {
+    if questionnaire.neutral_title { locale::get(language).neutral_title } else { questionnaire.title.get(language) }
+}
+
+/// The address of a questionnaire's "Using this safely" page.
+fn safety_url(questionnaire: &Questionnaire, language: &str) -> String {
+    format!("/s/{}/sakert?lang={language}", questionnaire.id)
+}
+
+/// The page frame: language, title, stylesheet, the exit links first of
+/// all, and a footer with the safety page of `survey` and the privacy page.
+fn layout(locale: &Locale, title: &str, survey: Option<&Questionnaire>, main: Markup) -> Markup {
+    layout_with_head(locale, title, survey, html! {}, main)
 }
 
 /// `layout`, with more in `<head>` (a kiosk's refresh).
-fn layout_with_head(locale: &Locale, title: &str, head: Markup, main: Markup) -> Markup {
+fn layout_with_head(
+    locale: &Locale,
+    title: &str,
+    survey: Option<&Questionnaire>,
+    head: Markup,
+    main: Markup,
+) -> Markup {
+    let exit_url = exit_url();
     html! {
         (DOCTYPE)
         html lang=(locale.code) {
@@ -40,10 +81,27 @@ fn layout_with_head(locale: &Locale, title: &str, head: Markup, main: Markup) ->
                 (head)
             }
             body {
-                div.exit-bar {
-                    a.exit-button href=(EXIT_URL) rel="nofollow noreferrer" { (locale.leave_page) }
+                // The script reads the words it announces for Shift from here.
+                div.exit-bar data-shift-two-more=(locale.shift_two_more) data-shift-one-more=(locale.shift_one_more)
+                    data-leaving=(locale.leaving) {
+                    a.exit-button href=(exit_url) rel="nofollow noreferrer" { (locale.leave_page) }
+                    a.exit-link.visually-hidden-focusable href=(exit_url) rel="nofollow noreferrer" {
+                        (locale.leave_page_quickly)
+                    }
+                    a.skip-link.visually-hidden-focusable href="#main" { (locale.skip_to_content) }
                 }
-                main #main { (main) }
+                div #exit-status .visually-hidden role="status" {}
+                main #main tabindex="-1" { (main) }
+                footer.site-footer {
+                    nav aria-label=(locale.footer_label) {
+                        ul {
+                            @if let Some(survey) = survey {
+                                li { a href=(safety_url(survey, locale.code)) { (locale.safety.title) } }
+                            }
+                            li { a href={ "/integritet?lang=" (locale.code) } { (locale.privacy.title) } }
+                        }
+                    }
+                }
             }
         }
     }
@@ -77,7 +135,7 @@ pub fn message_page(texts: impl Fn(&Locale) -> (&'static str, &'static str)) -> 
             }
         }
     };
-    layout(home, title, body)
+    layout(home, title, None, body)
 }
 
 /// The thank-you page: no answers and no reference number, nothing that
@@ -93,10 +151,17 @@ pub fn thanks(questionnaire: &Questionnaire, language: &str, kiosk: bool) -> Mar
             div.help { (paragraphs(help.get(language))) }
         }
     };
-    let title = format!("{} – {}", locale.thanks_title, questionnaire.title.get(language));
+    let title = format!("{} – {}", locale.thanks_title, tab_name(questionnaire, language));
     if kiosk {
         let (head, restart) = reach::thanks_restart(locale, &fresh_form_url(questionnaire, language));
-        return layout_with_head(locale, &title, head, html! { (body) (restart) });
+        return layout_with_head(locale, &title, Some(questionnaire), head, html! { (body) (restart) });
     }
-    layout(locale, &title, body)
+    layout(locale, &title, Some(questionnaire), body)
+}
+
+/// The intro's link to "Using this safely", before any question is answered.
+fn safety_link(questionnaire: &Questionnaire, locale: &Locale) -> Markup {
+    html! {
+        p.safety-link { a href=(safety_url(questionnaire, locale.code)) { (locale.safety.title) } }
+    }
 }

@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::layout;
+use super::{layout, tab_name};
 use crate::locale::{self, Locale};
 use crate::questionnaire::{Availability, FormInput, Questionnaire};
 use crate::web::reach::{KIOSK_FIELD, SUBMISSION_FIELD};
@@ -34,7 +34,7 @@ pub fn not_open(questionnaire: &Questionnaire, language: &str, availability: Ava
         p.not-open { (locale.not_open) }
         @if let Some(when) = when { p { (when) } }
     };
-    layout(locale, &format!("{} – {}", locale.not_open, questionnaire.title.get(language)), body)
+    layout(locale, &format!("{} – {}", locale.not_open, tab_name(questionnaire, language)), Some(questionnaire), body)
 }
 
 /// The form's visible way to start afresh in kiosk mode: a plain link to an
