@@ -43,3 +43,80 @@
   });
   touched();
 })();
+
+// Quick exit, as GOV.UK's "Exit this page" component: Shift pressed three
+// times (at most 5 s apart, any other key starts the count again), or the
+// exit link, hides the page at once, empties every form and goes to the
+// neutral site with location.replace, so that the survey page leaves the
+// history and Back does not return to it (GOV.UK uses an ordinary link).
+// Forms are also emptied when the page is left or comes back from the
+// back/forward cache. Nothing is kept in any browser storage.
+(function () {
+  "use strict";
+
+  var PRESS_WINDOW_MILLISECONDS = 5000;
+  var bar = document.querySelector(".exit-bar");
+  var exitLink = bar && bar.querySelector("a.exit-button");
+  if (!exitLink) {
+    return;
+  }
+  var status = document.getElementById("exit-status");
+  var presses = 0;
+  var lastPress = 0;
+
+  function resetForms() {
+    Array.prototype.forEach.call(document.forms, function (form) {
+      form.reset();
+    });
+  }
+
+  function announce(text) {
+    if (status) {
+      status.textContent = text || "";
+    }
+  }
+
+  function leave() {
+    // Hidden first: whatever happens next, an onlooker sees nothing.
+    document.documentElement.classList.add("exiting");
+    announce(bar.getAttribute("data-leaving"));
+    resetForms();
+    window.location.replace(exitLink.href);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Shift") {
+      presses = 0;
+      return;
+    }
+    if (event.repeat) {
+      return;
+    }
+    var now = Date.now();
+    presses = presses > 0 && now - lastPress <= PRESS_WINDOW_MILLISECONDS ? presses + 1 : 1;
+    lastPress = now;
+    if (presses >= 3) {
+      presses = 0;
+      leave();
+    } else if (presses === 2) {
+      announce(bar.getAttribute("data-shift-one-more"));
+    } else {
+      announce(bar.getAttribute("data-shift-two-more"));
+    }
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll(".exit-bar a.exit-button, .exit-bar a.exit-link"), function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      leave();
+    });
+  });
+
+  window.addEventListener("pagehide", resetForms);
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.documentElement.classList.remove("exiting");
+      resetForms();
+    }
+  });
+})();
