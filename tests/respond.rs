@@ -79,7 +79,7 @@ async fn the_form_shows_every_question_in_swedish_by_default(backend: Backend) {
 
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.attributes("html", "lang"), ["sv"]);
-    assert_eq!(page.text("title"), "Vad tyckte du om stödet från Nexus?");
+    assert_eq!(page.text("title"), "Enkät", "the tab tells an onlooker nothing: the survey has `neutral_title`");
     assert_eq!(page.text("h1"), "Vad tyckte du om stödet från Nexus?");
     assert_eq!(page.header("cache-control"), "no-store", "answers must never be kept in the browser's cache");
     assert_eq!(page.attributes("form", "autocomplete"), ["off"]);
