@@ -82,6 +82,7 @@ pub struct Locale {
 pub struct InfoPage {
     /// The page's heading, and the text of the links to it.
     pub title: &'static str,
+    /// The paragraph under the heading: what the page is for.
     pub lead: &'static str,
     pub sections: &'static [InfoSection],
 }
@@ -89,7 +90,9 @@ pub struct InfoPage {
 /// One section of an `InfoPage`: a heading and its paragraphs.
 #[derive(Debug)]
 pub struct InfoSection {
+    /// An `<h2>`.
     pub heading: &'static str,
+    /// Plain text, one `<p>` each.
     pub paragraphs: &'static [&'static str],
 }
 
