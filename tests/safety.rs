@@ -484,3 +484,18 @@ async fn a_whole_respondent_journey_leaves_no_address_browser_code_cookie_or_ans
         assert!(!logs.contains(secret), "{what} ({secret}) is in the logs:\n{logs}");
     }
 }
+
+#[test]
+fn serve_refuses_an_exit_that_is_not_a_full_address() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_enkat"))
+        .args(["serve", "--exit-url", "smhi.se", "--listen", "127.0.0.1:0"])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", folder.path().join("enkat.db").display()))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("enkat runs");
+    assert!(!output.status.success(), "a relative exit would leave a person on a broken link");
+    let said = String::from_utf8_lossy(&output.stderr).into_owned() + &String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("--exit-url"), "the operator is told which option: {said}");
+}

@@ -167,6 +167,11 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> {
+    // The exit must lead somewhere else entirely: a typo here would leave a
+    // person in a hurry on a broken or relative link.
+    if !(args.exit_url.starts_with("https://") || args.exit_url.starts_with("http://")) {
+        return Err(format!("--exit-url must be a full http(s) address of a neutral site, not `{}`", args.exit_url));
+    }
     let store = Store::connect(&args.database_url).await.map_err(|error| error.to_string())?;
     let clock = Clock::system(&args.time_zone).map_err(|error| error.to_string())?;
     let today = clock.today();
