@@ -203,6 +203,13 @@ const CASES: &[Case] = &[
         why: "the survey closes the day before it opens",
     },
     Case {
+        file: "neutral-title-quoted.toml",
+        line: 5,
+        column: 17,
+        message_contains: "should be true or false, without quotes, but it is the text \"true\"",
+        why: "`neutral_title = \"true\"` is text, and the tab would show the title after all",
+    },
+    Case {
         file: "unknown-access.toml",
         line: 4,
         column: 10,
