@@ -7,25 +7,15 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 use uuid::Uuid;
 
+use super::{CLI_ACTOR, DatabaseArgs};
 use crate::clock::Clock;
 use crate::codes::{BatchError, BatchRequest, Code, NoRandomness, write_csv};
 use crate::questionnaire::{self, Access};
 use crate::staff::action;
 use crate::store::{Store, StoreError};
-
-/// The audit log's actor for codes made on the command line.
-const CLI_ACTOR: &str = "cli";
-
-/// Which database to use, as for `enkat serve`.
-#[derive(Debug, Args)]
-pub struct DatabaseArgs {
-    /// Where responses and codes are stored: sqlite://FILE or postgres://...
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/enkat.db", hide_env_values = true)]
-    database_url: String,
-}
 
 /// `enkat codes ...`
 #[derive(Debug, Subcommand)]

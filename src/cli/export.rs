@@ -11,13 +11,12 @@ use indicatif::{ProgressBar, ProgressIterator, ProgressStyle};
 use time::Date;
 use time::macros::format_description;
 
+use super::{CLI_ACTOR, DatabaseArgs};
 use crate::questionnaire::{self, Questionnaire};
 use crate::report::{self, Filter, ReportError, csv::Dialect};
 use crate::staff::action;
 use crate::store::{Store, StoreError};
 
-/// The audit log's actor for exports made on the command line.
-const CLI_ACTOR: &str = "cli";
 /// Above this many responses, a progress bar shows how far the file is.
 const PROGRESS_FROM: usize = 10_000;
 
@@ -51,9 +50,8 @@ pub struct ExportArgs {
     /// The file to write.
     #[arg(short, long)]
     output: PathBuf,
-    /// Where responses are stored: sqlite://FILE or postgres://...
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/enkat.db", hide_env_values = true)]
-    database_url: String,
+    #[command(flatten)]
+    database: DatabaseArgs,
     /// Folder of questionnaire files (`*.toml`).
     #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
     questionnaires: PathBuf,
@@ -129,7 +127,7 @@ async fn export(args: ExportArgs) -> Result<String, ExportError> {
         return Err(ExportError::UnknownLanguage(language.clone()));
     }
     let filter = Filter { from: args.from, to: args.to, language: args.lang.clone(), version: args.version.clone() };
-    let store = Store::connect(&args.database_url).await?;
+    let store = Store::connect(&args.database.database_url).await?;
 
     // Written beside the target and renamed at the end, so a failed export
     // never leaves half a file under the name a script reads.

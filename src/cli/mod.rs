@@ -55,14 +55,24 @@ enum Command {
     Codes(codes::CodesCommand),
 }
 
+/// The audit log's actor for whatever is done on the command line.
+const CLI_ACTOR: &str = "cli";
+
+/// Which database to use: the same option and variable for every command.
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// Where responses are stored: sqlite://FILE or postgres://...
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/enkat.db", hide_env_values = true)]
+    database_url: String,
+}
+
 #[derive(Debug, Args)]
 struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "ENKAT_LISTEN", default_value = "127.0.0.1:3000")]
     listen: SocketAddr,
-    /// Where responses are stored: sqlite://FILE or postgres://...
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/enkat.db", hide_env_values = true)]
-    database_url: String,
+    #[command(flatten)]
+    database: DatabaseArgs,
     /// Folder of questionnaire files (`*.toml`).
     #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
     questionnaires: PathBuf,
@@ -172,7 +182,7 @@ async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> 
     if !(args.exit_url.starts_with("https://") || args.exit_url.starts_with("http://")) {
         return Err(format!("--exit-url must be a full http(s) address of a neutral site, not `{}`", args.exit_url));
     }
-    let store = Store::connect(&args.database_url).await.map_err(|error| error.to_string())?;
+    let store = Store::connect(&args.database.database_url).await.map_err(|error| error.to_string())?;
     let clock = Clock::system(&args.time_zone).map_err(|error| error.to_string())?;
     let today = clock.today();
     for questionnaire in catalog.iter() {

@@ -5,23 +5,13 @@
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use super::{CLI_ACTOR, DatabaseArgs};
 use crate::staff::{AccountName, NewPassword, Secret, StaffError, action};
 use crate::store::{Store, StoreError};
-
-/// The audit log's actor for changes made on the command line.
-const CLI_ACTOR: &str = "cli";
-
-/// Which database to manage, as for `enkat serve`.
-#[derive(Debug, Args)]
-pub struct DatabaseArgs {
-    /// Where responses and accounts are stored: sqlite://FILE or postgres://...
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/enkat.db", hide_env_values = true)]
-    database_url: String,
-}
 
 /// `enkat staff ...`
 #[derive(Debug, Subcommand)]
