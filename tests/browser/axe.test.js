@@ -1,0 +1,161 @@
+// Every page through axe (WCAG 2.0/2.1 A and AA, 2.2 AA), once with the
+// app's script blocked and once with it running; every respondent page
+// through the Nu Html Checker (vnu-jar); a screenshot of each.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { createRequire } from 'node:module';
+
+import { AxeBuilder } from '@axe-core/playwright';
+
+import { REPO, answerNexus, blockScript, launchBrowser, logIn, screenshotDir, startServer } from './harness.js';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+// The respondent routes the pages below cover. It must follow the routers in
+// src/web/respond.rs, src/web/safety.rs (and any other non-staff router): the
+// test "every respondent route is scanned" reads the routes from the source
+// and fails for one this list does not name.
+const ROUTES = ['/s/{id}', '/s/{id}/tack', '/s/{id}/sakert', '/integritet'];
+// Routes that are not pages a person reads.
+const NOT_PAGES = ['/assets/enkat.css', '/assets/enkat.js', '/health'];
+
+// Respondent pages: [name, route, how to reach it]. `goto` gets the page and
+// the server and leaves the page showing what is to be scanned.
+const RESPONDENT_PAGES = [
+  ['form-sv', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=sv`)],
+  ['form-en', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=en`)],
+  ['form-errors-sv', '/s/{id}', async (page, s) => {
+    await page.goto(`${s.base}/s/nexus?lang=sv`);
+    await Promise.all([page.waitForLoadState('load'), page.click('button.submit')]);
+  }],
+  ['form-errors-en', '/s/{id}', async (page, s) => {
+    await page.goto(`${s.base}/s/nexus?lang=en`);
+    await Promise.all([page.waitForLoadState('load'), page.click('button.submit')]);
+  }],
+  ['thanks-sv', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=sv`)],
+  ['thanks-en', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=en`)],
+  ['safety-sv', '/s/{id}/sakert', (page, s) => page.goto(`${s.base}/s/nexus/sakert`)],
+  ['safety-en', '/s/{id}/sakert', (page, s) => page.goto(`${s.base}/s/nexus/sakert?lang=en`)],
+  ['privacy-sv', '/integritet', (page, s) => page.goto(`${s.base}/integritet`)],
+  ['privacy-en', '/integritet', (page, s) => page.goto(`${s.base}/integritet?lang=en`)],
+  ['not-found', null, (page, s) => page.goto(`${s.base}/s/finns-inte`)],
+  ['code-start', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus-kort`)],
+  ['code-invalid', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus-kort?kod=AAAA-BBBB-CCCC`)],
+  ['code-form', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus-kort?kod=${s.newCode()}`)],
+  ['not-open', '/s/{id}', (page, s) => page.goto(`${s.base}/s/winter`)],
+];
+
+const STAFF_PAGES = [
+  ['staff-login', (page, s) => page.goto(`${s.base}/staff/login`)],
+  ['staff-start', (page, s) => page.goto(`${s.base}/staff`)],
+  ['staff-results', (page, s) => page.goto(`${s.base}/staff/q/nexus`)],
+  ['staff-audit', (page, s) => page.goto(`${s.base}/staff/audit`)],
+  ['staff-codes', (page, s) => page.goto(`${s.base}/staff/q/nexus-kort/codes`)],
+];
+
+let server;
+let browser;
+let shots;
+const vnuPages = [];
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  shots = screenshotDir('axe');
+  // A few responses, so the results page has numbers and charts.
+  const page = await browser.newPage();
+  for (const lang of ['sv', 'en', 'sv']) await answerNexus(page, server.base, lang);
+  await page.close();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function describe(violations) {
+  return violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary}`).join('\n')}`)
+    .join('\n');
+}
+
+async function scan(page, name) {
+  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  return results.violations.length === 0 ? '' : `${name}:\n${describe(results.violations)}`;
+}
+
+for (const script of ['blocked', 'running']) {
+  test(`axe: respondent pages, script ${script}`, async () => {
+    const context = await browser.newContext();
+    const failures = [];
+    for (const [name, , goto] of RESPONDENT_PAGES) {
+      const page = await context.newPage();
+      if (script === 'blocked') await blockScript(page);
+      await goto(page, server);
+      await page.screenshot({ path: path.join(shots, `${name}-script-${script}.png`), fullPage: true });
+      if (script === 'blocked') vnuPages.push([name, await page.content()]);
+      const failure = await scan(page, `${name} (script ${script})`);
+      if (failure) failures.push(failure);
+      await page.close();
+    }
+    await context.close();
+    assert.equal(failures.join('\n\n'), '', 'axe found violations');
+  });
+
+  test(`axe: staff pages, script ${script}`, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    if (script === 'blocked') await blockScript(page);
+    const failures = [];
+    for (const [name, goto] of STAFF_PAGES) {
+      if (name === 'staff-start') await logIn(page, server.base);
+      await goto(page, server);
+      await page.screenshot({ path: path.join(shots, `${name}-script-${script}.png`), fullPage: true });
+      const failure = await scan(page, `${name} (script ${script})`);
+      if (failure) failures.push(failure);
+    }
+    await context.close();
+    assert.equal(failures.join('\n\n'), '', 'axe found violations');
+  });
+}
+
+test('every respondent route is scanned', () => {
+  const web = path.join(REPO, 'src/web');
+  const files = readdirSync(web, { recursive: true }).filter((file) => file.endsWith('.rs'));
+  const routes = new Set();
+  for (const file of files) {
+    for (const match of readFileSync(path.join(web, file), 'utf8').matchAll(/\.route\(\s*"([^"]+)"/g)) {
+      routes.add(match[1]);
+    }
+  }
+  assert.ok(routes.has('/s/{id}'), 'the route reader found the form route');
+  const respondent = [...routes].filter((route) => !route.startsWith('/staff') && !NOT_PAGES.includes(route)).sort();
+  assert.deepEqual(respondent, [...ROUTES].sort(), 'ROUTES must list every respondent route (src/web/respond.rs ...)');
+  const scanned = new Set(RESPONDENT_PAGES.map(([, route]) => route));
+  for (const route of ROUTES) assert.ok(scanned.has(route), `no page of ${route} is scanned`);
+});
+
+test('every respondent page is valid HTML (vnu)', async (t) => {
+  let jar;
+  try {
+    jar = createRequire(import.meta.url)('vnu-jar'); // the jar's path
+  } catch {
+    t.skip('vnu-jar is not installed');
+    return;
+  }
+  assert.ok(vnuPages.length > 0, 'the axe test with the script blocked collected the pages');
+  const files = vnuPages.map(([name, html]) => {
+    const file = path.join(shots, `${name}.html`);
+    writeFileSync(file, html);
+    return file;
+  });
+  try {
+    execFileSync('java', ['-jar', jar, '--errors-only', ...files], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (error) {
+    assert.fail(`vnu found errors:\n${error.stderr}${error.stdout}`);
+  }
+});

@@ -1,0 +1,189 @@
+// The browser tests' harness: builds enkat, starts the real server on a
+// temporary SQLite database, a local "neutral site" for the exit links (so no
+// request leaves the machine), an admin account, and Debian's Chromium.
+// Never downloads a browser.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ENKAT = path.join(REPO, 'target/debug/enkat');
+export const CHROMIUM = process.env.ENKAT_CHROMIUM || '/usr/bin/chromium';
+export const STAFF_NAME = 'testadmin';
+export const STAFF_PASSWORD = 'ett långt lösenord för webbläsartesterna';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let built = false;
+function build() {
+  if (!built) {
+    execFileSync('cargo', ['build', '--quiet'], { cwd: REPO, stdio: 'inherit' });
+    built = true;
+  }
+}
+
+/// The folder of screenshots, made once per test file and printed.
+export function screenshotDir(name) {
+  const dir = mkdtempSync(path.join(tmpdir(), `enkat-screenshots-${name}-`));
+  console.log(`# screenshots: ${dir}`);
+  return dir;
+}
+
+/// A local stand-in for the neutral exit site (a weather page).
+async function startExitSite() {
+  const port = await freePort();
+  const server = http.createServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    response.end('<!doctype html><html lang="sv"><title>Väder</title><h1>Väder</h1><p>Sol.</p></html>');
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/// Starts enkat with the shipped questionnaires plus the tests' coded
+/// (`nexus-kort`) and not-yet-open (`winter`) fixtures, and an admin.
+export async function startServer() {
+  build();
+  const scratch = mkdtempSync(path.join(tmpdir(), 'enkat-browser-'));
+  const questionnaires = path.join(scratch, 'questionnaires');
+  mkdirSync(questionnaires);
+  copyFileSync(path.join(REPO, 'questionnaires/nexus.toml'), path.join(questionnaires, 'nexus.toml'));
+  copyFileSync(path.join(REPO, 'tests/fixtures/coded/nexus-kort.toml'), path.join(questionnaires, 'nexus-kort.toml'));
+  copyFileSync(path.join(REPO, 'tests/fixtures/reach/winter.toml'), path.join(questionnaires, 'winter.toml'));
+  const databaseUrl = `sqlite://${scratch}/e.db`;
+  const exitSite = await startExitSite();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    ENKAT,
+    [
+      'serve',
+      '--listen', `127.0.0.1:${port}`,
+      '--database-url', databaseUrl,
+      '--cookie-secure', 'false',
+      '--questionnaires', questionnaires,
+      '--exit-url', exitSite.url,
+      '--public-url', base,
+    ],
+    { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`enkat serve exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${base}/health`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('enkat serve did not answer /health in 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  execFileSync(ENKAT, ['staff', 'add', STAFF_NAME, '--admin', '--database-url', databaseUrl], {
+    input: `${STAFF_PASSWORD}\n`,
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  return {
+    base,
+    exitUrl: exitSite.url,
+    databaseUrl,
+    scratch,
+    questionnaires,
+    /// A fresh one-time code for `nexus-kort`.
+    newCode() {
+      const csv = execFileSync(
+        ENKAT,
+        ['codes', 'create', 'nexus-kort', '--count', '1', '--label', 'browser', '--public-url', base,
+          '--questionnaires', questionnaires, '--database-url', databaseUrl],
+        { encoding: 'utf8' },
+      );
+      return csv.trim().split('\n')[1].split(',')[0];
+    },
+    /// The stored responses of a questionnaire, as the CSV export's data rows.
+    responses(id = 'nexus') {
+      const file = path.join(scratch, `${id}-responses.csv`);
+      execFileSync(ENKAT, ['export', id, '--what', 'responses', '-o', file, '--questionnaires', questionnaires,
+        '--database-url', databaseUrl]);
+      return readFileSync(file, 'utf8').trim().split('\n').slice(1).filter((line) => line.trim() !== '');
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      await exitSite.close();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/// Debian's Chromium. `bfcache: true` keeps the back/forward cache on,
+/// which Playwright turns off by default.
+export async function launchBrowser({ bfcache = false } = {}) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: bfcache ? ['--disable-back-forward-cache'] : [],
+  });
+}
+
+/// Blocks the app's script, the way a browser without JavaScript would see
+/// the pages (axe itself needs JavaScript, so it is not turned off).
+export async function blockScript(page) {
+  await page.route('**/assets/enkat.js', (route) => route.abort());
+}
+
+/// Every request a page makes and every console message, for the privacy checks.
+export function record(page) {
+  const requests = [];
+  const console = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => console.push(`${message.type()}: ${message.text()}`));
+  return { requests, console };
+}
+
+export async function logIn(page, base) {
+  await page.goto(`${base}/staff/login`);
+  await page.fill('#name', STAFF_NAME);
+  await page.fill('#password', STAFF_PASSWORD);
+  await Promise.all([page.waitForLoadState('load'), page.click('button.submit')]);
+  if (new URL(page.url()).pathname === '/staff/login') throw new Error('the staff login failed');
+}
+
+/// Answers every required question of the Nexus form (first option) and
+/// submits it, by mouse: for the pages that need responses to exist.
+export async function answerNexus(page, base, lang = 'sv') {
+  await page.goto(`${base}/s/nexus?lang=${lang}`);
+  const names = await page.$$eval('fieldset input[type=radio]', (inputs) => [...new Set(inputs.map((i) => i.name))]);
+  for (const name of names) {
+    const required = await page.$eval(`input[name="${name}"]`, (input) =>
+      Boolean(input.closest('fieldset').querySelector('.required')));
+    if (required) await page.check(`input[name="${name}"] >> nth=0`);
+  }
+  await Promise.all([page.waitForURL('**/tack**'), page.click('button.submit')]);
+}
