@@ -364,6 +364,17 @@ async fn the_script_leaves_with_shift_three_times_and_replaces_the_history_entry
     assert!(stylesheet.contains("scroll-padding-block-start"), "the sticky bar never covers the focus");
 }
 
+#[tokio::test]
+async fn the_script_moves_the_focus_to_the_error_summary_and_its_links_to_the_fields() {
+    // The browser tests (tests/browser) prove it in Chromium; this keeps the
+    // parts in the script.
+    let app = shipped().await;
+    let script = app.get("/assets/enkat.js").await.body;
+    for needed in ["querySelector(\".error-summary\")", "summary.focus()", "field.focus("] {
+        assert!(script.contains(needed), "the script uses {needed}");
+    }
+}
+
 /// Everything written through `tracing` by this test binary, at every level.
 fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
     static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();

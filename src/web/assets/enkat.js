@@ -120,3 +120,28 @@
     }
   });
 })();
+
+// The error summary: when a form comes back with errors the focus moves to
+// the summary (it has tabindex="-1"), so a screen reader reads it first and
+// Tab goes on from there. Its links move the focus to their field and show
+// the whole question, its legend too (a fragment link alone only scrolls).
+(function () {
+  "use strict";
+
+  var summary = document.querySelector(".error-summary");
+  if (!summary) {
+    return;
+  }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    var question = field.closest(".question") || field;
+    question.scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+  });
+})();
