@@ -1,0 +1,247 @@
+// A respondent's journey in the browser: the whole form by keyboard only,
+// the error flow, reflow at 320 px and a focus never under the sticky exit
+// bar, quick exit (Back with the back/forward cache on, Shift three times),
+// and that nothing leaves the origin or stays behind in the browser.
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { blockScript, launchBrowser, logIn, record, screenshotDir, startServer } from './harness.js';
+
+const SECRET = 'mitt hemliga svar';
+
+let server;
+let browser;
+let bfcacheBrowser;
+let shots;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  bfcacheBrowser = await launchBrowser({ bfcache: true });
+  shots = screenshotDir('journey');
+});
+
+after(async () => {
+  await browser?.close();
+  await bfcacheBrowser?.close();
+  await server?.stop();
+});
+
+/// Sends the form (by `send`) and waits for the page with the errors.
+async function submitEmpty(page, send) {
+  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), send()]);
+  await page.waitForLoadState('load');
+  await page.waitForFunction(() => document.title.startsWith('Fel:') || document.title.startsWith('Error:'));
+}
+
+/// What has the focus: enough to decide the next key.
+function focused(page) {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    const fieldset = element.closest('fieldset');
+    const group = element.type === 'radio' ? document.querySelectorAll(`input[name="${element.name}"]`) : [];
+    const bar = document.querySelector('.exit-bar').getBoundingClientRect();
+    const box = element.getBoundingClientRect();
+    return {
+      tag: element.tagName.toLowerCase(),
+      type: element.type || '',
+      name: element.name || '',
+      id: element.id,
+      inBar: Boolean(element.closest('.exit-bar')),
+      submit: element.matches('button[type=submit].submit'),
+      required: Boolean(fieldset && fieldset.querySelector('.required')),
+      answered: [...group].some((radio) => radio.checked),
+      top: box.top,
+      barBottom: bar.bottom,
+    };
+  });
+}
+
+/// Tabs through the form from the top, answering every required question
+/// (Space on the first radio group, the arrow key on the next) and typing in
+/// the free-text box, then sends it with Enter. Returns what had the focus.
+async function answerByKeyboard(page, { checkObscured = false } = {}) {
+  const seen = [];
+  let arrow = false;
+  for (let step = 0; step < 400; step += 1) {
+    await page.keyboard.press('Tab');
+    const now = await focused(page);
+    seen.push(now);
+    if (checkObscured && !now.inBar && now.tag !== 'body' && now.tag !== 'main') {
+      assert.ok(now.top >= now.barBottom - 0.5,
+        `the focused ${now.tag}#${now.id} (top ${now.top}) is under the exit bar (bottom ${now.barBottom})`);
+    }
+    if (now.type === 'radio' && now.required && !now.answered) {
+      await page.keyboard.press(arrow ? 'ArrowDown' : 'Space');
+      arrow = !arrow;
+    } else if (now.tag === 'textarea') {
+      await page.keyboard.type(SECRET);
+    } else if (now.submit) {
+      await Promise.all([page.waitForURL('**/tack**'), page.keyboard.press('Enter')]);
+      return seen;
+    }
+  }
+  assert.fail('the submit button was never reached with Tab');
+}
+
+for (const script of ['blocked', 'running']) {
+  test(`keyboard only, script ${script}: the whole form answered and stored`, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    if (script === 'blocked') await blockScript(page);
+    const before = server.responses().length;
+    await page.goto(`${server.base}/s/nexus?lang=sv`);
+    const seen = await answerByKeyboard(page);
+    assert.equal(seen[0].inBar, true, 'the first Tab stop is in the exit bar');
+    assert.match(await page.textContent('h1'), /Tack/);
+    assert.ok(!(await page.content()).includes(SECRET), 'the thank-you page shows no answer');
+    await page.screenshot({ path: path.join(shots, `keyboard-thanks-script-${script}.png`), fullPage: true });
+    assert.equal(server.responses().length, before + 1, 'the response was stored');
+    await context.close();
+  });
+
+  test(`error flow, script ${script}: title, summary, links to the fields`, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    if (script === 'blocked') await blockScript(page);
+    await page.goto(`${server.base}/s/nexus?lang=sv`);
+    await page.focus('button.submit');
+    await submitEmpty(page, () => page.keyboard.press('Enter'));
+    assert.match(await page.title(), /^Fel:/);
+    const order = await page.evaluate(() => {
+      const summary = document.querySelector('.error-summary');
+      const h1 = document.querySelector('h1');
+      return summary && Boolean(summary.compareDocumentPosition(h1) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+    assert.ok(order, 'the error summary comes before the h1');
+    if (script === 'running') {
+      assert.ok(await page.evaluate(() => document.activeElement.matches('.error-summary')),
+        'the script moves the focus to the error summary');
+    }
+    await page.screenshot({ path: path.join(shots, `errors-script-${script}.png`) });
+    const targets = await page.$$eval('.error-summary a', (links) => links.map((link) => link.hash.slice(1)));
+    assert.ok(targets.length >= 8, 'every required question is in the summary');
+    for (const target of targets) {
+      await page.focus(`.error-summary a[href="#${target}"]`);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((id) => document.activeElement?.id === id, target, { timeout: 2000 })
+        .catch(() => assert.fail(`the summary link to #${target} did not move the focus there`));
+    }
+    await context.close();
+  });
+}
+
+test('320 px: no horizontal scroll, focus never under the exit bar', async () => {
+  for (const script of ['blocked', 'running']) {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    if (script === 'blocked') await blockScript(page);
+    for (const url of ['/s/nexus?lang=sv', '/s/nexus?lang=en', '/s/nexus/sakert', '/integritet']) {
+      await page.goto(`${server.base}${url}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 320, `${url} is ${width} px wide at 320 px`);
+    }
+    await page.goto(`${server.base}/s/nexus?lang=sv`);
+    await page.focus('button.submit');
+    await submitEmpty(page, () => page.keyboard.press('Enter'));
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), 'the form with errors reflows');
+    await page.goto(`${server.base}/s/nexus?lang=sv`);
+    await answerByKeyboard(page, { checkObscured: true });
+    await logIn(page, server.base);
+    await page.goto(`${server.base}/staff/q/nexus`);
+    await page.screenshot({ path: path.join(shots, `results-320-script-${script}.png`), fullPage: true });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 320, `the results page is ${width} px wide at 320 px`);
+    await context.close();
+  }
+});
+
+// Known failure without the script (a `todo`, reported but not failing the
+// run): Chromium 156 keeps even a `Cache-Control: no-store` page in the
+// back/forward cache, and brings it back with what was typed; only the
+// script's `pageshow` reset empties it. See tests/browser/README.md.
+const BFCACHE_TODO = 'Chromium restores the no-store form from the back/forward cache without JavaScript';
+
+for (const script of ['blocked', 'running']) {
+  const options = script === 'blocked' ? { todo: BFCACHE_TODO } : {};
+  test(`exit then Back with the back/forward cache, script ${script}: no typed answer`, options, async () => {
+    const context = await bfcacheBrowser.newContext();
+    const page = await context.newPage();
+    if (script === 'blocked') await blockScript(page);
+    await page.goto(`${server.base}/integritet`);
+    await page.goto(`${server.base}/s/nexus?lang=sv`);
+    await page.fill('textarea', SECRET);
+    await page.check('input[name=reach] >> nth=0');
+    await Promise.all([page.waitForURL(server.exitUrl), page.click('a.exit-button')]);
+    await page.goBack({ waitUntil: 'commit' });
+    await page.waitForTimeout(1000);
+    const shown = await page.evaluate(() => ({
+      text: document.body.innerText,
+      values: [...document.querySelectorAll('textarea, input[type=text]')].map((field) => field.value),
+      checked: document.querySelectorAll('input:checked').length,
+    }));
+    await page.screenshot({ path: path.join(shots, `after-exit-back-script-${script}.png`) });
+    assert.ok(!shown.text.includes(SECRET), 'Back shows no typed text');
+    assert.ok(!shown.values.includes(SECRET), `Back refills no field (at ${page.url()})`);
+    assert.equal(shown.checked, 0, `Back keeps no choice (at ${page.url()})`);
+    await context.close();
+  });
+}
+
+test('Shift three times exits; Shift, A, Shift, Shift does not', async () => {
+  const context = await bfcacheBrowser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.base}/s/nexus?lang=sv`);
+  await page.keyboard.press('Shift');
+  await page.keyboard.press('a');
+  await page.keyboard.press('Shift');
+  await page.keyboard.press('Shift');
+  await page.waitForTimeout(700);
+  assert.equal(new URL(page.url()).pathname, '/s/nexus', 'Shift-A-Shift-Shift stays');
+  await page.fill('textarea', SECRET);
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await Promise.all([
+    page.waitForURL(server.exitUrl),
+    (async () => {
+      for (let n = 0; n < 3; n += 1) await page.keyboard.press('Shift');
+    })(),
+  ]);
+  await page.goBack({ waitUntil: 'commit' }).catch(() => {});
+  await page.waitForTimeout(1000);
+  assert.ok(!(await page.content()).includes(SECRET), 'after Shift×3 and Back no answer shows');
+  await context.close();
+});
+
+test('a full run: no request elsewhere, no CSP violation, no cookie or storage', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const seen = record(page);
+  const violations = [];
+  await page.exposeBinding('reportViolation', (_, text) => violations.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) =>
+      window.reportViolation(`${event.violatedDirective} ${event.blockedURI}`));
+  });
+  await page.goto(`${server.base}/s/nexus?lang=sv`);
+  await page.click('a[hreflang=en]');
+  await submitEmpty(page, () => page.click('button.submit'));
+  await page.goto(`${server.base}/s/nexus/sakert?lang=en`);
+  await page.goto(`${server.base}/integritet?lang=en`);
+  await page.goto(`${server.base}/s/nexus?lang=sv`);
+  await answerByKeyboard(page);
+  await page.goto(`${server.base}/s/nexus-kort`);
+  await page.goto(`${server.base}/s/nexus-kort?kod=${server.newCode()}`);
+  await page.goto(`${server.base}/s/winter`);
+  await page.goto(`${server.base}/s/finns-inte`);
+  const elsewhere = seen.requests.filter((url) => !url.startsWith(`${server.base}/`));
+  assert.deepEqual(elsewhere, [], 'no request leaves the origin');
+  assert.deepEqual(violations, [], 'no CSP violation');
+  const csp = seen.console.filter((line) => /Content Security Policy|Refused to/i.test(line));
+  assert.deepEqual(csp, [], 'no CSP message in the console');
+  assert.deepEqual(await context.cookies(server.base), [], 'no cookie');
+  const storage = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length }));
+  assert.deepEqual(storage, { local: 0, session: 0 }, 'nothing in localStorage or sessionStorage');
+  await context.close();
+});
