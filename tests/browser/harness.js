@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const ENKAT = path.join(REPO, 'target/debug/enkat');
+// `ENKAT_BIN`: an enkat binary already built (e.g. by `cargo test`); then
+// the harness does not run `cargo build` itself.
+export const ENKAT = process.env.ENKAT_BIN || path.join(REPO, 'target/debug/enkat');
 export const CHROMIUM = process.env.ENKAT_CHROMIUM || '/usr/bin/chromium';
 export const STAFF_NAME = 'testadmin';
 export const STAFF_PASSWORD = 'ett långt lösenord för webbläsartesterna';
@@ -43,7 +45,7 @@ async function freePort() {
 
 let built = false;
 function build() {
-  if (!built) {
+  if (!built && !process.env.ENKAT_BIN) {
     execFileSync('cargo', ['build', '--quiet'], { cwd: REPO, stdio: 'inherit' });
     built = true;
   }
