@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use uuid::Uuid;
 
-use super::{CLI_ACTOR, DatabaseArgs};
+use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
 use crate::clock::Clock;
 use crate::codes::{BatchError, BatchRequest, Code, NoRandomness, write_csv};
 use crate::questionnaire::{self, Access};
@@ -83,24 +83,11 @@ enum CodesCommandError {
     Store(#[from] StoreError),
     #[error("cannot write {path}: {source}")]
     Write { path: String, source: std::io::Error },
-    #[error("cannot start the async runtime: {0}")]
-    Runtime(std::io::Error),
 }
 
 /// Runs `enkat codes ...`.
 pub fn run(command: CodesCommand) -> ExitCode {
-    let outcome = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(CodesCommandError::Runtime)
-        .and_then(|runtime| runtime.block_on(codes(command)));
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    run_to_completion(codes(command))
 }
 
 async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressIterator, ProgressStyle};
 use time::Date;
 use time::macros::format_description;
 
-use super::{CLI_ACTOR, DatabaseArgs};
+use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
 use crate::questionnaire::{self, Questionnaire};
 use crate::report::{self, Filter, ReportError, csv::Dialect};
 use crate::staff::action;
@@ -91,30 +91,14 @@ enum ExportError {
     Report(#[from] ReportError),
     #[error("cannot write {path}: {source}")]
     Write { path: String, source: std::io::Error },
-    #[error("cannot start the async runtime: {0}")]
-    Runtime(std::io::Error),
 }
 
 /// Runs `enkat export ...`.
 pub fn run(args: ExportArgs) -> ExitCode {
-    let outcome = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(ExportError::Runtime)
-        .and_then(|runtime| runtime.block_on(export(args)));
-    match outcome {
-        Ok(message) => {
-            eprintln!("{message}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    run_to_completion(export(args))
 }
 
-async fn export(args: ExportArgs) -> Result<String, ExportError> {
+async fn export(args: ExportArgs) -> Result<(), ExportError> {
     let catalog = questionnaire::load_dir(&args.questionnaires).map_err(|problems| {
         ExportError::Questionnaires(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
     })?;
@@ -151,7 +135,8 @@ async fn export(args: ExportArgs) -> Result<String, ExportError> {
     );
     store.record_audit(CLI_ACTOR, action::EXPORT, &details).await?;
     store.close().await;
-    Ok(format!("wrote {} ({rows} rows)", args.output.display()))
+    eprintln!("wrote {} ({rows} rows)", args.output.display());
+    Ok(())
 }
 
 fn write_error(path: &Path, source: std::io::Error) -> ExportError {

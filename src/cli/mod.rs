@@ -55,6 +55,22 @@ enum Command {
     Codes(codes::CodesCommand),
 }
 
+/// Runs one command's work to completion on a small runtime, printing its
+/// error if it fails: the exit code says whether it went well.
+fn run_to_completion<E: std::fmt::Display>(work: impl Future<Output = Result<(), E>>) -> ExitCode {
+    let outcome = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(work).map_err(|error| error.to_string()),
+        Err(error) => Err(format!("cannot start the async runtime: {error}")),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// The audit log's actor for whatever is done on the command line.
 const CLI_ACTOR: &str = "cli";
 

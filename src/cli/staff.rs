@@ -9,7 +9,7 @@ use clap::Subcommand;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::{CLI_ACTOR, DatabaseArgs};
+use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
 use crate::staff::{AccountName, NewPassword, Secret, StaffError, action};
 use crate::store::{Store, StoreError};
 
@@ -92,33 +92,16 @@ enum CommandError {
     NoSuchAccount(AccountName),
     #[error("there is no unrevoked API token with id {0}")]
     NoSuchToken(i64),
-    #[error("cannot start the async runtime: {0}")]
-    Runtime(std::io::Error),
 }
 
 /// Runs `enkat staff ...`.
 pub fn run_staff(command: StaffCommand) -> ExitCode {
-    finish(block_on(staff(command)))
+    run_to_completion(staff(command))
 }
 
 /// Runs `enkat token ...`.
 pub fn run_token(command: TokenCommand) -> ExitCode {
-    finish(block_on(token(command)))
-}
-
-fn block_on(work: impl Future<Output = Result<(), CommandError>>) -> Result<(), CommandError> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(CommandError::Runtime)?;
-    runtime.block_on(work)
-}
-
-fn finish(outcome: Result<(), CommandError>) -> ExitCode {
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    run_to_completion(token(command))
 }
 
 async fn staff(command: StaffCommand) -> Result<(), CommandError> {
