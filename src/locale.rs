@@ -75,6 +75,31 @@ pub struct Locale {
     pub back_to_survey: &'static str,
     /// The name of the footer's group of links, for screen readers.
     pub footer_label: &'static str,
+    /// The button to the next page of a questionnaire split into pages.
+    pub next_page: &'static str,
+    /// The button back to the previous page; answers are kept.
+    pub previous_page: &'static str,
+    /// `{n}` and `{total}` are replaced by numbers.
+    pub page_progress: &'static str,
+    /// The "check your answers" page's heading and lead.
+    pub check_title: &'static str,
+    pub check_lead: &'static str,
+    /// The button beside an answer on the check page.
+    pub change: &'static str,
+    /// On the check page, for a question left unanswered.
+    pub not_answered: &'static str,
+    /// Under a question shown only after a certain answer, for those
+    /// without JavaScript (with it, the question appears and disappears).
+    /// `{question}` is the earlier question, `{options}` its options.
+    pub shown_if_any_of: &'static str,
+    pub shown_if_none_of: &'static str,
+    pub shown_if_answered: &'static str,
+    pub shown_if_unanswered: &'static str,
+    /// Between the last two options in `{options}`.
+    pub or: &'static str,
+    /// Announced politely when a question appears or disappears; `{question}` is its text.
+    pub question_shown: &'static str,
+    pub question_hidden: &'static str,
 }
 
 /// A page of plain information: a title, a lead paragraph and sections.
@@ -155,6 +180,20 @@ const SV: Locale = Locale {
     privacy: &SV_PRIVACY,
     back_to_survey: "Tillbaka till enkäten",
     footer_label: "Om sidan",
+    next_page: "Fortsätt",
+    previous_page: "Tillbaka",
+    page_progress: "Sida {n} av {total}",
+    check_title: "Kontrollera dina svar",
+    check_lead: "Ändra det som inte stämmer. Svaren sparas först när du skickar dem.",
+    change: "Ändra",
+    not_answered: "Inte besvarad",
+    shown_if_any_of: "Svara bara om du valde {options} i frågan \u{201d}{question}\u{201d}.",
+    shown_if_none_of: "Svara bara om du svarade på frågan \u{201d}{question}\u{201d} utan att välja {options}.",
+    shown_if_answered: "Svara bara om du svarade på frågan \u{201d}{question}\u{201d}.",
+    shown_if_unanswered: "Svara bara om du inte svarade på frågan \u{201d}{question}\u{201d}.",
+    or: "eller",
+    question_shown: "En fråga till visas: {question}",
+    question_hidden: "En fråga behövs inte längre och har tagits bort: {question}",
 };
 
 const EN: Locale = Locale {
@@ -216,6 +255,20 @@ const EN: Locale = Locale {
     privacy: &EN_PRIVACY,
     back_to_survey: "Back to the survey",
     footer_label: "About this page",
+    next_page: "Continue",
+    previous_page: "Back",
+    page_progress: "Page {n} of {total}",
+    check_title: "Check your answers",
+    check_lead: "Change anything that is not right. Your answers are saved only when you send them.",
+    change: "Change",
+    not_answered: "Not answered",
+    shown_if_any_of: "Answer only if you chose {options} in the question \u{201c}{question}\u{201d}.",
+    shown_if_none_of: "Answer only if you answered the question \u{201c}{question}\u{201d} without choosing {options}.",
+    shown_if_answered: "Answer only if you answered the question \u{201c}{question}\u{201d}.",
+    shown_if_unanswered: "Answer only if you did not answer the question \u{201c}{question}\u{201d}.",
+    or: "or",
+    question_shown: "One more question is shown: {question}",
+    question_hidden: "A question is no longer needed and has been removed: {question}",
 };
 
 /// Every language enkat has interface text for, default first.

@@ -27,6 +27,70 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
+    // Pages and conditions.
+    Case {
+        file: "condition-unknown-question.toml",
+        line: 24,
+        column: 24,
+        message_contains: "names `recieved`, which is not a question of this questionnaire; the questions it can name are received",
+        why: "`show_if` names a misspelt question",
+    },
+    Case {
+        file: "condition-later-question.toml",
+        line: 12,
+        column: 24,
+        message_contains: "names `helped`, which is not before it",
+        why: "a question's condition looks at a later question",
+    },
+    Case {
+        file: "page-condition-same-page.toml",
+        line: 20,
+        column: 24,
+        message_contains: "a page's condition can only name a question on an earlier page",
+        why: "a page's condition looks at a question on the page itself",
+    },
+    Case {
+        file: "condition-unknown-option.toml",
+        line: 24,
+        column: 46,
+        message_contains: "names the option `moving`, which `received` does not have; its options are move, none",
+        why: "`any_of` names an option that does not exist",
+    },
+    Case {
+        file: "condition-on-free-text.toml",
+        line: 20,
+        column: 45,
+        message_contains: "`received` is a free-text question without options: use answered = true or answered = false",
+        why: "`any_of` on a free-text question",
+    },
+    Case {
+        file: "condition-two-tests.toml",
+        line: 24,
+        column: 11,
+        message_contains: "uses more than one of any_of, none_of and answered: keep one",
+        why: "a condition with two tests",
+    },
+    Case {
+        file: "condition-no-test.toml",
+        line: 24,
+        column: 11,
+        message_contains: "add any_of = [...], none_of = [...] or answered = true",
+        why: "a condition without a test",
+    },
+    Case {
+        file: "question-outside-pages.toml",
+        line: 19,
+        column: 6,
+        message_contains: "write this question as [[page.question]]",
+        why: "a top-level question beside pages",
+    },
+    Case {
+        file: "empty-page.toml",
+        line: 18,
+        column: 1,
+        message_contains: "page 2 has no questions",
+        why: "a page without questions",
+    },
     // The file is not valid TOML.
     Case {
         file: "missing-equals.toml",

@@ -93,11 +93,30 @@ pub enum AnswerProblem {
     OtherMissing,
 }
 
-/// Checks a submitted form against the questionnaire it was posted to.
+/// Checks a whole submitted form against the questionnaire it was posted
+/// to: the answers to store, or what is wrong. Only questions shown (see
+/// `Questionnaire::shown`) count: an answer to a question whose condition is
+/// false is discarded, and such a question is not required.
 pub fn validate(questionnaire: &Questionnaire, input: &FormInput) -> Result<Vec<Answer>, Vec<AnswerError>> {
+    validate_until(questionnaire, input, questionnaire.pages.len().saturating_sub(1))
+}
+
+/// `validate`, for the questions on pages up to and including `last_page`:
+/// each step between pages checks everything answered so far, so an answer
+/// altered in an earlier page's carried fields is caught at once.
+pub fn validate_until(
+    questionnaire: &Questionnaire,
+    input: &FormInput,
+    last_page: usize,
+) -> Result<Vec<Answer>, Vec<AnswerError>> {
+    let shown = questionnaire.shown(input);
+    let until = questionnaire.pages.get(last_page).map_or(questionnaire.questions.len(), |page| page.questions.end);
     let mut answers = Vec::new();
     let mut errors = Vec::new();
-    for question in &questionnaire.questions {
+    for (index, question) in questionnaire.questions.iter().enumerate().take(until) {
+        if !shown.question(index) {
+            continue;
+        }
         match answer_question(&question.id, &question.kind, input) {
             Ok(given) if given.is_empty() && question.required => {
                 errors.push(AnswerError { question_id: question.id.clone(), problem: AnswerProblem::Required });

@@ -10,8 +10,12 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
-use super::raw::{OptionValue, RawKind, RawOption, RawOptions, RawQuestion, RawQuestionnaire, RawText};
-use super::{Choice, DONT_KNOW, OTHER, Question, QuestionKind, Questionnaire, Role, Scale, Text, Version};
+use super::raw::{
+    OptionValue, RawCondition, RawKind, RawOption, RawOptions, RawPage, RawQuestion, RawQuestionnaire, RawText,
+};
+use super::{
+    Choice, Condition, DONT_KNOW, OTHER, Page, Question, QuestionKind, Questionnaire, Role, Scale, Test, Text, Version,
+};
 use crate::locale;
 
 /// The longest free-text answer a question may allow, in characters.
@@ -305,21 +309,7 @@ impl Checker {
             lists.insert(id.as_ref().clone(), options);
         }
 
-        if raw.questions.is_empty() {
-            self.problem(0..0, "the questionnaire has no questions: add at least one [[question]]");
-        }
-        let mut questions: Vec<Question> = Vec::new();
-        for question in &raw.questions {
-            let span = question.as_ref().id.span();
-            let built = self.question(question.as_ref(), &scales, &lists);
-            if questions.iter().any(|earlier| earlier.id == built.id) {
-                self.problem(
-                    span,
-                    format!("there is already a question with the id `{}`: every question needs its own id", built.id),
-                );
-            }
-            questions.push(built);
-        }
+        let (questions, pages) = self.pages(&raw, &scales, &lists);
 
         let min_report_n =
             match &raw.min_report_n {
@@ -360,7 +350,9 @@ impl Checker {
             closes,
             kiosk: raw.kiosk,
             neutral_title: raw.neutral_title,
+            check_answers: raw.check_answers,
             questions,
+            pages,
         }
     }
 
@@ -504,6 +496,166 @@ impl Checker {
         };
         let text = self.text(&Spanned::new(raw.span(), texts), &format!("option `{id}` of {context}"));
         Some(Choice { id, text, exclusive })
+    }
+
+    /// The questions, in file order, and the pages they are on: the
+    /// `[[page]]`s, or one page of top-level `[[question]]`s.
+    fn pages(
+        &mut self,
+        raw: &RawQuestionnaire,
+        scales: &BTreeMap<String, Scale>,
+        lists: &BTreeMap<String, Vec<Choice>>,
+    ) -> (Vec<Question>, Vec<Page>) {
+        if !raw.pages.is_empty()
+            && let Some(stray) = raw.questions.first()
+        {
+            self.problem(stray.as_ref().id.span(), "this questionnaire is split into [[page]]s, so every question belongs to one: write this question as [[page.question]] under the page it is on");
+        }
+        let groups: Vec<PageOfQuestions> = if raw.pages.is_empty() {
+            vec![(None, &raw.questions)]
+        } else {
+            raw.pages.iter().map(|page| (Some(page), page.as_ref().questions.as_slice())).collect()
+        };
+        if groups.iter().all(|(_, questions)| questions.is_empty()) && raw.pages.is_empty() {
+            self.problem(0..0, "the questionnaire has no questions: add at least one [[question]]");
+        }
+        // Every id in the file, to tell a condition on a later question from one on a misspelt id.
+        let all_ids: Vec<&str> = groups
+            .iter()
+            .flat_map(|(_, questions)| questions.iter().map(|q| q.as_ref().id.as_ref().as_str()))
+            .collect();
+
+        let mut questions: Vec<Question> = Vec::new();
+        let mut pages = Vec::new();
+        for (number, (raw_page, raw_questions)) in groups.into_iter().enumerate() {
+            let number = number + 1;
+            let start = questions.len();
+            let title = raw_page.map(|page| self.text(&page.as_ref().title, &format!("the title of page {number}")));
+            let condition = raw_page.and_then(|page| page.as_ref().show_if.as_ref()).and_then(|show_if| {
+                self.condition(show_if, &questions, &all_ids, &format!("page {number}"), ConditionScope::EarlierPages)
+            });
+            if let Some(page) = raw_page
+                && raw_questions.is_empty()
+            {
+                self.problem(
+                    page.span(),
+                    format!("page {number} has no questions: add [[page.question]]s under it, or remove the page"),
+                );
+            }
+            for question in raw_questions {
+                let span = question.as_ref().id.span();
+                let mut built = self.question(question.as_ref(), scales, lists);
+                if questions.iter().any(|earlier| earlier.id == built.id) {
+                    self.problem(
+                        span,
+                        format!(
+                            "there is already a question with the id `{}`: every question needs its own id",
+                            built.id
+                        ),
+                    );
+                }
+                built.condition = question.as_ref().show_if.as_ref().and_then(|show_if| {
+                    let whose = format!("question `{}`", built.id);
+                    self.condition(show_if, &questions, &all_ids, &whose, ConditionScope::EarlierQuestions)
+                });
+                questions.push(built);
+            }
+            pages.push(Page { title, condition, questions: start..questions.len() });
+        }
+        (questions, pages)
+    }
+
+    /// Checks a `show_if` against the questions before it (`earlier`).
+    fn condition(
+        &mut self,
+        raw: &Spanned<RawCondition>,
+        earlier: &[Question],
+        all_ids: &[&str],
+        whose: &str,
+        scope: ConditionScope,
+    ) -> Option<Condition> {
+        let condition = raw.as_ref();
+        let id = condition.question.as_ref();
+        let looks_back = match scope {
+            ConditionScope::EarlierQuestions => "a question's condition can only name a question before it",
+            ConditionScope::EarlierPages => "a page's condition can only name a question on an earlier page",
+        };
+        let Some(target) = earlier.iter().find(|question| question.id == *id) else {
+            let message = if all_ids.contains(&id.as_str()) {
+                format!(
+                    "the condition of {whose} names `{id}`, which is not before it: {looks_back}, which the person has already answered"
+                )
+            } else {
+                let known: Vec<&str> = earlier.iter().map(|question| question.id.as_str()).collect();
+                format!(
+                    "the condition of {whose} names `{id}`, which is not a question of this questionnaire; the questions it can name are {}",
+                    if known.is_empty() { "(none: nothing comes before it)".to_owned() } else { known.join(", ") }
+                )
+            };
+            self.problem(condition.question.span(), message);
+            return None;
+        };
+        let tests = [condition.any_of.is_some(), condition.none_of.is_some(), condition.answered.is_some()];
+        match tests.iter().filter(|given| **given).count() {
+            0 => {
+                self.problem(raw.span(), format!(
+                    "the condition of {whose} says what to look at but not what to test: add any_of = [...], none_of = [...] or answered = true"
+                ));
+                return None;
+            }
+            1 => {}
+            _ => {
+                self.problem(
+                    raw.span(),
+                    format!("the condition of {whose} uses more than one of any_of, none_of and answered: keep one"),
+                );
+                return None;
+            }
+        }
+        if let Some(answered) = &condition.answered {
+            return Some(Condition { question: id.clone(), test: Test::Answered(*answered.as_ref()) });
+        }
+        let (key, options) = match (&condition.any_of, &condition.none_of) {
+            (Some(options), _) => ("any_of", options),
+            (_, Some(options)) => ("none_of", options),
+            _ => unreachable!("exactly one test is given, and it is not `answered`"),
+        };
+        let mut choices: Vec<String> = target.kind.choices().into_iter().map(|choice| choice.id).collect();
+        if target.kind.has_other() {
+            choices.push(OTHER.to_owned());
+        }
+        if choices.is_empty() {
+            self.problem(options.span(), format!(
+                "the condition of {whose} uses `{key}`, but `{id}` is a free-text question without options: use answered = true or answered = false"
+            ));
+            return None;
+        }
+        if options.as_ref().is_empty() {
+            self.problem(
+                options.span(),
+                format!("`{key}` in the condition of {whose} is empty: name at least one option of `{id}`"),
+            );
+            return None;
+        }
+        let mut valid = true;
+        for option in options.as_ref() {
+            if !choices.contains(option.as_ref()) {
+                self.problem(
+                    option.span(),
+                    format!(
+                        "the condition of {whose} names the option `{}`, which `{id}` does not have; its options are {}",
+                        option.as_ref(),
+                        choices.join(", ")
+                    ),
+                );
+                valid = false;
+            }
+        }
+        let options: Vec<String> = options.as_ref().iter().map(|option| option.as_ref().clone()).collect();
+        valid.then(|| Condition {
+            question: id.clone(),
+            test: if key == "any_of" { Test::AnyOf(options) } else { Test::NoneOf(options) },
+        })
     }
 
     fn question(
@@ -685,8 +837,22 @@ impl Checker {
         }
 
         let area = raw.area.as_ref().map(|area| *area.as_ref());
-        Question { id, text, hint, section, required: raw.required, role, area, kind: built_kind }
+        // The condition is read by `pages`, which knows the questions before this one.
+        Question { id, text, hint, section, required: raw.required, role, area, condition: None, kind: built_kind }
     }
+}
+
+/// A `[[page]]` and its questions; `None` for the top-level questions of a
+/// questionnaire without pages.
+type PageOfQuestions<'a> = (Option<&'a Spanned<RawPage>>, &'a [Spanned<RawQuestion>]);
+
+/// What a `show_if` may look back at.
+#[derive(Debug, Clone, Copy)]
+enum ConditionScope {
+    /// A question's: any question before it, on its page or an earlier one.
+    EarlierQuestions,
+    /// A page's: questions on earlier pages.
+    EarlierPages,
 }
 
 fn option_span(options: &RawOptions, id: &str) -> Range<usize> {

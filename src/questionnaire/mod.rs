@@ -5,6 +5,7 @@
 
 mod answers;
 mod availability;
+mod flow;
 mod load;
 mod raw;
 
@@ -15,8 +16,11 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use time::{Date, Duration};
 
-pub use answers::{Answer, AnswerError, AnswerProblem, FormInput, OTHER_MAX_LENGTH, UnknownField, validate};
+pub use answers::{
+    Answer, AnswerError, AnswerProblem, FormInput, OTHER_MAX_LENGTH, UnknownField, validate, validate_until,
+};
 pub use availability::Availability;
+pub use flow::{Condition, Page, Shown, Test};
 pub use load::{Catalog, Problem, load_dir, load_paths, parse};
 
 /// A questionnaire as the service serves it: validated, with every text
@@ -51,7 +55,12 @@ pub struct Questionnaire {
     /// For a survey whose title tells of violence or of the service: the tab
     /// title (and so the history) shows a neutral word instead.
     pub neutral_title: bool,
+    /// Before the final send, a page lists every answer with a way to change it.
+    pub check_answers: bool,
+    /// Every question, in file order, whatever page it is on.
     pub questions: Vec<Question>,
+    /// The form's pages, each a range of `questions`; one page without `[[page]]`.
+    pub pages: Vec<Page>,
 }
 
 /// Who may answer a questionnaire.
@@ -150,6 +159,8 @@ pub struct Question {
     pub role: Option<Role>,
     /// The SKR quality area of a satisfaction question.
     pub area: Option<Area>,
+    /// Shown only when an earlier answer allows (`show_if`).
+    pub condition: Option<Condition>,
     pub kind: QuestionKind,
 }
 

@@ -43,11 +43,35 @@ pub struct RawQuestionnaire {
     #[serde(default)]
     pub neutral_title: bool,
     #[serde(default)]
+    pub check_answers: bool,
+    #[serde(default)]
     pub scales: BTreeMap<Spanned<String>, Spanned<RawScale>>,
     #[serde(default)]
     pub lists: BTreeMap<Spanned<String>, Spanned<RawList>>,
     #[serde(default, rename = "question")]
     pub questions: Vec<Spanned<RawQuestion>>,
+    #[serde(default, rename = "page")]
+    pub pages: Vec<Spanned<RawPage>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPage {
+    pub title: Spanned<RawText>,
+    pub show_if: Option<Spanned<RawCondition>>,
+    #[serde(default, rename = "question")]
+    pub questions: Vec<Spanned<RawQuestion>>,
+}
+
+/// `show_if = { question = "...", any_of = [...] }`: exactly one of
+/// `any_of`, `none_of` and `answered`, which validation insists on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    pub question: Spanned<String>,
+    pub any_of: Option<Spanned<Vec<Spanned<String>>>>,
+    pub none_of: Option<Spanned<Vec<Spanned<String>>>>,
+    pub answered: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,4 +115,5 @@ pub struct RawQuestion {
     pub options_from: Option<Spanned<String>>,
     pub other: Option<Spanned<bool>>,
     pub max_length: Option<Spanned<i64>>,
+    pub show_if: Option<Spanned<RawCondition>>,
 }

@@ -12,8 +12,9 @@ use maud::Markup;
 use serde::Deserialize;
 
 use super::reach::{self, KIOSK_FIELD, SUBMISSION_FIELD, SubmissionToken};
+use super::views::{ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, PAGE_FIELD};
 use super::{AppState, WebError, codes, views};
-use crate::questionnaire::{Availability, FormInput, Questionnaire, validate};
+use crate::questionnaire::{AnswerError, Availability, FormInput, Questionnaire, validate, validate_until};
 use crate::store::{NewResponse, Stored};
 
 pub fn router() -> Router<AppState> {
@@ -62,7 +63,8 @@ async fn show_form(
     let code = codes::admit_to_form(&state, &questionnaire, language, kiosk, &card).await?;
     carried.extend(codes::carried(code.as_ref()));
     let input = FormInput::new(&questionnaire, carried)?;
-    Ok(views::form(&questionnaire, language, &input, &[]))
+    let first_page = questionnaire.shown(&input).pages().next().unwrap_or_default();
+    Ok(views::form(&questionnaire, language, &input, &[], first_page))
 }
 
 async fn submit_response(
@@ -88,12 +90,50 @@ async fn submit_response(
     // up only with a stored response, so a refused form keeps it.
     let kiosk = reach::is_kiosk(&questionnaire, input.value(KIOSK_FIELD));
     let code = codes::admit_submission(&state, &questionnaire, &language, kiosk, &input).await?;
+    let position = Position::of(&questionnaire, &input)?;
+    let shown = questionnaire.shown(&input);
+    let page_view = |page: usize, errors: &[AnswerError]| views::form(&questionnaire, &language, &input, errors, page);
+    // Back and "Change" move between steps without checking anything: the
+    // answers travel along as they are, to be checked when the person goes on.
+    if input.value(ACTION_FIELD) == "back" {
+        let page = match position {
+            Position::Page(page) => shown.previous_page(page).unwrap_or(page),
+            Position::Check | Position::End => shown.pages().last().unwrap_or_default(),
+        };
+        return Ok(page_view(page, &[]).into_response());
+    }
+    let change = input.value(CHANGE_FIELD);
+    if !change.is_empty() {
+        let index = questionnaire.questions.iter().position(|question| question.id == change);
+        let page = index.map(|index| questionnaire.page_of(index)).filter(|page| shown.page(*page));
+        return Ok(page_view(page.unwrap_or_default(), &[]).into_response());
+    }
+    // Everything answered so far is checked at every step; the first page
+    // with a problem is shown again, with only its own problems.
+    let last_page = match position {
+        Position::Page(page) => page,
+        Position::Check | Position::End => questionnaire.pages.len() - 1,
+    };
+    let refused = |errors: Vec<AnswerError>| {
+        let (page, on_page) = first_page_with_errors(&questionnaire, errors);
+        (StatusCode::UNPROCESSABLE_ENTITY, page_view(page, &on_page)).into_response()
+    };
+    if let Err(errors) = validate_until(&questionnaire, &input, last_page) {
+        return Ok(refused(errors));
+    }
+    if let Position::Page(page) = position {
+        if let Some(next) = shown.next_page(page) {
+            return Ok(page_view(next, &[]).into_response());
+        }
+        if questionnaire.check_answers {
+            return Ok(views::check_answers(&questionnaire, &language, &input).into_response());
+        }
+    }
+    // Every condition is evaluated again here: an answer to a question that
+    // is not shown is dropped, whatever the form carried.
     let answers = match validate(&questionnaire, &input) {
         Ok(answers) => answers,
-        Err(errors) => {
-            let page = views::form(&questionnaire, &language, &input, &errors);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-        }
+        Err(errors) => return Ok(refused(errors)),
     };
     let today = state.clock.today();
     // A form without a token (a page from before tokens, a script) is still
@@ -115,6 +155,44 @@ async fn submit_response(
     let kiosk = if kiosk { "&kiosk=1" } else { "" };
     // POST/redirect/GET: reloading the thank-you page never submits twice.
     Ok(Redirect::to(&format!("/s/{}/tack?lang={language}{kiosk}", questionnaire.id)).into_response())
+}
+
+/// The first page with a problem, and the problems on it: the page the
+/// person is shown again, with only what they can fix there.
+fn first_page_with_errors(questionnaire: &Questionnaire, errors: Vec<AnswerError>) -> (usize, Vec<AnswerError>) {
+    let page_of = |error: &AnswerError| {
+        let index = questionnaire.questions.iter().position(|question| question.id == error.question_id);
+        index.map(|index| questionnaire.page_of(index)).unwrap_or_default()
+    };
+    let page = errors.iter().map(page_of).min().unwrap_or_default();
+    (page, errors.into_iter().filter(|error| page_of(error) == page).collect())
+}
+
+/// Where in the questionnaire a sent form stood.
+#[derive(Debug, Clone, Copy)]
+enum Position {
+    /// A page of questions, by index.
+    Page(usize),
+    /// The "check your answers" page.
+    Check,
+    /// A form that names no page (a script, or a form from before pages):
+    /// everything it holds is checked and, if valid, stored.
+    End,
+}
+
+impl Position {
+    fn of(questionnaire: &Questionnaire, input: &FormInput) -> Result<Position, WebError> {
+        match input.value(PAGE_FIELD) {
+            "" => Ok(Position::End),
+            CHECK_PAGE => Ok(Position::Check),
+            page => page
+                .parse::<usize>()
+                .ok()
+                .filter(|page| *page < questionnaire.pages.len())
+                .map(Position::Page)
+                .ok_or_else(|| WebError::UnreadableForm(format!("there is no page `{page}` in this questionnaire"))),
+        }
+    }
 }
 
 async fn show_thanks(

@@ -328,6 +328,26 @@ impl Page {
         self.html().select(&selector).filter_map(|element| element.value().attr(attribute).map(str::to_owned)).collect()
     }
 
+    /// What a browser sends from the questionnaire form as it stands, before
+    /// any button is pressed: hidden fields, ticked choices, typed text.
+    pub fn form_fields(&self) -> Vec<(String, String)> {
+        let html = self.html();
+        let selector =
+            Selector::parse("form.questionnaire input, form.questionnaire textarea").expect("a valid selector");
+        html.select(&selector)
+            .filter_map(|field| {
+                let element = field.value();
+                let name = element.attr("name")?.to_owned();
+                let value = match (element.name(), element.attr("type").unwrap_or("text")) {
+                    ("textarea", _) => field.text().collect(),
+                    (_, "radio" | "checkbox") => element.attr("checked").and(element.attr("value"))?.to_owned(),
+                    _ => element.attr("value").unwrap_or_default().to_owned(),
+                };
+                Some((name, value))
+            })
+            .collect()
+    }
+
     /// Whether the input for option `option` of question `question` is checked.
     #[track_caller]
     pub fn is_checked(&self, question: &str, option: &str) -> bool {

@@ -145,3 +145,93 @@
     field.focus({ preventScroll: true });
   });
 })();
+
+// Questions that follow the answers on the same page: a question whose
+// condition looks at an earlier question of its page (`data-show-if-*`)
+// appears when the condition holds and disappears when it does not, and the
+// change is announced politely. Without the script every such question is
+// shown with a note saying when to answer it; the server decides in the
+// end, and drops the answer to a question whose condition is false.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form.questionnaire");
+  var dependents = form ? form.querySelectorAll(".question[data-show-if-question]") : [];
+  if (!dependents.length) {
+    return;
+  }
+  var status = document.getElementById("form-status");
+
+  function words(block, name) {
+    var value = block.getAttribute(name);
+    return value ? value.split(" ") : null;
+  }
+
+  // What is chosen or written for a question; nothing if its block is hidden,
+  // as the server treats a question that is not shown as unanswered.
+  function answers(questionId) {
+    var block = document.getElementById("question-" + questionId);
+    if (block && block.hidden) {
+      return [];
+    }
+    var given = [];
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.name === questionId + ".other" && field.value.trim() !== "") {
+        given.push("other");
+      } else if (field.name !== questionId || field.type === "hidden") {
+        return;
+      } else if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked) {
+          given.push(field.value);
+        }
+      } else if (field.value.trim() !== "") {
+        given.push(field.value.trim());
+      }
+    });
+    return given;
+  }
+
+  function holds(block) {
+    var given = answers(block.getAttribute("data-show-if-question"));
+    var anyOf = words(block, "data-show-if-any-of");
+    var noneOf = words(block, "data-show-if-none-of");
+    var chose = function (options) {
+      return options.some(function (option) {
+        return given.indexOf(option) !== -1;
+      });
+    };
+    if (anyOf) {
+      return given.length > 0 && chose(anyOf);
+    }
+    if (noneOf) {
+      return given.length > 0 && !chose(noneOf);
+    }
+    return (given.length > 0) === (block.getAttribute("data-show-if-answered") === "true");
+  }
+
+  function update(announce) {
+    // In page order, so a question that depends on one just hidden follows it.
+    Array.prototype.forEach.call(dependents, function (block) {
+      var show = holds(block);
+      if (block.hidden === !show) {
+        return;
+      }
+      block.hidden = !show;
+      if (announce && status) {
+        var template = form.getAttribute(show ? "data-question-shown" : "data-question-hidden");
+        status.textContent = template.replace("{question}", block.getAttribute("data-question-text"));
+      }
+    });
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll(".condition-note"), function (note) {
+    note.hidden = true;
+  });
+  form.addEventListener("change", function () {
+    update(true);
+  });
+  form.addEventListener("input", function () {
+    update(true);
+  });
+  update(false);
+})();

@@ -7,25 +7,67 @@ use super::reach::{carried_fields, fresh_form_url, restart_link};
 use super::{layout, paragraphs, safety_link, tab_name};
 use crate::locale::{self, Locale};
 use crate::questionnaire::{
-    AnswerError, AnswerProblem, Choice, FormInput, OTHER, OTHER_MAX_LENGTH, Question, QuestionKind, Questionnaire,
+    AnswerError, AnswerProblem, Choice, Condition, FormInput, OTHER, OTHER_MAX_LENGTH, Question, QuestionKind,
+    Questionnaire, Shown, Test,
 };
 use crate::web::reach::{self, KIOSK_FIELD};
 use crate::web::respond::LANGUAGE_FIELD;
 
-/// The form, empty or filled in again with what the person gave (`input`)
-/// and what must be fixed (`errors`).
-pub fn form(questionnaire: &Questionnaire, language: &str, input: &FormInput, errors: &[AnswerError]) -> Markup {
+/// The hidden form field with the index of the page a form shows, or
+/// `check` on the "check your answers" page.
+pub const PAGE_FIELD: &str = "_page";
+/// The value of `PAGE_FIELD` on the "check your answers" page.
+pub const CHECK_PAGE: &str = "check";
+/// The buttons' field: `next` (continue, or send on the last step) or `back`.
+pub const ACTION_FIELD: &str = "_action";
+/// The check page's "Change" buttons: the id of the question to change.
+pub const CHANGE_FIELD: &str = "_change";
+
+/// One page of the form, empty or filled in again with what the person gave
+/// (`input`) and what must be fixed on it (`errors`). The answers on other
+/// pages travel with it as hidden fields: nothing is kept on the server
+/// before the final send.
+pub fn form(
+    questionnaire: &Questionnaire,
+    language: &str,
+    input: &FormInput,
+    errors: &[AnswerError],
+    page_index: usize,
+) -> Markup {
     let locale = locale::get(language);
+    let shown = questionnaire.shown(input);
+    let page = &questionnaire.pages[page_index];
+    let first_page = shown.pages().next() == Some(page_index);
+    let progress = (questionnaire.pages.len() > 1).then(|| {
+        let n = shown.pages().take_while(|index| *index < page_index).count() + 1;
+        let total = shown.pages().count().max(n);
+        locale.page_progress.replace("{n}", &n.to_string()).replace("{total}", &total.to_string())
+    });
     let title = questionnaire.title.get(language);
     let tab_name = tab_name(questionnaire, language);
-    let page_title =
-        if errors.is_empty() { tab_name.to_owned() } else { format!("{} {tab_name}", locale.error_prefix) };
+    let mut page_title = tab_name.to_owned();
+    if let Some(progress) = &progress {
+        page_title = format!("{page_title} – {progress}");
+    }
+    if !errors.is_empty() {
+        page_title = format!("{} {page_title}", locale.error_prefix);
+    }
     // In kiosk mode the form can be started afresh: by a link, and by the
     // script after a while untouched (it reads `data-kiosk-restart`).
     let kiosk = reach::is_kiosk(questionnaire, input.value(KIOSK_FIELD));
     let fresh_url = kiosk.then(|| fresh_form_url(questionnaire, language));
+    // Questions whose condition looks at a question on this same page are
+    // sent whatever the answer so far: without JavaScript they must be there
+    // to be answered; the script shows and hides them as the person answers.
+    let on_page: Vec<usize> = page
+        .questions
+        .clone()
+        .filter(|index| shown.question(*index) || depends_on_page(questionnaire, *index, page_index))
+        .collect();
+    // The button sends when no later page can follow; otherwise it continues.
+    let sends = !questionnaire.check_answers && !later_page_possible(questionnaire, &shown, page_index);
     let body = html! {
-        @if questionnaire.languages.len() > 1 {
+        @if first_page && !has_answers(questionnaire, input) && questionnaire.languages.len() > 1 {
             nav.languages aria-label=(locale.language_choice) {
                 ul {
                     @for other in questionnaire.languages.iter().filter(|other| *other != language) {
@@ -43,25 +85,158 @@ pub fn form(questionnaire: &Questionnaire, language: &str, input: &FormInput, er
             (error_summary(questionnaire, language, locale, errors))
         }
         h1 { (title) }
-        @if let Some(intro) = &questionnaire.intro {
-            div.intro { (paragraphs(intro.get(language))) }
+        @if let Some(progress) = &progress { p.progress { (progress) } }
+        @if first_page {
+            @if let Some(intro) = &questionnaire.intro {
+                div.intro { (paragraphs(intro.get(language))) }
+            }
+            (safety_link(questionnaire, locale))
         }
-        (safety_link(questionnaire, locale))
         @if let Some(fresh_url) = &fresh_url { (restart_link(locale, fresh_url)) }
-        form method="post" action={ "/s/" (questionnaire.id) } autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()] {
+        @if let Some(page_title) = &page.title { h2.page-title { (page_title.get(language)) } }
+        form.questionnaire method="post" action={ "/s/" (questionnaire.id) } autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()]
+            data-question-shown=(locale.question_shown) data-question-hidden=(locale.question_hidden) {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);
+            input type="hidden" name=(PAGE_FIELD) value=(page_index);
             (carried_fields(input, kiosk))
             (super::code_field(input))
-            @for question in &questionnaire.questions {
+            (carried_answers(questionnaire, input, &on_page))
+            @for index in on_page.iter().copied() {
+                @let question = &questionnaire.questions[index];
                 @if let Some(section) = &question.section {
                     h2.section { (section.get(language)) }
                 }
-                (question_block(question, language, locale, input, errors.iter().find(|e| e.question_id == question.id)))
+                (question_block(questionnaire, question, language, locale, input, errors.iter().find(|e| e.question_id == question.id), !shown.question(index)))
             }
-            button.submit type="submit" { (locale.submit) }
+            div #form-status .visually-hidden aria-live="polite" {}
+            div.buttons {
+                button.submit type="submit" name=(ACTION_FIELD) value="next" {
+                    @if sends { (locale.submit) } @else { (locale.next_page) }
+                }
+                @if shown.previous_page(page_index).is_some() {
+                    button.secondary type="submit" name=(ACTION_FIELD) value="back" { (locale.previous_page) }
+                }
+            }
         }
     };
     layout(locale, &page_title, Some(questionnaire), body)
+}
+
+/// The last step when `check_answers` is set: every shown question with its
+/// answer and a button to change it, and the button that sends.
+pub fn check_answers(questionnaire: &Questionnaire, language: &str, input: &FormInput) -> Markup {
+    let locale = locale::get(language);
+    let shown = questionnaire.shown(input);
+    let kiosk = reach::is_kiosk(questionnaire, input.value(KIOSK_FIELD));
+    let page_title = format!("{} – {}", tab_name(questionnaire, language), locale.check_title);
+    let body = html! {
+        h1 { (questionnaire.title.get(language)) }
+        h2.page-title { (locale.check_title) }
+        p { (locale.check_lead) }
+        form.questionnaire method="post" action={ "/s/" (questionnaire.id) } autocomplete="off" {
+            input type="hidden" name=(LANGUAGE_FIELD) value=(language);
+            input type="hidden" name=(PAGE_FIELD) value=(CHECK_PAGE);
+            (carried_fields(input, kiosk))
+            (super::code_field(input))
+            (carried_answers(questionnaire, input, &[]))
+            dl.check-answers {
+                @for (_, question) in questionnaire.questions.iter().enumerate().filter(|(index, _)| shown.question(*index)) {
+                    div.check-answer {
+                        dt { (question.text.get(language)) }
+                        dd {
+                            @match answer_texts(question, language, locale, input).as_slice() {
+                                [] => { span.not-answered { (locale.not_answered) } }
+                                texts => { @for text in texts { p { (text) } } }
+                            }
+                        }
+                        dd.change {
+                            // The fragment takes the person straight to the question on its page.
+                            button.link-button type="submit" name=(CHANGE_FIELD) value=(question.id)
+                                formaction={ "/s/" (questionnaire.id) "#question-" (question.id) } {
+                                (locale.change) span.visually-hidden { ": " (question.text.get(language)) }
+                            }
+                        }
+                    }
+                }
+            }
+            div.buttons {
+                button.submit type="submit" name=(ACTION_FIELD) value="next" { (locale.submit) }
+                button.secondary type="submit" name=(ACTION_FIELD) value="back" { (locale.previous_page) }
+            }
+        }
+    };
+    layout(locale, &page_title, Some(questionnaire), body)
+}
+
+/// What the person answered to a question, in words, one line per choice.
+fn answer_texts(question: &Question, language: &str, locale: &Locale, input: &FormInput) -> Vec<String> {
+    if let QuestionKind::Text { .. } = question.kind {
+        let text = input.value(&question.id).trim();
+        return if text.is_empty() { Vec::new() } else { vec![text.to_owned()] };
+    }
+    let mut texts: Vec<String> = question
+        .kind
+        .choices()
+        .into_iter()
+        .filter(|choice| input.is_chosen(&question.id, &choice.id))
+        .map(|choice| choice.text.get(language).to_owned())
+        .collect();
+    let other = input.value(&FormInput::other_field(&question.id)).trim();
+    if question.kind.has_other() && (!other.is_empty() || input.is_chosen(&question.id, OTHER)) {
+        texts.push(format!("{} {other}", locale.other_label));
+    }
+    texts
+}
+
+/// Whether the person has given any answer yet (then a language link, which
+/// would start again without them, is not offered).
+fn has_answers(questionnaire: &Questionnaire, input: &FormInput) -> bool {
+    questionnaire.questions.iter().any(|question| {
+        input.values(&question.id).iter().any(|value| !value.trim().is_empty())
+            || !input.value(&FormInput::other_field(&question.id)).trim().is_empty()
+    })
+}
+
+/// Whether question `index` has a condition on a question of the same page.
+fn depends_on_page(questionnaire: &Questionnaire, index: usize, page_index: usize) -> bool {
+    questionnaire.questions[index].condition.as_ref().is_some_and(|condition| {
+        questionnaire
+            .questions
+            .iter()
+            .position(|question| question.id == condition.question)
+            .is_some_and(|target| questionnaire.page_of(target) == page_index)
+    })
+}
+
+/// Whether a page after `page_index` may still be shown: it is shown now, or
+/// its condition looks at this page, where the answers may still change.
+fn later_page_possible(questionnaire: &Questionnaire, shown: &Shown, page_index: usize) -> bool {
+    questionnaire.pages.iter().enumerate().skip(page_index + 1).any(|(index, page)| {
+        shown.page(index)
+            || page.condition.as_ref().is_some_and(|condition| {
+                questionnaire
+                    .questions
+                    .iter()
+                    .position(|question| question.id == condition.question)
+                    .is_some_and(|target| questionnaire.page_of(target) >= page_index)
+            })
+    })
+}
+
+/// Every answer to a question not on this page (`on_page`), as hidden
+/// fields, so that it travels with the form to the next step.
+fn carried_answers(questionnaire: &Questionnaire, input: &FormInput, on_page: &[usize]) -> Markup {
+    html! {
+        @for (_, question) in questionnaire.questions.iter().enumerate().filter(|(index, _)| !on_page.contains(index)) {
+            @for value in input.values(&question.id) {
+                input type="hidden" name=(question.id) value=(value);
+            }
+            @let other = FormInput::other_field(&question.id);
+            @for value in input.values(&other) {
+                input type="hidden" name=(other) value=(value);
+            }
+        }
+    }
 }
 
 fn error_summary(questionnaire: &Questionnaire, language: &str, locale: &Locale, errors: &[AnswerError]) -> Markup {
@@ -116,12 +291,16 @@ fn first_input_id(question: &Question) -> String {
     }
 }
 
+/// One question. `hidden`: its condition, on a question of the same page, is
+/// false for now; it is sent hidden, for the script to show when it holds.
 fn question_block(
+    questionnaire: &Questionnaire,
     question: &Question,
     language: &str,
     locale: &Locale,
     input: &FormInput,
     error: Option<&AnswerError>,
+    hidden: bool,
 ) -> Markup {
     let hint_id = format!("hint-{}", question.id);
     let error_id = format!("error-{}", question.id);
@@ -154,8 +333,24 @@ fn question_block(
             }
         }
     };
+    let condition = question.condition.as_ref().filter(|_| {
+        let index = questionnaire.questions.iter().position(|q| q.id == question.id).unwrap_or_default();
+        depends_on_page(questionnaire, index, questionnaire.page_of(index))
+    });
+    let (any_of, none_of, answered) = match condition.map(|condition| &condition.test) {
+        Some(Test::AnyOf(options)) => (Some(options.join(" ")), None, None),
+        Some(Test::NoneOf(options)) => (None, Some(options.join(" ")), None),
+        Some(Test::Answered(wanted)) => (None, None, Some(wanted.to_string())),
+        None => (None, None, None),
+    };
     html! {
-        div.question.has-error[error.is_some()] id={ "question-" (question.id) } {
+        div.question.has-error[error.is_some()] id={ "question-" (question.id) } hidden[hidden]
+            data-show-if-question=[condition.map(|condition| &condition.question)]
+            data-show-if-any-of=[any_of] data-show-if-none-of=[none_of] data-show-if-answered=[answered]
+            data-question-text=[condition.map(|_| question.text.get(language))] {
+            @if let Some(condition) = condition {
+                p.condition-note { (condition_note(questionnaire, condition, language, locale)) }
+            }
             @match &question.kind {
                 QuestionKind::Text { max_length } => {
                     label.question-label for={ "q-" (question.id) } { (question_text) }
@@ -185,6 +380,34 @@ fn question_block(
             }
         }
     }
+}
+
+/// For those without JavaScript: when to answer a question whose condition
+/// looks at a question on the same page.
+fn condition_note(questionnaire: &Questionnaire, condition: &Condition, language: &str, locale: &Locale) -> String {
+    let Some(earlier) = questionnaire.question(&condition.question) else { return String::new() };
+    let choices = earlier.kind.choices();
+    let options = |ids: &[String]| {
+        let texts: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                let text =
+                    choices.iter().find(|choice| choice.id == *id).map_or(locale.other_label, |c| c.text.get(language));
+                format!("\u{201c}{}\u{201d}", text.trim_end_matches(':'))
+            })
+            .collect();
+        match texts.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} {} {last}", rest.join(", "), locale.or),
+            _ => texts.concat(),
+        }
+    };
+    let template = match &condition.test {
+        Test::AnyOf(ids) => locale.shown_if_any_of.replace("{options}", &options(ids)),
+        Test::NoneOf(ids) => locale.shown_if_none_of.replace("{options}", &options(ids)),
+        Test::Answered(true) => locale.shown_if_answered.to_owned(),
+        Test::Answered(false) => locale.shown_if_unanswered.to_owned(),
+    };
+    template.replace("{question}", earlier.text.get(language))
 }
 
 fn choice_input(question: &Question, language: &str, input: &FormInput, choice: &Choice, multi: bool) -> Markup {
