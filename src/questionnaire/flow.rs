@@ -121,3 +121,96 @@ fn is_chosen(input: &FormInput, question: &str, option: &str) -> bool {
     input.values(question).iter().any(|value| value.trim() == option)
         || (option == OTHER && !input.value(&FormInput::other_field(question)).trim().is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::questionnaire::parse;
+
+    /// `got` decides four follow-ups, one per test; `why` follows `helped`,
+    /// which is itself conditional.
+    const SOURCE: &str = r#"
+id = "t"
+languages = ["en"]
+title = { en = "T" }
+
+[[question]]
+id = "got"
+type = "multi"
+text = { en = "Got?" }
+options = [ { id = "a", en = "A" }, { id = "b", en = "B" }, { id = "none", en = "None", exclusive = true } ]
+other = true
+
+[[question]]
+id = "any"
+type = "text"
+show_if = { question = "got", any_of = ["a", "other"] }
+text = { en = "Any" }
+
+[[question]]
+id = "helped"
+type = "text"
+show_if = { question = "got", none_of = ["none"] }
+text = { en = "Helped?" }
+
+[[question]]
+id = "answered"
+type = "text"
+show_if = { question = "got", answered = true }
+text = { en = "Answered" }
+
+[[question]]
+id = "skipped"
+type = "text"
+show_if = { question = "got", answered = false }
+text = { en = "Skipped" }
+
+[[question]]
+id = "why"
+type = "text"
+show_if = { question = "helped", answered = true }
+text = { en = "Why?" }
+"#;
+
+    fn shown_for(fields: &[(&str, &str)]) -> Vec<&'static str> {
+        let questionnaire = parse(Path::new("t.toml"), SOURCE).expect("the example is valid");
+        let pairs = fields.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        let input = FormInput::new(&questionnaire, pairs).expect("known fields");
+        let shown = questionnaire.shown(&input);
+        ["got", "any", "helped", "answered", "skipped", "why"]
+            .into_iter()
+            .enumerate()
+            .filter(|(index, _)| shown.question(*index))
+            .map(|(_, id)| id)
+            .collect()
+    }
+
+    #[test]
+    fn any_of_holds_when_one_of_the_options_is_chosen() {
+        assert_eq!(shown_for(&[("got", "a")]), ["got", "any", "helped", "answered"]);
+        assert_eq!(shown_for(&[("got", "b")]), ["got", "helped", "answered"]);
+        // Writing in "Something else:" is choosing it.
+        assert_eq!(shown_for(&[("got.other", "C")]), ["got", "any", "helped", "answered"]);
+    }
+
+    #[test]
+    fn none_of_needs_an_answer_without_those_options() {
+        assert_eq!(shown_for(&[("got", "none")]), ["got", "answered"]);
+        assert_eq!(shown_for(&[]), ["got", "skipped"], "unanswered is not `none_of`");
+    }
+
+    #[test]
+    fn answered_true_and_false() {
+        assert_eq!(shown_for(&[("got", " ")]), ["got", "skipped"], "blank is not an answer");
+        assert!(shown_for(&[("got", "b")]).contains(&"answered"));
+    }
+
+    #[test]
+    fn a_condition_on_a_hidden_question_sees_no_answer() {
+        assert_eq!(shown_for(&[("got", "b"), ("helped", "Yes")]), ["got", "helped", "answered", "why"]);
+        // `helped` is hidden by "none", so its carried answer does not count.
+        assert_eq!(shown_for(&[("got", "none"), ("helped", "Yes")]), ["got", "answered"]);
+    }
+}
