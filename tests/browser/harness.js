@@ -79,6 +79,7 @@ export async function startServer() {
   copyFileSync(path.join(REPO, 'questionnaires/nexus.toml'), path.join(questionnaires, 'nexus.toml'));
   copyFileSync(path.join(REPO, 'tests/fixtures/coded/nexus-kort.toml'), path.join(questionnaires, 'nexus-kort.toml'));
   copyFileSync(path.join(REPO, 'tests/fixtures/reach/winter.toml'), path.join(questionnaires, 'winter.toml'));
+  copyFileSync(path.join(REPO, 'tests/fixtures/pages/steg.toml'), path.join(questionnaires, 'steg.toml'));
   const databaseUrl = `sqlite://${scratch}/e.db`;
   const exitSite = await startExitSite();
   const port = await freePort();

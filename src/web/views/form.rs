@@ -106,7 +106,7 @@ pub fn form(
                 @if let Some(section) = &question.section {
                     h2.section { (section.get(language)) }
                 }
-                (question_block(questionnaire, question, language, locale, input, errors.iter().find(|e| e.question_id == question.id), !shown.question(index)))
+                (question_block(questionnaire, question, language, locale, input, errors.iter().find(|e| e.question_id == question.id)))
             }
             div #form-status .visually-hidden aria-live="polite" {}
             div.buttons {
@@ -291,8 +291,9 @@ fn first_input_id(question: &Question) -> String {
     }
 }
 
-/// One question. `hidden`: its condition, on a question of the same page, is
-/// false for now; it is sent hidden, for the script to show when it holds.
+/// One question. One whose condition looks at a question of the same page
+/// is always sent, visible: without JavaScript it must be there to answer,
+/// with its note; the script hides it while the condition is false.
 fn question_block(
     questionnaire: &Questionnaire,
     question: &Question,
@@ -300,7 +301,6 @@ fn question_block(
     locale: &Locale,
     input: &FormInput,
     error: Option<&AnswerError>,
-    hidden: bool,
 ) -> Markup {
     let hint_id = format!("hint-{}", question.id);
     let error_id = format!("error-{}", question.id);
@@ -344,7 +344,7 @@ fn question_block(
         None => (None, None, None),
     };
     html! {
-        div.question.has-error[error.is_some()] id={ "question-" (question.id) } hidden[hidden]
+        div.question.has-error[error.is_some()] id={ "question-" (question.id) }
             data-show-if-question=[condition.map(|condition| &condition.question)]
             data-show-if-any-of=[any_of] data-show-if-none-of=[none_of] data-show-if-answered=[answered]
             data-question-text=[condition.map(|_| question.text.get(language))] {
