@@ -8,6 +8,7 @@ mod availability;
 mod flow;
 mod load;
 mod raw;
+pub mod versions;
 
 use std::collections::BTreeMap;
 use std::fmt;
