@@ -63,6 +63,17 @@ impl Catalog {
     pub fn is_empty(&self) -> bool {
         self.questionnaires.is_empty()
     }
+
+    pub(super) fn insert(&mut self, questionnaire: Arc<Questionnaire>) {
+        self.questionnaires.insert(questionnaire.id.clone(), questionnaire);
+    }
+}
+
+/// Reads and validates one file.
+pub(super) fn parse_file(file: &Path) -> Result<Questionnaire, Vec<Problem>> {
+    let source = std::fs::read_to_string(file)
+        .map_err(|error| vec![whole_file(file, format!("cannot read this file: {error}"))])?;
+    parse(file, &source)
 }
 
 /// Loads every `*.toml` file in `dir`.
@@ -126,7 +137,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Catalog, Vec<Problem>> {
     if problems.is_empty() { Ok(catalog) } else { Err(problems) }
 }
 
-fn toml_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub(super) fn toml_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -143,7 +154,7 @@ fn id_span(source: &str) -> Range<usize> {
     toml::from_str::<RawQuestionnaire>(source).map(|raw| raw.id.span()).unwrap_or(0..0)
 }
 
-fn whole_file(file: &Path, message: String) -> Problem {
+pub(super) fn whole_file(file: &Path, message: String) -> Problem {
     Problem { file: file.to_path_buf(), line: 1, column: 1, message }
 }
 

@@ -6,6 +6,7 @@
 mod answers;
 mod availability;
 mod flow;
+mod live;
 mod load;
 mod raw;
 pub mod versions;
@@ -22,6 +23,7 @@ pub use answers::{
 };
 pub use availability::Availability;
 pub use flow::{Condition, Page, Shown, Test};
+pub use live::{LiveCatalog, Reload};
 pub use load::{Catalog, Problem, load_dir, load_paths, parse};
 
 /// A questionnaire as the service serves it: validated, with every text
