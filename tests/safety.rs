@@ -30,7 +30,7 @@ async fn app_with(folder: &str, safety: SafetySettings) -> TestApp {
 /// `enkat serve`'s router on the test app's database, at `clock`'s time.
 fn router(app: &TestApp, clock: Clock, safety: SafetySettings) -> axum::Router {
     web::app(AppState {
-        catalog: app.catalog.clone(),
+        catalog: std::sync::Arc::new(enkat::questionnaire::LiveCatalog::fixed(app.catalog.as_ref().clone())),
         store: app.store.clone(),
         staff: TestApp::staff_settings(),
         clock,

@@ -4,10 +4,11 @@
 
 mod codes;
 mod export;
+mod reload;
 mod staff;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use crate::clock::Clock;
-use crate::questionnaire::{self, Catalog, Problem};
+use crate::questionnaire::{self, LiveCatalog, Problem, Questionnaire, versions};
 use crate::staff::StaffSettings;
 use crate::store::Store;
 use crate::web::{self, AppState, SafetySettings};
@@ -113,6 +114,10 @@ struct ServeArgs {
     /// Send `Strict-Transport-Security`: only when the service is reached over HTTPS.
     #[arg(long, env = "ENKAT_HSTS", default_value_t = false, action = clap::ArgAction::Set)]
     hsts: bool,
+    /// Reload a questionnaire as soon as its file changes. SIGHUP reloads
+    /// either way (for folders where change events do not arrive).
+    #[arg(long, env = "ENKAT_WATCH", default_value_t = true, action = clap::ArgAction::Set)]
+    watch: bool,
 }
 
 /// Runs a parsed command line; the exit code says whether it went well.
@@ -165,12 +170,12 @@ fn serve(args: ServeArgs) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
-    let catalog = match questionnaire::load_dir(&args.questionnaires) {
-        Ok(catalog) if catalog.is_empty() => {
+    let live = match LiveCatalog::open(&args.questionnaires) {
+        Ok(live) if live.catalog().is_empty() => {
             tracing::error!(folder = %args.questionnaires.display(), "no questionnaire files (*.toml) found");
             return ExitCode::FAILURE;
         }
-        Ok(catalog) => catalog,
+        Ok(live) => Arc::new(live),
         Err(problems) => {
             print_problems(&problems);
             return ExitCode::FAILURE;
@@ -183,7 +188,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(serve_catalog(args, catalog)) {
+    match runtime.block_on(serve_catalog(args, live)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error}");
@@ -192,7 +197,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     }
 }
 
-async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> {
+async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), String> {
     // The exit must lead somewhere else entirely: a typo here would leave a
     // person in a hurry on a broken or relative link.
     if !(args.exit_url.starts_with("https://") || args.exit_url.starts_with("http://")) {
@@ -201,9 +206,13 @@ async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> 
     let store = Store::connect(&args.database.database_url).await.map_err(|error| error.to_string())?;
     let clock = Clock::system(&args.time_zone).map_err(|error| error.to_string())?;
     let today = clock.today();
+    let catalog = live.catalog();
     for questionnaire in catalog.iter() {
+        refuse_loosening(&store, questionnaire).await?;
         store.register_version(questionnaire, today).await.map_err(|error| error.to_string())?;
     }
+    // Kept for as long as the service runs: dropping it stops the watching.
+    let _watcher = reload::spawn(live.clone(), store.clone(), clock.clone(), args.watch)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|error| format!("cannot listen on {}: {error}", args.listen))?;
@@ -225,7 +234,7 @@ async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> 
     let staff = StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() };
     web::reach::spawn_forgetting_submissions(store.clone(), clock.clone());
     let app = web::app(AppState {
-        catalog: Arc::new(catalog),
+        catalog: live,
         store: store.clone(),
         staff,
         clock,
@@ -244,6 +253,36 @@ async fn serve_catalog(args: ServeArgs, catalog: Catalog) -> Result<(), String> 
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Refuses to start with a questionnaire that weakens a privacy setting
+/// compared with its last stored version, once it has answers: the people
+/// who answered were promised otherwise.
+async fn refuse_loosening(store: &Store, questionnaire: &Questionnaire) -> Result<(), String> {
+    if store.count_responses(&questionnaire.id).await.map_err(|error| error.to_string())? == 0 {
+        return Ok(());
+    }
+    let versions = store.versions(&questionnaire.id).await.map_err(|error| error.to_string())?;
+    let Some(last) = versions.iter().rev().find(|stored| stored.version != questionnaire.version.as_str()) else {
+        return Ok(());
+    };
+    let Some(source) =
+        store.version_source(&questionnaire.id, &last.version).await.map_err(|error| error.to_string())?
+    else {
+        return Ok(());
+    };
+    let Ok(stored) = questionnaire::parse(Path::new(&last.version), &source) else { return Ok(()) };
+    let refused = versions::loosenings(&stored, questionnaire);
+    if refused.is_empty() {
+        return Ok(());
+    }
+    let reasons: Vec<String> = refused.iter().map(ToString::to_string).collect();
+    Err(format!(
+        "questionnaire {} has answers, and its file loosens what they were promised in version {}: {}",
+        questionnaire.id,
+        last.version,
+        reasons.join("; ")
+    ))
 }
 
 /// Ctrl-C or SIGTERM: stop taking requests, finish those under way.

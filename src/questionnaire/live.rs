@@ -99,11 +99,11 @@ impl LiveCatalog {
         files.values().flat_map(|state| state.problems.iter().cloned()).collect()
     }
 
-    /// Reads the folder again. `refuse` sees each valid file's questionnaire
-    /// and the version served from that file until now, and may give reasons
-    /// not to serve it (a privacy setting loosened after answers came in);
-    /// a refused file is treated as one with problems.
-    pub fn reload(&self, refuse: impl Fn(&Questionnaire, Option<&Questionnaire>) -> Vec<String>) -> Reload {
+    /// Reads the folder again. `admit` sees each valid file's questionnaire
+    /// before it is served, with the version served from that file until now,
+    /// and may give reasons not to serve it (a privacy setting loosened after
+    /// answers came in); a refused file is treated as one with problems.
+    pub fn reload(&self, admit: impl Fn(&Questionnaire, Option<&Questionnaire>) -> Vec<String>) -> Reload {
         let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
         let before = self.catalog();
         let paths = match toml_files_in(&self.dir) {
@@ -120,7 +120,7 @@ impl LiveCatalog {
             let state = files.entry(path.clone()).or_default();
             match parse_file(path) {
                 Ok(questionnaire) => {
-                    let reasons = refuse(&questionnaire, state.good.as_deref());
+                    let reasons = admit(&questionnaire, state.good.as_deref());
                     if reasons.is_empty() {
                         state.good = Some(Arc::new(questionnaire));
                         state.problems.clear();

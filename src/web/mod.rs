@@ -22,14 +22,15 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::clock::Clock;
-use crate::questionnaire::{Catalog, UnknownField};
+use crate::questionnaire::{LiveCatalog, UnknownField};
 use crate::staff::StaffSettings;
 use crate::store::{Store, StoreError};
 
 /// What every request handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub catalog: Arc<Catalog>,
+    /// The questionnaires served now, reloaded as their files change.
+    pub catalog: Arc<LiveCatalog>,
     pub store: Store,
     /// Staff session cookies, session expiry and login throttling.
     pub staff: StaffSettings,

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::reach::{self, KIOSK_FIELD, SUBMISSION_FIELD, SubmissionToken};
 use super::views::{ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, PAGE_FIELD};
 use super::{AppState, WebError, codes, views};
-use crate::questionnaire::{AnswerError, Availability, FormInput, Questionnaire, validate, validate_until};
+use crate::questionnaire::{self, AnswerError, Availability, FormInput, Questionnaire, validate, validate_until};
 use crate::store::{NewResponse, Stored};
 
 pub fn router() -> Router<AppState> {
@@ -32,9 +32,11 @@ struct LanguageChoice {
 
 /// The form field that carries the language through a submission.
 pub const LANGUAGE_FIELD: &str = "_lang";
+/// The form field with the version of the questionnaire the form shows.
+pub const VERSION_FIELD: &str = "_version";
 
 fn find(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, WebError> {
-    state.catalog.get(id).cloned().ok_or(WebError::NotFound)
+    state.catalog.get(id).ok_or(WebError::NotFound)
 }
 
 async fn show_form(
@@ -84,6 +86,8 @@ async fn submit_response(
         let page = views::not_open(&questionnaire, questionnaire.language(asked), availability);
         return Ok((StatusCode::FORBIDDEN, page).into_response());
     }
+    let sent_version = pairs.iter().find(|(name, _)| name == VERSION_FIELD).map(|(_, value)| value.as_str());
+    let questionnaire = version_shown(&state, questionnaire.clone(), sent_version).await?;
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = questionnaire.language(Some(input.value(LANGUAGE_FIELD))).to_owned();
     // A coded questionnaire's form must carry a well-formed code; it is used
@@ -155,6 +159,31 @@ async fn submit_response(
     let kiosk = if kiosk { "&kiosk=1" } else { "" };
     // POST/redirect/GET: reloading the thank-you page never submits twice.
     Ok(Redirect::to(&format!("/s/{}/tack?lang={language}{kiosk}", questionnaire.id)).into_response())
+}
+
+/// The version of the questionnaire a form was shown in: the one served now,
+/// one served since the start, or one read back from its stored snapshot.
+/// Answers are checked against, and stored with, the questions the person
+/// saw, even if the file was edited in between.
+async fn version_shown(
+    state: &AppState,
+    current: Arc<Questionnaire>,
+    sent: Option<&str>,
+) -> Result<Arc<Questionnaire>, WebError> {
+    let Some(sent) = sent.filter(|sent| *sent != current.version.as_str()) else { return Ok(current) };
+    if let Some(shown) = state.catalog.version(&current.id, sent) {
+        return Ok(shown);
+    }
+    // A version the store does not know (a form from a test, a made-up
+    // value) is checked against the questions served now.
+    let Some(source) = state.store.version_source(&current.id, sent).await? else { return Ok(current) };
+    match questionnaire::parse(std::path::Path::new(sent), &source) {
+        Ok(shown) => Ok(Arc::new(shown)),
+        Err(problems) => {
+            tracing::warn!(version = sent, problems = problems.len(), "a stored version no longer loads");
+            Ok(current)
+        }
+    }
 }
 
 /// The first page with a problem, and the problems on it: the page the

@@ -28,7 +28,7 @@ async fn show_safety(
 ) -> Result<Markup, WebError> {
     let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
     let language = questionnaire.language(choice.lang.as_deref());
-    Ok(views::safety_page(questionnaire, language))
+    Ok(views::safety_page(&questionnaire, language))
 }
 
 /// In any language enkat speaks; an unknown one falls back to Swedish.

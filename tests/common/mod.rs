@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum_extra::extract::cookie::Cookie;
 use enkat::clock::Clock;
-use enkat::questionnaire::{self, Catalog};
+use enkat::questionnaire::{self, Catalog, LiveCatalog};
 use enkat::staff::{AccountName, NewPassword, Secret, StaffSettings, ThrottlePolicy};
 use enkat::store::Store;
 use enkat::web::staff::SESSION_COOKIE;
@@ -151,7 +151,7 @@ impl TestApp {
         }
         let catalog = std::sync::Arc::new(catalog);
         let router = web::app(AppState {
-            catalog: catalog.clone(),
+            catalog: std::sync::Arc::new(LiveCatalog::fixed(catalog.as_ref().clone())),
             store: store.clone(),
             staff,
             clock,

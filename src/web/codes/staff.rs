@@ -91,7 +91,7 @@ impl CodesError {
 }
 
 fn find(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, CodesError> {
-    state.catalog.get(id).cloned().ok_or_else(|| CodesError::UnknownQuestionnaire(id.to_owned()))
+    state.catalog.get(id).ok_or_else(|| CodesError::UnknownQuestionnaire(id.to_owned()))
 }
 
 fn coded(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, CodesError> {

@@ -130,7 +130,7 @@ impl ResultsQuery {
 }
 
 pub(super) fn find(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, ResultsError> {
-    state.catalog.get(id).cloned().ok_or_else(|| ResultsError::UnknownQuestionnaire(id.to_owned()))
+    state.catalog.get(id).ok_or_else(|| ResultsError::UnknownQuestionnaire(id.to_owned()))
 }
 
 async fn show_results(

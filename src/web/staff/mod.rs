@@ -63,7 +63,7 @@ const AUDIT_LIMIT: i64 = 500;
 
 async fn show_start(State(state): State<AppState>, user: StaffUser) -> Result<Markup, StaffRejection> {
     let mut served = Vec::new();
-    for questionnaire in state.catalog.iter() {
+    for questionnaire in state.catalog.catalog().iter() {
         served.push(views::ServedQuestionnaire {
             id: questionnaire.id.clone(),
             title: questionnaire.title.get(questionnaire.language(Some("sv"))).to_owned(),

@@ -11,7 +11,7 @@ use crate::questionnaire::{
     Questionnaire, Shown, Test,
 };
 use crate::web::reach::{self, KIOSK_FIELD};
-use crate::web::respond::LANGUAGE_FIELD;
+use crate::web::respond::{LANGUAGE_FIELD, VERSION_FIELD};
 
 /// The hidden form field with the index of the page a form shows, or
 /// `check` on the "check your answers" page.
@@ -98,6 +98,7 @@ pub fn form(
             data-question-shown=(locale.question_shown) data-question-hidden=(locale.question_hidden) {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);
             input type="hidden" name=(PAGE_FIELD) value=(page_index);
+            input type="hidden" name=(VERSION_FIELD) value=(questionnaire.version.as_str());
             (carried_fields(input, kiosk))
             (super::code_field(input))
             (carried_answers(questionnaire, input, &on_page))
@@ -136,6 +137,7 @@ pub fn check_answers(questionnaire: &Questionnaire, language: &str, input: &Form
         form.questionnaire method="post" action={ "/s/" (questionnaire.id) } autocomplete="off" {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);
             input type="hidden" name=(PAGE_FIELD) value=(CHECK_PAGE);
+            input type="hidden" name=(VERSION_FIELD) value=(questionnaire.version.as_str());
             (carried_fields(input, kiosk))
             (super::code_field(input))
             (carried_answers(questionnaire, input, &[]))
