@@ -182,11 +182,11 @@ impl IntoResponse for WebError {
             }
         };
         let page = match status {
-            StatusCode::NOT_FOUND => views::message_page(|locale| (locale.not_found_title, locale.not_found_text)),
+            StatusCode::NOT_FOUND => views::message_page(|locale| (&locale.not_found_title, &locale.not_found_text)),
             StatusCode::BAD_REQUEST => {
-                views::message_page(|locale| (locale.bad_request_title, locale.bad_request_text))
+                views::message_page(|locale| (&locale.bad_request_title, &locale.bad_request_text))
             }
-            _ => views::message_page(|locale| (locale.unavailable_title, locale.unavailable_text)),
+            _ => views::message_page(|locale| (&locale.unavailable_title, &locale.unavailable_text)),
         };
         (status, page).into_response()
     }
