@@ -137,9 +137,13 @@ fn number_runs(text: &str) -> Vec<Range<usize>> {
     let mut at = 0;
     while at < text.len() {
         let end = token_end(at);
-        if end == at || !has_digit(&text[at..end]) {
-            // Past this token, or one byte on: a run only starts at ASCII.
-            at = end.max(at + 1);
+        if end == at {
+            // Not a letter or digit of a code: one character on.
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        if !has_digit(&text[at..end]) {
+            at = end;
             continue;
         }
         let mut run_end = end;
@@ -236,5 +240,29 @@ pub fn thanks(questionnaire: &Questionnaire, language: &str, kiosk: bool) -> Mar
 fn safety_link(questionnaire: &Questionnaire, locale: &Locale) -> Markup {
     html! {
         p.safety-link { a href=(safety_url(questionnaire, &locale.code)) { (locale.safety.title) } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_runs;
+
+    #[test]
+    fn numbers_and_codes_are_found_whole_and_words_are_left_alone() {
+        let cases = [
+            ("اتصل بالرقم 112.", vec!["112"]),
+            ("خط Kvinnofridslinjen على الرقم 020-50 50 50، مفتوح", vec!["020-50 50 50"]),
+            ("18–29", vec!["18–29"]),
+            ("65 أو أكثر", vec!["65"]),
+            ("مثلًا K7Q4M-ZX9AB. يمكنك", vec!["K7Q4M-ZX9AB"]),
+            ("من 2 إلى 9 والحروف من A إلى Z ما عدا I وL", vec!["2", "9"]),
+            ("عنوان IP الخاص بجهازك", vec![]),
+            ("Nexus: 018-727 00 00, och", vec!["018-727 00 00"]),
+            ("", vec![]),
+        ];
+        for (text, expected) in cases {
+            let found: Vec<&str> = number_runs(text).into_iter().map(|run| &text[run]).collect();
+            assert_eq!(found, expected, "{text}");
+        }
     }
 }
