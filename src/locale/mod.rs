@@ -8,10 +8,14 @@
 //! `enkat check` and the tests refuse one that does not, with its line and
 //! column, so a missing translation never reaches a respondent.
 
+mod negotiate;
+
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
+
+pub use negotiate::preferred;
 
 /// Which way a language's script runs, for `<html dir>` and the layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

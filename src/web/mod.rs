@@ -2,6 +2,7 @@
 //! parse the request, call the questionnaire and store layers, render a view.
 
 pub mod codes;
+pub mod language;
 pub mod reach;
 mod respond;
 mod results;
@@ -78,8 +79,7 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/enkat.css", get(stylesheet))
         .route("/assets/enkat.js", get(script))
         .route("/health", get(health))
-        .merge(respond::router())
-        .merge(safety::router())
+        .merge(respond::router().merge(safety::router()).layer(middleware::map_response(language::vary_by_language)))
         .merge(results::router())
         .merge(codes::router())
         .merge(staff::router())
