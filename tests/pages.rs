@@ -72,7 +72,7 @@ async fn the_first_page_shows_its_questions_and_the_progress(backend: Backend) {
     assert_eq!(page.attributes("#question-helped", "data-show-if-none-of"), ["none"]);
     assert_eq!(
         page.text("#question-helped .condition-note"),
-        "Svara bara om du svarade på frågan \u{201d}Vilket praktiskt stöd fick du?\u{201d} utan att välja \u{201c}Inget av detta\u{201d}."
+        "Svara bara om du svarade på frågan \u{201d}Vilket praktiskt stöd fick du?\u{201d} utan att välja \u{201d}Inget av detta\u{201d}."
     );
     assert_eq!(page.texts("button[name=_action]"), ["Fortsätt"], "no Back on the first page");
     assert!(page.header("set-cookie").is_empty(), "no cookie keeps the answers");

@@ -134,6 +134,16 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn check(paths: &[PathBuf]) -> ExitCode {
+    // The interface text comes first: questionnaires are checked against
+    // its languages, and reading a broken locale file would stop the check.
+    let locale_problems = crate::locale::check();
+    if !locale_problems.is_empty() {
+        for problem in &locale_problems {
+            eprintln!("{problem}");
+        }
+        eprintln!("{} problem(s) found in enkat's interface text", locale_problems.len());
+        return ExitCode::FAILURE;
+    }
     match questionnaire::load_paths(paths) {
         Ok(catalog) => {
             for questionnaire in catalog.iter() {

@@ -404,7 +404,7 @@ impl Checker {
         for language in languages.as_ref() {
             let code = language.as_ref();
             if locale::find(code).is_none() {
-                let known: Vec<&str> = locale::LOCALES.iter().map(|locale| locale.code).collect();
+                let known: Vec<&str> = locale::LOCALES.iter().map(|locale| locale.code.as_str()).collect();
                 self.problem(
                     language.span(),
                     format!(

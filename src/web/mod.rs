@@ -2,6 +2,7 @@
 //! parse the request, call the questionnaire and store layers, render a view.
 
 pub mod codes;
+pub mod language;
 pub mod reach;
 mod respond;
 mod results;
@@ -79,8 +80,7 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/enkat.css", get(stylesheet))
         .route("/assets/enkat.js", get(script))
         .route("/health", get(health))
-        .merge(respond::router())
-        .merge(safety::router())
+        .merge(respond::router().merge(safety::router()).layer(middleware::map_response(language::vary_by_language)))
         .merge(results::router())
         .merge(codes::router())
         .merge(staff::router())
@@ -183,11 +183,11 @@ impl IntoResponse for WebError {
             }
         };
         let page = match status {
-            StatusCode::NOT_FOUND => views::message_page(|locale| (locale.not_found_title, locale.not_found_text)),
+            StatusCode::NOT_FOUND => views::message_page(|locale| (&locale.not_found_title, &locale.not_found_text)),
             StatusCode::BAD_REQUEST => {
-                views::message_page(|locale| (locale.bad_request_title, locale.bad_request_text))
+                views::message_page(|locale| (&locale.bad_request_title, &locale.bad_request_text))
             }
-            _ => views::message_page(|locale| (locale.unavailable_title, locale.unavailable_text)),
+            _ => views::message_page(|locale| (&locale.unavailable_title, &locale.unavailable_text)),
         };
         (status, page).into_response()
     }

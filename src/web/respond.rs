@@ -11,6 +11,7 @@ use axum::{Form, Router};
 use maud::Markup;
 use serde::Deserialize;
 
+use super::language::AcceptLanguage;
 use super::reach::{self, KIOSK_FIELD, SUBMISSION_FIELD, SubmissionToken};
 use super::views::{ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, PAGE_FIELD};
 use super::{AppState, WebError, codes, views};
@@ -21,7 +22,8 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/s/{id}", get(show_form).post(submit_response)).route("/s/{id}/tack", get(show_thanks))
 }
 
-/// `?lang=en`: the language chosen by the respondent, carried in the URL;
+/// `?lang=en`: the language chosen by the respondent (or for them, from
+/// `Accept-Language`), carried in the URL;
 /// `?kiosk=1`: kiosk mode asked for by the link.
 #[derive(Debug, Deserialize)]
 struct LanguageChoice {
@@ -44,9 +46,10 @@ async fn show_form(
     Path(id): Path<String>,
     Query(choice): Query<LanguageChoice>,
     Query(card): Query<codes::CodeQuery>,
+    accepted: AcceptLanguage,
 ) -> Result<Markup, WebError> {
     let questionnaire = find(&state, &id)?;
-    let language = questionnaire.language(choice.lang.as_deref());
+    let language = accepted.choose(&questionnaire, choice.lang.as_deref());
     let availability = questionnaire.availability(state.clock.today());
     if availability != Availability::Open {
         // Nothing is wrong, so 200: a notice, not an error page.
@@ -72,6 +75,7 @@ async fn show_form(
 async fn submit_response(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    accepted: AcceptLanguage,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
     let questionnaire = find(&state, &id)?;
@@ -83,13 +87,13 @@ async fn submit_response(
         // 403, not 200: the answers were not taken, and a script or a monitor
         // must not count this as stored; a browser shows the page all the same.
         let asked = pairs.iter().find(|(name, _)| name == LANGUAGE_FIELD).map(|(_, value)| value.as_str());
-        let page = views::not_open(&questionnaire, questionnaire.language(asked), availability);
+        let page = views::not_open(&questionnaire, accepted.choose(&questionnaire, asked), availability);
         return Ok((StatusCode::FORBIDDEN, page).into_response());
     }
     let sent_version = pairs.iter().find(|(name, _)| name == VERSION_FIELD).map(|(_, value)| value.as_str());
     let questionnaire = version_shown(&state, questionnaire.clone(), sent_version).await?;
     let input = FormInput::new(&questionnaire, pairs)?;
-    let language = questionnaire.language(Some(input.value(LANGUAGE_FIELD))).to_owned();
+    let language = accepted.choose(&questionnaire, Some(input.value(LANGUAGE_FIELD))).to_owned();
     // A coded questionnaire's form must carry a well-formed code; it is used
     // up only with a stored response, so a refused form keeps it.
     let kiosk = reach::is_kiosk(&questionnaire, input.value(KIOSK_FIELD));
@@ -228,8 +232,9 @@ async fn show_thanks(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(choice): Query<LanguageChoice>,
+    accepted: AcceptLanguage,
 ) -> Result<Markup, WebError> {
     let questionnaire = find(&state, &id)?;
-    let language = questionnaire.language(choice.lang.as_deref());
+    let language = accepted.choose(&questionnaire, choice.lang.as_deref());
     Ok(views::thanks(&questionnaire, language, reach::is_kiosk(&questionnaire, &choice.kiosk)))
 }

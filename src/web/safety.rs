@@ -7,6 +7,7 @@ use axum::routing::get;
 use maud::Markup;
 use serde::Deserialize;
 
+use super::language::AcceptLanguage;
 use super::{AppState, WebError, views};
 
 /// The routes of the safety and privacy pages.
@@ -14,7 +15,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/s/{id}/sakert", get(show_safety)).route("/integritet", get(show_privacy))
 }
 
-/// `?lang=en`: the page's language.
+/// `?lang=en`: the page's language (else chosen from `Accept-Language`).
 #[derive(Debug, Deserialize)]
 struct LanguageChoice {
     lang: Option<String>,
@@ -25,13 +26,19 @@ async fn show_safety(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(choice): Query<LanguageChoice>,
+    accepted: AcceptLanguage,
 ) -> Result<Markup, WebError> {
     let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
-    let language = questionnaire.language(choice.lang.as_deref());
+    let language = accepted.choose(&questionnaire, choice.lang.as_deref());
     Ok(views::safety_page(&questionnaire, language))
 }
 
 /// In any language enkat speaks; an unknown one falls back to Swedish.
-async fn show_privacy(State(state): State<AppState>, Query(choice): Query<LanguageChoice>) -> Markup {
-    views::privacy_page(choice.lang.as_deref().unwrap_or_default(), &state.safety.privacy_contact)
+async fn show_privacy(
+    State(state): State<AppState>,
+    Query(choice): Query<LanguageChoice>,
+    accepted: AcceptLanguage,
+) -> Markup {
+    let locale = accepted.choose_locale(choice.lang.as_deref());
+    views::privacy_page(&locale.code, &state.safety.privacy_contact)
 }

@@ -28,6 +28,7 @@ const NOT_PAGES = ['/assets/enkat.css', '/assets/enkat.js', '/health'];
 const RESPONDENT_PAGES = [
   ['form-sv', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=sv`)],
   ['form-en', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=en`)],
+  ['form-ar', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=ar`)],
   ['form-errors-sv', '/s/{id}', async (page, s) => {
     await page.goto(`${s.base}/s/nexus?lang=sv`);
     await Promise.all([page.waitForLoadState('load'), page.click('button.submit')]);
@@ -38,8 +39,10 @@ const RESPONDENT_PAGES = [
   }],
   ['thanks-sv', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=sv`)],
   ['thanks-en', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=en`)],
+  ['thanks-ar', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=ar`)],
   ['safety-sv', '/s/{id}/sakert', (page, s) => page.goto(`${s.base}/s/nexus/sakert`)],
   ['safety-en', '/s/{id}/sakert', (page, s) => page.goto(`${s.base}/s/nexus/sakert?lang=en`)],
+  ['safety-ar', '/s/{id}/sakert', (page, s) => page.goto(`${s.base}/s/nexus/sakert?lang=ar`)],
   ['privacy-sv', '/integritet', (page, s) => page.goto(`${s.base}/integritet`)],
   ['privacy-en', '/integritet', (page, s) => page.goto(`${s.base}/integritet?lang=en`)],
   ['not-found', null, (page, s) => page.goto(`${s.base}/s/finns-inte`)],

@@ -194,7 +194,8 @@ fn filter_form(questionnaire: &Questionnaire, query: &ResultsQuery, versions: &[
                     select #lang name="lang" {
                         option value="" { "Alla språk" }
                         @for code in &questionnaire.languages {
-                            option value=(code) selected[selected(&query.lang, code)] { (locale::get(code).name) }
+                            // The code too: staff may not read the language's own script.
+                            option value=(code) selected[selected(&query.lang, code)] { (code) " – " (locale::get(code).name) }
                         }
                     }
                 }

@@ -82,7 +82,7 @@ pub mod text {
 pub fn staff_layout(user: Option<&StaffUser>, title: &str, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="sv" {
+        html lang="sv" dir="ltr" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";

@@ -4,7 +4,7 @@
 
 use maud::{Markup, html};
 
-use super::{layout, paragraphs, safety_link, tab_name};
+use super::{isolated, language_link, layout, paragraphs, safety_link, tab_name};
 use crate::codes::CodeError;
 use crate::locale::{self, CodeTexts};
 use crate::questionnaire::{FormInput, Questionnaire};
@@ -14,13 +14,13 @@ use crate::web::codes::{CODE_FIELD, CodeProblem};
 /// code on a card does).
 const CODE_PARAMETER: &str = "kod";
 
-fn problem_text(texts: &CodeTexts, problem: CodeProblem) -> &'static str {
+fn problem_text(texts: &CodeTexts, problem: CodeProblem) -> &str {
     match problem {
-        CodeProblem::Missing => texts.missing,
-        CodeProblem::Malformed(CodeError::UnknownSymbol) => texts.unknown_symbol,
-        CodeProblem::Malformed(CodeError::WrongLength) => texts.wrong_length,
-        CodeProblem::Malformed(CodeError::Mistyped) => texts.mistyped,
-        CodeProblem::UsedOrUnknown => texts.used_text,
+        CodeProblem::Missing => &texts.missing,
+        CodeProblem::Malformed(CodeError::UnknownSymbol) => &texts.unknown_symbol,
+        CodeProblem::Malformed(CodeError::WrongLength) => &texts.wrong_length,
+        CodeProblem::Malformed(CodeError::Mistyped) => &texts.mistyped,
+        CodeProblem::UsedOrUnknown => &texts.used_text,
     }
 }
 
@@ -34,7 +34,7 @@ pub fn start_page(
     typed: &str,
 ) -> Markup {
     let locale = locale::get(language);
-    let texts = locale.codes;
+    let texts = &locale.codes;
     let title = questionnaire.title.get(language);
     let tab_name = tab_name(questionnaire, language);
     let page_title =
@@ -44,14 +44,14 @@ pub fn start_page(
             nav.languages aria-label=(locale.language_choice) {
                 ul {
                     @for other in questionnaire.languages.iter().filter(|other| *other != language) {
-                        li { a href={ "?lang=" (other) } lang=(other) hreflang=(other) { (locale::get(other).name) } }
+                        li { (language_link(locale::get(other), &format!("?lang={other}"))) }
                     }
                 }
             }
         }
         h1 { (title) }
         @if let Some(intro) = &questionnaire.intro {
-            div.intro { (paragraphs(intro.get(language))) }
+            div.intro { (paragraphs(locale, intro.get(language))) }
         }
         (safety_link(questionnaire, locale))
         p { (texts.intro) }
@@ -61,14 +61,16 @@ pub fn start_page(
             @if kiosk { input type="hidden" name="kiosk" value="1"; }
             div.question.has-error[problem.is_some()] {
                 label.question-label for="code" { (texts.label) }
-                p.hint #code-hint { (texts.hint) }
+                p.hint #code-hint { (isolated(locale, &texts.hint)) }
                 @if let Some(problem) = problem {
                     p.error-message #code-error role="alert" {
                         span.visually-hidden { (locale.error_prefix) " " }
-                        (problem_text(texts, problem))
+                        (isolated(locale, problem_text(texts, problem)))
                     }
                 }
-                input.code-input #code type="text" name=(CODE_PARAMETER) value=(typed) maxlength="20"
+                // A code is Latin letters and digits, typed and read left to right
+                // on a right-to-left page too.
+                input.code-input #code type="text" dir="ltr" name=(CODE_PARAMETER) value=(typed) maxlength="20"
                     autocomplete="off" autocapitalize="characters" spellcheck="false" inputmode="text"
                     aria-describedby={ "code-hint" @if problem.is_some() { " code-error" } }
                     aria-invalid=[problem.map(|_| "true")];
@@ -83,7 +85,7 @@ pub fn start_page(
 /// and the same words for each, since nothing stored tells them apart.
 pub fn code_refused(questionnaire: &Questionnaire, language: &str, kiosk: bool) -> Markup {
     let locale = locale::get(language);
-    let texts = locale.codes;
+    let texts = &locale.codes;
     let body = html! {
         h1 { (texts.used_title) }
         p.code-refused { (texts.used_text) }

@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use super::reach::{carried_fields, fresh_form_url, restart_link};
-use super::{layout, paragraphs, safety_link, tab_name};
+use super::{fill, isolated, language_link, layout, paragraphs, safety_link, tab_name};
 use crate::locale::{self, Locale};
 use crate::questionnaire::{
     AnswerError, AnswerProblem, Choice, Condition, FormInput, OTHER, OTHER_MAX_LENGTH, Question, QuestionKind,
@@ -71,12 +71,8 @@ pub fn form(
             nav.languages aria-label=(locale.language_choice) {
                 ul {
                     @for other in questionnaire.languages.iter().filter(|other| *other != language) {
-                        @let other_locale = locale::get(other);
-                        li {
-                            a href={ "?lang=" (other) @if kiosk { "&kiosk=1" } (super::code_query(input)) } lang=(other) hreflang=(other) {
-                                (other_locale.name)
-                            }
-                        }
+                        @let href = format!("?lang={other}{}{}", if kiosk { "&kiosk=1" } else { "" }, super::code_query(input));
+                        li { (language_link(locale::get(other), &href)) }
                     }
                 }
             }
@@ -88,7 +84,7 @@ pub fn form(
         @if let Some(progress) = &progress { p.progress { (progress) } }
         @if first_page {
             @if let Some(intro) = &questionnaire.intro {
-                div.intro { (paragraphs(intro.get(language))) }
+                div.intro { (paragraphs(locale, intro.get(language))) }
             }
             (safety_link(questionnaire, locale))
         }
@@ -250,7 +246,7 @@ fn error_summary(questionnaire: &Questionnaire, language: &str, locale: &Locale,
                     @if let Some(question) = questionnaire.question(&error.question_id) {
                         li {
                             a href={ "#" (first_input_id(question)) } {
-                                (question.text.get(language)) ": " (message(question, language, locale, &error.problem))
+                                (question.text.get(language)) ": " (isolated(locale, &message(question, language, locale, &error.problem)))
                             }
                         }
                     }
@@ -331,7 +327,7 @@ fn question_block(
         @if let Some(error) = error {
             p.error-message id=(error_id) {
                 span.visually-hidden { (locale.error_prefix) " " }
-                (message(question, language, locale, &error.problem))
+                (isolated(locale, &message(question, language, locale, &error.problem)))
             }
         }
     };
@@ -362,7 +358,7 @@ fn question_block(
                         aria-describedby=[described_by.as_deref()] aria-invalid=[error.map(|_| "true")] {
                         (input.value(&question.id))
                     }
-                    p.limit { (locale.max_characters.replace("{max}", &max_length.to_string())) }
+                    p.limit { (fill(locale, &locale.max_characters, "max", &max_length.to_string())) }
                 }
                 kind => {
                     fieldset aria-describedby=[described_by.as_deref()] {
@@ -371,7 +367,7 @@ fn question_block(
                         (error_message)
                         div.choices {
                             @for choice in kind.choices() {
-                                (choice_input(question, language, input, &choice, multi))
+                                (choice_input(question, language, locale, input, &choice, multi))
                             }
                             @if kind.has_other() {
                                 (other_input(question, language, locale, input, multi))
@@ -393,9 +389,11 @@ fn condition_note(questionnaire: &Questionnaire, condition: &Condition, language
         let texts: Vec<String> = ids
             .iter()
             .map(|id| {
-                let text =
-                    choices.iter().find(|choice| choice.id == *id).map_or(locale.other_label, |c| c.text.get(language));
-                format!("\u{201c}{}\u{201d}", text.trim_end_matches(':'))
+                let text = choices
+                    .iter()
+                    .find(|choice| choice.id == *id)
+                    .map_or(locale.other_label.as_str(), |choice| choice.text.get(language));
+                locale.quoted.replace("{text}", text.trim_end_matches(':'))
             })
             .collect();
         match texts.split_last() {
@@ -412,13 +410,20 @@ fn condition_note(questionnaire: &Questionnaire, condition: &Condition, language
     template.replace("{question}", earlier.text.get(language))
 }
 
-fn choice_input(question: &Question, language: &str, input: &FormInput, choice: &Choice, multi: bool) -> Markup {
+fn choice_input(
+    question: &Question,
+    language: &str,
+    locale: &Locale,
+    input: &FormInput,
+    choice: &Choice,
+    multi: bool,
+) -> Markup {
     let id = input_id(&question.id, &choice.id);
     html! {
         div.choice.exclusive[choice.exclusive] {
             input type=(if multi { "checkbox" } else { "radio" }) id=(id) name=(question.id) value=(choice.id)
                 checked[input.is_chosen(&question.id, &choice.id)];
-            label for=(id) { (choice.text.get(language)) }
+            label for=(id) { (isolated(locale, choice.text.get(language))) }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::{layout, tab_name};
+use super::{fill, isolated, layout, tab_name};
 use crate::locale::{self, InfoPage, Locale};
 use crate::questionnaire::Questionnaire;
 
@@ -14,7 +14,7 @@ pub fn safety_page(questionnaire: &Questionnaire, language: &str) -> Markup {
     let languages = questionnaire.languages.iter().map(String::as_str).filter(|other| *other != language);
     let body = html! {
         (language_links(locale, languages))
-        (info_body(locale.safety, ""))
+        (info_body(locale, &locale.safety, ""))
         p { a href={ "/s/" (questionnaire.id) "?lang=" (language) } { (locale.back_to_survey) } }
     };
     let title = format!("{} – {}", locale.safety.title, tab_name(questionnaire, language));
@@ -25,12 +25,12 @@ pub fn safety_page(questionnaire: &Questionnaire, language: &str) -> Markup {
 /// responsible (`contact`, as the operator configured it).
 pub fn privacy_page(language: &str, contact: &str) -> Markup {
     let locale = locale::get(language);
-    let languages = locale::LOCALES.iter().map(|other| other.code).filter(|other| *other != locale.code);
+    let languages = locale::LOCALES.iter().map(|other| other.code.as_str()).filter(|other| *other != locale.code);
     let body = html! {
         (language_links(locale, languages))
-        (info_body(locale.privacy, contact))
+        (info_body(locale, &locale.privacy, contact))
     };
-    layout(locale, locale.privacy.title, None, body)
+    layout(locale, &locale.privacy.title, None, body)
 }
 
 fn language_links<'a>(locale: &Locale, others: impl Iterator<Item = &'a str>) -> Markup {
@@ -40,7 +40,8 @@ fn language_links<'a>(locale: &Locale, others: impl Iterator<Item = &'a str>) ->
             nav.languages aria-label=(locale.language_choice) {
                 ul {
                     @for other in others {
-                        li { a href={ "?lang=" (other) } lang=(other) hreflang=(other) { (locale::get(other).name) } }
+                        @let other = locale::get(other);
+                        li { (language_link(other, &format!("?lang={}", other.code))) }
                     }
                 }
             }
@@ -48,16 +49,26 @@ fn language_links<'a>(locale: &Locale, others: impl Iterator<Item = &'a str>) ->
     }
 }
 
+/// A link to a page in `other`'s language, named in that language and
+/// marked as written in it, so that a screen reader pronounces it right
+/// and "العربية" runs right to left on a Swedish page and "Svenska" left to
+/// right on an Arabic one.
+pub(super) fn language_link(other: &Locale, href: &str) -> Markup {
+    html! {
+        a href=(href) lang=(other.code) dir=(other.direction.as_str()) hreflang=(other.code) { (other.name) }
+    }
+}
+
 /// The page's heading, lead and sections; `{contact}` in a paragraph
 /// becomes `contact`.
-fn info_body(page: &InfoPage, contact: &str) -> Markup {
+fn info_body(locale: &Locale, page: &InfoPage, contact: &str) -> Markup {
     html! {
         h1 { (page.title) }
-        p.lead { (page.lead) }
-        @for section in page.sections {
+        p.lead { (isolated(locale, &page.lead)) }
+        @for section in &page.sections {
             h2 { (section.heading) }
-            @for paragraph in section.paragraphs {
-                p { (paragraph.replace("{contact}", contact)) }
+            @for paragraph in &section.paragraphs {
+                p { (fill(locale, paragraph, "contact", contact)) }
             }
         }
     }

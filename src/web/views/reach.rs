@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::{layout, tab_name};
+use super::{fill, layout, tab_name};
 use crate::locale::{self, Locale};
 use crate::questionnaire::{Availability, FormInput, Questionnaire};
 use crate::web::reach::{KIOSK_FIELD, SUBMISSION_FIELD};
@@ -24,9 +24,11 @@ pub fn not_open(questionnaire: &Questionnaire, language: &str, availability: Ava
     let locale = locale::get(language);
     let when = match availability {
         Availability::NotYetOpen { opens } => {
-            Some(locale.opens_on.replace("{date}", &locale::long_date(locale, opens)))
+            Some(fill(locale, &locale.opens_on, "date", &locale::long_date(locale, opens)))
         }
-        Availability::Closed { closed } => Some(locale.closed_on.replace("{date}", &locale::long_date(locale, closed))),
+        Availability::Closed { closed } => {
+            Some(fill(locale, &locale.closed_on, "date", &locale::long_date(locale, closed)))
+        }
         Availability::Open => None,
     };
     let body = html! {
