@@ -79,16 +79,23 @@ async fn the_form_shows_every_question_in_swedish_by_default(backend: Backend) {
 
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.attributes("html", "lang"), ["sv"]);
-    assert_eq!(page.text("title"), "Enkät", "the tab tells an onlooker nothing: the survey has `neutral_title`");
+    assert_eq!(
+        page.text("title"),
+        "Enkät – Sida 1 av 4",
+        "the tab tells an onlooker nothing: the survey has `neutral_title`"
+    );
     assert_eq!(page.text("h1"), "Vad tyckte du om stödet från Nexus?");
     assert_eq!(page.header("cache-control"), "no-store", "answers must never be kept in the browser's cache");
     assert_eq!(page.attributes("form", "autocomplete"), ["off"]);
     assert_eq!(page.attributes("form", "method"), ["post"]);
 
+    // The first of four pages: the satisfaction questions.
     let questionnaire = app.catalog.get("nexus").unwrap();
     let legends = page.texts("legend .question-text");
     let labels = page.texts("label.question-label");
-    for question in &questionnaire.questions {
+    assert_eq!(page.text("h2.page-title"), "Vad du tyckte");
+    assert_eq!(legends.len() + labels.len(), 8);
+    for question in &questionnaire.questions[questionnaire.pages[0].questions.clone()] {
         let text = question.text.get("sv");
         assert!(
             legends.iter().chain(&labels).any(|shown| shown == text),
@@ -195,10 +202,11 @@ async fn a_missing_required_answer_is_explained_and_the_answers_are_kept(backend
     );
     assert_eq!(page.attributes("#q-reach-very_easy", "id").len(), 1, "the link's target exists");
     assert!(page.is_checked("information", "very_easy"), "other answers are still filled in");
-    assert!(page.is_checked("received_support", "move"));
-    assert!(page.is_checked("received_support", "housing"));
-    assert_eq!(page.text("#q-comment"), "Tack för allt.");
-    assert_eq!(page.attributes("#q-missing_support-other-text", "value"), ["Hjälp med juridiken"]);
+    // The answers on later pages travel along with the page with the problem.
+    let carried = |name: &str| page.attributes(&format!("input[type=hidden][name='{name}']"), "value");
+    assert_eq!(carried("received_support"), ["move", "housing"]);
+    assert_eq!(carried("comment"), ["Tack för allt."]);
+    assert_eq!(carried("missing_support.other"), ["Hjälp med juridiken"]);
     assert_nothing_stored(&app).await;
 }
 

@@ -295,12 +295,13 @@ async fn a_neutral_title_keeps_the_survey_out_of_the_tab_but_not_off_the_page() 
         assert!(page.attributes("meta[name=description]", "content").is_empty(), "{name}: no description to show");
     }
     let form = app.get("/s/nexus").await;
-    assert_eq!(form.text("title"), "Enkät");
+    assert_eq!(form.text("title"), "Enkät – Sida 1 av 4", "the page's place, which says nothing either");
     assert_eq!(form.text("h1"), "Vad tyckte du om stödet från Nexus?", "the heading stays as written");
-    assert_eq!(app.get("/s/nexus?lang=en").await.text("title"), "Survey");
+    assert_eq!(app.get("/s/nexus?lang=en").await.text("title"), "Survey – Page 1 of 4");
     let mut missing = complete_answers();
     missing.pop();
-    assert_eq!(app.post_form("/s/nexus", &missing).await.text("title"), "Fel: Enkät");
+    let refused = app.post_form("/s/nexus", &missing).await.text("title");
+    assert!(refused.starts_with("Fel: Enkät – Sida "), "{refused}");
 
     let plain = app_with("tests/fixtures/coded", settings()).await;
     assert_eq!(
