@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 
 import { AxeBuilder } from '@axe-core/playwright';
 
-import { REPO, answerNexus, blockScript, launchBrowser, logIn, screenshotDir, startServer } from './harness.js';
+import { REPO, answerNexus, answerRequired, blockScript, launchBrowser, logIn, screenshotDir, sendStep, startServer } from './harness.js';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -37,6 +37,9 @@ const RESPONDENT_PAGES = [
     await page.goto(`${s.base}/s/nexus?lang=en`);
     await Promise.all([page.waitForLoadState('load'), page.click('button.submit')]);
   }],
+  // Page 2, with the follow-up questions that appear as the person answers.
+  ['form-page-2-sv', '/s/{id}', (page, s) => secondPage(page, s, 'sv')],
+  ['form-page-2-ar', '/s/{id}', (page, s) => secondPage(page, s, 'ar')],
   ['thanks-sv', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=sv`)],
   ['thanks-en', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=en`)],
   ['thanks-ar', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=ar`)],
@@ -51,6 +54,13 @@ const RESPONDENT_PAGES = [
   ['code-form', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus-kort?kod=${s.newCode()}`)],
   ['not-open', '/s/{id}', (page, s) => page.goto(`${s.base}/s/winter`)],
 ];
+
+/// The Nexus form's second page, reached by answering the first.
+async function secondPage(page, s, lang) {
+  await page.goto(`${s.base}/s/nexus?lang=${lang}`);
+  await answerRequired(page);
+  await sendStep(page, () => page.click('button.submit'));
+}
 
 const STAFF_PAGES = [
   ['staff-login', (page, s) => page.goto(`${s.base}/staff/login`)],

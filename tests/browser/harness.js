@@ -179,14 +179,30 @@ export async function logIn(page, base) {
 }
 
 /// Answers every required question of the Nexus form (first option) and
-/// submits it, by mouse: for the pages that need responses to exist.
+/// sends it, page by page, by mouse: for the pages that need responses to exist.
 export async function answerNexus(page, base, lang = 'sv') {
   await page.goto(`${base}/s/nexus?lang=${lang}`);
+  for (let step = 0; step < 10; step += 1) {
+    await answerRequired(page);
+    await sendStep(page, () => page.click('button.submit'));
+    if (new URL(page.url()).pathname.endsWith('/tack')) return;
+  }
+  throw new Error('the Nexus form never reached the thank-you page');
+}
+
+/// Checks the first option of every required question on the page shown.
+export async function answerRequired(page) {
   const names = await page.$$eval('fieldset input[type=radio]', (inputs) => [...new Set(inputs.map((i) => i.name))]);
   for (const name of names) {
     const required = await page.$eval(`input[name="${name}"]`, (input) =>
       Boolean(input.closest('fieldset').querySelector('.required')));
     if (required) await page.check(`input[name="${name}"] >> nth=0`);
   }
-  await Promise.all([page.waitForURL('**/tack**'), page.click('button.submit')]);
+}
+
+/// Sends a form step (by `press`) and waits for what comes back: the next
+/// page, the same page with errors, or (after a redirect) the thank-you page.
+export async function sendStep(page, press) {
+  // One new document loads either way (a redirect is followed before it).
+  await Promise.all([page.waitForEvent('load'), press()]);
 }
