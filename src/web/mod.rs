@@ -1,6 +1,7 @@
 //! The HTTP side: routes, middleware and error pages. Handlers are thin:
 //! parse the request, call the questionnaire and store layers, render a view.
 
+mod admin;
 pub mod codes;
 pub mod language;
 pub mod reach;
@@ -84,6 +85,7 @@ pub fn app(state: AppState) -> Router {
         .merge(results::router())
         .merge(codes::router())
         .merge(staff::router())
+        .merge(admin::router())
         .fallback(not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

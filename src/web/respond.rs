@@ -13,9 +13,11 @@ use serde::Deserialize;
 
 use super::language::AcceptLanguage;
 use super::reach::{self, KIOSK_FIELD, SUBMISSION_FIELD, SubmissionToken};
-use super::views::{ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, PAGE_FIELD};
+use super::views::{ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, FormTarget, PAGE_FIELD};
 use super::{AppState, WebError, codes, views};
-use crate::questionnaire::{self, AnswerError, Availability, FormInput, Questionnaire, validate, validate_until};
+use crate::questionnaire::{
+    self, Answer, AnswerError, Availability, FormInput, Questionnaire, validate, validate_until,
+};
 use crate::store::{NewResponse, Stored};
 
 pub fn router() -> Router<AppState> {
@@ -69,7 +71,7 @@ async fn show_form(
     carried.extend(codes::carried(code.as_ref()));
     let input = FormInput::new(&questionnaire, carried)?;
     let first_page = questionnaire.shown(&input).pages().next().unwrap_or_default();
-    Ok(views::form(&questionnaire, language, &input, &[], first_page))
+    Ok(views::form(&questionnaire, language, &input, &[], first_page, FormTarget::Respondent))
 }
 
 async fn submit_response(
@@ -98,50 +100,9 @@ async fn submit_response(
     // up only with a stored response, so a refused form keeps it.
     let kiosk = reach::is_kiosk(&questionnaire, input.value(KIOSK_FIELD));
     let code = codes::admit_submission(&state, &questionnaire, &language, kiosk, &input).await?;
-    let position = Position::of(&questionnaire, &input)?;
-    let shown = questionnaire.shown(&input);
-    let page_view = |page: usize, errors: &[AnswerError]| views::form(&questionnaire, &language, &input, errors, page);
-    // Back and "Change" move between steps without checking anything: the
-    // answers travel along as they are, to be checked when the person goes on.
-    if input.value(ACTION_FIELD) == "back" {
-        let page = match position {
-            Position::Page(page) => shown.previous_page(page).unwrap_or(page),
-            Position::Check | Position::End => shown.pages().last().unwrap_or_default(),
-        };
-        return Ok(page_view(page, &[]).into_response());
-    }
-    let change = input.value(CHANGE_FIELD);
-    if !change.is_empty() {
-        let index = questionnaire.questions.iter().position(|question| question.id == change);
-        let page = index.map(|index| questionnaire.page_of(index)).filter(|page| shown.page(*page));
-        return Ok(page_view(page.unwrap_or_default(), &[]).into_response());
-    }
-    // Everything answered so far is checked at every step; the first page
-    // with a problem is shown again, with only its own problems.
-    let last_page = match position {
-        Position::Page(page) => page,
-        Position::Check | Position::End => questionnaire.pages.len() - 1,
-    };
-    let refused = |errors: Vec<AnswerError>| {
-        let (page, on_page) = first_page_with_errors(&questionnaire, errors);
-        (StatusCode::UNPROCESSABLE_ENTITY, page_view(page, &on_page)).into_response()
-    };
-    if let Err(errors) = validate_until(&questionnaire, &input, last_page) {
-        return Ok(refused(errors));
-    }
-    if let Position::Page(page) = position {
-        if let Some(next) = shown.next_page(page) {
-            return Ok(page_view(next, &[]).into_response());
-        }
-        if questionnaire.check_answers {
-            return Ok(views::check_answers(&questionnaire, &language, &input).into_response());
-        }
-    }
-    // Every condition is evaluated again here: an answer to a question that
-    // is not shown is dropped, whatever the form carried.
-    let answers = match validate(&questionnaire, &input) {
-        Ok(answers) => answers,
-        Err(errors) => return Ok(refused(errors)),
+    let answers = match next_step(&questionnaire, &language, &input, FormTarget::Respondent)? {
+        Step::Show(page) => return Ok(page),
+        Step::Complete(answers) => answers,
     };
     let today = state.clock.today();
     // A form without a token (a page from before tokens, a script) is still
@@ -163,6 +124,69 @@ async fn submit_response(
     let kiosk = if kiosk { "&kiosk=1" } else { "" };
     // POST/redirect/GET: reloading the thank-you page never submits twice.
     Ok(Redirect::to(&format!("/s/{}/tack?lang={language}{kiosk}", questionnaire.id)).into_response())
+}
+
+/// What follows a sent form step: a page to show, or every answer checked
+/// and ready to store.
+pub(super) enum Step {
+    Show(Response),
+    Complete(Vec<Answer>),
+}
+
+/// Decides the next step of a form in pages, for a respondent or a preview
+/// alike: Back, Change, the next page, the check page, or the end.
+pub(super) fn next_step(
+    questionnaire: &Questionnaire,
+    language: &str,
+    input: &FormInput,
+    target: FormTarget,
+) -> Result<Step, WebError> {
+    let position = Position::of(questionnaire, input)?;
+    let shown = questionnaire.shown(input);
+    let page_view =
+        |page: usize, errors: &[AnswerError]| views::form(questionnaire, language, input, errors, page, target);
+    // Back and "Change" move between steps without checking anything: the
+    // answers travel along as they are, to be checked when the person goes on.
+    if input.value(ACTION_FIELD) == "back" {
+        let page = match position {
+            Position::Page(page) => shown.previous_page(page).unwrap_or(page),
+            Position::Check | Position::End => shown.pages().last().unwrap_or_default(),
+        };
+        return Ok(Step::Show(page_view(page, &[]).into_response()));
+    }
+    let change = input.value(CHANGE_FIELD);
+    if !change.is_empty() {
+        let index = questionnaire.questions.iter().position(|question| question.id == change);
+        let page = index.map(|index| questionnaire.page_of(index)).filter(|page| shown.page(*page));
+        return Ok(Step::Show(page_view(page.unwrap_or_default(), &[]).into_response()));
+    }
+    // Everything answered so far is checked at every step; the first page
+    // with a problem is shown again, with only its own problems.
+    let last_page = match position {
+        Position::Page(page) => page,
+        Position::Check | Position::End => questionnaire.pages.len() - 1,
+    };
+    let refused = |errors: Vec<AnswerError>| {
+        let (page, on_page) = first_page_with_errors(questionnaire, errors);
+        Step::Show((StatusCode::UNPROCESSABLE_ENTITY, page_view(page, &on_page)).into_response())
+    };
+    if let Err(errors) = validate_until(questionnaire, input, last_page) {
+        return Ok(refused(errors));
+    }
+    if let Position::Page(page) = position {
+        if let Some(next) = shown.next_page(page) {
+            return Ok(Step::Show(page_view(next, &[]).into_response()));
+        }
+        if questionnaire.check_answers {
+            return Ok(Step::Show(views::check_answers(questionnaire, language, input, target).into_response()));
+        }
+    }
+    // Every condition is evaluated again here: an answer to a question that
+    // is not shown is dropped, whatever the form carried.
+    Ok(match validate(questionnaire, input) {
+        Ok(answers) => Step::Complete(answers),
+        Err(errors) => refused(errors),
+    })
 }
 
 /// The version of the questionnaire a form was shown in: the one served now,

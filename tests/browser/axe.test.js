@@ -68,6 +68,9 @@ const STAFF_PAGES = [
   ['staff-results', (page, s) => page.goto(`${s.base}/staff/q/nexus`)],
   ['staff-audit', (page, s) => page.goto(`${s.base}/staff/audit`)],
   ['staff-codes', (page, s) => page.goto(`${s.base}/staff/q/nexus-kort/codes`)],
+  ['staff-files', (page, s) => page.goto(`${s.base}/staff/admin/questionnaires`)],
+  ['staff-preview', (page, s) => page.goto(`${s.base}/staff/admin/preview/winter`)],
+  ['staff-preview-ar', (page, s) => page.goto(`${s.base}/staff/admin/preview/nexus?lang=ar`)],
 ];
 
 let server;

@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum_extra::extract::cookie::Cookie;
 use enkat::clock::Clock;
-use enkat::questionnaire::{self, Catalog, LiveCatalog};
+use enkat::questionnaire::{Catalog, LiveCatalog};
 use enkat::staff::{AccountName, NewPassword, Secret, StaffSettings, ThrottlePolicy};
 use enkat::store::Store;
 use enkat::web::staff::SESSION_COOKIE;
@@ -144,14 +144,31 @@ impl TestApp {
         clock: Clock,
     ) -> TestApp {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
-        let catalog = questionnaire::load_dir(&folder).expect("the test questionnaires are valid");
+        let live = LiveCatalog::open(&folder).expect("the test questionnaires are valid");
+        TestApp::build_live(store, guard, std::sync::Arc::new(live), staff, clock).await
+    }
+
+    /// The app serving a live catalog, which the test may reload.
+    pub async fn with_live_catalog(backend: Backend, live: std::sync::Arc<LiveCatalog>) -> TestApp {
+        let (store, guard) = fresh_store(backend).await;
+        TestApp::build_live(store, guard, live, TestApp::staff_settings(), TestApp::real_clock()).await
+    }
+
+    async fn build_live(
+        store: Store,
+        guard: Option<tempfile::TempDir>,
+        live: std::sync::Arc<LiveCatalog>,
+        staff: StaffSettings,
+        clock: Clock,
+    ) -> TestApp {
+        let catalog = live.catalog();
         let today = time::OffsetDateTime::now_utc().date();
         for questionnaire in catalog.iter() {
             store.register_version(questionnaire, today).await.expect("versions are stored");
         }
-        let catalog = std::sync::Arc::new(catalog);
+        let catalog = std::sync::Arc::new(catalog.as_ref().clone());
         let router = web::app(AppState {
-            catalog: std::sync::Arc::new(LiveCatalog::fixed(catalog.as_ref().clone())),
+            catalog: live,
             store: store.clone(),
             staff,
             clock,

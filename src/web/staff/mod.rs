@@ -42,6 +42,9 @@ pub const STAFF_ROUTES: &[(&str, &str)] = &[
     ("POST", "/staff/q/nexus/codes"),
     ("POST", "/staff/q/nexus/codes/csv"),
     ("POST", "/staff/q/nexus/codes/00000000-0000-0000-0000-000000000000/revoke"),
+    ("GET", "/staff/admin/questionnaires"),
+    ("GET", "/staff/admin/preview/nexus"),
+    ("POST", "/staff/admin/preview/nexus"),
 ];
 
 /// The staff routes, to be merged into the app.

@@ -167,6 +167,7 @@ pub fn start_page(user: &StaffUser, questionnaires: &[ServedQuestionnaire]) -> M
             }
         }
         @if user.is_admin {
+            p { a href="/staff/admin/questionnaires" { "Enkätfiler: fel, versioner och förhandsvisning" } }
             p { a href="/staff/audit" { (text::AUDIT_TITLE) } }
         }
     };

@@ -7,7 +7,7 @@ use super::reach::{carried_fields, fresh_form_url, restart_link};
 use super::{fill, isolated, language_link, layout, paragraphs, safety_link, tab_name};
 use crate::locale::{self, Locale};
 use crate::questionnaire::{
-    AnswerError, AnswerProblem, Choice, Condition, FormInput, OTHER, OTHER_MAX_LENGTH, Question, QuestionKind,
+    Answer, AnswerError, AnswerProblem, Choice, Condition, FormInput, OTHER, OTHER_MAX_LENGTH, Question, QuestionKind,
     Questionnaire, Shown, Test,
 };
 use crate::web::reach::{self, KIOSK_FIELD};
@@ -23,6 +23,35 @@ pub const ACTION_FIELD: &str = "_action";
 /// The check page's "Change" buttons: the id of the question to change.
 pub const CHANGE_FIELD: &str = "_change";
 
+/// Where a form is sent: answered for real, or previewed by an admin, which
+/// stores nothing and says so on every page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormTarget {
+    Respondent,
+    Preview,
+}
+
+impl FormTarget {
+    fn action(self, questionnaire: &Questionnaire) -> String {
+        match self {
+            FormTarget::Respondent => format!("/s/{}", questionnaire.id),
+            FormTarget::Preview => format!("/staff/admin/preview/{}", questionnaire.id),
+        }
+    }
+
+    fn banner(self) -> Markup {
+        html! {
+            @if self == FormTarget::Preview {
+                // Staff read this in Swedish whatever the form's language.
+                div.preview-banner role="note" lang="sv" dir="ltr" {
+                    strong { "Förhandsvisning. " }
+                    "Så här ser enkäten ut för den som svarar. Inget du fyller i sparas."
+                }
+            }
+        }
+    }
+}
+
 /// One page of the form, empty or filled in again with what the person gave
 /// (`input`) and what must be fixed on it (`errors`). The answers on other
 /// pages travel with it as hidden fields: nothing is kept on the server
@@ -33,6 +62,7 @@ pub fn form(
     input: &FormInput,
     errors: &[AnswerError],
     page_index: usize,
+    target: FormTarget,
 ) -> Markup {
     let locale = locale::get(language);
     let shown = questionnaire.shown(input);
@@ -77,6 +107,7 @@ pub fn form(
                 }
             }
         }
+        (target.banner())
         @if !errors.is_empty() {
             (error_summary(questionnaire, language, locale, errors))
         }
@@ -90,7 +121,7 @@ pub fn form(
         }
         @if let Some(fresh_url) = &fresh_url { (restart_link(locale, fresh_url)) }
         @if let Some(page_title) = &page.title { h2.page-title { (page_title.get(language)) } }
-        form.questionnaire method="post" action={ "/s/" (questionnaire.id) } autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()]
+        form.questionnaire method="post" action=(target.action(questionnaire)) autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()]
             data-question-shown=(locale.question_shown) data-question-hidden=(locale.question_hidden) {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);
             input type="hidden" name=(PAGE_FIELD) value=(page_index);
@@ -121,16 +152,17 @@ pub fn form(
 
 /// The last step when `check_answers` is set: every shown question with its
 /// answer and a button to change it, and the button that sends.
-pub fn check_answers(questionnaire: &Questionnaire, language: &str, input: &FormInput) -> Markup {
+pub fn check_answers(questionnaire: &Questionnaire, language: &str, input: &FormInput, target: FormTarget) -> Markup {
     let locale = locale::get(language);
     let shown = questionnaire.shown(input);
     let kiosk = reach::is_kiosk(questionnaire, input.value(KIOSK_FIELD));
     let page_title = format!("{} – {}", tab_name(questionnaire, language), locale.check_title);
     let body = html! {
+        (target.banner())
         h1 { (questionnaire.title.get(language)) }
         h2.page-title { (locale.check_title) }
         p { (locale.check_lead) }
-        form.questionnaire method="post" action={ "/s/" (questionnaire.id) } autocomplete="off" {
+        form.questionnaire method="post" action=(target.action(questionnaire)) autocomplete="off" {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);
             input type="hidden" name=(PAGE_FIELD) value=(CHECK_PAGE);
             input type="hidden" name=(VERSION_FIELD) value=(questionnaire.version.as_str());
@@ -150,7 +182,7 @@ pub fn check_answers(questionnaire: &Questionnaire, language: &str, input: &Form
                         dd.change {
                             // The fragment takes the person straight to the question on its page.
                             button.link-button type="submit" name=(CHANGE_FIELD) value=(question.id)
-                                formaction={ "/s/" (questionnaire.id) "#question-" (question.id) } {
+                                formaction={ (target.action(questionnaire)) "#question-" (question.id) } {
                                 (locale.change) span.visually-hidden { ": " (question.text.get(language)) }
                             }
                         }
@@ -442,5 +474,49 @@ fn other_input(question: &Question, language: &str, locale: &Locale, input: &For
             label.visually-hidden for=(text_id) { (question.text.get(language)) " – " (locale.other_label) }
             input type="text" id=(text_id) name=(text_name) maxlength=(OTHER_MAX_LENGTH) value=(input.value(&text_name));
         }
+    }
+}
+
+/// The end of a preview: every answer checked, and what would have been
+/// stored, in the form's language. Nothing was stored.
+pub fn preview_result(questionnaire: &Questionnaire, language: &str, answers: &[Answer]) -> Markup {
+    let locale = locale::get(language);
+    let body = html! {
+        (FormTarget::Preview.banner())
+        h1 { (questionnaire.title.get(language)) }
+        div lang="sv" dir="ltr" {
+            h2.page-title { "Svaren är giltiga" }
+            p { "Så här skulle svaren ha sparats. Inget har sparats." }
+            dl.check-answers {
+                @for question in questionnaire.questions.iter().filter(|q| answers.iter().any(|a| a.question_id == q.id)) {
+                    div.check-answer {
+                        dt lang=(language) dir=(locale.direction.as_str()) { (question.text.get(language)) }
+                        dd lang=(language) dir=(locale.direction.as_str()) {
+                            @for answer in answers.iter().filter(|answer| answer.question_id == question.id) {
+                                p { (answer_text(question, language, locale, answer)) }
+                            }
+                        }
+                    }
+                }
+            }
+            p { a href={ "/staff/admin/preview/" (questionnaire.id) "?lang=" (language) } { "Förhandsvisa igen" } }
+            p { a href="/staff/admin/questionnaires" { "Till enkätfilerna" } }
+        }
+    };
+    layout(locale, &format!("Förhandsvisning – {}", tab_name(questionnaire, language)), Some(questionnaire), body)
+}
+
+/// One stored answer in words.
+fn answer_text(question: &Question, language: &str, locale: &Locale, answer: &Answer) -> String {
+    match (&answer.option_id, &answer.text) {
+        (Some(option), Some(text)) if option == OTHER => format!("{} {text}", locale.other_label),
+        (Some(option), _) => question
+            .kind
+            .choices()
+            .into_iter()
+            .find(|choice| choice.id == *option)
+            .map_or_else(|| option.clone(), |choice| choice.text.get(language).to_owned()),
+        (None, Some(text)) => text.clone(),
+        (None, None) => String::new(),
     }
 }

@@ -1,0 +1,106 @@
+//! For admins: the questionnaire files as the service sees them (what is
+//! served, what is wrong with a file that was edited, every stored version
+//! and what changed between them), and a preview of any questionnaire,
+//! open or not, exactly as respondents see it, that stores nothing.
+
+mod view;
+
+use std::path::Path as FilePath;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::respond::{Step, next_step};
+use super::staff::{AdminUser, StaffRejection};
+use super::views::{self, FormTarget};
+use super::{AppState, WebError};
+use crate::questionnaire::versions::{Change, changes};
+use crate::questionnaire::{self, FormInput};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff/admin/questionnaires", get(show_questionnaires))
+        .route("/staff/admin/preview/{id}", get(show_preview).post(step_preview))
+}
+
+/// One stored version, and what changed since the one before it.
+pub struct VersionHistory {
+    pub version: String,
+    pub first_seen: time::Date,
+    pub served: bool,
+    /// `None` for the first version, or when a stored text no longer loads.
+    pub changes: Option<Vec<Change>>,
+}
+
+async fn show_questionnaires(
+    State(state): State<AppState>,
+    AdminUser(user): AdminUser,
+) -> Result<Response, StaffRejection> {
+    let catalog = state.catalog.catalog();
+    let mut histories = Vec::new();
+    for served in catalog.iter() {
+        let mut history = Vec::new();
+        let mut before: Option<questionnaire::Questionnaire> = None;
+        for stored in state.store.versions(&served.id).await? {
+            let source = state.store.version_source(&served.id, &stored.version).await?.unwrap_or_default();
+            let parsed = questionnaire::parse(FilePath::new(&stored.version), &source).ok();
+            let changes = match (&before, &parsed) {
+                (Some(before), Some(parsed)) => Some(changes(before, parsed)),
+                _ => None,
+            };
+            history.push(VersionHistory {
+                served: stored.version == served.version.as_str(),
+                version: stored.version,
+                first_seen: stored.first_seen,
+                changes,
+            });
+            if parsed.is_some() {
+                before = parsed;
+            }
+        }
+        histories.push((served.clone(), history));
+    }
+    Ok(view::questionnaires_page(&user, &histories, &state.catalog.problems()).into_response())
+}
+
+/// `?lang=en`: the language to preview in.
+#[derive(Debug, Deserialize)]
+struct LanguageChoice {
+    lang: Option<String>,
+}
+
+/// The first page, whether or not the questionnaire is open, without a code.
+async fn show_preview(
+    State(state): State<AppState>,
+    _: AdminUser,
+    Path(id): Path<String>,
+    Query(choice): Query<LanguageChoice>,
+) -> Result<Response, WebError> {
+    let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
+    let language = questionnaire.language(choice.lang.as_deref());
+    let input = FormInput::new(&questionnaire, Vec::new())?;
+    let first = questionnaire.shown(&input).pages().next().unwrap_or_default();
+    Ok(views::form(&questionnaire, language, &input, &[], first, FormTarget::Preview).into_response())
+}
+
+/// A step of the preview: the same checks as for a respondent; at the end,
+/// what would have been stored, and nothing stored.
+async fn step_preview(
+    State(state): State<AppState>,
+    _: AdminUser,
+    Path(id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
+    let Form(pairs) = form.map_err(|rejection| WebError::UnreadableForm(rejection.body_text()))?;
+    let input = FormInput::new(&questionnaire, pairs)?;
+    let language = questionnaire.language(Some(input.value(super::respond::LANGUAGE_FIELD))).to_owned();
+    match next_step(&questionnaire, &language, &input, FormTarget::Preview)? {
+        Step::Show(page) => Ok(page),
+        Step::Complete(answers) => Ok(views::preview_result(&questionnaire, &language, &answers).into_response()),
+    }
+}
