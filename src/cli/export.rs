@@ -155,7 +155,8 @@ async fn write_file(
     let mut out = BufWriter::new(file);
     let rows = match args.what {
         What::Summary => {
-            let summary = report::summarize(questionnaire, &store.tally(&questionnaire.id, filter, None).await?);
+            let (tally, _) = store.tally_across_versions(questionnaire, filter, None).await?;
+            let summary = report::summarize(questionnaire, &tally);
             let rows = summary.questions.iter().map(|question| question.figures.options.len()).sum();
             match args.format {
                 Format::Csv => report::csv::write_summary(&summary, args.dialect, &mut out)?,

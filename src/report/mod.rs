@@ -16,6 +16,7 @@ mod figure;
 mod responses;
 mod summary;
 mod support;
+mod versions;
 pub mod xlsx;
 
 #[cfg(test)]
@@ -34,6 +35,7 @@ pub use summary::{
 pub use support::{
     CountAndShare, PracticalSupport, SupportComparison, SupportLine, SupportPair, SupportRanking, practical_support,
 };
+pub use versions::{VersionPlan, combine};
 
 /// Why an export could not be written. The figures themselves cannot fail;
 /// only writing them out can.

@@ -6,8 +6,12 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{Store, StoreError};
-use crate::questionnaire::Answer;
-use crate::report::{AnswerCount, Filter, FreeText, GroupCount, QuestionCount, ResponseRecord, Split, Tally};
+use std::path::Path;
+
+use crate::questionnaire::{self, Answer, Questionnaire};
+use crate::report::{
+    AnswerCount, Filter, FreeText, GroupCount, QuestionCount, ResponseRecord, Split, Tally, VersionPlan, combine,
+};
 
 /// The filter every report query starts from: `$1` questionnaire, `$2`/`$3`
 /// from/to date, `$4` language, `$5` version (each NULL for "any").
@@ -171,6 +175,42 @@ impl Store {
                 .map(|(grp, question_id, n)| QuestionCount { group: group(grp), question_id, count: count(n) })
                 .collect(),
         })
+    }
+
+    /// `tally`, counting each question only over the stored versions where it
+    /// is comparable with `questionnaire`, the version served now (see
+    /// `report::VersionPlan`, which is returned too, for the note on what was
+    /// kept apart). With a filter on one version, that version alone.
+    pub async fn tally_across_versions(
+        &self,
+        questionnaire: &Questionnaire,
+        filter: &Filter,
+        split: Option<&Split>,
+    ) -> Result<(Tally, VersionPlan), StoreError> {
+        let id = questionnaire.id.as_str();
+        if filter.version.is_some() {
+            return Ok((self.tally(id, filter, split).await?, VersionPlan::default()));
+        }
+        let versions = self.versions(id).await?;
+        let mut stored = Vec::new();
+        for version in versions.iter().filter(|version| version.version != questionnaire.version.as_str()) {
+            let Some(source) = self.version_source(id, &version.version).await? else { continue };
+            // A stored text that no longer loads (an older enkat's format) is
+            // counted with today's figures, as before versions were compared.
+            if let Ok(older) = questionnaire::parse(Path::new(&version.version), &source) {
+                stored.push((version.version.clone(), older));
+            }
+        }
+        let plan = VersionPlan::new(questionnaire, &stored);
+        if plan.is_uniform() {
+            return Ok((self.tally(id, filter, split).await?, plan));
+        }
+        let mut per_version = Vec::new();
+        for version in versions {
+            let one = Filter { version: Some(version.version.clone()), ..filter.clone() };
+            per_version.push((version.version, self.tally(id, &one, split).await?));
+        }
+        Ok((combine(per_version, &plan), plan))
     }
 
     /// Every free-text answer of the responses matching `filter`.

@@ -113,7 +113,8 @@ async fn write_export(
     let mut body = Vec::new();
     match what {
         Export::SummaryCsv | Export::SummaryXlsx => {
-            let summary = report::summarize(&questionnaire, &state.store.tally(id, &filter, None).await?);
+            let (tally, _) = state.store.tally_across_versions(&questionnaire, &filter, None).await?;
+            let summary = report::summarize(&questionnaire, &tally);
             if let Export::SummaryCsv = what {
                 report::csv::write_summary(&summary, dialect, &mut body)?;
             } else {

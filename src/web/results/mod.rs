@@ -143,17 +143,18 @@ async fn show_results(
     let page = async {
         let filter = query.filter(&questionnaire)?;
         let split = query.split(&questionnaire)?;
-        let summary = report::summarize(&questionnaire, &state.store.tally(&id, &filter, None).await?);
+        let (tally, kept_apart) = state.store.tally_across_versions(&questionnaire, &filter, None).await?;
+        let summary = report::summarize(&questionnaire, &tally);
         let breakdown = match &split {
             Some(split) => {
-                let tally = state.store.tally(&id, &filter, Some(split)).await?;
+                let (tally, _) = state.store.tally_across_versions(&questionnaire, &filter, Some(split)).await?;
                 Some(report::break_down(&questionnaire, &tally, split))
             }
             None => None,
         };
         let free_texts = state.store.free_texts(&id, &filter).await?;
         let versions = state.store.versions(&id).await?;
-        Ok::<_, ResultsError>(view::Results { summary, breakdown, free_texts, versions })
+        Ok::<_, ResultsError>(view::Results { summary, breakdown, free_texts, versions, kept_apart })
     }
     .await;
     match page {

@@ -10,7 +10,7 @@ use crate::locale;
 use crate::questionnaire::{Access, Area, Questionnaire, Role};
 use crate::report::{
     self, AnswerKind, Breakdown, CountAndShare, Figure, FreeText, OptionFigures, OptionKind, QuestionFigures,
-    QuestionSummary, Split, Summary, SupportRanking, area_id,
+    QuestionSummary, Split, Summary, SupportRanking, VersionPlan, area_id,
 };
 use crate::store::StoredVersion;
 use crate::web::staff::{StaffUser, message_page, staff_layout};
@@ -22,6 +22,8 @@ pub struct Results {
     pub breakdown: Option<Breakdown>,
     pub free_texts: Vec<FreeText>,
     pub versions: Vec<StoredVersion>,
+    /// Versions whose answers to a question are not in its figures.
+    pub kept_apart: VersionPlan,
 }
 
 /// A results request that could not be answered, as a page.
@@ -123,6 +125,25 @@ pub fn results_page(
         }
         p.response-count {
             "Antal svar: " strong { (count(summary.responses, m)) }
+        }
+        @if !results.kept_apart.is_uniform() {
+            section.versions-apart aria-labelledby="versions-apart" {
+                h2 #versions-apart { "Svar från äldre versioner räknas separat" }
+                p { "Några frågor har ändrats så att svaren inte kan räknas ihop (andra svarsalternativ, en annan typ av fråga eller andra positiva svar). Siffrorna nedan gäller bara versionerna där frågan ställdes som nu. Välj en version i filtret för att se dess svar." }
+                ul {
+                    @for (question, versions) in results.kept_apart.apart() {
+                        li {
+                            @let text = questionnaire.question(question).map_or(question.as_str(), |q| q.text.get(&summary.language));
+                            "”" (text) "”: svaren från version "
+                            @for (n, version) in versions.iter().enumerate() {
+                                @if n > 0 { ", " }
+                                code { (version) }
+                            }
+                            " räknas inte med."
+                        }
+                    }
+                }
+            }
         }
         @if !summary.areas.is_empty() {
             section aria-labelledby="areas" {
