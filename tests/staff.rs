@@ -391,7 +391,7 @@ async fn an_unknown_staff_path_refuses_anonymous_requests_before_it_is_not_found
 async fn the_start_page_lists_the_questionnaires_with_their_response_counts(backend: Backend) {
     let app = TestApp::shipped(backend).await;
     let cookie = app.logged_in_admin().await;
-    assert_eq!(app.get_as(&cookie, "/staff").await.texts("td.number"), ["0"]);
+    assert_eq!(app.get_as(&cookie, "/staff").await.texts("td.number"), ["0", "0"]);
 
     let nexus = app.catalog.get("nexus").unwrap();
     let response = enkat::store::NewResponse {
@@ -404,9 +404,9 @@ async fn the_start_page_lists_the_questionnaires_with_their_response_counts(back
     app.store.insert_response(&response).await.unwrap();
 
     let page = app.get_as(&cookie, "/staff").await;
-    assert_eq!(page.texts("td.number"), ["1"]);
-    assert_eq!(page.attributes("td a", "href"), ["/staff/q/nexus"]);
-    assert_eq!(page.texts("td a"), ["Vad tyckte du om stödet från Nexus?"]);
+    assert_eq!(page.texts("td.number"), ["1", "0"]);
+    assert_eq!(page.attributes("td a", "href"), ["/staff/q/nexus", "/staff/q/telefon"]);
+    assert_eq!(page.texts("td a"), ["Vad tyckte du om stödet från Nexus?", "Vad tyckte du om samtalet med Nexus?"]);
 }
 
 async fn the_audit_log_shows_logins_and_failures_to_admins_only(backend: Backend) {
