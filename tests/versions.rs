@@ -96,6 +96,16 @@ async fn a_reworded_question_counts_together_and_a_changed_scale_is_kept_apart(b
     for version in &versions_before {
         assert!(note.contains(version.as_str()), "{note} names {version}");
     }
+    // Staff see every version and what changed.
+    assert_eq!(page.text(".version-history summary"), "Enkäten har ändrats: 3 versioner");
+    assert_eq!(
+        page.texts(".version-history tbody td:last-child"),
+        [
+            "–",
+            "Frågan good har formulerats om",
+            "Frågan good har formulerats om Vilka svar som räknas som positiva har ändrats för good (resultaten redovisas separat per version)"
+        ]
+    );
     // The free-text question did not change: all nine responses count for it.
     let (tally, _) = app.store.tally_across_versions(&widened, &Filter::default(), None).await.unwrap();
     let total: u64 = tally.responses.iter().map(|group| group.count).sum();

@@ -161,8 +161,10 @@ struct AnswerRow {
     text: Option<String>,
 }
 
-const INSERT_VERSION: &str = "INSERT INTO questionnaire_version (questionnaire_id, version, source, first_seen) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT (questionnaire_id, version) DO NOTHING";
+const INSERT_VERSION: &str = "INSERT INTO questionnaire_version (questionnaire_id, version, source, first_seen, position) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (questionnaire_id, version) DO NOTHING";
+const NEXT_VERSION_POSITION: &str =
+    "SELECT COALESCE(MAX(position), 0) + 1 FROM questionnaire_version WHERE questionnaire_id = $1";
 const INSERT_RESPONSE: &str = "INSERT INTO response (id, questionnaire_id, version, language, submitted_on) \
      VALUES ($1, $2, $3, $4, $5)";
 const INSERT_ANSWER: &str = "INSERT INTO answer (response_id, position, question_id, option_id, text) \
@@ -224,11 +226,15 @@ impl Store {
     /// already stored; `today` is kept as the date it was first seen.
     pub async fn register_version(&self, questionnaire: &Questionnaire, today: Date) -> Result<(), StoreError> {
         on_pool!(self, pool => {
+            // Two instances registering at once may share a position: then the
+            // version decides, which only orders a list.
+            let position: i64 = sqlx::query_scalar(NEXT_VERSION_POSITION).bind(&questionnaire.id).fetch_one(pool).await?;
             sqlx::query(INSERT_VERSION)
                 .bind(&questionnaire.id)
                 .bind(questionnaire.version.as_str())
                 .bind(&questionnaire.source)
                 .bind(today)
+                .bind(position)
                 .execute(pool)
                 .await?;
         });

@@ -83,8 +83,7 @@ const SELECT_RESPONSE_ROWS: &str = concat!(
     "ORDER BY r.id, a.position"
 );
 
-const SELECT_VERSIONS: &str =
-    "SELECT version, first_seen FROM questionnaire_version WHERE questionnaire_id = $1 ORDER BY first_seen, version";
+const SELECT_VERSIONS: &str = "SELECT version, first_seen FROM questionnaire_version WHERE questionnaire_id = $1 ORDER BY first_seen, position, version";
 
 #[derive(sqlx::FromRow)]
 struct ResponseAnswerRow {

@@ -5,6 +5,8 @@
 
 mod view;
 
+pub(super) use view::versions_table;
+
 use std::path::Path as FilePath;
 
 use axum::extract::rejection::FormRejection;
@@ -20,6 +22,7 @@ use super::views::{self, FormTarget};
 use super::{AppState, WebError};
 use crate::questionnaire::versions::{Change, changes};
 use crate::questionnaire::{self, FormInput};
+use crate::store::StoreError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -28,7 +31,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One stored version, and what changed since the one before it.
-pub struct VersionHistory {
+pub(crate) struct VersionHistory {
     pub version: String,
     pub first_seen: time::Date,
     pub served: bool,
@@ -43,28 +46,37 @@ async fn show_questionnaires(
     let catalog = state.catalog.catalog();
     let mut histories = Vec::new();
     for served in catalog.iter() {
-        let mut history = Vec::new();
-        let mut before: Option<questionnaire::Questionnaire> = None;
-        for stored in state.store.versions(&served.id).await? {
-            let source = state.store.version_source(&served.id, &stored.version).await?.unwrap_or_default();
-            let parsed = questionnaire::parse(FilePath::new(&stored.version), &source).ok();
-            let changes = match (&before, &parsed) {
-                (Some(before), Some(parsed)) => Some(changes(before, parsed)),
-                _ => None,
-            };
-            history.push(VersionHistory {
-                served: stored.version == served.version.as_str(),
-                version: stored.version,
-                first_seen: stored.first_seen,
-                changes,
-            });
-            if parsed.is_some() {
-                before = parsed;
-            }
-        }
-        histories.push((served.clone(), history));
+        histories.push((served.clone(), version_history(&state, served).await?));
     }
     Ok(view::questionnaires_page(&user, &histories, &state.catalog.problems()).into_response())
+}
+
+/// Every stored version of `served`'s questionnaire, oldest first, each
+/// with what changed since the one before.
+pub(super) async fn version_history(
+    state: &AppState,
+    served: &questionnaire::Questionnaire,
+) -> Result<Vec<VersionHistory>, StoreError> {
+    let mut history = Vec::new();
+    let mut before: Option<questionnaire::Questionnaire> = None;
+    for stored in state.store.versions(&served.id).await? {
+        let source = state.store.version_source(&served.id, &stored.version).await?.unwrap_or_default();
+        let parsed = questionnaire::parse(FilePath::new(&stored.version), &source).ok();
+        let changes = match (&before, &parsed) {
+            (Some(before), Some(parsed)) => Some(changes(before, parsed)),
+            _ => None,
+        };
+        history.push(VersionHistory {
+            served: stored.version == served.version.as_str(),
+            version: stored.version,
+            first_seen: stored.first_seen,
+            changes,
+        });
+        if parsed.is_some() {
+            before = parsed;
+        }
+    }
+    Ok(history)
 }
 
 /// `?lang=en`: the language to preview in.

@@ -41,26 +41,34 @@ pub fn questionnaires_page(
                         a href={ "/staff/admin/preview/" (questionnaire.id) "?lang=" (language) } { (locale::get(language).name) }
                     }
                 }
-                table.staff-table {
-                    caption { "Versioner" }
-                    thead { tr { th scope="col" { "Version" } th scope="col" { "Först använd" } th scope="col" { "Ändringar mot versionen före" } } }
-                    tbody {
-                        @for version in history {
-                            tr {
-                                td { code { (version.version) } @if version.served { " (visas nu)" } }
-                                td { (version.first_seen) }
-                                td {
-                                    @match &version.changes {
-                                        None => { "–" }
-                                        Some(changes) if changes.is_empty() => { "Inga ändringar i frågor eller svarsalternativ" }
-                                        Some(changes) => {
-                                            ul {
-                                                @for change in changes {
-                                                    li {
-                                                        (change_text(change))
-                                                        @if change.splits_results() { " " strong { "(resultaten redovisas separat per version)" } }
-                                                    }
-                                                }
+                (versions_table(history))
+            }
+        }
+    };
+    staff_layout(Some(user), TITLE, body)
+}
+
+/// The versions of a questionnaire, oldest first, with what changed.
+pub fn versions_table(history: &[VersionHistory]) -> Markup {
+    html! {
+        table.staff-table.versions {
+            caption { "Versioner" }
+            thead { tr { th scope="col" { "Version" } th scope="col" { "Först använd" } th scope="col" { "Ändringar mot versionen före" } } }
+            tbody {
+                @for version in history {
+                    tr {
+                        td { code { (version.version) } @if version.served { " (visas nu)" } }
+                        td { (version.first_seen) }
+                        td {
+                            @match &version.changes {
+                                None => { "–" }
+                                Some(changes) if changes.is_empty() => { "Inga ändringar i frågor eller svarsalternativ" }
+                                Some(changes) => {
+                                    ul {
+                                        @for change in changes {
+                                            li {
+                                                (change_text(change))
+                                                @if change.splits_results() { " " strong { "(resultaten redovisas separat per version)" } }
                                             }
                                         }
                                     }
@@ -71,8 +79,7 @@ pub fn questionnaires_page(
                 }
             }
         }
-    };
-    staff_layout(Some(user), TITLE, body)
+    }
 }
 
 /// A change between two versions, in words.

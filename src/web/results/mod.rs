@@ -154,7 +154,8 @@ async fn show_results(
         };
         let free_texts = state.store.free_texts(&id, &filter).await?;
         let versions = state.store.versions(&id).await?;
-        Ok::<_, ResultsError>(view::Results { summary, breakdown, free_texts, versions, kept_apart })
+        let history = super::admin::version_history(&state, &questionnaire).await?;
+        Ok::<_, ResultsError>(view::Results { summary, breakdown, free_texts, versions, kept_apart, history })
     }
     .await;
     match page {

@@ -24,6 +24,8 @@ pub struct Results {
     pub versions: Vec<StoredVersion>,
     /// Versions whose answers to a question are not in its figures.
     pub kept_apart: VersionPlan,
+    /// Every stored version, with what changed between them.
+    pub history: Vec<crate::web::admin::VersionHistory>,
 }
 
 /// A results request that could not be answered, as a page.
@@ -125,6 +127,12 @@ pub fn results_page(
         }
         p.response-count {
             "Antal svar: " strong { (count(summary.responses, m)) }
+        }
+        @if results.history.len() > 1 {
+            details.version-history {
+                summary { "Enkäten har ändrats: " (results.history.len()) " versioner" }
+                (crate::web::admin::versions_table(&results.history))
+            }
         }
         @if !results.kept_apart.is_uniform() {
             section.versions-apart aria-labelledby="versions-apart" {
