@@ -2,6 +2,7 @@
 //! and `enkat token` for staff accounts and API tokens, `enkat export`, and
 //! `enkat codes` for one-time codes.
 
+mod against;
 mod codes;
 mod export;
 mod reload;
@@ -41,6 +42,11 @@ enum Command {
         /// Files, or folders whose `*.toml` files are checked.
         #[arg(default_value = "questionnaires")]
         paths: Vec<PathBuf>,
+        /// Also compare the files with the versions stored in this database
+        /// (sqlite://FILE or postgres://...), read-only: warn about edits that
+        /// split results, refuse those that loosen privacy settings.
+        #[arg(long, value_name = "DATABASE_URL")]
+        against: Option<String>,
     },
     /// Manage staff accounts: add, passwd, remove, list.
     #[command(subcommand)]
@@ -123,7 +129,7 @@ struct ServeArgs {
 /// Runs a parsed command line; the exit code says whether it went well.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Some(Command::Check { paths }) => check(&paths),
+        Some(Command::Check { paths, against }) => check(&paths, against.as_deref()),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Staff(command)) => staff::run_staff(command),
         Some(Command::Token(command)) => staff::run_token(command),
@@ -133,7 +139,7 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn check(paths: &[PathBuf]) -> ExitCode {
+fn check(paths: &[PathBuf], against: Option<&str>) -> ExitCode {
     // The interface text comes first: questionnaires are checked against
     // its languages, and reading a broken locale file would stop the check.
     let locale_problems = crate::locale::check();
@@ -160,7 +166,10 @@ fn check(paths: &[PathBuf]) -> ExitCode {
                 eprintln!("no questionnaire files (*.toml) found in {}", named.join(", "));
                 return ExitCode::FAILURE;
             }
-            ExitCode::SUCCESS
+            match against {
+                Some(url) => against::run(&catalog, url),
+                None => ExitCode::SUCCESS,
+            }
         }
         Err(problems) => {
             print_problems(&problems);

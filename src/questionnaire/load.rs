@@ -45,11 +45,19 @@ impl fmt::Display for Problem {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     questionnaires: BTreeMap<String, Arc<Questionnaire>>,
+    /// The file each questionnaire was read from, when loaded from files
+    /// (`load_paths`), so later checks can point into it.
+    files: BTreeMap<String, PathBuf>,
 }
 
 impl Catalog {
     pub fn get(&self, id: &str) -> Option<&Arc<Questionnaire>> {
         self.questionnaires.get(id)
+    }
+
+    /// The file the questionnaire `id` was read from by `load_paths`.
+    pub fn file(&self, id: &str) -> Option<&Path> {
+        self.files.get(id).map(PathBuf::as_path)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Arc<Questionnaire>> {
@@ -129,6 +137,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Catalog, Vec<Problem>> {
                     continue;
                 }
                 seen_in.insert(questionnaire.id.clone(), file.clone());
+                catalog.files.insert(questionnaire.id.clone(), file.clone());
                 catalog.questionnaires.insert(questionnaire.id.clone(), Arc::new(questionnaire));
             }
             Err(found) => problems.extend(found),
@@ -158,7 +167,7 @@ pub(super) fn whole_file(file: &Path, message: String) -> Problem {
     Problem { file: file.to_path_buf(), line: 1, column: 1, message }
 }
 
-fn at(file: &Path, source: &str, span: Range<usize>, message: String) -> Problem {
+pub(super) fn at(file: &Path, source: &str, span: Range<usize>, message: String) -> Problem {
     let before = &source[..span.start.min(source.len())];
     let line = before.matches('\n').count() + 1;
     // A byte-order mark, which some editors add, is not a column.
@@ -354,9 +363,9 @@ impl Checker {
             intro,
             thanks,
             help,
-            date_precision: raw.date_precision.unwrap_or_default(),
+            date_precision: raw.date_precision.map(Spanned::into_inner).unwrap_or_default(),
             min_report_n,
-            access: raw.access.unwrap_or_default(),
+            access: raw.access.map(Spanned::into_inner).unwrap_or_default(),
             opens,
             closes,
             kiosk: raw.kiosk,
@@ -866,7 +875,7 @@ enum ConditionScope {
     EarlierPages,
 }
 
-fn option_span(options: &RawOptions, id: &str) -> Range<usize> {
+pub(super) fn option_span(options: &RawOptions, id: &str) -> Range<usize> {
     options
         .as_ref()
         .iter()

@@ -5,6 +5,7 @@
 
 mod answers;
 mod availability;
+pub mod compat;
 mod flow;
 mod live;
 mod load;

@@ -33,9 +33,9 @@ pub struct RawQuestionnaire {
     pub intro: Option<Spanned<RawText>>,
     pub thanks: Option<Spanned<RawText>>,
     pub help: Option<Spanned<RawText>>,
-    pub date_precision: Option<DatePrecision>,
+    pub date_precision: Option<Spanned<DatePrecision>>,
     pub min_report_n: Option<Spanned<i64>>,
-    pub access: Option<Access>,
+    pub access: Option<Spanned<Access>>,
     pub opens: Option<Spanned<toml::value::Datetime>>,
     pub closes: Option<Spanned<toml::value::Datetime>>,
     #[serde(default)]

@@ -134,7 +134,8 @@ pub fn comparable(old: &Question, new: &Question) -> bool {
     question_changes(old, new).iter().all(|change| !change.splits_results())
 }
 
-fn kind_name(kind: &QuestionKind) -> &'static str {
+/// The word for a question's type in the questionnaire file.
+pub fn kind_name(kind: &QuestionKind) -> &'static str {
     match kind {
         QuestionKind::Scale(_) => "scale",
         QuestionKind::Single { .. } => "single",

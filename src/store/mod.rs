@@ -23,6 +23,8 @@ use crate::questionnaire::{Answer, Questionnaire};
 pub enum StoreError {
     #[error("DATABASE_URL must start with sqlite: or postgres:, not `{0}:`")]
     UnsupportedUrl(String),
+    #[error("there is no SQLite database at {0}")]
+    NoDatabase(String),
     #[error("cannot create the folder {folder} for the SQLite database: {source}")]
     Folder { folder: String, source: std::io::Error },
     #[error("database error: {0}")]
@@ -98,11 +100,13 @@ macro_rules! insert_response_rows {
 }
 
 mod codes;
+mod inspect;
 mod report;
 mod staff;
 mod submissions;
 
 pub use codes::{CodeBatch, CodeUse, RevokedBatch};
+pub use inspect::CHECKED_TABLES;
 pub use report::StoredVersion;
 pub use staff::{
     ApiToken, AuditEvent, LoginFailureCounts, NewStaffSession, StaffAccount, StaffCredentials, StaffSession,

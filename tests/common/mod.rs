@@ -57,11 +57,18 @@ pub enum Backend {
 /// A fresh, empty, migrated database of the given kind. The returned guard
 /// keeps a SQLite file's folder alive.
 pub async fn fresh_store(backend: Backend) -> (Store, Option<tempfile::TempDir>) {
+    let (url, guard) = fresh_database_url(backend).await;
+    (Store::connect(&url).await.expect("the test database opens"), guard)
+}
+
+/// The URL of a fresh database of the given kind, not yet opened (so not
+/// migrated: a SQLite file does not exist yet). The returned guard keeps a
+/// SQLite file's folder alive.
+pub async fn fresh_database_url(backend: Backend) -> (String, Option<tempfile::TempDir>) {
     match backend {
         Backend::Sqlite => {
             let folder = tempfile::tempdir().expect("a temporary folder");
-            let url = format!("sqlite://{}", folder.path().join("nested/enkat.db").display());
-            (Store::connect(&url).await.expect("SQLite opens"), Some(folder))
+            (format!("sqlite://{}", folder.path().join("nested/enkat.db").display()), Some(folder))
         }
         Backend::Postgres => {
             let server = std::env::var("ENKAT_TEST_POSTGRES_URL")
@@ -75,7 +82,7 @@ pub async fn fresh_store(backend: Backend) -> (Store, Option<tempfile::TempDir>)
             admin.close().await;
             let (base, _) = server.split_once('?').unwrap_or((&server, ""));
             let (server_root, _) = base.rsplit_once('/').expect("a postgres:// URL");
-            (Store::connect(&format!("{server_root}/{name}")).await.expect("the test database opens"), None)
+            (format!("{server_root}/{name}"), None)
         }
     }
 }

@@ -1,0 +1,124 @@
+//! `enkat check --against DATABASE_URL`: the checked files compared with the
+//! versions stored in a database, before they are deployed there. What the
+//! comparison finds is decided in `questionnaire::compat`; this reads the
+//! database (read-only) and prints.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::questionnaire::compat::{AnswerCounts, Baseline, compare};
+use crate::questionnaire::{self, Catalog, Questionnaire};
+use crate::report::Filter;
+use crate::store::{CHECKED_TABLES, Store};
+
+/// Compares every questionnaire in `catalog` with the database at `url`.
+pub fn run(catalog: &Catalog, url: &str) -> ExitCode {
+    super::run_to_completion(async {
+        let store = Store::open_read_only(url).await.map_err(|error| format!("cannot open the database: {error}"))?;
+        let outcome = against(catalog, &store).await;
+        store.close().await;
+        match outcome? {
+            0 => Ok(()),
+            refused => Err(format!(
+                "{refused} change(s) refused: they would break what those who already answered were promised"
+            )),
+        }
+    })
+}
+
+/// Prints what the comparison finds; returns how many changes are refused.
+async fn against(catalog: &Catalog, store: &Store) -> Result<usize, String> {
+    let database = |error: crate::store::StoreError| format!("cannot read the database: {error}");
+    let missing = store.missing_tables().await.map_err(database)?;
+    if missing.len() == CHECKED_TABLES.len() {
+        return Err("the database has no enkat tables: it is not a database `enkat serve` has used (is the URL right?); nothing was compared".to_owned());
+    }
+    if !missing.is_empty() {
+        return Err(format!(
+            "the database lacks the table(s) {}: it is not (or not wholly) an enkat database; nothing was compared",
+            missing.join(", ")
+        ));
+    }
+    let (mut refused, mut warned) = (0, 0);
+    for new in catalog.iter() {
+        let stored: Vec<(String, time::Date)> = store
+            .versions(&new.id)
+            .await
+            .map_err(database)?
+            .into_iter()
+            .map(|stored| (stored.version, stored.first_seen))
+            .collect();
+        let (versions, first_seen) = match Baseline::choose(&stored, new.version.as_str()) {
+            Baseline::New => {
+                println!("{}: not in the database yet: nothing to compare with", new.id);
+                continue;
+            }
+            Baseline::Unchanged { version } => {
+                println!("{}: the same as the stored version {version}", new.id);
+                continue;
+            }
+            Baseline::Latest { versions, first_seen } => (versions, first_seen),
+        };
+        let mut old: Vec<Questionnaire> = Vec::new();
+        for version in &versions {
+            let Some(source) = store.version_source(&new.id, version).await.map_err(database)? else { continue };
+            // A stored text this enkat cannot read any more (the format has
+            // changed since) cannot be compared; say so rather than guess.
+            match questionnaire::parse(Path::new(version), &source) {
+                Ok(parsed) => old.push(parsed),
+                Err(problems) => eprintln!(
+                    "{}: warning: the stored version {version} cannot be read any more ({}), so it is not compared",
+                    new.id,
+                    problems.first().map(|problem| problem.message.as_str()).unwrap_or_default()
+                ),
+            }
+        }
+        let answers = answer_counts(store, &new.id).await.map_err(database)?;
+        let file = catalog.file(&new.id).unwrap_or(Path::new(&new.id));
+        let verdict = compare(file, new, &old, &answers);
+        println!(
+            "{}: compared with the stored version {} (first seen {first_seen}); {} response(s) stored",
+            new.id,
+            versions.join(" and "),
+            answers.responses
+        );
+        for note in &verdict.notes {
+            println!("  {note}");
+        }
+        for problem in verdict.warnings.iter().chain(&verdict.refusals) {
+            eprintln!("{problem}");
+        }
+        warned += verdict.warnings.len();
+        refused += verdict.refusals.len();
+    }
+    for id in store.questionnaire_ids().await.map_err(database)? {
+        if catalog.get(&id).is_none() {
+            let responses = store.count_responses(&id).await.map_err(database)?;
+            println!(
+                "{id}: in the database ({responses} response(s)) but in none of the checked files: its answers stay, and it is not served"
+            );
+        }
+    }
+    match (warned, refused) {
+        (0, _) => {}
+        (_, 0) => eprintln!("{warned} warning(s): the check passes, but read them before deploying"),
+        _ => eprintln!("{warned} warning(s)"),
+    }
+    Ok(refused)
+}
+
+/// The answers stored for a questionnaire, every version together.
+async fn answer_counts(store: &Store, id: &str) -> Result<AnswerCounts, crate::store::StoreError> {
+    let tally = store.tally(id, &Filter::default(), None).await?;
+    let mut counts =
+        AnswerCounts { responses: tally.responses.iter().map(|group| group.count).sum(), ..AnswerCounts::default() };
+    for question in tally.respondents {
+        *counts.questions.entry(question.question_id).or_default() += question.count;
+    }
+    for answer in tally.answers {
+        if let Some(option) = answer.option_id {
+            *counts.options.entry((answer.question_id, option)).or_default() += answer.count;
+        }
+    }
+    Ok(counts)
+}
