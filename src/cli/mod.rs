@@ -1,6 +1,6 @@
 //! The command line: `enkat serve` (the default), `enkat check`, and `enkat staff`
-//! and `enkat token` for staff accounts and API tokens, `enkat export`, and
-//! `enkat codes` for one-time codes.
+//! and `enkat token` for staff accounts and API tokens, `enkat export`,
+//! `enkat codes` for one-time codes, and `enkat schema` for editors.
 
 mod codes;
 mod export;
@@ -54,6 +54,9 @@ enum Command {
     /// One-time codes of questionnaires with `access = "code"`: create, list, revoke.
     #[command(subcommand)]
     Codes(codes::CodesCommand),
+    /// Print the JSON Schema of the questionnaire file format, for editors
+    /// (docs/questionnaire.schema.json is this output).
+    Schema,
 }
 
 /// Runs one command's work to completion on a small runtime, printing its
@@ -129,6 +132,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Token(command)) => staff::run_token(command),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Codes(command)) => codes::run(command),
+        Some(Command::Schema) => {
+            println!("{}", questionnaire::json_schema());
+            ExitCode::SUCCESS
+        }
         None => serve(cli.serve),
     }
 }
