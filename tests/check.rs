@@ -36,6 +36,13 @@ const CASES: &[Case] = &[
         why: "`show_if` names a misspelt question",
     },
     Case {
+        file: "condition-unknown-key.toml",
+        line: 24,
+        column: 36,
+        message_contains: "unknown key `anyof`: did you mean `any_of`?",
+        why: "a condition's `any_of` is misspelt",
+    },
+    Case {
         file: "condition-later-question.toml",
         line: 12,
         column: 24,

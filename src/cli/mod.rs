@@ -1,6 +1,6 @@
 //! The command line: `enkat serve` (the default), `enkat check`, and `enkat staff`
-//! and `enkat token` for staff accounts and API tokens, `enkat export`, and
-//! `enkat codes` for one-time codes.
+//! and `enkat token` for staff accounts and API tokens, `enkat export`,
+//! `enkat codes` for one-time codes, and `enkat schema` for editors.
 
 mod against;
 mod codes;
@@ -60,6 +60,9 @@ enum Command {
     /// One-time codes of questionnaires with `access = "code"`: create, list, revoke.
     #[command(subcommand)]
     Codes(codes::CodesCommand),
+    /// Print the JSON Schema of the questionnaire file format, for editors
+    /// (docs/questionnaire.schema.json is this output).
+    Schema,
 }
 
 /// Runs one command's work to completion on a small runtime, printing its
@@ -135,6 +138,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Token(command)) => staff::run_token(command),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Codes(command)) => codes::run(command),
+        Some(Command::Schema) => {
+            println!("{}", questionnaire::json_schema());
+            ExitCode::SUCCESS
+        }
         None => serve(cli.serve),
     }
 }

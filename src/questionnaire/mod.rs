@@ -10,11 +10,13 @@ mod flow;
 mod live;
 mod load;
 mod raw;
+mod schema;
 pub mod versions;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use time::{Date, Duration};
@@ -26,6 +28,7 @@ pub use availability::Availability;
 pub use flow::{Condition, Page, Shown, Test};
 pub use live::{LiveCatalog, Reload};
 pub use load::{Catalog, Problem, load_dir, load_paths, parse};
+pub use schema::json_schema;
 
 /// A questionnaire as the service serves it: validated, with every text
 /// present in every declared language.
@@ -68,7 +71,7 @@ pub struct Questionnaire {
 }
 
 /// Who may answer a questionnaire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
     /// Anyone with the link `/s/{id}`.
@@ -128,9 +131,10 @@ impl Text {
 
 /// How coarsely the date of a response is stored, so that someone who knows
 /// when a person answered cannot pick out their response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DatePrecision {
+    /// The day the answer was sent: only if many people answer every day.
     Day,
     /// The Monday of the ISO week.
     #[default]
@@ -230,34 +234,42 @@ pub struct Choice {
 }
 
 /// What a question's answers are evidence of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    /// How satisfied people were; reported as the share of positive answers.
+    /// How satisfied people were; reported as the share of positive answers,
+    /// per question and per quality area. Type "scale", with an `area`.
     Satisfaction,
-    /// Practical support people lacked.
+    /// Practical support people needed but did not get. Type "single" or "multi".
     UnmetSupport,
-    /// Practical support people received.
+    /// Practical support people received. Type "single" or "multi".
     ReceivedSupport,
-    /// Who answered, for breakdowns.
+    /// About the person or their situation, for breakdowns. Type "single" or "multi".
     Background,
 }
 
 /// The quality areas of SKR's national user surveys, plus safety.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 pub enum Area {
+    /// Accessibility: how easy it was to get in touch.
     #[serde(rename = "tillgänglighet")]
     Tillganglighet,
+    /// Information: whether people understood what they were told.
     #[serde(rename = "information")]
     Information,
+    /// How people were treated: respect, being listened to.
     #[serde(rename = "bemötande")]
     Bemotande,
+    /// Participation: influence over one's own support.
     #[serde(rename = "delaktighet")]
     Delaktighet,
+    /// Change: whether the situation got better.
     #[serde(rename = "förändring")]
     Forandring,
+    /// Overall satisfaction.
     #[serde(rename = "helhet")]
     Helhet,
+    /// Feeling safe.
     #[serde(rename = "trygghet")]
     Trygghet,
 }
