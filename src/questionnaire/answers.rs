@@ -56,6 +56,13 @@ impl FormInput {
         self.values(question).iter().any(|value| value == option)
     }
 
+    /// Whether anything was given for a question: an option, a text, or a
+    /// "Something else:" text.
+    pub fn has_answer(&self, question: &str) -> bool {
+        self.values(question).iter().any(|value| !value.trim().is_empty())
+            || !self.value(&FormInput::other_field(question)).trim().is_empty()
+    }
+
     /// The name of a question's "Something else:" text field.
     pub fn other_field(question: &str) -> String {
         format!("{question}.other")

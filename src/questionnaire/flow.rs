@@ -91,10 +91,10 @@ impl Questionnaire {
     }
 
     fn holds(&self, condition: &Condition, input: &FormInput, shown: &Shown) -> bool {
-        let Some(index) = self.questions.iter().position(|question| question.id == condition.question) else {
+        let Some(index) = self.question_index(&condition.question) else {
             return false;
         };
-        let answered = shown.question(index) && is_answered(input, &condition.question);
+        let answered = shown.question(index) && input.has_answer(&condition.question);
         let chose_any = |options: &[String]| options.iter().any(|option| is_chosen(input, &condition.question, option));
         match &condition.test {
             Test::AnyOf(options) => answered && chose_any(options),
@@ -107,13 +107,16 @@ impl Questionnaire {
     pub fn page_of(&self, question_index: usize) -> usize {
         self.pages.iter().position(|page| page.questions.contains(&question_index)).unwrap_or(0)
     }
-}
 
-/// Whether anything was given for a question: an option, a text, or a
-/// "Something else:" text.
-fn is_answered(input: &FormInput, question: &str) -> bool {
-    input.values(question).iter().any(|value| !value.trim().is_empty())
-        || !input.value(&FormInput::other_field(question)).trim().is_empty()
+    /// Where the question `id` is in `questions`.
+    pub fn question_index(&self, id: &str) -> Option<usize> {
+        self.questions.iter().position(|question| question.id == id)
+    }
+
+    /// The page the question `id` is on.
+    pub fn page_of_question(&self, id: &str) -> Option<usize> {
+        self.question_index(id).map(|index| self.page_of(index))
+    }
 }
 
 /// Writing in the "Something else:" field is choosing it, as in validation.

@@ -156,8 +156,7 @@ pub(super) fn next_step(
     }
     let change = input.value(CHANGE_FIELD);
     if !change.is_empty() {
-        let index = questionnaire.questions.iter().position(|question| question.id == change);
-        let page = index.map(|index| questionnaire.page_of(index)).filter(|page| shown.page(*page));
+        let page = questionnaire.page_of_question(change).filter(|page| shown.page(*page));
         return Ok(Step::Show(page_view(page.unwrap_or_default(), &[]).into_response()));
     }
     // Everything answered so far is checked at every step; the first page
@@ -217,10 +216,7 @@ async fn version_shown(
 /// The first page with a problem, and the problems on it: the page the
 /// person is shown again, with only what they can fix there.
 fn first_page_with_errors(questionnaire: &Questionnaire, errors: Vec<AnswerError>) -> (usize, Vec<AnswerError>) {
-    let page_of = |error: &AnswerError| {
-        let index = questionnaire.questions.iter().position(|question| question.id == error.question_id);
-        index.map(|index| questionnaire.page_of(index)).unwrap_or_default()
-    };
+    let page_of = |error: &AnswerError| questionnaire.page_of_question(&error.question_id).unwrap_or_default();
     let page = errors.iter().map(page_of).min().unwrap_or_default();
     (page, errors.into_iter().filter(|error| page_of(error) == page).collect())
 }

@@ -92,7 +92,9 @@ pub fn form(
     let on_page: Vec<usize> = page
         .questions
         .clone()
-        .filter(|index| shown.question(*index) || depends_on_page(questionnaire, *index, page_index))
+        .filter(|index| {
+            shown.question(*index) || depends_on_page(questionnaire, &questionnaire.questions[*index], page_index)
+        })
         .collect();
     // The button sends when no later page can follow; otherwise it continues.
     let sends = !questionnaire.check_answers && !later_page_possible(questionnaire, &shown, page_index);
@@ -221,21 +223,15 @@ fn answer_texts(question: &Question, language: &str, locale: &Locale, input: &Fo
 /// Whether the person has given any answer yet (then a language link, which
 /// would start again without them, is not offered).
 fn has_answers(questionnaire: &Questionnaire, input: &FormInput) -> bool {
-    questionnaire.questions.iter().any(|question| {
-        input.values(&question.id).iter().any(|value| !value.trim().is_empty())
-            || !input.value(&FormInput::other_field(&question.id)).trim().is_empty()
-    })
+    questionnaire.questions.iter().any(|question| input.has_answer(&question.id))
 }
 
-/// Whether question `index` has a condition on a question of the same page.
-fn depends_on_page(questionnaire: &Questionnaire, index: usize, page_index: usize) -> bool {
-    questionnaire.questions[index].condition.as_ref().is_some_and(|condition| {
-        questionnaire
-            .questions
-            .iter()
-            .position(|question| question.id == condition.question)
-            .is_some_and(|target| questionnaire.page_of(target) == page_index)
-    })
+/// Whether `question`, on page `page_index`, has a condition on a question of that same page.
+fn depends_on_page(questionnaire: &Questionnaire, question: &Question, page_index: usize) -> bool {
+    question
+        .condition
+        .as_ref()
+        .is_some_and(|condition| questionnaire.page_of_question(&condition.question) == Some(page_index))
 }
 
 /// Whether a page after `page_index` may still be shown: it is shown now, or
@@ -244,11 +240,7 @@ fn later_page_possible(questionnaire: &Questionnaire, shown: &Shown, page_index:
     questionnaire.pages.iter().enumerate().skip(page_index + 1).any(|(index, page)| {
         shown.page(index)
             || page.condition.as_ref().is_some_and(|condition| {
-                questionnaire
-                    .questions
-                    .iter()
-                    .position(|question| question.id == condition.question)
-                    .is_some_and(|target| questionnaire.page_of(target) >= page_index)
+                questionnaire.page_of_question(&condition.question).is_some_and(|target| target >= page_index)
             })
     })
 }
@@ -364,8 +356,7 @@ fn question_block(
         }
     };
     let condition = question.condition.as_ref().filter(|_| {
-        let index = questionnaire.questions.iter().position(|q| q.id == question.id).unwrap_or_default();
-        depends_on_page(questionnaire, index, questionnaire.page_of(index))
+        questionnaire.page_of_question(&question.id).is_some_and(|page| depends_on_page(questionnaire, question, page))
     });
     let (any_of, none_of, answered) = match condition.map(|condition| &condition.test) {
         Some(Test::AnyOf(options)) => (Some(options.join(" ")), None, None),
