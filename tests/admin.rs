@@ -57,7 +57,7 @@ async fn the_files_page_lists_what_is_served_and_every_problem_of_a_broken_edit(
     let problems = page.texts(".file-problems li");
     assert_eq!(problems.len(), 1);
     assert!(problems[0].starts_with(&format!("{}:16:12: ", file.display())), "{problems:?}");
-    assert_eq!(app.get("/s/liten").await.status, StatusCode::OK, "the last good version keeps serving");
+    assert_eq!(app.start("/s/liten").await.status, StatusCode::OK, "the last good version keeps serving");
 }
 
 async fn the_versions_and_what_changed_between_them_are_listed(backend: Backend) {
@@ -93,7 +93,7 @@ async fn a_questionnaire_not_yet_open_can_be_previewed_and_nothing_is_stored(bac
     let admin = app.logged_in_admin().await;
     assert!(app.get("/s/winter").await.texts("form.questionnaire").is_empty(), "respondents get no form yet");
 
-    let page = app.get_as(&admin, "/staff/admin/preview/winter").await;
+    let page = app.start_as(&admin, "/staff/admin/preview/winter").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text(".preview-banner").contains("Inget du fyller i sparas."));
     assert_eq!(page.attributes("form.questionnaire", "action"), ["/staff/admin/preview/winter"]);
@@ -114,7 +114,7 @@ async fn a_questionnaire_not_yet_open_can_be_previewed_and_nothing_is_stored(bac
 async fn a_preview_walks_the_pages_and_checks_the_answers_like_the_real_form(backend: Backend) {
     let app = TestApp::with_questionnaires(backend, "tests/fixtures/pages").await;
     let admin = app.logged_in_admin().await;
-    let first = app.get_as(&admin, "/staff/admin/preview/steg?lang=en").await;
+    let first = app.start_as(&admin, "/staff/admin/preview/steg?lang=en").await;
     assert_eq!(first.text(".progress"), "Page 1 of 3");
 
     let mut fields = first.form_fields();

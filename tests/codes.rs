@@ -130,12 +130,14 @@ async fn a_card_gives_one_response_and_then_says_it_is_used(backend: Backend) {
     assert_eq!(codes.len(), 3);
     let code = &codes[0];
 
-    let form = app.get(&format!("/s/{ID}?kod={code}")).await;
-    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let start = app.get(&format!("/s/{ID}?kod={code}")).await;
+    assert_eq!(start.status, StatusCode::OK, "{}", start.body);
+    assert_eq!(start.attributes("input[name=_code]", "value"), [code.as_str()], "the start page carries the code");
+    let english = start.attributes("a[hreflang=en]", "href");
+    assert_eq!(english, [format!("?lang=en&kod={code}")], "switching language keeps the code");
+    let form = app.start(&format!("/s/{ID}?kod={code}")).await;
     assert_eq!(form.attributes("input[name=_code]", "value"), [code.as_str()], "the form carries the code");
     assert_eq!(form.attributes("input[name=overall]", "name").len(), 5, "the questions are shown");
-    let english = form.attributes("a[hreflang=en]", "href");
-    assert_eq!(english, [format!("?lang=en&kod={code}")], "switching language keeps the code");
 
     let sent = app.post_form(&format!("/s/{ID}"), &answers(code)).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
@@ -164,7 +166,7 @@ async fn a_refused_form_keeps_its_code_and_does_not_use_it(backend: Backend) {
     assert_eq!(refused.attributes("input[name=_code]", "value"), [code.as_str()], "the form keeps the code");
     assert_eq!(responses(&app).await, 0);
 
-    assert_eq!(app.get(&format!("/s/{ID}?kod={code}")).await.status, StatusCode::OK, "the code still opens the form");
+    assert_eq!(app.start(&format!("/s/{ID}?kod={code}")).await.status, StatusCode::OK, "the code still opens the form");
     let sent = app.post_form(&format!("/s/{ID}"), &answers(code)).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "and gives its response once fixed");
     assert_eq!(responses(&app).await, 1);
@@ -250,7 +252,7 @@ async fn a_revoked_batch_refuses_its_codes(backend: Backend) {
     let revoke = format!("/staff/q/{ID}/codes/{}/revoke", batch.id);
     let refused = app.post_form_as(&staff.cookie, &revoke, &[]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "no revoking without the CSRF token");
-    assert_eq!(app.get(&format!("/s/{ID}?kod={}", codes[0])).await.status, StatusCode::OK);
+    assert_eq!(app.start(&format!("/s/{ID}?kod={}", codes[0])).await.status, StatusCode::OK);
 
     let revoked = app.post_form_as(&staff.cookie, &revoke, &[("_csrf", &staff.csrf)]).await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER);
@@ -398,7 +400,7 @@ async fn a_batch_needs_a_count_of_1_to_1000_and_a_label(backend: Backend) {
 
 async fn an_open_questionnaire_has_no_codes_and_ignores_kod(backend: Backend) {
     let app = TestApp::shipped(backend).await;
-    let page = app.get("/s/nexus?kod=ABCDE-23456").await;
+    let page = app.start("/s/nexus?kod=ABCDE-23456").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.attributes("input[name=_code]", "value").is_empty(), "an open form carries no code");
     assert!(!page.attributes("input[name=overall]", "name").is_empty(), "the form is shown");
@@ -699,7 +701,7 @@ async fn a_kiosk_link_stays_in_kiosk_mode_from_the_code_to_the_next_person(backe
 
     let start = app.get(&format!("/s/{ID}?kiosk=1")).await;
     assert_eq!(start.attributes("form.code-form input[name=kiosk]", "value"), ["1"], "the code form keeps kiosk mode");
-    let form = app.get(&format!("/s/{ID}?kiosk=1&kod={code}")).await;
+    let form = app.start(&format!("/s/{ID}?kiosk=1&kod={code}")).await;
     assert_eq!(form.attributes("input[name=_kiosk]", "value"), ["1"], "the questionnaire form is in kiosk mode");
 
     let mut fields = answers(code);

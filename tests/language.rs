@@ -66,7 +66,6 @@ async fn an_arabic_browser_gets_the_arabic_form_written_right_to_left(backend: B
     assert_language(&page, "ar", "rtl", "Arabic is the browser's first choice");
     assert_eq!(page.text("h1"), "ما رأيك في الدعم الذي قدّمته Nexus؟");
     assert_eq!(page.texts(".exit-button"), ["غادر الصفحة"]);
-    assert_eq!(page.text("#question-overall legend .required"), "(الإجابة مطلوبة)");
     assert_eq!(page.attributes("input[name=_lang]", "value"), ["ar"], "the form carries the choice on");
     assert_eq!(page.attributes(".safety-link a", "href"), ["/s/nexus/sakert?lang=ar"], "and so do the links");
     assert_eq!(page.texts("nav.languages a"), ["Svenska", "English"]);
@@ -74,10 +73,14 @@ async fn an_arabic_browser_gets_the_arabic_form_written_right_to_left(backend: B
     assert_eq!(page.attributes("nav.languages a", "dir"), ["ltr", "ltr"], "and its own direction");
     assert!(page.header("vary").contains("accept-language"), "the page varies by the header: {:?}", page.headers);
     assert!(page.headers.get(header::SET_COOKIE).is_none(), "the choice is never kept in a cookie");
+    assert_eq!(page.texts("button[name=_action]"), ["ابدأ"]);
+    let form = app.press_start(page, None).await;
+    assert_language(&form, "ar", "rtl", "the questions follow the start page's language");
+    assert_eq!(form.text("#question-overall legend .required"), "(الإجابة مطلوبة)");
 
     let swedish = app.get("/s/nexus").await;
     let arabic_link = swedish.html().select(&scraper::Selector::parse("nav.languages a[lang=ar]").unwrap()).count();
-    assert_eq!(arabic_link, 1, "the Swedish form links to the Arabic one");
+    assert_eq!(arabic_link, 1, "the Swedish start page links to the Arabic one");
     assert_eq!(swedish.attributes("nav.languages a[lang=ar]", "dir"), ["rtl"]);
     assert_eq!(swedish.attributes("nav.languages a[lang=ar]", "href"), ["?lang=ar"]);
     assert_eq!(swedish.texts("nav.languages a[lang=ar]"), ["العربية"]);
@@ -101,7 +104,7 @@ async fn the_link_beats_the_browser_and_the_browser_beats_the_default(backend: B
         assert_language(&page, lang, dir, &format!("{uri} with {accept}: {why}"));
         assert!(page.headers.get(header::SET_COOKIE).is_none(), "{uri}: no cookie");
     }
-    assert_language(&app.get("/s/nexus").await, "sv", "ltr", "no header: the default");
+    assert_language(&app.start("/s/nexus").await, "sv", "ltr", "no header: the default");
 }
 
 async fn the_safety_and_privacy_pages_follow_the_browser_too(backend: Backend) {
@@ -156,7 +159,7 @@ async fn numbers_keep_their_order_on_a_right_to_left_page(backend: Backend) {
     assert_eq!(refused.attributes("html", "dir"), ["rtl"], "a refused form stays in Arabic");
     assert!(refused.texts("#question-comment .error-message bdi").contains(&"2000".to_owned()));
 
-    let swedish = app.get("/s/nexus?lang=sv").await;
+    let swedish = app.start("/s/nexus?lang=sv").await;
     assert!(swedish.texts("bdi").is_empty(), "a left-to-right page needs no isolation");
     assert!(swedish.texts(".limit").is_empty(), "page 1 has no free-text question");
 }
@@ -169,7 +172,7 @@ async fn the_not_open_page_in_arabic_isolates_the_date(backend: Backend) {
     assert_eq!(page.text("p.not-open"), "الاستبيان غير مفتوح حاليًا.");
     assert_eq!(page.texts("main p bdi"), ["1 ديسمبر 2026"], "the date is one unit in the sentence");
 
-    let swedish = app.get("/s/winter-ar").await;
+    let swedish = app.start("/s/winter-ar").await;
     assert!(swedish.texts("main p").contains(&"Den öppnar den 1 december 2026.".to_owned()));
 }
 

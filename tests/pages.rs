@@ -60,7 +60,7 @@ async fn stored(app: &TestApp) -> Vec<Vec<Answer>> {
 
 async fn the_first_page_shows_its_questions_and_the_progress(backend: Backend) {
     let app = app(backend).await;
-    let page = app.get(URL).await;
+    let page = app.start(URL).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.text(".progress"), "Sida 1 av 3", "the move page is not counted until the move is ticked");
     assert_eq!(page.text("h2.page-title"), "Stödet du fick");
@@ -80,7 +80,7 @@ async fn the_first_page_shows_its_questions_and_the_progress(backend: Backend) {
 
 async fn a_walk_through_every_page_stores_only_at_the_final_send(backend: Backend) {
     let app = app(backend).await;
-    let first = app.get(URL).await;
+    let first = app.start(URL).await;
     let second = step(&app, &first, &[("received", &["belongings"]), ("helped", &["yes"])], "next").await;
     assert_eq!(second.status, StatusCode::OK);
     assert_eq!(second.text(".progress"), "Sida 2 av 3");
@@ -114,7 +114,7 @@ async fn a_walk_through_every_page_stores_only_at_the_final_send(backend: Backen
 
 async fn a_page_whose_condition_holds_is_shown_and_its_required_question_enforced(backend: Backend) {
     let app = app(backend).await;
-    let first = app.get(URL).await;
+    let first = app.start(URL).await;
     let second = step(&app, &first, &[("received", &["move"]), ("helped", &["no"])], "next").await;
     assert_eq!(second.text(".progress"), "Sida 2 av 4", "ticking the move brings its page in");
     let move_page = step(&app, &second, &[], "next").await;
@@ -132,7 +132,7 @@ async fn a_page_whose_condition_holds_is_shown_and_its_required_question_enforce
 
 async fn back_keeps_every_answer_and_checks_nothing(backend: Backend) {
     let app = app(backend).await;
-    let first = app.get(URL).await;
+    let first = app.start(URL).await;
     let second = step(&app, &first, &[("received", &["move", "belongings"]), ("helped", &["yes"])], "next").await;
     // Back from a page with a half-done answer: nothing is checked, and the
     // typed text comes back too when the person returns.
@@ -150,7 +150,7 @@ async fn back_keeps_every_answer_and_checks_nothing(backend: Backend) {
 
 async fn a_required_question_whose_condition_is_false_is_not_required(backend: Backend) {
     let app = app(backend).await;
-    let first = app.get(URL).await;
+    let first = app.start(URL).await;
     let second = step(&app, &first, &[("received", &["none"])], "next").await;
     assert_eq!(second.status, StatusCode::OK, "`helped` is required only for those who got support");
     assert_eq!(second.text("h2.page-title"), "Det som saknades");
@@ -162,7 +162,7 @@ async fn a_required_question_whose_condition_is_false_is_not_required(backend: B
 
 async fn a_question_conditioned_on_an_earlier_page_is_decided_before_the_page_is_shown(backend: Backend) {
     let app = app(backend).await;
-    let first = app.get(URL).await;
+    let first = app.start(URL).await;
     let second = step(&app, &first, &[], "next").await;
     assert_eq!(questions_on(&second), ["missing", "why_not"], "`received` was left unanswered");
     assert!(second.texts(".condition-note").is_empty(), "decided already: no note needed");
@@ -170,7 +170,7 @@ async fn a_question_conditioned_on_an_earlier_page_is_decided_before_the_page_is
 
 async fn the_check_page_lists_the_answers_and_change_leads_back_to_the_question(backend: Backend) {
     let app = app(backend).await;
-    let first = app.get("/s/steg?lang=en").await;
+    let first = app.start("/s/steg?lang=en").await;
     let second = step(&app, &first, &[("received", &["belongings"]), ("helped", &["yes"])], "next").await;
     let third = step(&app, &second, &[("missing", &["nothing"])], "next").await;
     let check = step(&app, &third, &[], "next").await;
@@ -226,7 +226,7 @@ async fn an_answer_to_a_hidden_question_is_discarded(backend: Backend) {
 
 async fn an_invalid_option_in_an_earlier_pages_carried_answers_is_refused(backend: Backend) {
     let app = app(backend).await;
-    let first = app.get(URL).await;
+    let first = app.start(URL).await;
     let second = step(&app, &first, &[("received", &["belongings"]), ("helped", &["yes"])], "next").await;
     // The carried answer to page 1 is altered on page 2.
     let refused = step(&app, &second, &[("received", &["belongings", "limousine"])], "next").await;

@@ -89,12 +89,12 @@ async fn the_survey_is_closed_until_its_opening_day_begins_in_stockholm(backend:
     assert_not_open(&page, StatusCode::OK, "Den öppnar den 1 december 2026.");
 
     let opening = TestApp::with_clock(backend, FIXTURES, at(FIRST_SECOND_OF_OPENING_DAY)).await;
-    assert_shows_form(&opening.get("/s/winter").await);
+    assert_shows_form(&opening.start("/s/winter").await);
 }
 
 async fn the_survey_is_open_until_its_closing_day_ends_in_stockholm(backend: Backend) {
     let last = TestApp::with_clock(backend, FIXTURES, at(LAST_SECOND_OF_CLOSING_DAY)).await;
-    let page = last.get("/s/winter").await;
+    let page = last.start("/s/winter").await;
     assert_shows_form(&page);
     let sent = last.post_form("/s/winter", &answers(Some(&token_of(&page)))).await;
     assert_thanked(&sent, "/s/winter/tack?lang=sv");
@@ -133,7 +133,7 @@ async fn a_form_sent_before_opening_gets_the_calm_page_and_stores_nothing(backen
 
 async fn a_form_loaded_before_closing_and_sent_after_gets_the_calm_page_and_stores_nothing(backend: Backend) {
     let before = TestApp::with_clock(backend, FIXTURES, at(LAST_SECOND_OF_CLOSING_DAY)).await;
-    let token = token_of(&before.get("/s/winter?lang=en").await);
+    let token = token_of(&before.start("/s/winter?lang=en").await);
 
     let after = TestApp::with_clock(backend, FIXTURES, at(FIRST_SECOND_AFTER_CLOSING)).await;
     let mut fields = answers(Some(&token));
@@ -149,7 +149,7 @@ async fn a_form_loaded_before_closing_and_sent_after_gets_the_calm_page_and_stor
 
 async fn the_same_form_sent_twice_is_stored_once_and_thanked_twice(backend: Backend) {
     let app = app(backend).await;
-    let token = token_of(&app.get("/s/link").await);
+    let token = token_of(&app.start("/s/link").await);
 
     let first = app.post_form("/s/link", &answers(Some(&token))).await;
     let second = app.post_form("/s/link", &answers(Some(&token))).await;
@@ -161,8 +161,8 @@ async fn the_same_form_sent_twice_is_stored_once_and_thanked_twice(backend: Back
 
 async fn two_forms_are_two_responses(backend: Backend) {
     let app = app(backend).await;
-    let one = token_of(&app.get("/s/link").await);
-    let two = token_of(&app.get("/s/link").await);
+    let one = token_of(&app.start("/s/link").await);
+    let two = token_of(&app.start("/s/link").await);
     assert_ne!(one, two, "every form shown gets a token of its own");
 
     assert_thanked(&app.post_form("/s/link", &answers(Some(&one))).await, "/s/link/tack?lang=sv");
@@ -172,7 +172,7 @@ async fn two_forms_are_two_responses(backend: Backend) {
 
 async fn a_refused_form_keeps_its_token_and_does_not_use_it_up(backend: Backend) {
     let app = app(backend).await;
-    let token = token_of(&app.get("/s/link").await);
+    let token = token_of(&app.start("/s/link").await);
 
     let without_overall: Vec<_> = answers(Some(&token)).into_iter().filter(|(name, _)| *name != "overall").collect();
     let refused = app.post_form("/s/link", &without_overall).await;
@@ -196,7 +196,7 @@ async fn a_form_without_a_token_is_still_stored(backend: Backend) {
 
 async fn a_kiosk_thank_you_page_returns_to_an_empty_form(backend: Backend) {
     let app = app(backend).await;
-    let form = app.get("/s/lobby?lang=en").await;
+    let form = app.start("/s/lobby?lang=en").await;
     let token = token_of(&form);
     let mut fields = answers(Some(&token));
     fields[0] = ("_lang", "en");
@@ -218,7 +218,7 @@ async fn a_kiosk_thank_you_page_returns_to_an_empty_form(backend: Backend) {
 
 async fn a_kiosk_form_can_be_started_afresh(backend: Backend) {
     let app = app(backend).await;
-    let page = app.get("/s/lobby").await;
+    let page = app.start("/s/lobby").await;
     assert_eq!(page.attributes(".kiosk-restart a", "href"), ["/s/lobby?kiosk=1&lang=sv"]);
     assert_eq!(page.texts(".kiosk-restart a"), ["Börja om"]);
     assert_eq!(page.attributes("form", "data-kiosk-restart"), ["/s/lobby?kiosk=1&lang=sv"]);
@@ -256,7 +256,7 @@ async fn a_link_can_ask_for_kiosk_mode(backend: Backend) {
 
 async fn an_ordinary_form_is_not_in_kiosk_mode(backend: Backend) {
     let app = app(backend).await;
-    let page = app.get("/s/link").await;
+    let page = app.start("/s/link").await;
     assert!(page.attributes("form", "data-kiosk-restart").is_empty());
     assert!(page.texts(".kiosk-restart").is_empty());
     assert!(page.attributes("input[name=_kiosk]", "value").is_empty());
@@ -267,7 +267,7 @@ async fn an_ordinary_form_is_not_in_kiosk_mode(backend: Backend) {
 async fn old_submission_tokens_are_forgotten(backend: Backend) {
     // The token's date is the response's coarse date: the Monday of the week.
     let app = TestApp::with_clock(backend, FIXTURES, at("2026-12-17T12:00:00Z")).await;
-    let token = token_of(&app.get("/s/link").await);
+    let token = token_of(&app.start("/s/link").await);
     assert_thanked(&app.post_form("/s/link", &answers(Some(&token))).await, "/s/link/tack?lang=sv");
 
     assert_eq!(app.store.forget_submissions_before(date!(2026 - 12 - 14)).await.unwrap(), 0, "not older than that");

@@ -104,6 +104,16 @@ impl Server {
         (status, response)
     }
 
+    /// The first page of questions, behind the start page's button.
+    fn form(&self, id: &str) -> String {
+        let (_, start) = self.get(&format!("/s/{id}"));
+        let mut fields = form_fields(&start);
+        fields.push(("_action".to_owned(), "next".to_owned()));
+        let (status, form) = self.post(&format!("/s/{id}"), &encode(&fields));
+        assert_eq!(status, 200, "the start button leads to the questions: {form}");
+        form
+    }
+
     fn title(&self, id: &str) -> Option<String> {
         let (status, body) = self.get(&format!("/s/{id}"));
         (status == 200)
@@ -214,7 +224,7 @@ fn sighup_reloads_when_the_folder_is_not_watched() {
 #[test]
 fn a_form_shown_before_an_edit_is_stored_with_the_version_it_showed() {
     let server = Server::start(true, &[("a.toml", questionnaire("a", "Enkät", "Något mer?"))]);
-    let (_, form) = server.get("/s/a");
+    let form = server.form("a");
     let mut fields = form_fields(&form);
     let shown = fields.iter().find(|(name, _)| name == "_version").expect("the form carries its version").1.clone();
 
@@ -229,7 +239,7 @@ fn a_form_shown_before_an_edit_is_stored_with_the_version_it_showed() {
 #[test]
 fn a_privacy_setting_cannot_loosen_once_there_are_answers() {
     let server = Server::start(true, &[("a.toml", questionnaire("a", "Enkät", "Något mer?"))]);
-    let (_, form) = server.get("/s/a");
+    let form = server.form("a");
     let mut fields = form_fields(&form);
     fields.push(("comment".to_owned(), "Tack".to_owned()));
     assert_eq!(server.post("/s/a", &encode(&fields)).0, 303);
@@ -248,7 +258,7 @@ fn a_privacy_setting_cannot_loosen_once_there_are_answers() {
 fn serve_refuses_to_start_with_a_file_that_loosens_a_promise() {
     let folder = {
         let server = Server::start(true, &[("a.toml", questionnaire("a", "Enkät", "Något mer?"))]);
-        let (_, form) = server.get("/s/a");
+        let form = server.form("a");
         let mut fields = form_fields(&form);
         fields.push(("comment".to_owned(), "Tack".to_owned()));
         assert_eq!(server.post("/s/a", &encode(&fields)).0, 303);

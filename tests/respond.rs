@@ -75,7 +75,7 @@ async fn assert_nothing_stored(app: &TestApp) {
 
 async fn the_form_shows_every_question_in_swedish_by_default(backend: Backend) {
     let app = TestApp::shipped(backend).await;
-    let page = app.get("/s/nexus").await;
+    let page = app.start("/s/nexus").await;
 
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.attributes("html", "lang"), ["sv"]);
@@ -126,7 +126,7 @@ async fn the_form_speaks_english_when_asked(backend: Backend) {
     assert_eq!(page.attributes("input[name=_lang]", "value"), ["en"], "the form carries the language");
     assert_eq!(page.texts("nav.languages a"), ["Svenska", "العربية"]);
 
-    let unknown = app.get("/s/nexus?lang=xx").await;
+    let unknown = app.start("/s/nexus?lang=xx").await;
     assert_eq!(unknown.attributes("html", "lang"), ["sv"], "an unknown language falls back to the default");
 }
 

@@ -70,8 +70,10 @@ async fn respondent_pages(app: &TestApp) -> Vec<(&'static str, Page)> {
     let sent = app.post_form("/s/nexus", &complete_answers()).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "the complete form is stored");
     vec![
-        ("form", app.get("/s/nexus").await),
-        ("form in English", app.get("/s/nexus?lang=en").await),
+        ("start page", app.get("/s/nexus").await),
+        ("start page in English", app.get("/s/nexus?lang=en").await),
+        ("form", app.start("/s/nexus").await),
+        ("form in English", app.start("/s/nexus?lang=en").await),
         ("form with errors", app.post_form("/s/nexus", &errors).await),
         ("thank-you page", app.get(sent.header("location")).await),
         ("safety page", app.get("/s/nexus/sakert").await),
@@ -127,17 +129,49 @@ async fn every_respondent_page_offers_the_exit_first_then_a_hidden_exit_then_the
     }
 }
 
+/// A page a browser fetched with GET may be kept in its back/forward cache
+/// despite `no-store` (Chromium does), and Back after leaving would show the
+/// choices made on it. So the questions only ever come as the answer to a
+/// form post, which no browser keeps there.
+#[tokio::test]
+async fn no_question_is_ever_on_a_page_fetched_by_link() {
+    let app = shipped().await;
+    let start = app.get("/s/nexus").await;
+    assert_eq!(start.status, StatusCode::OK);
+    assert_eq!(start.text("h1"), "Vad tyckte du om stödet från Nexus?");
+    assert!(start.text(".intro").contains("Enkäten är anonym"), "the start page introduces the survey");
+    let visible = "input:not([type=hidden]), textarea, select, fieldset";
+    assert!(start.attributes(visible, "name").is_empty() && start.texts("fieldset").is_empty(), "no question");
+    assert_eq!(start.attributes("form.questionnaire", "method"), ["post"]);
+    assert_eq!(start.texts("form.questionnaire button"), ["Börja"]);
+
+    let first = app.press_start(start, None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.text(".progress"), "Sida 1 av 4");
+    assert!(!first.is_checked("reach", "very_easy"), "the first page starts empty");
+    assert_eq!(first.texts("button[name=_action]"), ["Fortsätt"], "no Back to the start page: nothing there to change");
+
+    // Answers sent along with the start button (a script, a stale page) are
+    // neither stored nor checked: the first page is shown, filled in.
+    let mut fields = complete_answers();
+    fields.extend([("_page", "start"), ("_action", "next")]);
+    let shown = app.post_form("/s/nexus", &fields).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.is_checked("reach", "fairly_easy"));
+    assert_eq!(app.store.count_responses("nexus").await.unwrap(), 0, "nothing is stored from the start page");
+}
+
 #[tokio::test]
 async fn the_code_pages_and_the_closed_page_offer_the_exit_first_too() {
     let coded = app_with("tests/fixtures/coded", settings()).await;
-    assert_exits_first("code start page", &coded.get("/s/nexus-kort").await);
-    assert_exits_first("mistyped code", &coded.get("/s/nexus-kort?kod=Q7Q4M-ZX9AB").await);
-    assert_exits_first("unknown code", &coded.get("/s/nexus-kort?kod=22222-22222").await);
+    assert_exits_first("code start page", &coded.start("/s/nexus-kort").await);
+    assert_exits_first("mistyped code", &coded.start("/s/nexus-kort?kod=Q7Q4M-ZX9AB").await);
+    assert_exits_first("unknown code", &coded.start("/s/nexus-kort?kod=22222-22222").await);
 
     let mut closed = app_with("tests/fixtures/reach", settings()).await;
     let after = Clock::fixed("2027-02-01T12:00:00Z".parse().expect("an instant"), "Europe/Stockholm").expect("a zone");
     closed.router = router(&closed, after, settings());
-    let page = closed.get("/s/winter").await;
+    let page = closed.start("/s/winter").await;
     assert!(page.body.contains("inte öppen"), "the closed page: {}", page.body);
     assert_exits_first("closed survey", &page);
 }
@@ -145,7 +179,7 @@ async fn the_code_pages_and_the_closed_page_offer_the_exit_first_too() {
 #[tokio::test]
 async fn the_exit_bar_carries_the_words_the_script_announces_in_the_page_language() {
     let app = shipped().await;
-    let swedish = app.get("/s/nexus").await;
+    let swedish = app.start("/s/nexus").await;
     assert_eq!(
         swedish.attributes(".exit-bar", "data-shift-two-more"),
         ["Shift, tryck 2 gånger till för att lämna sidan"]
@@ -154,7 +188,7 @@ async fn the_exit_bar_carries_the_words_the_script_announces_in_the_page_languag
         swedish.attributes(".exit-bar", "data-shift-one-more"),
         ["Shift, tryck 1 gång till för att lämna sidan"]
     );
-    let english = app.get("/s/nexus?lang=en").await;
+    let english = app.start("/s/nexus?lang=en").await;
     assert_eq!(
         english.attributes(".exit-bar", "data-shift-two-more"),
         ["Shift, press 2 more times to leave this page"]
@@ -179,11 +213,11 @@ async fn every_respondent_page_links_to_the_safety_and_privacy_pages_in_its_foot
             );
         }
     }
-    let form = app.get("/s/nexus?lang=en").await;
+    let start = app.get("/s/nexus?lang=en").await;
     assert_eq!(
-        form.attributes(".safety-link a", "href"),
+        start.attributes(".safety-link a", "href"),
         ["/s/nexus/sakert?lang=en"],
-        "the intro points to the safety page before any question"
+        "the start page points to the safety page before any question"
     );
 }
 
@@ -294,10 +328,11 @@ async fn a_neutral_title_keeps_the_survey_out_of_the_tab_but_not_off_the_page() 
         assert!(!title.contains("Nexus") && !title.contains("stöd") && !title.contains("support"), "{name}: {title}");
         assert!(page.attributes("meta[name=description]", "content").is_empty(), "{name}: no description to show");
     }
-    let form = app.get("/s/nexus").await;
+    assert_eq!(app.get("/s/nexus").await.text("title"), "Enkät", "the start page's tab says nothing");
+    let form = app.start("/s/nexus").await;
     assert_eq!(form.text("title"), "Enkät – Sida 1 av 4", "the page's place, which says nothing either");
     assert_eq!(form.text("h1"), "Vad tyckte du om stödet från Nexus?", "the heading stays as written");
-    assert_eq!(app.get("/s/nexus?lang=en").await.text("title"), "Survey – Page 1 of 4");
+    assert_eq!(app.start("/s/nexus?lang=en").await.text("title"), "Survey – Page 1 of 4");
     let mut missing = complete_answers();
     missing.pop();
     let refused = app.post_form("/s/nexus", &missing).await.text("title");

@@ -50,7 +50,7 @@ async fn edit(app: &TestApp, live: &LiveCatalog, file: &Path, source: &str) -> A
 /// `count` people answer `good` with `answer`, on the form they are shown now.
 async fn answer(app: &TestApp, count: usize, answer: &str) {
     for _ in 0..count {
-        let form = app.get("/s/liten").await;
+        let form = app.start("/s/liten").await;
         let mut fields = form.form_fields();
         fields.extend([("good".to_owned(), answer.to_owned()), ("_action".to_owned(), "next".to_owned())]);
         let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();

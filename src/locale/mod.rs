@@ -106,6 +106,8 @@ pub struct Locale {
     pub back_to_survey: String,
     /// The name of the footer's group of links, for screen readers.
     pub footer_label: String,
+    /// The start page's button to the first page of questions.
+    pub start: String,
     /// The button to the next page of a questionnaire split into pages.
     pub next_page: String,
     /// The button back to the previous page; the answers are kept.

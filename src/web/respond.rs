@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::language::AcceptLanguage;
 use super::reach::{self, KIOSK_FIELD, SUBMISSION_FIELD, SubmissionToken};
-use super::views::{ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, FormTarget, PAGE_FIELD};
+use super::views::{ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, FormTarget, PAGE_FIELD, START_PAGE};
 use super::{AppState, WebError, codes, views};
 use crate::questionnaire::{
     self, Answer, AnswerError, Availability, FormInput, Questionnaire, validate, validate_until,
@@ -70,8 +70,7 @@ async fn show_form(
     let code = codes::admit_to_form(&state, &questionnaire, language, kiosk, &card).await?;
     carried.extend(codes::carried(code.as_ref()));
     let input = FormInput::new(&questionnaire, carried)?;
-    let first_page = questionnaire.shown(&input).pages().next().unwrap_or_default();
-    Ok(views::form(&questionnaire, language, &input, &[], first_page, FormTarget::Respondent))
+    Ok(views::start_page(&questionnaire, language, &input, FormTarget::Respondent))
 }
 
 async fn submit_response(
@@ -145,12 +144,16 @@ pub(super) fn next_step(
     let shown = questionnaire.shown(input);
     let page_view =
         |page: usize, errors: &[AnswerError]| views::form(questionnaire, language, input, errors, page, target);
+    if let Position::Start = position {
+        return Ok(Step::Show(page_view(shown.pages().next().unwrap_or_default(), &[]).into_response()));
+    }
     // Back and "Change" move between steps without checking anything: the
     // answers travel along as they are, to be checked when the person goes on.
     if input.value(ACTION_FIELD) == "back" {
         let page = match position {
             Position::Page(page) => shown.previous_page(page).unwrap_or(page),
             Position::Check | Position::End => shown.pages().last().unwrap_or_default(),
+            Position::Start => unreachable!("the start page is answered above"),
         };
         return Ok(Step::Show(page_view(page, &[]).into_response()));
     }
@@ -164,6 +167,7 @@ pub(super) fn next_step(
     let last_page = match position {
         Position::Page(page) => page,
         Position::Check | Position::End => questionnaire.pages.len() - 1,
+        Position::Start => unreachable!("the start page is answered above"),
     };
     let refused = |errors: Vec<AnswerError>| {
         let (page, on_page) = first_page_with_errors(questionnaire, errors);
@@ -224,6 +228,8 @@ fn first_page_with_errors(questionnaire: &Questionnaire, errors: Vec<AnswerError
 /// Where in the questionnaire a sent form stood.
 #[derive(Debug, Clone, Copy)]
 enum Position {
+    /// The start page: on to the first page of questions, nothing checked.
+    Start,
     /// A page of questions, by index.
     Page(usize),
     /// The "check your answers" page.
@@ -238,6 +244,7 @@ impl Position {
         match input.value(PAGE_FIELD) {
             "" => Ok(Position::End),
             CHECK_PAGE => Ok(Position::Check),
+            START_PAGE => Ok(Position::Start),
             page => page
                 .parse::<usize>()
                 .ok()

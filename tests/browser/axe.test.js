@@ -11,7 +11,9 @@ import { createRequire } from 'node:module';
 
 import { AxeBuilder } from '@axe-core/playwright';
 
-import { REPO, answerNexus, answerRequired, blockScript, launchBrowser, logIn, screenshotDir, sendStep, startServer } from './harness.js';
+import {
+  REPO, answerNexus, answerRequired, blockScript, launchBrowser, logIn, openForm, screenshotDir, sendStep, startServer,
+} from './harness.js';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -26,15 +28,18 @@ const NOT_PAGES = ['/assets/enkat.css', '/assets/enkat.js', '/health'];
 // Respondent pages: [name, route, how to reach it]. `goto` gets the page and
 // the server and leaves the page showing what is to be scanned.
 const RESPONDENT_PAGES = [
-  ['form-sv', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=sv`)],
-  ['form-en', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=en`)],
-  ['form-ar', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=ar`)],
+  ['start-sv', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=sv`)],
+  ['start-en', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=en`)],
+  ['start-ar', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus?lang=ar`)],
+  ['form-sv', '/s/{id}', (page, s) => openForm(page, s.base, '/s/nexus?lang=sv')],
+  ['form-en', '/s/{id}', (page, s) => openForm(page, s.base, '/s/nexus?lang=en')],
+  ['form-ar', '/s/{id}', (page, s) => openForm(page, s.base, '/s/nexus?lang=ar')],
   ['form-errors-sv', '/s/{id}', async (page, s) => {
-    await page.goto(`${s.base}/s/nexus?lang=sv`);
+    await openForm(page, s.base, '/s/nexus?lang=sv');
     await Promise.all([page.waitForLoadState('load'), page.click('button.submit')]);
   }],
   ['form-errors-en', '/s/{id}', async (page, s) => {
-    await page.goto(`${s.base}/s/nexus?lang=en`);
+    await openForm(page, s.base, '/s/nexus?lang=en');
     await Promise.all([page.waitForLoadState('load'), page.click('button.submit')]);
   }],
   // Page 2, with the follow-up questions that appear as the person answers.
@@ -51,13 +56,14 @@ const RESPONDENT_PAGES = [
   ['not-found', null, (page, s) => page.goto(`${s.base}/s/finns-inte`)],
   ['code-start', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus-kort`)],
   ['code-invalid', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus-kort?kod=AAAA-BBBB-CCCC`)],
-  ['code-form', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus-kort?kod=${s.newCode()}`)],
+  ['code-accepted', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus-kort?kod=${s.newCode()}`)],
+  ['code-form', '/s/{id}', (page, s) => openForm(page, s.base, `/s/nexus-kort?kod=${s.newCode()}`)],
   ['not-open', '/s/{id}', (page, s) => page.goto(`${s.base}/s/winter`)],
 ];
 
 /// The Nexus form's second page, reached by answering the first.
 async function secondPage(page, s, lang) {
-  await page.goto(`${s.base}/s/nexus?lang=${lang}`);
+  await openForm(page, s.base, `/s/nexus?lang=${lang}`);
   await answerRequired(page);
   await sendStep(page, () => page.click('button.submit'));
 }
@@ -70,7 +76,7 @@ const STAFF_PAGES = [
   ['staff-codes', (page, s) => page.goto(`${s.base}/staff/q/nexus-kort/codes`)],
   ['staff-files', (page, s) => page.goto(`${s.base}/staff/admin/questionnaires`)],
   ['staff-preview', (page, s) => page.goto(`${s.base}/staff/admin/preview/winter`)],
-  ['staff-preview-ar', (page, s) => page.goto(`${s.base}/staff/admin/preview/nexus?lang=ar`)],
+  ['staff-preview-ar', (page, s) => openForm(page, s.base, '/staff/admin/preview/nexus?lang=ar')],
 ];
 
 let server;

@@ -178,10 +178,18 @@ export async function logIn(page, base) {
   if (new URL(page.url()).pathname === '/staff/login') throw new Error('the staff login failed');
 }
 
+/// Opens a questionnaire at `url` (a path) and presses its start page's
+/// button, which posts to the first page of questions: no page with
+/// questions is ever fetched by a link.
+export async function openForm(page, base, url) {
+  await page.goto(`${base}${url}`);
+  await sendStep(page, () => page.click('form.questionnaire button.submit'));
+}
+
 /// Answers every required question of the Nexus form (first option) and
 /// sends it, page by page, by mouse: for the pages that need responses to exist.
 export async function answerNexus(page, base, lang = 'sv') {
-  await page.goto(`${base}/s/nexus?lang=${lang}`);
+  await openForm(page, base, `/s/nexus?lang=${lang}`);
   for (let step = 0; step < 10; step += 1) {
     await answerRequired(page);
     await sendStep(page, () => page.click('button.submit'));

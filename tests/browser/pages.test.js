@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 
 import { AxeBuilder } from '@axe-core/playwright';
 
-import { blockScript, launchBrowser, screenshotDir, startServer } from './harness.js';
+import { blockScript, launchBrowser, openForm, screenshotDir, startServer } from './harness.js';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -50,7 +50,7 @@ for (const script of ['blocked', 'running']) {
     const page = await context.newPage();
     if (script === 'blocked') await blockScript(page);
     const before = server.responses('steg').length;
-    await page.goto(`${server.base}/s/steg?lang=sv`);
+    await openForm(page, server.base, '/s/steg?lang=sv');
     assert.equal(await progress(page), 'Sida 1 av 3');
     if (script === 'blocked') {
       assert.ok(await page.isVisible('#question-helped'), 'without the script the follow-up is there to answer');
@@ -92,7 +92,7 @@ for (const script of ['blocked', 'running']) {
 test('script running: the follow-up appears and disappears as the person answers, announced politely', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.base}/s/steg?lang=sv`);
+  await openForm(page, server.base, '/s/steg?lang=sv');
   assert.equal(await page.getAttribute('#form-status', 'aria-live'), 'polite');
   assert.ok(!(await page.isVisible('#question-helped')));
   assert.ok(!(await page.isVisible('.condition-note')), 'the note is for those without the script');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launchBrowser, screenshotDir, startServer } from './harness.js';
+import { launchBrowser, openForm, screenshotDir, startServer } from './harness.js';
 
 let server;
 let browser;
@@ -52,7 +52,7 @@ function layout(page) {
 
 test('the Arabic form runs right to left, with the exit button at the right edge', async () => {
   const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
-  await page.goto(`${server.base}/s/nexus?lang=ar`);
+  await openForm(page, server.base, '/s/nexus?lang=ar');
   await page.screenshot({ path: path.join(shots, 'form-ar.png'), fullPage: true });
   const found = await layout(page);
   assert.equal(found.dir, 'rtl', 'the document is right to left');
@@ -70,7 +70,7 @@ test('the Arabic form runs right to left, with the exit button at the right edge
 
 test('the Swedish form keeps its exit button at the right edge and its radio buttons at the left', async () => {
   const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
-  await page.goto(`${server.base}/s/nexus?lang=sv`);
+  await openForm(page, server.base, '/s/nexus?lang=sv');
   const found = await layout(page);
   assert.equal(found.dir, 'ltr');
   assert.ok(found.exitLeft > found.viewport / 2, `the exit at the right: ${JSON.stringify(found)}`);
@@ -85,6 +85,9 @@ test('the Arabic pages need no sideways scrolling at 320 px', async () => {
     const found = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(found <= 320, `${uri}: scrollWidth ${found}`);
   }
+  await openForm(page, server.base, '/s/nexus?lang=ar');
+  const form = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(form <= 320, `the Arabic form's first page: scrollWidth ${form}`);
   await page.screenshot({ path: path.join(shots, 'thanks-ar-320.png'), fullPage: true });
   await page.close();
 });

@@ -195,6 +195,36 @@ impl TestApp {
         self.send(Request::get(uri).body(Body::empty()).unwrap()).await
     }
 
+    /// Opens a questionnaire as a person does: the start page at `uri`, then
+    /// its "Start" button, which posts to the first page of questions. The
+    /// start page is returned as it is when it has no start button (a closed
+    /// questionnaire, a page asking for a code).
+    pub async fn start(&self, uri: &str) -> Page {
+        let start = self.get(uri).await;
+        self.press_start(start, None).await
+    }
+
+    /// `start` for a logged-in member of staff: the admin's preview.
+    pub async fn start_as(&self, cookie: &str, uri: &str) -> Page {
+        let start = self.get_as(cookie, uri).await;
+        self.press_start(start, Some(cookie)).await
+    }
+
+    /// Presses the "Start" button of `start`, a start page already fetched.
+    pub async fn press_start(&self, start: Page, cookie: Option<&str>) -> Page {
+        if start.attributes("form.questionnaire input[name=_page][value=start]", "value").is_empty() {
+            return start;
+        }
+        let action = start.attributes("form.questionnaire", "action").pop().expect("the start form's action");
+        let mut fields = start.form_fields();
+        fields.push(("_action".to_owned(), "next".to_owned()));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+        match cookie {
+            Some(cookie) => self.post_form_as(cookie, &action, &fields).await,
+            None => self.post_form(&action, &fields).await,
+        }
+    }
+
     /// Posts a form as a browser does: `application/x-www-form-urlencoded`,
     /// fields in order, repeated names for several checkboxes.
     pub async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> Page {

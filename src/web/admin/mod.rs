@@ -85,7 +85,7 @@ struct LanguageChoice {
     lang: Option<String>,
 }
 
-/// The first page, whether or not the questionnaire is open, without a code.
+/// The start page, whether or not the questionnaire is open, without a code.
 async fn show_preview(
     State(state): State<AppState>,
     _: AdminUser,
@@ -95,8 +95,7 @@ async fn show_preview(
     let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
     let language = questionnaire.language(choice.lang.as_deref());
     let input = FormInput::new(&questionnaire, Vec::new())?;
-    let first = questionnaire.shown(&input).pages().next().unwrap_or_default();
-    Ok(views::form(&questionnaire, language, &input, &[], first, FormTarget::Preview).into_response())
+    Ok(views::start_page(&questionnaire, language, &input, FormTarget::Preview).into_response())
 }
 
 /// A step of the preview: the same checks as for a respondent; at the end,

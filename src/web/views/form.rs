@@ -18,6 +18,8 @@ use crate::web::respond::{LANGUAGE_FIELD, VERSION_FIELD};
 pub const PAGE_FIELD: &str = "_page";
 /// The value of `PAGE_FIELD` on the "check your answers" page.
 pub const CHECK_PAGE: &str = "check";
+/// The value of `PAGE_FIELD` on the start page.
+pub const START_PAGE: &str = "start";
 /// The buttons' field: `next` (continue, or send on the last step) or `back`.
 pub const ACTION_FIELD: &str = "_action";
 /// The check page's "Change" buttons: the id of the question to change.
@@ -52,6 +54,48 @@ impl FormTarget {
     }
 }
 
+/// The start of a questionnaire: its title, introduction, languages and the
+/// way to using it safely, and a button that posts to the first page of
+/// questions. No page with questions is ever the answer to a GET: Chromium
+/// keeps such a page in its back/forward cache despite `no-store`, and Back
+/// after "Lämna sidan" would bring the choices made on it back; an answer to
+/// a form post is never kept there.
+pub fn start_page(questionnaire: &Questionnaire, language: &str, input: &FormInput, target: FormTarget) -> Markup {
+    let locale = locale::get(language);
+    let kiosk = reach::is_kiosk(questionnaire, input.value(KIOSK_FIELD));
+    let fresh_url = kiosk.then(|| fresh_form_url(questionnaire, language));
+    let body = html! {
+        @if questionnaire.languages.len() > 1 {
+            nav.languages aria-label=(locale.language_choice) {
+                ul {
+                    @for other in questionnaire.languages.iter().filter(|other| *other != language) {
+                        @let href = format!("?lang={other}{}{}", if kiosk { "&kiosk=1" } else { "" }, super::code_query(input));
+                        li { (language_link(locale::get(other), &href)) }
+                    }
+                }
+            }
+        }
+        (target.banner())
+        h1 { (questionnaire.title.get(language)) }
+        @if let Some(intro) = &questionnaire.intro {
+            div.intro { (paragraphs(locale, intro.get(language))) }
+        }
+        (safety_link(questionnaire, locale))
+        @if let Some(fresh_url) = &fresh_url { (restart_link(locale, fresh_url)) }
+        form.questionnaire method="post" action=(target.action(questionnaire)) autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()] {
+            input type="hidden" name=(LANGUAGE_FIELD) value=(language);
+            input type="hidden" name=(PAGE_FIELD) value=(START_PAGE);
+            input type="hidden" name=(VERSION_FIELD) value=(questionnaire.version.as_str());
+            (carried_fields(input, kiosk))
+            (super::code_field(input))
+            div.buttons {
+                button.submit type="submit" name=(ACTION_FIELD) value="next" { (locale.start) }
+            }
+        }
+    };
+    layout(locale, tab_name(questionnaire, language), Some(questionnaire), body)
+}
+
 /// One page of the form, empty or filled in again with what the person gave
 /// (`input`) and what must be fixed on it (`errors`). The answers on other
 /// pages travel with it as hidden fields: nothing is kept on the server
@@ -67,7 +111,6 @@ pub fn form(
     let locale = locale::get(language);
     let shown = questionnaire.shown(input);
     let page = &questionnaire.pages[page_index];
-    let first_page = shown.pages().next() == Some(page_index);
     let progress = (questionnaire.pages.len() > 1).then(|| {
         let n = shown.pages().take_while(|index| *index < page_index).count() + 1;
         let total = shown.pages().count().max(n);
@@ -99,28 +142,12 @@ pub fn form(
     // The button sends when no later page can follow; otherwise it continues.
     let sends = !questionnaire.check_answers && !later_page_possible(questionnaire, &shown, page_index);
     let body = html! {
-        @if first_page && !has_answers(questionnaire, input) && questionnaire.languages.len() > 1 {
-            nav.languages aria-label=(locale.language_choice) {
-                ul {
-                    @for other in questionnaire.languages.iter().filter(|other| *other != language) {
-                        @let href = format!("?lang={other}{}{}", if kiosk { "&kiosk=1" } else { "" }, super::code_query(input));
-                        li { (language_link(locale::get(other), &href)) }
-                    }
-                }
-            }
-        }
         (target.banner())
         @if !errors.is_empty() {
             (error_summary(questionnaire, language, locale, errors))
         }
         h1 { (title) }
         @if let Some(progress) = &progress { p.progress { (progress) } }
-        @if first_page {
-            @if let Some(intro) = &questionnaire.intro {
-                div.intro { (paragraphs(locale, intro.get(language))) }
-            }
-            (safety_link(questionnaire, locale))
-        }
         @if let Some(fresh_url) = &fresh_url { (restart_link(locale, fresh_url)) }
         @if let Some(page_title) = &page.title { h2.page-title { (page_title.get(language)) } }
         form.questionnaire method="post" action=(target.action(questionnaire)) autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()]
@@ -218,12 +245,6 @@ fn answer_texts(question: &Question, language: &str, locale: &Locale, input: &Fo
         texts.push(format!("{} {other}", locale.other_label));
     }
     texts
-}
-
-/// Whether the person has given any answer yet (then a language link, which
-/// would start again without them, is not offered).
-fn has_answers(questionnaire: &Questionnaire, input: &FormInput) -> bool {
-    questionnaire.questions.iter().any(|question| input.has_answer(&question.id))
 }
 
 /// Whether `question`, on page `page_index`, has a condition on a question of that same page.
