@@ -71,7 +71,7 @@ impl Server {
             });
         }
         let server = Server { child, port, folder, database, log };
-        server.wait_for("the server answers", || server.get("/health").0 == 200);
+        server.wait_for("the server answers", || server.get("/readyz").0 == 200);
         server
     }
 
@@ -266,7 +266,7 @@ fn serve_refuses_to_start_with_a_file_that_loosens_a_promise() {
         // A clean stop writes everything into the database file itself.
         server.signal("TERM");
         let database = server.database.clone();
-        server.wait_for("the server stops", || server.get("/health").0 == 0);
+        server.wait_for("the server stops", || server.get("/healthz").0 == 0);
         std::thread::sleep(Duration::from_millis(300));
         std::fs::copy(&database, copy.path().join("enkat.db")).unwrap();
         copy

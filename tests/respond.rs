@@ -323,12 +323,28 @@ async fn table_columns(store: &enkat::store::Store, table: &str) -> Vec<String> 
 }
 
 #[tokio::test]
-async fn the_health_check_says_ok_while_the_database_answers() {
+async fn healthz_says_the_process_lives_and_readyz_that_it_can_take_answers() {
     let app = TestApp::shipped(Backend::Sqlite).await;
-    let page = app.get("/health").await;
-    assert_eq!((page.status, page.body.as_str()), (StatusCode::OK, "ok"));
+    let alive = app.get("/healthz").await;
+    assert_eq!((alive.status, alive.body.as_str()), (StatusCode::OK, "ok"));
+    let ready = app.get("/readyz").await;
+    assert_eq!((ready.status, ready.body.as_str()), (StatusCode::OK, "ready"));
+    assert_eq!(ready.header("cache-control"), "no-store");
+
     app.store.close().await;
-    assert_eq!(app.get("/health").await.status, StatusCode::SERVICE_UNAVAILABLE, "a closed database is reported");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE, "a closed database is reported");
+    assert_eq!(ready.body, "not ready: the database does not answer");
+    assert_eq!(app.get("/healthz").await.status, StatusCode::OK, "the process still lives");
+}
+
+#[tokio::test]
+async fn readyz_is_not_ready_without_a_questionnaire() {
+    let folder = tempfile::tempdir().unwrap();
+    let app = TestApp::with_questionnaires(Backend::Sqlite, folder.path().to_str().unwrap()).await;
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready.body, "not ready: no questionnaire is loaded");
 }
 
 #[tokio::test]

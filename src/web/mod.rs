@@ -80,7 +80,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/assets/enkat.css", get(stylesheet))
         .route("/assets/enkat.js", get(script))
-        .route("/health", get(health))
+        .route("/healthz", get(alive))
+        .route("/readyz", get(ready))
         .merge(respond::router().merge(safety::router()).layer(middleware::map_response(language::vary_by_language)))
         .merge(results::router())
         .merge(codes::router())
@@ -140,10 +141,23 @@ async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// For load balancers and monitoring: the service is up and its database answers.
-async fn health(State(state): State<AppState>) -> Result<&'static str, WebError> {
-    state.store.ping().await?;
-    Ok("ok")
+/// For a supervisor: the process is alive and answers. Nothing else is
+/// checked, so a database outage does not get a healthy process restarted.
+async fn alive() -> &'static str {
+    "ok"
+}
+
+/// For a load balancer: this instance can take answers now, its database
+/// answers and it has questionnaires to serve. The body names what is
+/// missing, never any data.
+async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.store.ping().await.is_err() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "not ready: the database does not answer");
+    }
+    if state.catalog.catalog().is_empty() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "not ready: no questionnaire is loaded");
+    }
+    (StatusCode::OK, "ready")
 }
 
 async fn not_found() -> WebError {

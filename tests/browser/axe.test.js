@@ -23,7 +23,7 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 // and fails for one this list does not name.
 const ROUTES = ['/s/{id}', '/s/{id}/tack', '/s/{id}/sakert', '/integritet'];
 // Routes that are not pages a person reads.
-const NOT_PAGES = ['/assets/enkat.css', '/assets/enkat.js', '/health'];
+const NOT_PAGES = ['/assets/enkat.css', '/assets/enkat.js', '/healthz', '/readyz'];
 
 // Respondent pages: [name, route, how to reach it]. `goto` gets the page and
 // the server and leaves the page showing what is to be scanned.

@@ -101,12 +101,12 @@ export async function startServer() {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`enkat serve exited with ${child.exitCode}`);
     try {
-      const response = await fetch(`${base}/health`);
+      const response = await fetch(`${base}/readyz`);
       if (response.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('enkat serve did not answer /health in 30 s');
+    if (Date.now() > deadline) throw new Error('enkat serve did not answer /readyz in 30 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   execFileSync(ENKAT, ['staff', 'add', STAFF_NAME, '--admin', '--database-url', databaseUrl], {
