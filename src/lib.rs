@@ -1,8 +1,8 @@
 //! enkat: anonymous user surveys for social services.
 //!
 //! `questionnaire` is the domain (TOML model, validation, answers), `codes`
-//! the one-time codes of coded questionnaires, `staff`
-//! the rules for staff accounts and logins, `store` keeps responses and
+//! the one-time codes of coded questionnaires, `retention` how long
+//! responses are kept, `staff` the rules for staff accounts and logins, `store` keeps responses and
 //! accounts in SQLite or PostgreSQL, `web` serves the respondent's form and
 //! the staff pages, and `cli` is what `enkat` does from the command line.
 
@@ -12,6 +12,7 @@ pub mod codes;
 pub mod locale;
 pub mod questionnaire;
 pub mod report;
+pub mod retention;
 pub mod staff;
 pub mod store;
 pub mod web;

@@ -1,10 +1,12 @@
 //! The command line: `enkat serve` (the default), `enkat check`, and `enkat staff`
 //! and `enkat token` for staff accounts and API tokens, `enkat export`,
-//! `enkat codes` for one-time codes, and `enkat schema` for editors.
+//! `enkat codes` for one-time codes, `enkat schema` for editors, and
+//! `enkat backup` and `enkat purge` for the stored responses.
 
 mod against;
 mod codes;
 mod export;
+mod maintenance;
 mod reload;
 mod staff;
 
@@ -18,6 +20,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::clock::Clock;
 use crate::questionnaire::{self, LiveCatalog, Problem, Questionnaire, versions};
+use crate::retention::{self, RetentionPeriod};
 use crate::staff::StaffSettings;
 use crate::store::Store;
 use crate::web::{self, AppState, SafetySettings};
@@ -63,6 +66,11 @@ enum Command {
     /// Print the JSON Schema of the questionnaire file format, for editors
     /// (docs/questionnaire.schema.json is this output).
     Schema,
+    /// Copy a SQLite database to a file while the service runs (for
+    /// PostgreSQL use pg_dump).
+    Backup(maintenance::BackupArgs),
+    /// Delete responses older than a retention period; prints counts only.
+    Purge(maintenance::PurgeArgs),
 }
 
 /// Runs one command's work to completion on a small runtime, printing its
@@ -127,6 +135,10 @@ struct ServeArgs {
     /// either way (for folders where change events do not arrive).
     #[arg(long, env = "ENKAT_WATCH", default_value_t = true, action = clap::ArgAction::Set)]
     watch: bool,
+    /// Delete responses older than this (such as 3y) at start and then
+    /// daily. Unset, responses are kept until `enkat purge` deletes them.
+    #[arg(long, env = "ENKAT_RETENTION", value_name = "PERIOD")]
+    retention: Option<RetentionPeriod>,
 }
 
 /// Runs a parsed command line; the exit code says whether it went well.
@@ -138,6 +150,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Token(command)) => staff::run_token(command),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Codes(command)) => codes::run(command),
+        Some(Command::Backup(args)) => maintenance::backup(args),
+        Some(Command::Purge(args)) => maintenance::purge(args),
         Some(Command::Schema) => {
             println!("{}", questionnaire::json_schema());
             ExitCode::SUCCESS
@@ -259,6 +273,10 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
     }
     let staff = StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() };
     web::reach::spawn_forgetting_submissions(store.clone(), clock.clone());
+    match args.retention {
+        Some(period) => retention::spawn_daily_purge(store.clone(), clock.clone(), period),
+        None => tracing::info!("no retention period set: responses are kept until `enkat purge` deletes them"),
+    }
     let app = web::app(AppState {
         catalog: live,
         store: store.clone(),

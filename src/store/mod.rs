@@ -31,6 +31,10 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("cannot bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("a backup of PostgreSQL is made with its own tool: pg_dump --format=custom --file=FILE DATABASE_URL")]
+    BackupWithPgDump,
+    #[error("the backup file name {0} is not valid UTF-8")]
+    BackupPath(String),
 }
 
 /// The database responses are kept in.
@@ -101,6 +105,7 @@ macro_rules! insert_response_rows {
 
 mod codes;
 mod inspect;
+mod maintenance;
 mod report;
 mod staff;
 mod submissions;
@@ -208,6 +213,19 @@ impl Store {
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// `connect`, for commands that work on the database a service already
+    /// uses: a SQLite file that is not there is an error (a mistyped path),
+    /// not a new empty database.
+    pub async fn connect_existing(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("sqlite:") {
+            let file = SqliteConnectOptions::from_str(url)?.get_filename().to_owned();
+            if !file.exists() {
+                return Err(StoreError::NoDatabase(file.display().to_string()));
+            }
+        }
+        Store::connect(url).await
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {

@@ -1,0 +1,64 @@
+//! Keeping the database in order while it serves: deleting responses past
+//! their retention period, and copying a SQLite database for backup.
+
+use std::path::Path;
+
+use time::Date;
+
+use super::{Store, StoreError};
+
+/// Responses are deleted this many at a time, each batch its own short
+/// transaction, so that a first purge of years of responses never holds
+/// the (SQLite: only) write lock long enough to delay a person's answer.
+const DELETE_BATCH: i64 = 5_000;
+
+const DELETE_OLD_RESPONSES: &str =
+    "DELETE FROM response WHERE id IN (SELECT id FROM response WHERE submitted_on < $1 LIMIT $2)";
+const COUNT_OLD_RESPONSES: &str = "SELECT COUNT(*) FROM response WHERE submitted_on < $1";
+const COUNT_ALL_RESPONSES: &str = "SELECT COUNT(*) FROM response";
+
+impl Store {
+    /// Deletes every response dated before `day`, with its answers (they
+    /// go with it, `ON DELETE CASCADE`); returns how many responses.
+    pub async fn delete_responses_before(&self, day: Date) -> Result<u64, StoreError> {
+        let mut deleted = 0;
+        loop {
+            let batch = on_pool!(self, pool => {
+                sqlx::query(DELETE_OLD_RESPONSES).bind(day).bind(DELETE_BATCH).execute(pool).await?.rows_affected()
+            });
+            deleted += batch;
+            if batch == 0 {
+                return Ok(deleted);
+            }
+        }
+    }
+
+    /// How many responses are dated before `day`: what a purge would delete.
+    pub async fn count_responses_before(&self, day: Date) -> Result<i64, StoreError> {
+        let count = on_pool!(self, pool => {
+            sqlx::query_scalar(COUNT_OLD_RESPONSES).bind(day).fetch_one(pool).await?
+        });
+        Ok(count)
+    }
+
+    /// How many responses there are, to all questionnaires.
+    pub async fn count_all_responses(&self) -> Result<i64, StoreError> {
+        let count = on_pool!(self, pool => sqlx::query_scalar(COUNT_ALL_RESPONSES).fetch_one(pool).await?);
+        Ok(count)
+    }
+
+    /// Writes a consistent copy of a SQLite database to `target` (which must
+    /// not exist) while it keeps serving: `VACUUM INTO` reads one snapshot,
+    /// so responses stored meanwhile are either wholly in the copy or not.
+    /// PostgreSQL has its own tool for this, `pg_dump`.
+    pub async fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(pool) => {
+                let target = target.to_str().ok_or_else(|| StoreError::BackupPath(target.display().to_string()))?;
+                sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+                Ok(())
+            }
+            Store::Postgres(_) => Err(StoreError::BackupWithPgDump),
+        }
+    }
+}
