@@ -127,6 +127,11 @@ struct ServeArgs {
     /// either way (for folders where change events do not arrive).
     #[arg(long, env = "ENKAT_WATCH", default_value_t = true, action = clap::ArgAction::Set)]
     watch: bool,
+    /// Seconds a client may take to send a request (headers, then body)
+    /// before it gets 408 or is disconnected; also the longest a stop
+    /// waits for requests under way.
+    #[arg(long, env = "ENKAT_REQUEST_TIMEOUT", default_value_t = web::DEFAULT_REQUEST_TIMEOUT.as_secs())]
+    request_timeout: u64,
 }
 
 /// Runs a parsed command line; the exit code says whether it went well.
@@ -259,7 +264,7 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
     }
     let staff = StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() };
     web::reach::spawn_forgetting_submissions(store.clone(), clock.clone());
-    let app = web::app(AppState {
+    let state = AppState {
         catalog: live,
         store: store.clone(),
         staff,
@@ -271,11 +276,10 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
             privacy_contact: args.privacy_contact,
             hsts: args.hsts,
         }),
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|error| format!("the server stopped: {error}"))?;
+    };
+    let request_timeout = std::time::Duration::from_secs(args.request_timeout);
+    let app = web::app_with_timeout(state, request_timeout);
+    web::serve(listener, app, request_timeout, shutdown_signal()).await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
