@@ -139,6 +139,11 @@ struct ServeArgs {
     /// daily. Unset, responses are kept until `enkat purge` deletes them.
     #[arg(long, env = "ENKAT_RETENTION", value_name = "PERIOD")]
     retention: Option<RetentionPeriod>,
+    /// Seconds a client may take to send a request (headers, then body)
+    /// before it gets 408 or is disconnected; also the longest a stop
+    /// waits for requests under way.
+    #[arg(long, env = "ENKAT_REQUEST_TIMEOUT", default_value_t = web::DEFAULT_REQUEST_TIMEOUT.as_secs())]
+    request_timeout: u64,
 }
 
 /// Runs a parsed command line; the exit code says whether it went well.
@@ -277,7 +282,7 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
         Some(period) => retention::spawn_daily_purge(store.clone(), clock.clone(), period),
         None => tracing::info!("no retention period set: responses are kept until `enkat purge` deletes them"),
     }
-    let app = web::app(AppState {
+    let state = AppState {
         catalog: live,
         store: store.clone(),
         staff,
@@ -289,11 +294,10 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
             privacy_contact: args.privacy_contact,
             hsts: args.hsts,
         }),
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|error| format!("the server stopped: {error}"))?;
+    };
+    let request_timeout = std::time::Duration::from_secs(args.request_timeout);
+    let app = web::app_with_timeout(state, request_timeout);
+    web::serve(listener, app, request_timeout, shutdown_signal()).await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

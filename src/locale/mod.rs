@@ -72,6 +72,15 @@ pub struct Locale {
     pub bad_request_text: String,
     pub unavailable_title: String,
     pub unavailable_text: String,
+    /// A form over the size limit (413).
+    pub too_large_title: String,
+    pub too_large_text: String,
+    /// A request that did not arrive in time (408).
+    pub timeout_title: String,
+    pub timeout_text: String,
+    /// A known address asked with the wrong method (405).
+    pub method_not_allowed_title: String,
+    pub method_not_allowed_text: String,
     pub language_choice: String,
     /// The group of those who skipped a question, in reports.
     pub no_answer: String,

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
+use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -72,10 +73,21 @@ impl Default for SafetySettings {
 
 /// A questionnaire form with every free-text field filled to the limit is
 /// well under this; anything larger is not a person answering.
-const BODY_LIMIT_BYTES: usize = 256 * 1024;
+pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
-/// The whole application, as served by `enkat serve` and driven by the tests.
+/// How long a client may take over a request: sending its headers, and
+/// then its body and waiting for the answer.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The whole application, as served by `enkat serve` and driven by the tests,
+/// with the default request timeout.
 pub fn app(state: AppState) -> Router {
+    app_with_timeout(state, DEFAULT_REQUEST_TIMEOUT)
+}
+
+/// The whole application, where a request that is not answered within
+/// `request_timeout` (a client sending its body slowly) gets 408.
+pub fn app_with_timeout(state: AppState, request_timeout: Duration) -> Router {
     let safety = state.safety.clone();
     Router::new()
         .route("/assets/enkat.css", get(stylesheet))
@@ -90,12 +102,61 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
+        // Outside the limit and the timeout, whose answers have no page of their own.
+        .layer(middleware::map_response(readable_error_pages))
         .layer(middleware::from_fn_with_state(safety.clone(), views::with_exit_url))
         .layer(middleware::map_response_with_state(safety, security_headers))
     // No request log: even a line with only the path and a timestamp would
     // tell when someone answered, and a response's date is kept coarse
     // on purpose. Failures are logged where they are handled.
+}
+
+/// Serves `app` on `listener` until `stop` completes, then stops gracefully:
+/// no new connection is taken, idle ones are closed, and every request
+/// already under way is answered first, so that a person whose answers were
+/// received is also told they were stored. A client that sends its headers
+/// more slowly than `request_timeout` is disconnected (hyper gives it no
+/// response); one that sends its body slowly gets 408 from the app. A stop
+/// waits at most `request_timeout` and a little more for the last answers
+/// to be written out.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    request_timeout: Duration,
+    stop: impl Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(request_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    // Out of file descriptors, or a connection reset before
+                    // it was taken: wait a moment rather than spin.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A client that goes away is no failure of ours, and no log line
+            // may tell when someone was answering.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(request_timeout + Duration::from_secs(5), graceful.shutdown()).await.is_err() {
+        tracing::warn!("stopped with connections still open: their clients did not read the answers in time");
+    }
 }
 
 /// Headers on every response. `no-store` keeps pages and answers out of the
@@ -125,6 +186,39 @@ async fn security_headers(State(safety): State<Arc<SafetySettings>>, mut respons
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
     response
+}
+
+/// The answers that come from the framework rather than a handler (a body
+/// over the limit, a request too slow, a method the address does not take)
+/// have an empty or plain-text body: they get the same calm page as every
+/// other error, in every language, with their status and headers (`Allow`).
+async fn readable_error_pages(response: Response) -> Response {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    let page = match response.status() {
+        _ if is_html => return response,
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            views::message_page(|locale| (&locale.too_large_title, &locale.too_large_text))
+        }
+        StatusCode::REQUEST_TIMEOUT => views::message_page(|locale| (&locale.timeout_title, &locale.timeout_text)),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            views::message_page(|locale| (&locale.method_not_allowed_title, &locale.method_not_allowed_text))
+        }
+        _ => return response,
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut page = page.into_response();
+    for (name, value) in parts.headers.drain().filter_map(|(name, value)| Some((name?, value))) {
+        if name != header::CONTENT_TYPE {
+            page.headers_mut().insert(name, value);
+        }
+    }
+    *page.status_mut() = parts.status;
+    page
 }
 
 async fn script() -> impl IntoResponse {
@@ -173,6 +267,9 @@ pub enum WebError {
     UnknownField(#[from] UnknownField),
     #[error("the form could not be read: {0}")]
     UnreadableForm(String),
+    /// A body over the size limit, found while reading it.
+    #[error("the form is larger than the limit")]
+    TooLarge,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("no randomness for a submission token: {0}")]
@@ -182,12 +279,24 @@ pub enum WebError {
     Code(codes::CodeRefusal),
 }
 
+impl From<FormRejection> for WebError {
+    fn from(rejection: FormRejection) -> WebError {
+        // The body limit shows up here when the body had no length to refuse
+        // it by beforehand (chunked): still too large, not unreadable.
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge,
+            _ => WebError::UnreadableForm(rejection.body_text()),
+        }
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = match &self {
             WebError::Code(refusal) => return refusal.clone().into_response(),
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::UnknownField(_) | WebError::UnreadableForm(_) => StatusCode::BAD_REQUEST,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Store(error) => {
                 // Logged here, once; the person sees a calm page, never the details.
                 tracing::error!(%error, "request failed on the database");
@@ -202,6 +311,9 @@ impl IntoResponse for WebError {
             StatusCode::NOT_FOUND => views::message_page(|locale| (&locale.not_found_title, &locale.not_found_text)),
             StatusCode::BAD_REQUEST => {
                 views::message_page(|locale| (&locale.bad_request_title, &locale.bad_request_text))
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                views::message_page(|locale| (&locale.too_large_title, &locale.too_large_text))
             }
             _ => views::message_page(|locale| (&locale.unavailable_title, &locale.unavailable_text)),
         };

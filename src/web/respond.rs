@@ -80,7 +80,7 @@ async fn submit_response(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
     let questionnaire = find(&state, &id)?;
-    let Form(pairs) = form.map_err(|rejection| WebError::UnreadableForm(rejection.body_text()))?;
+    let Form(pairs) = form.map_err(WebError::from)?;
     let availability = questionnaire.availability(state.clock.today());
     if availability != Availability::Open {
         // Checked before anything else in the form, so that a form loaded

@@ -5,6 +5,8 @@
 //! user may create databases; each test gets a database of its own.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::Path;
 
 use axum::Router;

@@ -107,7 +107,7 @@ async fn step_preview(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
     let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
-    let Form(pairs) = form.map_err(|rejection| WebError::UnreadableForm(rejection.body_text()))?;
+    let Form(pairs) = form.map_err(WebError::from)?;
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = questionnaire.language(Some(input.value(super::respond::LANGUAGE_FIELD))).to_owned();
     match next_step(&questionnaire, &language, &input, FormTarget::Preview)? {
