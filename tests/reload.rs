@@ -97,7 +97,10 @@ impl Server {
 
     fn request(&self, request: &str) -> (u16, String) {
         let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else { return (0, String::new()) };
-        stream.write_all(request.as_bytes()).unwrap();
+        // A server that is stopping may take the connection and then close it.
+        if stream.write_all(request.as_bytes()).is_err() {
+            return (0, String::new());
+        }
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap_or_default();
         let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
