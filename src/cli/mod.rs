@@ -1,11 +1,13 @@
 //! The command line: `enkat serve` (the default), `enkat check`, and `enkat staff`
 //! and `enkat token` for staff accounts and API tokens, `enkat export`,
-//! `enkat codes` for one-time codes, and `enkat schema` for editors.
+//! `enkat codes` for one-time codes, `enkat seed` for synthetic responses,
+//! and `enkat schema` for editors.
 
 mod against;
 mod codes;
 mod export;
 mod reload;
+pub mod seed;
 mod staff;
 
 use std::net::SocketAddr;
@@ -60,6 +62,9 @@ enum Command {
     /// One-time codes of questionnaires with `access = "code"`: create, list, revoke.
     #[command(subcommand)]
     Codes(codes::CodesCommand),
+    /// Store synthetic responses to a questionnaire, for trying out reports
+    /// and load at scale. Never on a database with real answers.
+    Seed(seed::SeedArgs),
     /// Print the JSON Schema of the questionnaire file format, for editors
     /// (docs/questionnaire.schema.json is this output).
     Schema,
@@ -138,6 +143,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Token(command)) => staff::run_token(command),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Codes(command)) => codes::run(command),
+        Some(Command::Seed(args)) => seed::run(args),
         Some(Command::Schema) => {
             println!("{}", questionnaire::json_schema());
             ExitCode::SUCCESS

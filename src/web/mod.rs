@@ -14,19 +14,19 @@ pub(crate) mod views;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::clock::Clock;
 use crate::questionnaire::{LiveCatalog, UnknownField};
 use crate::staff::StaffSettings;
-use crate::store::{Store, StoreError};
+use crate::store::{ResponseWriter, Store, StoreError};
 
 /// What every request handler can reach.
 #[derive(Clone)]
@@ -77,6 +77,8 @@ const BODY_LIMIT_BYTES: usize = 256 * 1024;
 /// The whole application, as served by `enkat serve` and driven by the tests.
 pub fn app(state: AppState) -> Router {
     let safety = state.safety.clone();
+    // One writer per app: responses sent together are committed together.
+    let writer = ResponseWriter::new(state.store.clone());
     Router::new()
         .route("/assets/enkat.css", get(stylesheet))
         .route("/assets/enkat.js", get(script))
@@ -89,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router())
         .fallback(not_found)
         .with_state(state)
+        .layer(Extension(writer))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(middleware::from_fn_with_state(safety.clone(), views::with_exit_url))
