@@ -1,13 +1,15 @@
 //! The command line: `enkat serve` (the default), `enkat check`, and `enkat staff`
 //! and `enkat token` for staff accounts and API tokens, `enkat export`,
-//! `enkat codes` for one-time codes, `enkat schema` for editors, and
-//! `enkat backup` and `enkat purge` for the stored responses.
+//! `enkat codes` for one-time codes, `enkat seed` for synthetic responses,
+//! `enkat schema` for editors, and `enkat backup` and `enkat purge` for the
+//! stored responses.
 
 mod against;
 mod codes;
 mod export;
 mod maintenance;
 mod reload;
+pub mod seed;
 mod staff;
 
 use std::net::SocketAddr;
@@ -63,6 +65,9 @@ enum Command {
     /// One-time codes of questionnaires with `access = "code"`: create, list, revoke.
     #[command(subcommand)]
     Codes(codes::CodesCommand),
+    /// Store synthetic responses to a questionnaire, for trying out reports
+    /// and load at scale. Never on a database with real answers.
+    Seed(seed::SeedArgs),
     /// Print the JSON Schema of the questionnaire file format, for editors
     /// (docs/questionnaire.schema.json is this output).
     Schema,
@@ -157,6 +162,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Codes(command)) => codes::run(command),
         Some(Command::Backup(args)) => maintenance::backup(args),
         Some(Command::Purge(args)) => maintenance::purge(args),
+        Some(Command::Seed(args)) => seed::run(args),
         Some(Command::Schema) => {
             println!("{}", questionnaire::json_schema());
             ExitCode::SUCCESS

@@ -8,7 +8,7 @@
 use time::Date;
 use uuid::Uuid;
 
-use super::{NewResponse, Store, StoreError, Stored};
+use super::{NewResponse, QueuedResponse, Store, StoreError, Stored};
 
 /// A batch of codes as listed for staff.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -65,7 +65,7 @@ const SELECT_BATCH: &str = "SELECT b.id, b.questionnaire_id, b.label, b.created_
      (SELECT COUNT(*) FROM code c WHERE c.batch_id = b.id) AS remaining \
      FROM code_batch b WHERE b.id = $1";
 // Only a live code of this questionnaire, in a batch not revoked, is used.
-const USE_CODE: &str = "DELETE FROM code WHERE hash = $1 \
+pub(super) const USE_CODE: &str = "DELETE FROM code WHERE hash = $1 \
      AND batch_id IN (SELECT id FROM code_batch WHERE questionnaire_id = $2 AND NOT revoked)";
 const SELECT_LIVE_CODE: &str = "SELECT COUNT(*) FROM code c JOIN code_batch b ON b.id = c.batch_id \
      WHERE c.hash = $1 AND b.questionnaire_id = $2 AND NOT b.revoked";
@@ -161,30 +161,8 @@ impl Store {
         response: &NewResponse<'_>,
         code_fingerprint: &str,
     ) -> Result<CodeUse, StoreError> {
-        let id = Uuid::new_v4();
-        let used = on_pool!(self, pool => {
-            let mut transaction = pool.begin().await?;
-            // The submission token first: a form sent twice is thanked
-            // again, not refused as a code used twice.
-            if !record_submission!(transaction, response) {
-                transaction.rollback().await?;
-                return Ok(CodeUse::Answered(Stored::Duplicate));
-            }
-            let deleted = sqlx::query(USE_CODE)
-                .bind(code_fingerprint)
-                .bind(&response.questionnaire.id)
-                .execute(&mut *transaction)
-                .await?
-                .rows_affected();
-            if deleted == 0 {
-                transaction.rollback().await?;
-                return Ok(CodeUse::Refused);
-            }
-            insert_response_rows!(transaction, id, response);
-            transaction.commit().await?;
-            CodeUse::Answered(Stored::New(id))
-        });
-        Ok(used)
+        let queued = QueuedResponse::new(response, Some(code_fingerprint.to_owned()));
+        self.insert_one(queued).await
     }
 
     /// Clears what pairs a used code with its response below the tables.

@@ -35,6 +35,13 @@ pub enum StoreError {
     BackupWithPgDump,
     #[error("the backup file name {0} is not valid UTF-8")]
     BackupPath(String),
+    /// The transaction of a whole batch of responses failed (group commit):
+    /// every response in it shares this error, and none was stored.
+    #[error("{0} (a batch of responses was rolled back)")]
+    Batch(std::sync::Arc<StoreError>),
+    /// The task that stores responses has stopped: nothing was stored.
+    #[error("the response writer has stopped")]
+    WriterGone,
 }
 
 /// The database responses are kept in.
@@ -55,61 +62,16 @@ macro_rules! on_pool {
     };
 }
 
-/// Inside an open `$transaction` on either database: records the submission
-/// token of `$response`, if it has one. `false` if it was recorded before
-/// (the same form sent again): then nothing more may be stored.
-macro_rules! record_submission {
-    ($transaction:ident, $response:expr) => {
-        match $response.submission {
-            // The token's date is the response's coarse date, never finer.
-            Some(token_hash) => {
-                sqlx::query($crate::store::submissions::RECORD_SUBMISSION)
-                    .bind(token_hash)
-                    .bind($response.submitted_on)
-                    .execute(&mut *$transaction)
-                    .await?
-                    .rows_affected()
-                    == 1
-            }
-            None => true,
-        }
-    };
-}
-
-/// Inside an open `$transaction` on either database: the response row of
-/// `$response` under `$id`, and its answers. Every way of storing a response
-/// (`insert_response`, `insert_response_with_code`) goes through here.
-macro_rules! insert_response_rows {
-    ($transaction:ident, $id:expr, $response:expr) => {
-        let questionnaire = $response.questionnaire;
-        sqlx::query($crate::store::INSERT_RESPONSE)
-            .bind($id)
-            .bind(&questionnaire.id)
-            .bind(questionnaire.version.as_str())
-            .bind($response.language)
-            .bind($response.submitted_on)
-            .execute(&mut *$transaction)
-            .await?;
-        for (position, answer) in (0_i32..).zip($response.answers) {
-            sqlx::query($crate::store::INSERT_ANSWER)
-                .bind($id)
-                .bind(position)
-                .bind(&answer.question_id)
-                .bind(answer.option_id.as_deref())
-                .bind(answer.text.as_deref())
-                .execute(&mut *$transaction)
-                .await?;
-        }
-    };
-}
-
+mod batch;
 mod codes;
 mod inspect;
 mod maintenance;
 mod report;
 mod staff;
 mod submissions;
+mod writer;
 
+pub use batch::QueuedResponse;
 pub use codes::{CodeBatch, CodeUse, RevokedBatch};
 pub use inspect::CHECKED_TABLES;
 pub use report::StoredVersion;
@@ -117,6 +79,7 @@ pub use staff::{
     ApiToken, AuditEvent, LoginFailureCounts, NewStaffSession, StaffAccount, StaffCredentials, StaffSession,
     TokenHolder,
 };
+pub use writer::ResponseWriter;
 
 /// A response to be stored: the answers of one person to one questionnaire.
 #[derive(Debug, Clone)]
@@ -174,10 +137,6 @@ const INSERT_VERSION: &str = "INSERT INTO questionnaire_version (questionnaire_i
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (questionnaire_id, version) DO NOTHING";
 const NEXT_VERSION_POSITION: &str =
     "SELECT COALESCE(MAX(position), 0) + 1 FROM questionnaire_version WHERE questionnaire_id = $1";
-const INSERT_RESPONSE: &str = "INSERT INTO response (id, questionnaire_id, version, language, submitted_on) \
-     VALUES ($1, $2, $3, $4, $5)";
-const INSERT_ANSWER: &str = "INSERT INTO answer (response_id, position, question_id, option_id, text) \
-     VALUES ($1, $2, $3, $4, $5)";
 const SELECT_RESPONSES: &str = "SELECT id, questionnaire_id, version, language, submitted_on \
      FROM response WHERE questionnaire_id = $1 ORDER BY submitted_on, id";
 const SELECT_ANSWERS: &str = "SELECT a.response_id, a.question_id, a.option_id, a.text \
@@ -275,34 +234,30 @@ impl Store {
         Ok(source)
     }
 
-    /// Stores a response and all its answers in one transaction: all or
-    /// nothing. Returns only after the commit, so an acknowledged response
-    /// is durable.
+    /// Stores a response and all its answers in a transaction of its own:
+    /// all or nothing. Returns only after the commit, so an acknowledged
+    /// response is durable.
     ///
     /// Everything that decides whether a response may be stored happens in
-    /// this one transaction, first, before the response row: recording the
-    /// submission token (`response.submission`), and any other one-time
-    /// check added beside it (such as consuming an access code). The token
-    /// goes first, so that a form sent twice is recognised as the same form
-    /// and thanked (`Stored::Duplicate`) before a second check could refuse
-    /// it as a reuse. Any refusal rolls the whole transaction back, so a
-    /// token is recorded only with the response it came with. Two sends
-    /// racing each other are serialised by the token's primary key: the
-    /// second insert waits for the first transaction and then finds the row.
+    /// the transaction, before the response row (see `insert_responses`):
+    /// recording the submission token (`response.submission`) first, so
+    /// that a form sent twice is recognised as the same form and thanked
+    /// (`Stored::Duplicate`) before a second check could refuse it as a
+    /// reuse. Two sends racing each other are serialised by the token's
+    /// primary key: the second insert waits for the first transaction and
+    /// then finds the row. The web stores through `ResponseWriter` instead,
+    /// which commits the responses sent at the same moment together.
     pub async fn insert_response(&self, response: &NewResponse<'_>) -> Result<Stored, StoreError> {
-        // Random (v4), never time-ordered: the id must not reveal when, or
-        // in which order, people answered.
-        let id = Uuid::new_v4();
-        on_pool!(self, pool => {
-            let mut transaction = pool.begin().await?;
-            if !record_submission!(transaction, response) {
-                transaction.rollback().await?;
-                return Ok(Stored::Duplicate);
-            }
-            insert_response_rows!(transaction, id, response);
-            transaction.commit().await?;
-        });
-        Ok(Stored::New(id))
+        match self.insert_one(QueuedResponse::new(response, None)).await? {
+            CodeUse::Answered(stored) => Ok(stored),
+            CodeUse::Refused => unreachable!("only a response with a code can be refused, and this one has none"),
+        }
+    }
+
+    /// Stores one response in a transaction of its own (`insert_responses`).
+    async fn insert_one(&self, response: QueuedResponse) -> Result<CodeUse, StoreError> {
+        let outcomes = self.insert_responses(std::slice::from_ref(&response)).await?;
+        Ok(outcomes[0])
     }
 
     /// Every stored response to a questionnaire, with its answers in form order.

@@ -1,7 +1,7 @@
 //! One-time submission tokens: how the same form sent twice is stored once.
 //!
 //! Every form carries a random token. The SHA-256 of the token is recorded in
-//! the transaction that stores the response (see `Store::insert_response`), so
+//! the transaction that stores the response (see `Store::insert_responses`), so
 //! a second send of the same form finds it and stores nothing. The rows hold
 //! no link to any response and are forgotten after a while
 //! (`forget_submissions_before`); a double click needs seconds, not months.
@@ -10,10 +10,6 @@ use time::Date;
 
 use super::{Store, StoreError};
 
-/// Records a token's hash, unless it is already recorded: then no row is
-/// inserted, and the caller knows the form was sent before.
-pub(super) const RECORD_SUBMISSION: &str =
-    "INSERT INTO submission (token_hash, seen_on) VALUES ($1, $2) ON CONFLICT (token_hash) DO NOTHING";
 const FORGET_SUBMISSIONS: &str = "DELETE FROM submission WHERE seen_on < $1";
 
 impl Store {

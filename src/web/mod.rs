@@ -14,20 +14,20 @@ pub(crate) mod views;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::clock::Clock;
 use crate::questionnaire::{LiveCatalog, UnknownField};
 use crate::staff::StaffSettings;
-use crate::store::{Store, StoreError};
+use crate::store::{ResponseWriter, Store, StoreError};
 
 /// What every request handler can reach.
 #[derive(Clone)]
@@ -89,6 +89,8 @@ pub fn app(state: AppState) -> Router {
 /// `request_timeout` (a client sending its body slowly) gets 408.
 pub fn app_with_timeout(state: AppState, request_timeout: Duration) -> Router {
     let safety = state.safety.clone();
+    // One writer per app: responses sent together are committed together.
+    let writer = ResponseWriter::new(state.store.clone());
     Router::new()
         .route("/assets/enkat.css", get(stylesheet))
         .route("/assets/enkat.js", get(script))
@@ -101,6 +103,7 @@ pub fn app_with_timeout(state: AppState, request_timeout: Duration) -> Router {
         .merge(admin::router())
         .fallback(not_found)
         .with_state(state)
+        .layer(Extension(writer))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
         // Outside the limit and the timeout, whose answers have no page of their own.

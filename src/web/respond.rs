@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::{Extension, Form, Router};
 use maud::Markup;
 use serde::Deserialize;
 
@@ -18,7 +18,7 @@ use super::{AppState, WebError, codes, views};
 use crate::questionnaire::{
     self, Answer, AnswerError, Availability, FormInput, Questionnaire, validate, validate_until,
 };
-use crate::store::{NewResponse, Stored};
+use crate::store::{NewResponse, ResponseWriter, Stored};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/s/{id}", get(show_form).post(submit_response)).route("/s/{id}/tack", get(show_thanks))
@@ -75,6 +75,7 @@ async fn show_form(
 
 async fn submit_response(
     State(state): State<AppState>,
+    Extension(writer): Extension<ResponseWriter>,
     Path(id): Path<String>,
     accepted: AcceptLanguage,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -115,7 +116,7 @@ async fn submit_response(
         answers: &answers,
         submission: submission.as_deref(),
     };
-    match codes::store_response(&state, &response, kiosk, code.as_ref()).await? {
+    match codes::store_response(&state, &writer, &response, kiosk, code.as_ref()).await? {
         // A second send of the same form (double click, Back and send) was
         // stored the first time: the person is thanked just the same.
         Stored::New(_) | Stored::Duplicate => {}

@@ -24,7 +24,7 @@ use super::views::{code_refused, code_start_page};
 use super::{AppState, WebError};
 use crate::codes::{Code, CodeError};
 use crate::questionnaire::{Access, FormInput, Questionnaire};
-use crate::store::{CodeUse, NewResponse, Store, Stored};
+use crate::store::{CodeUse, NewResponse, QueuedResponse, ResponseWriter, Store, Stored};
 
 /// The hidden form field that carries the code through the form.
 pub const CODE_FIELD: &str = "_code";
@@ -256,19 +256,22 @@ pub fn carried(code: Option<&Code>) -> Vec<(String, String)> {
     code.map(|code| (CODE_FIELD.to_owned(), code.display())).into_iter().collect()
 }
 
-/// Stores a response: openly, or with its code used up in the same
-/// transaction. A code found used (or unknown) at that moment gives the
-/// "used or unknown" page and stores nothing.
+/// Stores a response through the group-commit `writer`: openly, or with
+/// its code used up in the same transaction. A code found used (or unknown)
+/// at that moment gives the "used or unknown" page and stores nothing.
 pub async fn store_response(
     state: &AppState,
+    writer: &ResponseWriter,
     response: &NewResponse<'_>,
     kiosk: bool,
     code: Option<&Code>,
 ) -> Result<Stored, WebError> {
-    let Some(code) = code else { return Ok(state.store.insert_response(response).await?) };
-    match state.store.insert_response_with_code(response, &code.fingerprint()).await? {
+    let queued = QueuedResponse::new(response, code.map(Code::fingerprint));
+    match writer.store(queued).await? {
         CodeUse::Answered(stored) => {
-            state.codes.vacuum_soon(&state.store);
+            if code.is_some() {
+                state.codes.vacuum_soon(&state.store);
+            }
             Ok(stored)
         }
         CodeUse::Refused => {
@@ -278,7 +281,7 @@ pub async fn store_response(
                 response.language,
                 kiosk,
                 Some(CodeProblem::UsedOrUnknown),
-                &code.display(),
+                &code.map(Code::display).unwrap_or_default(),
             );
             Err(refusal.into())
         }

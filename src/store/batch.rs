@@ -1,0 +1,267 @@
+//! Storing many responses in one transaction: what group commit (`writer`)
+//! and `enkat seed` share, and what `insert_response` runs for one.
+//!
+//! A transaction's cost is mostly its commit (a disk sync), so responses
+//! that arrive together are committed together. Each response is still
+//! decided on its own, inside the transaction, before any of its rows is
+//! written: a form sent twice is `Stored::Duplicate`, a used code refuses
+//! only its own response. A database error rolls back the whole batch and
+//! every response in it fails: nobody is told their answers were stored
+//! unless the commit succeeded.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::{Arc, LazyLock};
+
+use sqlx::AssertSqlSafe;
+use time::Date;
+use uuid::Uuid;
+
+use super::codes::USE_CODE;
+use super::{CodeUse, NewResponse, Store, StoreError, Stored};
+use crate::questionnaire::Answer;
+
+/// A response waiting to be stored with others: owned, so it can wait in a
+/// queue, and carrying the fingerprint of the one-time code it uses, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedResponse {
+    pub questionnaire_id: String,
+    pub version: String,
+    pub language: String,
+    /// Already coarsened to the questionnaire's date precision.
+    pub submitted_on: Date,
+    pub answers: Vec<Answer>,
+    /// The SHA-256 (hex) of the form's submission token, if it had one.
+    pub submission: Option<String>,
+    /// The fingerprint of the one-time code to use up with this response.
+    pub code: Option<String>,
+}
+
+impl QueuedResponse {
+    /// `response`, to be stored using up the code with `code_fingerprint`
+    /// (for a questionnaire with `access = "code"`), or openly.
+    pub fn new(response: &NewResponse<'_>, code_fingerprint: Option<String>) -> QueuedResponse {
+        QueuedResponse {
+            questionnaire_id: response.questionnaire.id.clone(),
+            version: response.questionnaire.version.as_str().to_owned(),
+            language: response.language.to_owned(),
+            submitted_on: response.submitted_on,
+            answers: response.answers.to_vec(),
+            submission: response.submission.map(str::to_owned),
+            code: code_fingerprint,
+        }
+    }
+}
+
+/// At most this many rows go into one INSERT: well under SQLite's and
+/// PostgreSQL's limits on bound parameters (5 a row).
+const MOST_ROWS: usize = 128;
+
+/// The multi-row INSERT statements, one per power-of-two number of rows, so
+/// that each connection prepares only a handful of them and reuses them.
+struct Inserts {
+    /// `sql[k]` inserts `2^k` rows.
+    sql: Vec<Arc<str>>,
+}
+
+impl Inserts {
+    fn new(head: &str, columns: usize, tail: &str) -> Inserts {
+        let sql = (0..=MOST_ROWS.ilog2())
+            .map(|power| {
+                let rows: Vec<String> = (0..1_usize << power)
+                    .map(|row| {
+                        let cells: Vec<String> =
+                            (1..=columns).map(|column| format!("${}", row * columns + column)).collect();
+                        format!("({})", cells.join(", "))
+                    })
+                    .collect();
+                Arc::from(format!("{head} VALUES {}{tail}", rows.join(", ")))
+            })
+            .collect();
+        Inserts { sql }
+    }
+
+    /// The statement for `rows` rows, a power of two up to `MOST_ROWS`.
+    /// Only numbers and placeholders are formatted into it, never data.
+    fn for_rows(&self, rows: usize) -> AssertSqlSafe<Arc<str>> {
+        AssertSqlSafe(self.sql[rows.ilog2() as usize].clone())
+    }
+}
+
+static RECORD_SUBMISSIONS: LazyLock<Inserts> = LazyLock::new(|| {
+    Inserts::new(
+        "INSERT INTO submission (token_hash, seen_on)",
+        2,
+        " ON CONFLICT (token_hash) DO NOTHING RETURNING token_hash",
+    )
+});
+static INSERT_RESPONSES: LazyLock<Inserts> = LazyLock::new(|| {
+    Inserts::new("INSERT INTO response (id, questionnaire_id, version, language, submitted_on)", 5, "")
+});
+static INSERT_ANSWERS: LazyLock<Inserts> =
+    LazyLock::new(|| Inserts::new("INSERT INTO answer (response_id, position, question_id, option_id, text)", 5, ""));
+const FORGET_SUBMISSION: &str = "DELETE FROM submission WHERE token_hash = $1";
+
+/// Splits `0..len` into ranges of powers of two, largest first, none above
+/// `MOST_ROWS`: 300 rows are 128 + 128 + 32 + 8 + 4.
+fn chunks(len: usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    while start < len {
+        let size = MOST_ROWS.min(1 << (len - start).ilog2());
+        ranges.push(start..start + size);
+        start += size;
+    }
+    ranges
+}
+
+/// One answer row to insert.
+struct AnswerRow<'a> {
+    response_id: Uuid,
+    position: i32,
+    answer: &'a Answer,
+}
+
+/// Runs a multi-row INSERT of `$rows` on `$transaction`, in power-of-two
+/// chunks; `$bind` binds one `$row` onto `$query`.
+macro_rules! insert_chunked {
+    ($transaction:ident, $inserts:expr, $rows:expr, |$query:ident, $row:pat_param| $bind:expr) => {
+        for range in chunks($rows.len()) {
+            let mut $query = sqlx::query($inserts.for_rows(range.len()));
+            for $row in &$rows[range] {
+                $query = $bind;
+            }
+            $query.execute(&mut *$transaction).await?;
+        }
+    };
+}
+
+impl Store {
+    /// Stores several responses in one transaction, deciding each on its
+    /// own; returns what became of each, in order, only after the commit.
+    /// An `Err` means nothing of the batch was stored.
+    ///
+    /// A response is decided as if the batch had come one by one, in order:
+    /// its submission token is recorded first (already recorded: the same
+    /// form was sent before, `Stored::Duplicate`), then its code is used up
+    /// (none live: `CodeUse::Refused`, and its token is forgotten again, as
+    /// a refused form may be sent again). A second copy of a form in the
+    /// same batch waits for the next round, so it finds the first copy's
+    /// token only if that copy was stored.
+    pub async fn insert_responses(&self, batch: &[QueuedResponse]) -> Result<Vec<CodeUse>, StoreError> {
+        let mut outcomes: Vec<Option<CodeUse>> = vec![None; batch.len()];
+        let mut pending: Vec<usize> = (0..batch.len()).collect();
+        on_pool!(self, pool => {
+            let mut transaction = pool.begin().await?;
+            while !pending.is_empty() {
+                // A round holds each token once; later copies wait for the next.
+                let mut tokens_in_round = HashSet::new();
+                let (round, later): (Vec<usize>, Vec<usize>) = pending.iter().partition(|&&at| {
+                    batch[at].submission.as_deref().is_none_or(|token| tokens_in_round.insert(token))
+                });
+                pending = later;
+
+                // Tokens in a fixed order (their hash), so that two instances
+                // storing the same forms at once never wait for each other in a cycle.
+                let mut tokens: Vec<(&str, Date)> = round
+                    .iter()
+                    .filter_map(|&at| batch[at].submission.as_deref().map(|token| (token, batch[at].submitted_on)))
+                    .collect();
+                tokens.sort_unstable();
+                let mut recorded: HashSet<String> = HashSet::with_capacity(tokens.len());
+                for range in chunks(tokens.len()) {
+                    let mut query = sqlx::query_scalar::<_, String>(RECORD_SUBMISSIONS.for_rows(range.len()));
+                    for (token, seen_on) in &tokens[range] {
+                        query = query.bind(*token).bind(*seen_on);
+                    }
+                    recorded.extend(query.fetch_all(&mut *transaction).await?);
+                }
+
+                let mut accepted: Vec<(usize, Uuid)> = Vec::with_capacity(round.len());
+                // Codes in a fixed order too, for the same reason.
+                let mut round = round;
+                round.sort_by(|&a, &b| batch[a].code.cmp(&batch[b].code));
+                for at in round {
+                    let response = &batch[at];
+                    if let Some(token) = response.submission.as_deref()
+                        && !recorded.contains(token)
+                    {
+                        outcomes[at] = Some(CodeUse::Answered(Stored::Duplicate));
+                        continue;
+                    }
+                    if let Some(fingerprint) = response.code.as_deref() {
+                        let deleted = sqlx::query(USE_CODE)
+                            .bind(fingerprint)
+                            .bind(&response.questionnaire_id)
+                            .execute(&mut *transaction)
+                            .await?
+                            .rows_affected();
+                        if deleted == 0 {
+                            if let Some(token) = response.submission.as_deref() {
+                                sqlx::query(FORGET_SUBMISSION).bind(token).execute(&mut *transaction).await?;
+                            }
+                            outcomes[at] = Some(CodeUse::Refused);
+                            continue;
+                        }
+                    }
+                    // Random (v4), never time-ordered: the id must not reveal
+                    // when, or in which order, people answered.
+                    let id = Uuid::new_v4();
+                    outcomes[at] = Some(CodeUse::Answered(Stored::New(id)));
+                    accepted.push((at, id));
+                }
+                // Rows in the order of their random ids, not of arrival.
+                accepted.sort_unstable_by_key(|&(_, id)| id);
+                insert_chunked!(transaction, INSERT_RESPONSES, accepted, |query, &(at, id)| {
+                    let response = &batch[at];
+                    query
+                        .bind(id)
+                        .bind(&response.questionnaire_id)
+                        .bind(&response.version)
+                        .bind(&response.language)
+                        .bind(response.submitted_on)
+                });
+                let answers: Vec<AnswerRow<'_>> = accepted
+                    .iter()
+                    .flat_map(|&(at, id)| {
+                        (0_i32..).zip(&batch[at].answers).map(move |(position, answer)| AnswerRow {
+                            response_id: id,
+                            position,
+                            answer,
+                        })
+                    })
+                    .collect();
+                insert_chunked!(transaction, INSERT_ANSWERS, answers, |query, row| {
+                    query
+                        .bind(row.response_id)
+                        .bind(row.position)
+                        .bind(&row.answer.question_id)
+                        .bind(row.answer.option_id.as_deref())
+                        .bind(row.answer.text.as_deref())
+                });
+            }
+            transaction.commit().await?;
+        });
+        Ok(outcomes.into_iter().map(|outcome| outcome.expect("every response of the batch is decided")).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_go_in_power_of_two_chunks_of_at_most_128() {
+        let sizes = |len| chunks(len).iter().map(Range::len).collect::<Vec<_>>();
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        assert_eq!(sizes(1), vec![1]);
+        assert_eq!(sizes(300), vec![128, 128, 32, 8, 4]);
+        assert_eq!(chunks(300).last().unwrap().end, 300);
+    }
+
+    #[test]
+    fn an_insert_has_a_placeholder_for_every_cell() {
+        let inserts = Inserts::new("INSERT INTO t (a, b)", 2, "");
+        assert_eq!(&*inserts.for_rows(2).0, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+    }
+}

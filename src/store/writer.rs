@@ -1,0 +1,88 @@
+//! Group commit: responses sent at the same moment share one transaction.
+//!
+//! Every submission waits in one queue; a single writer task takes all that
+//! have queued (up to `MOST_PER_BATCH`), stores them with
+//! `Store::insert_responses` and only then answers each waiting request with
+//! its own outcome. While one batch commits, the next gathers, so the disk
+//! sync that dominates a commit is paid once per batch instead of once per
+//! response. One response alone is committed at once: nothing waits for
+//! company.
+
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::{CodeUse, QueuedResponse, Store, StoreError};
+
+/// The most responses committed together: enough to absorb every client of
+/// a busy moment, few enough that one transaction stays short.
+const MOST_PER_BATCH: usize = 512;
+/// Submissions that may wait in the queue before senders wait for room.
+const QUEUE_LENGTH: usize = 4096;
+
+/// A response waiting for its batch, and where its outcome goes.
+struct Waiting {
+    response: QueuedResponse,
+    outcome: oneshot::Sender<Result<CodeUse, StoreError>>,
+}
+
+/// The queue in front of the writer task: cheap to clone, shared by every
+/// request. The task starts with the first response, on the runtime that
+/// sends it, and ends when the last clone is dropped.
+#[derive(Clone)]
+pub struct ResponseWriter {
+    store: Store,
+    queue: Arc<OnceLock<mpsc::Sender<Waiting>>>,
+}
+
+impl std::fmt::Debug for ResponseWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseWriter").field("database", &self.store.kind()).finish_non_exhaustive()
+    }
+}
+
+impl ResponseWriter {
+    /// A writer storing into `store`.
+    pub fn new(store: Store) -> ResponseWriter {
+        ResponseWriter { store, queue: Arc::new(OnceLock::new()) }
+    }
+
+    /// Stores `response` with whatever else is waiting; returns its own
+    /// outcome once its batch is committed. An error means its batch was
+    /// rolled back: nothing of it was stored.
+    pub async fn store(&self, response: QueuedResponse) -> Result<CodeUse, StoreError> {
+        let queue = self.queue.get_or_init(|| {
+            let (sender, receiver) = mpsc::channel(QUEUE_LENGTH);
+            tokio::spawn(write_batches(self.store.clone(), receiver));
+            sender
+        });
+        let (outcome, answer) = oneshot::channel();
+        queue.send(Waiting { response, outcome }).await.map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+}
+
+/// The writer task: one batch at a time, each answered after its commit.
+async fn write_batches(store: Store, mut queue: mpsc::Receiver<Waiting>) {
+    let mut waiting = Vec::with_capacity(MOST_PER_BATCH);
+    while queue.recv_many(&mut waiting, MOST_PER_BATCH).await > 0 {
+        let (responses, outcomes): (Vec<QueuedResponse>, Vec<_>) =
+            waiting.drain(..).map(|waiting| (waiting.response, waiting.outcome)).unzip();
+        match store.insert_responses(&responses).await {
+            Ok(decided) => {
+                for (outcome, decided) in outcomes.into_iter().zip(decided) {
+                    // A request given up on (the person left) needs no answer.
+                    let _ = outcome.send(Ok(decided));
+                }
+            }
+            Err(error) => {
+                // Every response of the batch failed together; each request
+                // reports it (and logs it) as its own failure.
+                let error = Arc::new(error);
+                for outcome in outcomes {
+                    let _ = outcome.send(Err(StoreError::Batch(error.clone())));
+                }
+            }
+        }
+    }
+}
