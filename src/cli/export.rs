@@ -7,18 +7,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressIterator, ProgressStyle};
+use futures_util::TryStreamExt;
+use indicatif::{ProgressBar, ProgressStyle};
 use time::Date;
 use time::macros::format_description;
 
 use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
 use crate::questionnaire::{self, Questionnaire};
-use crate::report::{self, Filter, ReportError, csv::Dialect};
+use crate::report::csv::{Dialect, ResponsesCsv};
+use crate::report::{self, Filter, ReportError};
 use crate::staff::action;
 use crate::store::{Store, StoreError};
 
 /// Above this many responses, a progress bar shows how far the file is.
-const PROGRESS_FROM: usize = 10_000;
+const PROGRESS_FROM: u64 = 10_000;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -167,22 +169,37 @@ async fn write_file(
             rows
         }
         What::Responses => {
-            let records = store.response_records(&questionnaire.id, filter).await?;
-            let rows = records.len();
-            let progress = if rows >= PROGRESS_FROM { ProgressBar::new(rows as u64) } else { ProgressBar::hidden() };
+            let rows = store.count_matching(&questionnaire.id, filter).await?;
+            let progress = if rows >= PROGRESS_FROM { ProgressBar::new(rows) } else { ProgressBar::hidden() };
             progress.set_style(
                 ProgressStyle::with_template("{bar:40} {pos}/{len} responses, {eta} left")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
-            let records = records.into_iter().progress_with(progress.clone());
-            match args.format {
-                Format::Csv => report::csv::write_responses(questionnaire, records, args.text, args.dialect, &mut out)?,
-                Format::Xlsx => out
-                    .write_all(&report::xlsx::responses_workbook(questionnaire, records, args.text)?)
-                    .map_err(|source| write_error(path, source))?,
-            }
+            let mut records = store.stream_response_records(&questionnaire.id, filter).inspect_ok(|_| progress.inc(1));
+            let written = match args.format {
+                // Row by row from the database to the file: memory stays
+                // flat however many responses there are.
+                Format::Csv => {
+                    let mut csv = ResponsesCsv::new(questionnaire, args.text, args.dialect, &mut out)?;
+                    let mut written = 0;
+                    while let Some(record) = records.try_next().await? {
+                        csv.write(&record)?;
+                        written += 1;
+                    }
+                    csv.finish()?;
+                    written
+                }
+                // A workbook is built in memory by rust_xlsxwriter in any case.
+                Format::Xlsx => {
+                    let records: Vec<_> = records.try_collect().await?;
+                    let written = records.len();
+                    out.write_all(&report::xlsx::responses_workbook(questionnaire, records, args.text)?)
+                        .map_err(|source| write_error(path, source))?;
+                    written
+                }
+            };
             progress.finish_and_clear();
-            rows
+            written
         }
     };
     out.flush().map_err(|source| write_error(path, source))?;

@@ -11,7 +11,7 @@ use time::Date;
 
 use crate::questionnaire::Questionnaire;
 
-use super::responses::{Cell, cells, columns};
+use super::responses::{Cell, Column, cells, columns};
 use super::summary::{Summary, SummaryRow, area_id, role_id, summary_rows};
 use super::{ReportError, ResponseRecord};
 
@@ -140,19 +140,57 @@ pub fn write_responses<W: io::Write>(
     dialect: Dialect,
     out: W,
 ) -> Result<(), ReportError> {
-    let columns = columns(questionnaire, include_text);
-    let mut writer = dialect.writer(out)?;
-    writer.write_record(columns.iter().map(|column| text_cell(&column.header)))?;
+    let mut csv = ResponsesCsv::new(questionnaire, include_text, dialect, out)?;
     for response in responses {
-        writer.write_record(cells(&columns, &response).iter().map(|cell| match cell {
+        csv.write(&response)?;
+    }
+    csv.finish()?;
+    Ok(())
+}
+
+/// The responses CSV, written one response at a time: for a caller that
+/// gets responses one by one from the database (a stream) and must never
+/// hold them all. The header goes out first, when it is made.
+pub struct ResponsesCsv<'q, W: io::Write> {
+    columns: Vec<Column<'q>>,
+    writer: csv::Writer<W>,
+}
+
+impl<'q, W: io::Write> ResponsesCsv<'q, W> {
+    /// Starts the file: byte order mark (for `excel-sv`) and header row.
+    pub fn new(
+        questionnaire: &'q Questionnaire,
+        include_text: bool,
+        dialect: Dialect,
+        out: W,
+    ) -> Result<ResponsesCsv<'q, W>, ReportError> {
+        let columns = columns(questionnaire, include_text);
+        let mut writer = dialect.writer(out)?;
+        writer.write_record(columns.iter().map(|column| text_cell(&column.header)))?;
+        Ok(ResponsesCsv { columns, writer })
+    }
+
+    /// Writes one response's row.
+    pub fn write(&mut self, response: &ResponseRecord) -> Result<(), ReportError> {
+        self.writer.write_record(cells(&self.columns, response).iter().map(|cell| match cell {
             Cell::Text(text) => text_cell(text),
             Cell::Flag(chosen) => if *chosen { "1" } else { "0" }.to_owned(),
             Cell::Date(date) => iso_date(*date),
             Cell::Empty => String::new(),
         }))?;
+        Ok(())
     }
-    writer.flush()?;
-    Ok(())
+
+    /// Hands every buffered byte to the output.
+    pub fn flush(&mut self) -> Result<(), ReportError> {
+        self.writer.flush()?;
+        Ok(())
+    }
+
+    /// Ends the file and gives the output back.
+    pub fn finish(self) -> Result<W, ReportError> {
+        self.writer.into_inner().map_err(|error| ReportError::Io(error.into_error()))
+    }
 }
 
 /// A text cell that a spreadsheet will not run as a formula: a leading `'`

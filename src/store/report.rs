@@ -2,6 +2,7 @@
 //! so a report over a million responses moves a few hundred rows, not millions;
 //! `crate::report` turns the counts into figures.
 
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use time::Date;
 use uuid::Uuid;
 
@@ -82,6 +83,8 @@ const SELECT_RESPONSE_ROWS: &str = concat!(
     filtered!(),
     "ORDER BY r.id, a.position"
 );
+
+const COUNT_MATCHING: &str = concat!("SELECT COUNT(*) FROM response r", filtered!());
 
 const SELECT_VERSIONS: &str = "SELECT version, first_seen FROM questionnaire_version WHERE questionnaire_id = $1 ORDER BY first_seen, position, version";
 
@@ -223,32 +226,61 @@ impl Store {
             .collect())
     }
 
-    /// Every response matching `filter`, whole, in random order.
+    /// Every response matching `filter`, whole, in random order, collected.
+    /// For the workbook, which is built in memory anyway; the CSV export
+    /// streams with [`Store::stream_response_records`].
     pub async fn response_records(
         &self,
         questionnaire_id: &str,
         filter: &Filter,
     ) -> Result<Vec<ResponseRecord>, StoreError> {
-        let rows: Vec<ResponseAnswerRow> = on_pool!(self, pool => {
-            bind_filter!(sqlx::query_as(SELECT_RESPONSE_ROWS), questionnaire_id, filter).fetch_all(pool).await?
+        self.stream_response_records(questionnaire_id, filter).try_collect().await
+    }
+
+    /// Every response matching `filter`, whole, one at a time as the
+    /// database sends them, so that an export of a million responses holds
+    /// one response in memory, not all of them. The order is that of the
+    /// random ids: it says nothing about when each was given.
+    pub fn stream_response_records<'a>(
+        &'a self,
+        questionnaire_id: &'a str,
+        filter: &'a Filter,
+    ) -> BoxStream<'a, Result<ResponseRecord, StoreError>> {
+        let rows: BoxStream<'a, Result<ResponseAnswerRow, sqlx::Error>> = on_pool!(self, pool => {
+            bind_filter!(sqlx::query_as(SELECT_RESPONSE_ROWS), questionnaire_id, filter).fetch(pool).boxed()
         });
-        let mut records: Vec<ResponseRecord> = Vec::new();
-        let mut current: Option<Uuid> = None;
-        for row in rows {
-            if current != Some(row.id) {
-                current = Some(row.id);
-                records.push(ResponseRecord {
-                    submitted_on: row.submitted_on,
-                    language: row.language,
-                    version: row.version,
-                    answers: Vec::new(),
-                });
+        // The rows come ordered by response id, each response's answers
+        // together: a record is complete when the next id starts.
+        stream::try_unfold((rows, None::<(Uuid, ResponseRecord)>), |(mut rows, mut current)| async move {
+            while let Some(row) = rows.try_next().await? {
+                let answer =
+                    row.question_id.map(|question_id| Answer { question_id, option_id: row.option_id, text: row.text });
+                match &mut current {
+                    Some((id, record)) if *id == row.id => record.answers.extend(answer),
+                    _ => {
+                        let next = ResponseRecord {
+                            submitted_on: row.submitted_on,
+                            language: row.language,
+                            version: row.version,
+                            answers: answer.into_iter().collect(),
+                        };
+                        if let Some((_, done)) = current.replace((row.id, next)) {
+                            return Ok(Some((done, (rows, current))));
+                        }
+                    }
+                }
             }
-            if let (Some(question_id), Some(record)) = (row.question_id, records.last_mut()) {
-                record.answers.push(Answer { question_id, option_id: row.option_id, text: row.text });
-            }
-        }
-        Ok(records)
+            Ok(current.take().map(|(_, done)| (done, (rows, None))))
+        })
+        .boxed()
+    }
+
+    /// How many responses match `filter`, for a progress bar.
+    pub async fn count_matching(&self, questionnaire_id: &str, filter: &Filter) -> Result<u64, StoreError> {
+        let n: i64 = on_pool!(self, pool => {
+            bind_filter!(sqlx::query_scalar(COUNT_MATCHING), questionnaire_id, filter).fetch_one(pool).await?
+        });
+        Ok(count(n))
     }
 
     /// The stored versions of a questionnaire, oldest first.
