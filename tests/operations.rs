@@ -211,18 +211,7 @@ async fn a_backup_taken_while_answers_arrive_is_complete_and_the_service_runs_on
     let responses = restored_app.store.responses("nexus").await.unwrap();
     assert_eq!(responses.len() as i64, copied);
     assert!(responses.iter().all(|response| !response.answers.is_empty()), "every copied response is whole");
-    let complete = [
-        ("_lang", "sv"),
-        ("reach", "fairly_easy"),
-        ("information", "very_easy"),
-        ("respect", "yes_always"),
-        ("listened", "yes_mostly"),
-        ("influence", "quite_little"),
-        ("safe", "very_safe"),
-        ("improved", "dont_know"),
-        ("overall", "fairly_satisfied"),
-    ];
-    let sent = restored_app.post_form("/s/nexus", &complete).await;
+    let sent = restored_app.post_form("/s/nexus", &common::complete_nexus_answers()).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "the restored database takes answers");
     assert_eq!(restored_app.store.count_responses("nexus").await.unwrap(), copied + 1);
 

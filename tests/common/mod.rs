@@ -89,6 +89,29 @@ pub async fn fresh_database_url(backend: Backend) -> (String, Option<tempfile::T
     }
 }
 
+/// A complete response to the shipped Nexus questionnaire, as its form
+/// sends it: every required question, and a few optional ones.
+pub fn complete_nexus_answers() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("_lang", "sv"),
+        ("reach", "fairly_easy"),
+        ("information", "very_easy"),
+        ("respect", "yes_always"),
+        ("listened", "yes_mostly"),
+        ("influence", "quite_little"),
+        ("safe", "very_safe"),
+        ("improved", "dont_know"),
+        ("overall", "fairly_satisfied"),
+        ("received_support", "move"),
+        ("received_support", "housing"),
+        ("missing_support", "belongings"),
+        ("missing_support.other", "Hjälp med juridiken"),
+        ("most_needed", "belongings"),
+        ("comment", "Tack för allt."),
+        ("age", "age_30_44"),
+    ]
+}
+
 /// The real application, on a fresh database, serving the questionnaires in
 /// `folder`, as `enkat serve` would.
 pub struct TestApp {

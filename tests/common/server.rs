@@ -220,34 +220,18 @@ impl Client {
     }
 }
 
-/// The answers of a complete Nexus response (as `tests/respond.rs` sends
-/// them), told apart by `comment`, with a fresh submission token: a
-/// different form each time.
+/// A complete Nexus response (`complete_nexus_answers`), told apart by
+/// `comment`, with a fresh submission token: a different form each time.
 pub fn nexus_submission(comment: &str) -> String {
     let token = uuid::Uuid::new_v4().simple().to_string();
-    serde_urlencoded::to_string(
-        [
-            ("_lang", "sv"),
-            ("_submission", token.as_str()),
-            ("reach", "fairly_easy"),
-            ("information", "very_easy"),
-            ("respect", "yes_always"),
-            ("listened", "yes_mostly"),
-            ("influence", "quite_little"),
-            ("safe", "very_safe"),
-            ("improved", "dont_know"),
-            ("overall", "fairly_satisfied"),
-            ("received_support", "move"),
-            ("received_support", "housing"),
-            ("missing_support", "belongings"),
-            ("missing_support.other", "Hjälp med juridiken"),
-            ("most_needed", "belongings"),
-            ("comment", comment),
-            ("age", "age_30_44"),
-        ]
-        .as_slice(),
-    )
-    .unwrap()
+    let mut fields: Vec<(&str, &str)> = super::complete_nexus_answers();
+    for field in &mut fields {
+        if field.0 == "comment" {
+            field.1 = comment;
+        }
+    }
+    fields.insert(1, ("_submission", token.as_str()));
+    serde_urlencoded::to_string(fields).unwrap()
 }
 
 /// Every answer a `nexus_submission` with this comment is stored as, in
