@@ -479,17 +479,21 @@ fn sql_optional(text: Option<&str>) -> String {
     text.map_or_else(|| "NULL".to_owned(), sql_text)
 }
 
-async fn seed_sqlite(url: &str, questionnaire: &Questionnaire, wanted: usize) {
-    let store = Store::connect(url).await.expect("the SQLite bench database");
+/// Migrates the bench database, stores the questionnaire's version and
+/// returns how many responses it already holds, if fewer than `wanted`.
+async fn responses_to_add(url: &str, questionnaire: &Questionnaire, wanted: usize) -> Option<usize> {
+    let store = Store::connect(url).await.expect("the bench database");
     store
         .register_version(questionnaire, Date::from_calendar_date(2026, Month::January, 1).expect("a date"))
         .await
         .expect("the version");
     let stored = usize::try_from(store.count_responses(QUESTIONNAIRE).await.expect("a count")).unwrap_or_default();
     store.close().await;
-    if stored >= wanted {
-        return;
-    }
+    (stored < wanted).then_some(stored)
+}
+
+async fn seed_sqlite(url: &str, questionnaire: &Questionnaire, wanted: usize) {
+    let Some(stored) = responses_to_add(url, questionnaire, wanted).await else { return };
     println!("seeding SQLite: {} responses to add", wanted - stored);
     let started = Instant::now();
     // Seeding only: no fsync, a large cache. The service's own settings
@@ -545,16 +549,7 @@ fn copy_optional(text: Option<&str>) -> &str {
 }
 
 async fn seed_postgres(url: &str, questionnaire: &Questionnaire, wanted: usize) {
-    let store = Store::connect(url).await.expect("the PostgreSQL bench database");
-    store
-        .register_version(questionnaire, Date::from_calendar_date(2026, Month::January, 1).expect("a date"))
-        .await
-        .expect("the version");
-    let stored = usize::try_from(store.count_responses(QUESTIONNAIRE).await.expect("a count")).unwrap_or_default();
-    store.close().await;
-    if stored >= wanted {
-        return;
-    }
+    let Some(stored) = responses_to_add(url, questionnaire, wanted).await else { return };
     println!("seeding PostgreSQL: {} responses to add", wanted - stored);
     let started = Instant::now();
     let pool = PgPoolOptions::new().max_connections(1).connect(url).await.expect("PostgreSQL");
