@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Backend, fresh_database_url};
+use common::{Backend, fresh_database_url, undo_tallies_migration};
 use enkat::questionnaire::{self, Answer, Questionnaire};
 use enkat::store::{CHECKED_TABLES, NewResponse, Store};
 use time::macros::date;
@@ -224,6 +224,31 @@ async fn every_edit_is_judged_against_the_stored_answers() {
     let store = Store::connect(&url).await.unwrap();
     assert_eq!(store.versions("followup").await.unwrap().len(), 1);
     assert_eq!(store.count_responses("followup").await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn a_database_an_older_enkat_left_is_compared_without_being_migrated() {
+    let (url, _guard) = fresh_database_url(Backend::Sqlite).await;
+    database_with_answers(&url).await;
+    let store = Store::connect(&url).await.unwrap();
+    undo_tallies_migration(&store).await;
+    store.close().await;
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("followup.toml");
+    std::fs::write(&file, STORED.replace("{ id = \"move\", en = \"Help to move\" }, ", "")).unwrap();
+
+    let run = check_against(&url, &[&file]);
+    assert!(
+        run.stderr.iter().any(|line| line.contains("option `move` is removed from `got`, but 2 responses chose it")),
+        "the removed option's two answers are found in the rows: {:?}",
+        run.stderr
+    );
+
+    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .fetch_all(&sqlx::SqlitePool::connect(&url).await.unwrap())
+        .await
+        .unwrap();
+    assert!(!tables.iter().any(|table| table.ends_with("_tally")), "nothing was migrated: {tables:?}");
 }
 
 #[tokio::test]

@@ -4,10 +4,13 @@
 
 mod common;
 
-use common::{Backend, fresh_store};
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::{Backend, fresh_database_url, fresh_store, undo_tallies_migration};
+use enkat::cli::seed::{Random, synthetic_response};
 use enkat::questionnaire::{Answer, Questionnaire};
 use enkat::report::{AnswerCount, Filter, GroupCount, QuestionCount, Split, Tally, UNANSWERED};
-use enkat::store::{NewResponse, Store};
+use enkat::store::{NewResponse, QueuedResponse, Store, StoredResponse};
 use time::Date;
 use time::macros::date;
 
@@ -17,6 +20,8 @@ on_both_databases!(
     splits_by_a_background_question_and_by_language,
     lists_free_texts_newest_day_first,
     gives_whole_responses_for_export,
+    the_tallies_kept_as_responses_arrive_equal_a_count_of_the_stored_answers,
+    a_database_from_before_the_tallies_gets_its_responses_counted,
 );
 
 fn nexus() -> Questionnaire {
@@ -242,4 +247,111 @@ async fn gives_whole_responses_for_export(backend: Backend) {
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0].version, questionnaire.version.as_str());
     assert_eq!(versions[0].first_seen, date!(2026 - 11 - 01));
+}
+
+/// What `tally` must say, counted in Rust from the stored responses
+/// themselves: per group (the language, or none), the responses, the
+/// answers per question and option, and the responses per question.
+fn counted_by_hand(responses: &[StoredResponse], filter: &Filter, by_language: bool) -> Tally {
+    let mut groups: BTreeMap<Option<String>, u64> = BTreeMap::new();
+    let mut answers: BTreeMap<(Option<String>, String, Option<String>), u64> = BTreeMap::new();
+    let mut respondents: BTreeMap<(Option<String>, String), u64> = BTreeMap::new();
+    let covered = responses.iter().filter(|response| {
+        filter.from.is_none_or(|from| response.submitted_on >= from)
+            && filter.to.is_none_or(|to| response.submitted_on <= to)
+            && filter.language.as_ref().is_none_or(|language| &response.language == language)
+    });
+    for response in covered {
+        let group = by_language.then(|| response.language.clone());
+        *groups.entry(group.clone()).or_default() += 1;
+        let mut answered = BTreeSet::new();
+        for answer in &response.answers {
+            *answers.entry((group.clone(), answer.question_id.clone(), answer.option_id.clone())).or_default() += 1;
+            if answered.insert(&answer.question_id) {
+                *respondents.entry((group.clone(), answer.question_id.clone())).or_default() += 1;
+            }
+        }
+    }
+    sorted(Tally {
+        responses: groups.into_iter().map(|(group, count)| GroupCount { group, count }).collect(),
+        answers: answers
+            .into_iter()
+            .map(|((group, question_id, option_id), count)| AnswerCount { group, question_id, option_id, count })
+            .collect(),
+        respondents: respondents
+            .into_iter()
+            .map(|((group, question_id), count)| QuestionCount { group, question_id, count })
+            .collect(),
+    })
+}
+
+/// Every way the figures are read from the tallies gives what counting the
+/// stored answers gives.
+async fn assert_tallies_match_the_answers(store: &Store, moment: &str) {
+    let responses = store.responses("nexus").await.unwrap();
+    let filters = [
+        Filter::default(),
+        Filter { language: Some("en".into()), ..Filter::default() },
+        Filter { from: Some(date!(2026 - 06 - 01)), to: Some(date!(2026 - 09 - 30)), ..Filter::default() },
+    ];
+    for filter in &filters {
+        for by_language in [false, true] {
+            let split = by_language.then_some(Split::Language);
+            let tallied = sorted(store.tally("nexus", filter, split.as_ref()).await.unwrap());
+            assert_eq!(
+                tallied,
+                counted_by_hand(&responses, filter, by_language),
+                "{moment}: the tallies for {filter:?}, split by language: {by_language}"
+            );
+        }
+    }
+}
+
+async fn the_tallies_kept_as_responses_arrive_equal_a_count_of_the_stored_answers(backend: Backend) {
+    let (store, questionnaire, _guard) = store_with_fixture(backend).await;
+    let mut random = Random::new(8);
+    let today = date!(2026 - 11 - 27);
+    // Batches as group commit stores them, with a form sent twice in one
+    // batch and once more in a later one: it is counted once.
+    let mut twice = synthetic_response(&questionnaire, today, &mut random);
+    twice.submission = Some("a".repeat(64));
+    for round in 0..6 {
+        let mut batch: Vec<QueuedResponse> =
+            (0..70).map(|_| synthetic_response(&questionnaire, today, &mut random)).collect();
+        if round % 3 == 0 {
+            batch.push(twice.clone());
+            batch.push(twice.clone());
+        }
+        store.insert_responses(&batch).await.unwrap();
+    }
+    assert_eq!(store.count_responses("nexus").await.unwrap(), 5 + 6 * 70 + 1);
+    assert_tallies_match_the_answers(&store, "after storing").await;
+
+    let purged = store.delete_responses_before(date!(2026 - 05 - 01)).await.unwrap();
+    assert!(purged > 0, "the synthetic responses span a year, so some are older");
+    assert_tallies_match_the_answers(&store, "after a purge").await;
+
+    let before = sorted(store.tally("nexus", &Filter::default(), Some(&Split::Language)).await.unwrap());
+    store.recount_tallies().await.unwrap();
+    let recounted = sorted(store.tally("nexus", &Filter::default(), Some(&Split::Language)).await.unwrap());
+    assert_eq!(recounted, before, "counting everything afresh changes nothing");
+}
+
+async fn a_database_from_before_the_tallies_gets_its_responses_counted(backend: Backend) {
+    let (url, _guard) = fresh_database_url(backend).await;
+    let store = Store::connect(&url).await.unwrap();
+    let questionnaire = nexus();
+    store.register_version(&questionnaire, date!(2026 - 11 - 01)).await.unwrap();
+    for (submitted_on, language, answers) in fixture() {
+        let response =
+            NewResponse { questionnaire: &questionnaire, language, submitted_on, answers: &answers, submission: None };
+        store.insert_response(&response).await.unwrap();
+    }
+    undo_tallies_migration(&store).await;
+    store.close().await;
+
+    let upgraded = Store::connect(&url).await.unwrap();
+    let tally = sorted(upgraded.tally("nexus", &Filter::default(), None).await.unwrap());
+    assert_eq!(tally.responses, vec![GroupCount { group: None, count: 5 }]);
+    assert_tallies_match_the_answers(&upgraded, "after the migration").await;
 }

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 
 use crate::questionnaire::compat::{AnswerCounts, Baseline, compare};
 use crate::questionnaire::{self, Catalog, Questionnaire};
-use crate::report::Filter;
 use crate::store::{CHECKED_TABLES, Store};
 
 /// Compares every questionnaire in `catalog` with the database at `url`.
@@ -109,7 +108,7 @@ async fn against(catalog: &Catalog, store: &Store) -> Result<usize, String> {
 
 /// The answers stored for a questionnaire, every version together.
 async fn answer_counts(store: &Store, id: &str) -> Result<AnswerCounts, crate::store::StoreError> {
-    let tally = store.tally(id, &Filter::default(), None).await?;
+    let tally = store.count_stored_answers(id).await?;
     let mut counts =
         AnswerCounts { responses: tally.responses.iter().map(|group| group.count).sum(), ..AnswerCounts::default() };
     for question in tally.respondents {

@@ -9,7 +9,7 @@
 //! every response in it fails: nobody is told their answers were stored
 //! unless the commit succeeded.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
@@ -101,6 +101,66 @@ static INSERT_RESPONSES: LazyLock<Inserts> = LazyLock::new(|| {
 static INSERT_ANSWERS: LazyLock<Inserts> =
     LazyLock::new(|| Inserts::new("INSERT INTO answer (response_id, position, question_id, option_id, text)", 5, ""));
 const FORGET_SUBMISSION: &str = "DELETE FROM submission WHERE token_hash = $1";
+static ADD_TO_RESPONSE_TALLY: LazyLock<Inserts> = LazyLock::new(|| {
+    Inserts::new(
+        "INSERT INTO response_tally (questionnaire_id, version, language, submitted_on, responses)",
+        5,
+        " ON CONFLICT (questionnaire_id, version, language, submitted_on) \
+         DO UPDATE SET responses = response_tally.responses + excluded.responses",
+    )
+});
+static ADD_TO_ANSWER_TALLY: LazyLock<Inserts> = LazyLock::new(|| {
+    Inserts::new(
+        "INSERT INTO answer_tally (questionnaire_id, version, language, submitted_on, question_id, option_id, answers)",
+        7,
+        " ON CONFLICT (questionnaire_id, version, language, submitted_on, question_id, option_id) \
+         DO UPDATE SET answers = answer_tally.answers + excluded.answers",
+    )
+});
+static ADD_TO_QUESTION_TALLY: LazyLock<Inserts> = LazyLock::new(|| {
+    Inserts::new(
+        "INSERT INTO question_tally (questionnaire_id, version, language, submitted_on, question_id, respondents)",
+        6,
+        " ON CONFLICT (questionnaire_id, version, language, submitted_on, question_id) \
+         DO UPDATE SET respondents = question_tally.respondents + excluded.respondents",
+    )
+});
+
+/// Where a response is counted: questionnaire, version, language, date.
+type TallyKey<'a> = (&'a str, &'a str, &'a str, Date);
+
+/// What a batch of stored responses adds to the tallies (migration 0006).
+/// Maps, so each counter is written once per batch and in key order: two
+/// instances adding to the same counters lock them in the same order, and
+/// never wait for each other in a cycle.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct TallyIncrements<'a> {
+    responses: BTreeMap<TallyKey<'a>, i64>,
+    /// Keyed also by question and option ('' for a text without one).
+    answers: BTreeMap<(TallyKey<'a>, &'a str, &'a str), i64>,
+    /// Keyed also by question: responses that answered it.
+    respondents: BTreeMap<(TallyKey<'a>, &'a str), i64>,
+}
+
+impl<'a> TallyIncrements<'a> {
+    fn count(&mut self, response: &'a QueuedResponse) {
+        let key = (
+            response.questionnaire_id.as_str(),
+            response.version.as_str(),
+            response.language.as_str(),
+            response.submitted_on,
+        );
+        *self.responses.entry(key).or_default() += 1;
+        let mut answered = HashSet::new();
+        for answer in &response.answers {
+            let option = answer.option_id.as_deref().unwrap_or_default();
+            *self.answers.entry((key, answer.question_id.as_str(), option)).or_default() += 1;
+            if answered.insert(answer.question_id.as_str()) {
+                *self.respondents.entry((key, answer.question_id.as_str())).or_default() += 1;
+            }
+        }
+    }
+}
 
 /// Splits `0..len` into ranges of powers of two, largest first, none above
 /// `MOST_ROWS`: 300 rows are 128 + 128 + 32 + 8 + 4.
@@ -151,6 +211,7 @@ impl Store {
     pub async fn insert_responses(&self, batch: &[QueuedResponse]) -> Result<Vec<CodeUse>, StoreError> {
         let mut outcomes: Vec<Option<CodeUse>> = vec![None; batch.len()];
         let mut pending: Vec<usize> = (0..batch.len()).collect();
+        let mut tallies = TallyIncrements::default();
         on_pool!(self, pool => {
             let mut transaction = pool.begin().await?;
             while !pending.is_empty() {
@@ -210,6 +271,9 @@ impl Store {
                     outcomes[at] = Some(CodeUse::Answered(Stored::New(id)));
                     accepted.push((at, id));
                 }
+                for &(at, _) in &accepted {
+                    tallies.count(&batch[at]);
+                }
                 // Rows in the order of their random ids, not of arrival.
                 accepted.sort_unstable_by_key(|&(_, id)| id);
                 insert_chunked!(transaction, INSERT_RESPONSES, accepted, |query, &(at, id)| {
@@ -240,6 +304,27 @@ impl Store {
                         .bind(row.answer.text.as_deref())
                 });
             }
+            // The counters last, once for the whole batch: the locks on them
+            // (PostgreSQL) are held only for the commit.
+            let responses: Vec<_> = tallies.responses.iter().collect();
+            insert_chunked!(transaction, ADD_TO_RESPONSE_TALLY, responses, |query, ((questionnaire, version, language, day), n)| {
+                query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(**n)
+            });
+            let answers: Vec<_> = tallies.answers.iter().collect();
+            insert_chunked!(transaction, ADD_TO_ANSWER_TALLY, answers, |query, (((questionnaire, version, language, day), question, option), n)| {
+                query
+                    .bind(*questionnaire)
+                    .bind(*version)
+                    .bind(*language)
+                    .bind(*day)
+                    .bind(*question)
+                    .bind(*option)
+                    .bind(**n)
+            });
+            let respondents: Vec<_> = tallies.respondents.iter().collect();
+            insert_chunked!(transaction, ADD_TO_QUESTION_TALLY, respondents, |query, (((questionnaire, version, language, day), question), n)| {
+                query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(*question).bind(**n)
+            });
             transaction.commit().await?;
         });
         Ok(outcomes.into_iter().map(|outcome| outcome.expect("every response of the batch is decided")).collect())

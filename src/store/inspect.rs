@@ -9,6 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 use super::{Store, StoreError};
+use crate::report::{AnswerCount, GroupCount, QuestionCount, Tally};
 
 /// The tables the comparison reads; all made by the first migration.
 pub const CHECKED_TABLES: [&str; 3] = ["questionnaire_version", "response", "answer"];
@@ -16,6 +17,15 @@ pub const CHECKED_TABLES: [&str; 3] = ["questionnaire_version", "response", "ans
 const SQLITE_TABLES: &str = "SELECT name FROM sqlite_master WHERE type = 'table'";
 const POSTGRES_TABLES: &str =
     "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()";
+// Counted from the rows, not from the tallies: the database may be older
+// than this enkat (migration 0006 made the tallies), and it is not migrated.
+const COUNT_RESPONSES: &str = "SELECT COUNT(*) FROM response WHERE questionnaire_id = $1";
+const COUNT_ANSWERS: &str = "SELECT a.question_id, a.option_id, COUNT(*) \
+     FROM answer a JOIN response r ON r.id = a.response_id WHERE r.questionnaire_id = $1 \
+     GROUP BY a.question_id, a.option_id";
+const COUNT_RESPONDENTS: &str = "SELECT a.question_id, COUNT(DISTINCT a.response_id) \
+     FROM answer a JOIN response r ON r.id = a.response_id WHERE r.questionnaire_id = $1 \
+     GROUP BY a.question_id";
 const SELECT_QUESTIONNAIRE_IDS: &str =
     "SELECT DISTINCT questionnaire_id FROM questionnaire_version ORDER BY questionnaire_id";
 
@@ -61,5 +71,30 @@ impl Store {
             sqlx::query_scalar(SELECT_QUESTIONNAIRE_IDS).fetch_all(pool).await?
         });
         Ok(ids)
+    }
+
+    /// Every answer stored for a questionnaire, all versions together,
+    /// counted from the rows themselves (see `COUNT_ANSWERS`).
+    pub async fn count_stored_answers(&self, questionnaire_id: &str) -> Result<Tally, StoreError> {
+        type Answers = Vec<(String, Option<String>, i64)>;
+        type Respondents = Vec<(String, i64)>;
+        let (responses, answers, respondents): (i64, Answers, Respondents) = on_pool!(self, pool => {
+            let responses = sqlx::query_scalar(COUNT_RESPONSES).bind(questionnaire_id).fetch_one(pool).await?;
+            let answers = sqlx::query_as(COUNT_ANSWERS).bind(questionnaire_id).fetch_all(pool).await?;
+            let respondents = sqlx::query_as(COUNT_RESPONDENTS).bind(questionnaire_id).fetch_all(pool).await?;
+            (responses, answers, respondents)
+        });
+        let count = |n: i64| u64::try_from(n).unwrap_or_default();
+        Ok(Tally {
+            responses: vec![GroupCount { group: None, count: count(responses) }],
+            answers: answers
+                .into_iter()
+                .map(|(question_id, option_id, n)| AnswerCount { group: None, question_id, option_id, count: count(n) })
+                .collect(),
+            respondents: respondents
+                .into_iter()
+                .map(|(question_id, n)| QuestionCount { group: None, question_id, count: count(n) })
+                .collect(),
+        })
     }
 }

@@ -14,12 +14,38 @@ const DELETE_BATCH: i64 = 5_000;
 
 const DELETE_OLD_RESPONSES: &str =
     "DELETE FROM response WHERE id IN (SELECT id FROM response WHERE submitted_on < $1 LIMIT $2)";
+/// The tallies (migration 0006) of the same dates: they count only those
+/// responses, since the dates of both are the same coarsened dates.
+const DELETE_OLD_TALLIES: [&str; 3] = [
+    "DELETE FROM response_tally WHERE submitted_on < $1",
+    "DELETE FROM answer_tally WHERE submitted_on < $1",
+    "DELETE FROM question_tally WHERE submitted_on < $1",
+];
+/// Counting every stored response afresh: the same counting as migration
+/// 0006, which filled the tallies of the responses stored before it.
+const RECOUNT_TALLIES: [&str; 6] = [
+    "DELETE FROM response_tally",
+    "DELETE FROM answer_tally",
+    "DELETE FROM question_tally",
+    "INSERT INTO response_tally (questionnaire_id, version, language, submitted_on, responses) \
+     SELECT questionnaire_id, version, language, submitted_on, COUNT(*) \
+     FROM response GROUP BY questionnaire_id, version, language, submitted_on",
+    "INSERT INTO answer_tally (questionnaire_id, version, language, submitted_on, question_id, option_id, answers) \
+     SELECT r.questionnaire_id, r.version, r.language, r.submitted_on, a.question_id, COALESCE(a.option_id, ''), COUNT(*) \
+     FROM answer a JOIN response r ON r.id = a.response_id \
+     GROUP BY r.questionnaire_id, r.version, r.language, r.submitted_on, a.question_id, COALESCE(a.option_id, '')",
+    "INSERT INTO question_tally (questionnaire_id, version, language, submitted_on, question_id, respondents) \
+     SELECT r.questionnaire_id, r.version, r.language, r.submitted_on, a.question_id, COUNT(DISTINCT a.response_id) \
+     FROM answer a JOIN response r ON r.id = a.response_id \
+     GROUP BY r.questionnaire_id, r.version, r.language, r.submitted_on, a.question_id",
+];
 const COUNT_OLD_RESPONSES: &str = "SELECT COUNT(*) FROM response WHERE submitted_on < $1";
 const COUNT_ALL_RESPONSES: &str = "SELECT COUNT(*) FROM response";
 
 impl Store {
     /// Deletes every response dated before `day`, with its answers (they
-    /// go with it, `ON DELETE CASCADE`); returns how many responses.
+    /// go with it, `ON DELETE CASCADE`) and the tallies that count them;
+    /// returns how many responses.
     pub async fn delete_responses_before(&self, day: Date) -> Result<u64, StoreError> {
         let mut deleted = 0;
         loop {
@@ -28,9 +54,34 @@ impl Store {
             });
             deleted += batch;
             if batch == 0 {
-                return Ok(deleted);
+                break;
             }
         }
+        // After the responses: a purge cut short leaves counts of deleted
+        // responses until the next purge deletes them, never responses
+        // missing from the figures.
+        on_pool!(self, pool => {
+            let mut transaction = pool.begin().await?;
+            for statement in DELETE_OLD_TALLIES {
+                sqlx::query(statement).bind(day).execute(&mut *transaction).await?;
+            }
+            transaction.commit().await?;
+        });
+        Ok(deleted)
+    }
+
+    /// Counts every stored response afresh into the tallies the figures
+    /// add up, in one transaction. Needed only when responses were stored
+    /// by other means than enkat, such as the export benchmark's SQL.
+    pub async fn recount_tallies(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut transaction = pool.begin().await?;
+            for statement in RECOUNT_TALLIES {
+                sqlx::query(statement).execute(&mut *transaction).await?;
+            }
+            transaction.commit().await?;
+        });
+        Ok(())
     }
 
     /// How many responses are dated before `day`: what a purge would delete.

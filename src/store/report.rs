@@ -1,6 +1,9 @@
-//! Counting answers for reports. The database does the counting (`GROUP BY`),
-//! so a report over a million responses moves a few hundred rows, not millions;
-//! `crate::report` turns the counts into figures.
+//! Counting answers for reports. The database does the counting, so a
+//! report over a million responses moves a few hundred rows, not millions;
+//! `crate::report` turns the counts into figures. Figures over all responses
+//! or per language add up the tallies kept as responses are stored
+//! (migration 0006), a few thousand rows; only a breakdown by a question's
+//! answers has to count the answer rows themselves (`GROUP BY`).
 
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use time::Date;
@@ -26,28 +29,24 @@ macro_rules! filtered {
     };
 }
 
-/// The responses a report covers, each with its group: `$1` questionnaire,
-/// `$2`/`$3` from/to date, `$4` language, `$5` version (each NULL for "any"),
-/// `$6` how to split ('none', 'language' or 'question'), `$7` the question
-/// to split by. Without a split every response is in the group ''; split by
-/// a question, those who skipped it are in the group `report::UNANSWERED`.
+/// The responses a report covers, each in the group of its answer to the
+/// question `$6` (one group per chosen option); the filter is `$1`
+/// questionnaire, `$2`/`$3` from/to date, `$4` language, `$5` version (each
+/// NULL for "any"). Those who skipped the question are in the group
+/// `report::UNANSWERED`.
 macro_rules! grouped_responses {
     () => {
         concat!(
-            "WITH filtered AS (SELECT r.id, r.language FROM response r",
+            "WITH filtered AS (SELECT r.id FROM response r",
             filtered!(),
             "), grouped AS ( \
-            SELECT f.id AS response_id, '' AS grp FROM filtered f WHERE $6 = 'none' \
-            UNION ALL \
-            SELECT f.id, f.language FROM filtered f WHERE $6 = 'language' \
-            UNION ALL \
-            SELECT f.id, g.option_id FROM filtered f \
-              JOIN answer g ON g.response_id = f.id AND g.question_id = $7 \
-            WHERE $6 = 'question' AND g.option_id IS NOT NULL \
+            SELECT f.id AS response_id, g.option_id AS grp FROM filtered f \
+              JOIN answer g ON g.response_id = f.id AND g.question_id = $6 \
+            WHERE g.option_id IS NOT NULL \
             UNION ALL \
             SELECT f.id, '_unanswered' FROM filtered f \
-            WHERE $6 = 'question' AND NOT EXISTS ( \
-              SELECT 1 FROM answer s WHERE s.response_id = f.id AND s.question_id = $7 AND s.option_id IS NOT NULL) \
+            WHERE NOT EXISTS ( \
+              SELECT 1 FROM answer s WHERE s.response_id = f.id AND s.question_id = $6 AND s.option_id IS NOT NULL) \
          ) "
         )
     };
@@ -66,6 +65,29 @@ const COUNT_RESPONDENTS: &str = concat!(
      JOIN answer a ON a.response_id = gr.response_id \
      GROUP BY gr.grp, a.question_id"
 );
+
+/// Sums a tally (migration 0006) over the responses the filter `$1`–`$5`
+/// covers, per group: `$6` 'language' splits by language, anything else
+/// does not split. The columns are grouped by their position.
+macro_rules! tallied {
+    ($columns:literal, $table:literal, $group_by:literal) => {
+        concat!(
+            "SELECT CASE WHEN $6 = 'language' THEN r.language ELSE '' END, ",
+            $columns,
+            " FROM ",
+            $table,
+            " r",
+            filtered!(),
+            "GROUP BY ",
+            $group_by
+        )
+    };
+}
+
+const SUM_RESPONSES: &str = tallied!("CAST(SUM(r.responses) AS BIGINT)", "response_tally", "1");
+const SUM_ANSWERS: &str =
+    tallied!("r.question_id, NULLIF(r.option_id, ''), CAST(SUM(r.answers) AS BIGINT)", "answer_tally", "1, 2, 3");
+const SUM_RESPONDENTS: &str = tallied!("r.question_id, CAST(SUM(r.respondents) AS BIGINT)", "question_tally", "1, 2");
 
 /// Free texts, newest day first; within a day by question and then by the
 /// text itself, so the order says nothing about who wrote what when.
@@ -135,32 +157,44 @@ impl Store {
         filter: &Filter,
         split: Option<&Split>,
     ) -> Result<Tally, StoreError> {
-        let (mode, by) = match split {
-            None => ("none", ""),
-            Some(Split::Language) => ("language", ""),
-            Some(Split::Question(question)) => ("question", question.as_str()),
-        };
         type Groups = Vec<(String, i64)>;
         type Answers = Vec<(String, String, Option<String>, i64)>;
         type Respondents = Vec<(String, String, i64)>;
-        let (groups, answers, respondents): (Groups, Answers, Respondents) = on_pool!(self, pool => {
-            let groups = bind_filter!(sqlx::query_as(COUNT_GROUPS), questionnaire_id, filter)
-                .bind(mode)
-                .bind(by)
-                .fetch_all(pool)
-                .await?;
-            let answers = bind_filter!(sqlx::query_as(COUNT_ANSWERS), questionnaire_id, filter)
-                .bind(mode)
-                .bind(by)
-                .fetch_all(pool)
-                .await?;
-            let respondents = bind_filter!(sqlx::query_as(COUNT_RESPONDENTS), questionnaire_id, filter)
-                .bind(mode)
-                .bind(by)
-                .fetch_all(pool)
-                .await?;
-            (groups, answers, respondents)
-        });
+        let (groups, answers, respondents): (Groups, Answers, Respondents) = match split {
+            None | Some(Split::Language) => {
+                let mode = if split.is_some() { "language" } else { "none" };
+                on_pool!(self, pool => {
+                    let groups = bind_filter!(sqlx::query_as(SUM_RESPONSES), questionnaire_id, filter)
+                        .bind(mode)
+                        .fetch_all(pool)
+                        .await?;
+                    let answers = bind_filter!(sqlx::query_as(SUM_ANSWERS), questionnaire_id, filter)
+                        .bind(mode)
+                        .fetch_all(pool)
+                        .await?;
+                    let respondents = bind_filter!(sqlx::query_as(SUM_RESPONDENTS), questionnaire_id, filter)
+                        .bind(mode)
+                        .fetch_all(pool)
+                        .await?;
+                    (groups, answers, respondents)
+                })
+            }
+            Some(Split::Question(question)) => on_pool!(self, pool => {
+                let groups = bind_filter!(sqlx::query_as(COUNT_GROUPS), questionnaire_id, filter)
+                    .bind(question.as_str())
+                    .fetch_all(pool)
+                    .await?;
+                let answers = bind_filter!(sqlx::query_as(COUNT_ANSWERS), questionnaire_id, filter)
+                    .bind(question.as_str())
+                    .fetch_all(pool)
+                    .await?;
+                let respondents = bind_filter!(sqlx::query_as(COUNT_RESPONDENTS), questionnaire_id, filter)
+                    .bind(question.as_str())
+                    .fetch_all(pool)
+                    .await?;
+                (groups, answers, respondents)
+            }),
+        };
         Ok(Tally {
             responses: groups.into_iter().map(|(grp, n)| GroupCount { group: group(grp), count: count(n) }).collect(),
             answers: answers
