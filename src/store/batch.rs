@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
-use sqlx::AssertSqlSafe;
+use sqlx::pool::PoolConnection;
+use sqlx::{AssertSqlSafe, Connection, Postgres, Sqlite};
 use time::Date;
 use uuid::Uuid;
 
@@ -200,6 +201,17 @@ struct AnswerRow<'a> {
     answer: &'a Answer,
 }
 
+/// `on_pool!` for a `BatchConnection`: the body with `$connection` bound to
+/// the concrete connection of either database.
+macro_rules! on_connection {
+    ($connection:expr, $bound:ident => $body:expr) => {
+        match $connection {
+            BatchConnection::Sqlite($bound) => $body,
+            BatchConnection::Postgres($bound) => $body,
+        }
+    };
+}
+
 /// Runs a multi-row INSERT of `$rows` on `$transaction`, in power-of-two
 /// chunks written with `$placeholders`; `$bind` binds one `$row` onto `$query`.
 macro_rules! insert_chunked {
@@ -214,7 +226,32 @@ macro_rules! insert_chunked {
     };
 }
 
+/// A connection taken from the pool to store batches with. Group commit
+/// keeps one for as long as it works: SQLite empties a connection's page
+/// cache whenever another connection has written since, so batches that
+/// took turns on the pool's connections each started with a cold cache.
+pub enum BatchConnection {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
 impl Store {
+    /// Stores several responses in one transaction, on a connection of the
+    /// pool; see [`BatchConnection::insert_responses`].
+    pub async fn insert_responses(&self, batch: &[QueuedResponse]) -> Result<Vec<CodeUse>, StoreError> {
+        self.batch_connection().await?.insert_responses(batch).await
+    }
+
+    /// A connection of the pool, to store batches with.
+    pub async fn batch_connection(&self) -> Result<BatchConnection, StoreError> {
+        Ok(match self {
+            Store::Sqlite(pool) => BatchConnection::Sqlite(pool.acquire().await?),
+            Store::Postgres(pool) => BatchConnection::Postgres(pool.acquire().await?),
+        })
+    }
+}
+
+impl BatchConnection {
     /// Stores several responses in one transaction, deciding each on its
     /// own; returns what became of each, in order, only after the commit.
     /// An `Err` means nothing of the batch was stored.
@@ -226,16 +263,16 @@ impl Store {
     /// a refused form may be sent again). A second copy of a form in the
     /// same batch waits for the next round, so it finds the first copy's
     /// token only if that copy was stored.
-    pub async fn insert_responses(&self, batch: &[QueuedResponse]) -> Result<Vec<CodeUse>, StoreError> {
+    pub async fn insert_responses(&mut self, batch: &[QueuedResponse]) -> Result<Vec<CodeUse>, StoreError> {
         let mut outcomes: Vec<Option<CodeUse>> = vec![None; batch.len()];
         let mut pending: Vec<usize> = (0..batch.len()).collect();
         let mut tallies = TallyIncrements::default();
         let placeholders = match self {
-            Store::Sqlite(_) => Placeholders::Anonymous,
-            Store::Postgres(_) => Placeholders::Numbered,
+            BatchConnection::Sqlite(_) => Placeholders::Anonymous,
+            BatchConnection::Postgres(_) => Placeholders::Numbered,
         };
-        on_pool!(self, pool => {
-            let mut transaction = pool.begin().await?;
+        on_connection!(self, connection => {
+            let mut transaction = connection.begin().await?;
             while !pending.is_empty() {
                 // A round holds each token once; later copies wait for the next.
                 let mut tokens_in_round = HashSet::new();

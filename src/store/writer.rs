@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{CodeUse, QueuedResponse, Store, StoreError};
+use super::{BatchConnection, CodeUse, QueuedResponse, Store, StoreError};
 
 /// The most responses committed together: enough to absorb every client of
 /// a busy moment, few enough that one transaction stays short.
@@ -65,24 +65,41 @@ impl ResponseWriter {
 /// The writer task: one batch at a time, each answered after its commit.
 async fn write_batches(store: Store, mut queue: mpsc::Receiver<Waiting>) {
     let mut waiting = Vec::with_capacity(MOST_PER_BATCH);
+    // One connection for every batch while it works (see `BatchConnection`).
+    let mut kept: Option<BatchConnection> = None;
     while queue.recv_many(&mut waiting, MOST_PER_BATCH).await > 0 {
         let (responses, outcomes): (Vec<QueuedResponse>, Vec<_>) =
             waiting.drain(..).map(|waiting| (waiting.response, waiting.outcome)).unzip();
-        match store.insert_responses(&responses).await {
+        let mut connection = match kept.take() {
+            Some(connection) => connection,
+            None => match store.batch_connection().await {
+                Ok(connection) => connection,
+                Err(error) => {
+                    fail(outcomes, error);
+                    continue;
+                }
+            },
+        };
+        match connection.insert_responses(&responses).await {
             Ok(decided) => {
+                kept = Some(connection);
                 for (outcome, decided) in outcomes.into_iter().zip(decided) {
                     // A request given up on (the person left) needs no answer.
                     let _ = outcome.send(Ok(decided));
                 }
             }
-            Err(error) => {
-                // Every response of the batch failed together; each request
-                // reports it (and logs it) as its own failure.
-                let error = Arc::new(error);
-                for outcome in outcomes {
-                    let _ = outcome.send(Err(StoreError::Batch(error.clone())));
-                }
-            }
+            // The connection goes back to the pool, which tests it before
+            // it is used again; the next batch takes whichever it gives.
+            Err(error) => fail(outcomes, error),
         }
+    }
+}
+
+/// Every response of a batch failed together; each request reports it (and
+/// logs it) as its own failure.
+fn fail(outcomes: Vec<oneshot::Sender<Result<CodeUse, StoreError>>>, error: StoreError) {
+    let error = Arc::new(error);
+    for outcome in outcomes {
+        let _ = outcome.send(Err(StoreError::Batch(error.clone())));
     }
 }
