@@ -57,11 +57,9 @@ async fn show_form(
         // Nothing is wrong, so 200: a notice, not an error page.
         return Ok(views::not_open(&questionnaire, language, availability));
     }
-    // A new token for every form shown; it is recorded only if the form is sent.
-    let mut carried = vec![(
-        SUBMISSION_FIELD.to_owned(),
-        SubmissionToken::generate().map_err(WebError::Randomness)?.as_str().to_owned(),
-    )];
+    // No submission token here: the start page is the same for everyone who
+    // opens it, and a form gets its token when it is started.
+    let mut carried = Vec::new();
     let kiosk = reach::is_kiosk(&questionnaire, &choice.kiosk);
     if kiosk {
         carried.push((KIOSK_FIELD.to_owned(), "1".to_owned()));
@@ -81,7 +79,7 @@ async fn submit_response(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
     let questionnaire = find(&state, &id)?;
-    let Form(pairs) = form.map_err(WebError::from)?;
+    let Form(mut pairs) = form.map_err(WebError::from)?;
     let availability = questionnaire.availability(state.clock.today());
     if availability != Availability::Open {
         // Checked before anything else in the form, so that a form loaded
@@ -94,6 +92,7 @@ async fn submit_response(
     }
     let sent_version = pairs.iter().find(|(name, _)| name == VERSION_FIELD).map(|(_, value)| value.as_str());
     let questionnaire = version_shown(&state, questionnaire.clone(), sent_version).await?;
+    give_token_when_started(&mut pairs)?;
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = accepted.choose(&questionnaire, Some(input.value(LANGUAGE_FIELD))).to_owned();
     // A coded questionnaire's form must carry a well-formed code; it is used
@@ -124,6 +123,20 @@ async fn submit_response(
     let kiosk = if kiosk { "&kiosk=1" } else { "" };
     // POST/redirect/GET: reloading the thank-you page never submits twice.
     Ok(Redirect::to(&format!("/s/{}/tack?lang={language}{kiosk}", questionnaire.id)).into_response())
+}
+
+/// A form being started (its start page's button) gets its one-time
+/// submission token, drawn fresh for it, carried on every page after. A
+/// start page from before tokens were drawn here carries one: it is kept.
+fn give_token_when_started(pairs: &mut Vec<(String, String)>) -> Result<(), WebError> {
+    let sent = |field: &str| pairs.iter().find(|(name, _)| name == field).map(|(_, value)| value.as_str());
+    if sent(PAGE_FIELD) != Some(START_PAGE) || sent(SUBMISSION_FIELD).is_some_and(|token| !token.is_empty()) {
+        return Ok(());
+    }
+    let token = SubmissionToken::generate().map_err(WebError::Randomness)?;
+    pairs.retain(|(name, _)| name != SUBMISSION_FIELD);
+    pairs.push((SUBMISSION_FIELD.to_owned(), token.as_str().to_owned()));
+    Ok(())
 }
 
 /// What follows a sent form step: a page to show, or every answer checked

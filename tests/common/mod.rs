@@ -354,6 +354,7 @@ fn encode(text: &str) -> String {
 }
 
 /// What came back: status, headers and the page as a person would read it.
+#[derive(Clone)]
 pub struct Page {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
