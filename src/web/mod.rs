@@ -21,6 +21,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
+use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -103,11 +104,16 @@ pub fn app_with_timeout(state: AppState, request_timeout: Duration) -> Router {
         .merge(admin::router())
         .fallback(not_found)
         .with_state(state)
-        .layer(Extension(writer))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
-        // Outside the limit and the timeout, whose answers have no page of their own.
-        .layer(middleware::from_fn_with_state(safety, every_response))
+        // One stack, outermost first, given to the router as one layer: the
+        // router boxes each layer it is given again, for every request.
+        .layer(
+            ServiceBuilder::new()
+                // Outside the limit and the timeout, whose answers have no page of their own.
+                .layer(middleware::from_fn_with_state(safety, every_response))
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
+                .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+                .layer(Extension(writer)),
+        )
     // No request log: even a line with only the path and a timestamp would
     // tell when someone answered, and a response's date is kept coarse
     // on purpose. Failures are logged where they are handled.
