@@ -34,7 +34,7 @@ fn router(app: &TestApp, clock: Clock, safety: SafetySettings) -> axum::Router {
         store: app.store.clone(),
         staff: TestApp::staff_settings(),
         clock,
-        public_url: "https://enkat.example.org".to_owned(),
+        public_url: "https://enkat.example.org".into(),
         codes: Arc::default(),
         safety: Arc::new(safety),
     })

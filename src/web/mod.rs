@@ -41,8 +41,9 @@ pub struct AppState {
     /// Today's date in the service's time zone.
     pub clock: Clock,
     /// The address people use to reach the service, e.g.
-    /// `https://enkat.uppsala.se`, for links printed on cards and in QR codes.
-    pub public_url: String,
+    /// `https://enkat.uppsala.se`, for links printed on cards and in QR codes
+    /// (shared, not copied: the state is cloned for every request).
+    pub public_url: Arc<str>,
     /// The brake on wrong one-time codes and the vacuuming of used ones.
     pub codes: Arc<codes::CodeGuard>,
     /// The exit site, who answers for the data, and whether to ask for HTTPS.

@@ -204,7 +204,7 @@ impl TestApp {
             store: store.clone(),
             staff,
             clock,
-            public_url: "https://enkat.example.org".to_owned(),
+            public_url: "https://enkat.example.org".into(),
             codes: std::sync::Arc::default(),
             safety: std::sync::Arc::default(),
         });
