@@ -13,7 +13,9 @@
 //!   where the user may create databases, on PostgreSQL;
 //! - the server's resident memory, idle and at its peak under the load.
 //!
-//! `ENKAT_BENCH_SECONDS` (default 10) sets how long each load runs.
+//! `ENKAT_BENCH_SECONDS` (default 10) sets how long each load runs;
+//! `ENKAT_BENCH_ONLY=page` or `ENKAT_BENCH_ONLY=submissions` runs only that
+//! section, for quick iterations on one of them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -49,6 +51,12 @@ fn main() {
 
 async fn run() {
     let seconds: u64 = std::env::var("ENKAT_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let only = std::env::var("ENKAT_BENCH_ONLY").unwrap_or_default();
+    let runs = |section: &str| only.is_empty() || only == section;
+    assert!(
+        ["", "page", "submissions"].contains(&only.as_str()),
+        "ENKAT_BENCH_ONLY is `page` or `submissions`, not `{only}`"
+    );
     let duration = Duration::from_secs(seconds);
     let scratch = tempfile::Builder::new()
         .prefix("enkat-bench")
@@ -63,11 +71,31 @@ async fn run() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
 
-    // --- The page ---
-    let sqlite_url = format!("sqlite://{}", scratch.path().join("page.db").display());
+    if runs("page") {
+        page(&client, scratch.path(), duration).await;
+    }
+    if runs("submissions") {
+        submissions(&client, &nexus, duration, "SQLite", &|name| {
+            format!("sqlite://{}", scratch.path().join(format!("{name}.db")).display())
+        })
+        .await;
+        match std::env::var("ENKAT_BENCH_POSTGRES_URL") {
+            Ok(server) => {
+                let server = Arc::new(server);
+                submissions(&client, &nexus, duration, "PostgreSQL", &|name| postgres_database(&server, name)).await;
+            }
+            Err(_) => println!("\nPostgreSQL skipped: set ENKAT_BENCH_POSTGRES_URL (benches/load.sh does)"),
+        }
+    }
+}
+
+/// `GET /s/nexus` at 16 connections, and its baseline: a static server
+/// serving the same bytes.
+async fn page(client: &HttpClient, scratch: &Path, duration: Duration) {
+    let sqlite_url = format!("sqlite://{}", scratch.join("page.db").display());
     let server = Server::start(&sqlite_url).await;
-    let page = fetch(&client, &server.url("/s/nexus")).await;
-    let page_file = scratch.path().join("page.html");
+    let page = fetch(client, &server.url("/s/nexus")).await;
+    let page_file = scratch.join("page.html");
     std::fs::write(&page_file, &page).expect("page written");
     let static_port = free_port();
     let mut static_server = Command::new(std::env::current_exe().expect("this program"))
@@ -75,11 +103,11 @@ async fn run() {
         .spawn()
         .expect("the static server starts");
     let static_url = format!("http://127.0.0.1:{static_port}/s/nexus");
-    wait_until_up(&client, &static_url).await;
+    wait_until_up(client, &static_url).await;
     println!("\n## GET /s/nexus, {PAGE_CLIENTS} connections ({} bytes)", page.len());
     let get = |url: String| move |_: u64| Request::get(url.as_str()).body(Full::new(Bytes::new())).unwrap();
-    let baseline = load(&client, PAGE_CLIENTS, duration, StatusCode::OK, get(static_url)).await;
-    let measured = load(&client, PAGE_CLIENTS, duration, StatusCode::OK, get(server.url("/s/nexus"))).await;
+    let baseline = load(client, PAGE_CLIENTS, duration, StatusCode::OK, get(static_url)).await;
+    let measured = load(client, PAGE_CLIENTS, duration, StatusCode::OK, get(server.url("/s/nexus"))).await;
     let _ = static_server.kill();
     let _ = static_server.wait();
     report("static server (baseline)", &baseline, None);
@@ -90,19 +118,6 @@ async fn run() {
         baseline.p99().as_secs_f64() / measured.p99().as_secs_f64()
     );
     drop(server);
-
-    // --- Submissions ---
-    submissions(&client, &nexus, duration, "SQLite", &|name| {
-        format!("sqlite://{}", scratch.path().join(format!("{name}.db")).display())
-    })
-    .await;
-    match std::env::var("ENKAT_BENCH_POSTGRES_URL") {
-        Ok(server) => {
-            let server = Arc::new(server);
-            submissions(&client, &nexus, duration, "PostgreSQL", &|name| postgres_database(&server, name)).await;
-        }
-        Err(_) => println!("\nPostgreSQL skipped: set ENKAT_BENCH_POSTGRES_URL (benches/load.sh does)"),
-    }
 }
 
 /// `POST /s/nexus` at 64 clients, and its two baselines, on fresh databases

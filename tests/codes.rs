@@ -436,7 +436,7 @@ async fn beyond_the_threshold_wrong_codes_slow_every_code_attempt(backend: Backe
         store: app.store.clone(),
         staff: TestApp::staff_settings(),
         clock: Clock::system("Europe/Stockholm").unwrap(),
-        public_url: "https://enkat.example.org".to_owned(),
+        public_url: "https://enkat.example.org".into(),
         codes: Arc::new(CodeGuard::new(2, Duration::from_millis(300))),
         safety: Arc::default(),
     });

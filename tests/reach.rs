@@ -17,6 +17,8 @@ on_both_databases!(
     a_form_loaded_before_closing_and_sent_after_gets_the_calm_page_and_stores_nothing,
     the_same_form_sent_twice_is_stored_once_and_thanked_twice,
     two_forms_are_two_responses,
+    two_people_starting_from_the_same_start_page_get_tokens_of_their_own,
+    a_start_page_from_before_keeps_the_token_it_carries,
     a_refused_form_keeps_its_token_and_does_not_use_it_up,
     a_form_without_a_token_is_still_stored,
     a_kiosk_thank_you_page_returns_to_an_empty_form,
@@ -163,11 +165,36 @@ async fn two_forms_are_two_responses(backend: Backend) {
     let app = app(backend).await;
     let one = token_of(&app.start("/s/link").await);
     let two = token_of(&app.start("/s/link").await);
-    assert_ne!(one, two, "every form shown gets a token of its own");
+    assert_ne!(one, two, "every form started gets a token of its own");
 
     assert_thanked(&app.post_form("/s/link", &answers(Some(&one))).await, "/s/link/tack?lang=sv");
     assert_thanked(&app.post_form("/s/link", &answers(Some(&two))).await, "/s/link/tack?lang=sv");
     assert_eq!(count(&app, "link").await, 2);
+}
+
+async fn two_people_starting_from_the_same_start_page_get_tokens_of_their_own(backend: Backend) {
+    let app = app(backend).await;
+    let start = app.get("/s/link").await;
+    assert!(
+        start.attributes("input[name=_submission]", "value").is_empty(),
+        "the start page is the same for everyone: no token yet"
+    );
+    let one = token_of(&app.press_start(start.clone(), None).await);
+    let two = token_of(&app.press_start(start, None).await);
+    assert_ne!(one, two, "the token is drawn when a form is started");
+
+    for token in [&one, &one, &two] {
+        assert_thanked(&app.post_form("/s/link", &answers(Some(token))).await, "/s/link/tack?lang=sv");
+    }
+    assert_eq!(count(&app, "link").await, 2, "two people's forms are two responses, one form sent twice is one");
+}
+
+async fn a_start_page_from_before_keeps_the_token_it_carries(backend: Backend) {
+    // A start page loaded before tokens were drawn on starting carried one.
+    let app = app(backend).await;
+    let fields = [("_lang", "sv"), ("_page", "start"), ("_submission", "0123456789abcdef0123456789abcdef")];
+    let first = app.post_form("/s/link", &fields).await;
+    assert_eq!(token_of(&first), "0123456789abcdef0123456789abcdef");
 }
 
 async fn a_refused_form_keeps_its_token_and_does_not_use_it_up(backend: Backend) {
@@ -245,7 +272,9 @@ async fn a_link_can_ask_for_kiosk_mode(backend: Backend) {
         "changing language stays in kiosk mode"
     );
 
-    let token = token_of(&page);
+    let started = app.press_start(page, None).await;
+    assert_eq!(started.attributes("input[type=hidden][name=_kiosk]", "value"), ["1"], "kiosk mode is carried on");
+    let token = token_of(&started);
     let mut fields = answers(Some(&token));
     fields[0] = ("_lang", "en");
     fields.push(("_kiosk", "1"));

@@ -24,6 +24,7 @@ on_both_databases!(
     an_unknown_questionnaire_is_a_calm_not_found_page,
     the_stored_response_holds_nothing_that_identifies_the_person,
     every_version_of_the_questionnaire_is_stored_once_with_its_text,
+    the_start_page_is_the_same_for_everyone_in_one_language_and_version,
 );
 
 /// `common::complete_nexus_answers` with one field's values replaced (or removed, if `values` is empty).
@@ -336,4 +337,47 @@ async fn when_the_database_fails_the_person_is_told_nothing_was_stored() {
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(page.text("h1"), "Något gick fel hos oss");
     assert!(page.body.contains("Inget har sparats."), "the person knows to try again");
+}
+
+async fn the_start_page_is_the_same_for_everyone_in_one_language_and_version(backend: Backend) {
+    // An open questionnaire's start page is rendered once per version and
+    // kept: it must still be the right page for each way of opening it.
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("nexus.toml");
+    let source = std::fs::read_to_string("questionnaires/nexus.toml").unwrap();
+    std::fs::write(&file, &source).unwrap();
+    let live = std::sync::Arc::new(enkat::questionnaire::LiveCatalog::open(folder.path()).unwrap());
+    let app = TestApp::with_live_catalog(backend, live.clone()).await;
+
+    let swedish = app.get("/s/nexus").await;
+    assert_eq!(swedish.status, StatusCode::OK);
+    assert_eq!(swedish.header("content-type"), "text/html; charset=utf-8");
+    assert_eq!(app.get("/s/nexus?lang=sv").await.bytes, swedish.bytes, "the same bytes for the same language");
+    let english = app.get("/s/nexus?lang=en").await;
+    assert_eq!(english.attributes("html", "lang"), ["en"]);
+    assert_eq!(english.text("h1"), "What did you think of the support from Nexus?");
+    let arabic = app.get("/s/nexus?lang=ar").await;
+    assert_eq!(arabic.attributes("html", "lang"), ["ar"]);
+    assert_ne!(english.bytes, swedish.bytes);
+    assert_eq!(app.get("/s/nexus?lang=en").await.bytes, english.bytes);
+    let kiosk = app.get("/s/nexus?lang=en&kiosk=1").await;
+    assert_eq!(kiosk.attributes("form.questionnaire input[name=_kiosk]", "value"), ["1"], "kiosk mode is carried");
+    assert!(english.attributes("form.questionnaire input[name=_kiosk]", "value").is_empty(), "and only there");
+    assert!(swedish.attributes("input[name=_submission]", "value").is_empty(), "no token on a page for everyone");
+    for page in [&swedish, &english, &arabic, &kiosk] {
+        assert!(page.header("vary").contains("accept-language"), "the page still varies by language");
+        assert_eq!(page.header("cache-control"), "no-store", "and is kept out of every cache");
+    }
+
+    // Edited while served: the next visitor gets the new version's page.
+    let edited = source.replace("Vad tyckte du om stödet från Nexus?", "Vad tyckte du om Nexus?");
+    std::fs::write(&file, &edited).unwrap();
+    assert!(live.reload(|_, _| Vec::new()).problems.is_empty());
+    let after = app.get("/s/nexus").await;
+    assert_eq!(after.text("h1"), "Vad tyckte du om Nexus?");
+    let versions = after.attributes("input[name=_version]", "value");
+    assert_ne!(versions, swedish.attributes("input[name=_version]", "value"), "the form names the new version");
+    let english_after = app.get("/s/nexus?lang=en").await;
+    assert_ne!(english_after.bytes, english.bytes, "every language's page is of the new version");
+    assert_eq!(english_after.attributes("input[name=_version]", "value"), versions);
 }

@@ -34,7 +34,7 @@ fn router(app: &TestApp, clock: Clock, safety: SafetySettings) -> axum::Router {
         store: app.store.clone(),
         staff: TestApp::staff_settings(),
         clock,
-        public_url: "https://enkat.example.org".to_owned(),
+        public_url: "https://enkat.example.org".into(),
         codes: Arc::default(),
         safety: Arc::new(safety),
     })
@@ -487,7 +487,12 @@ async fn a_whole_respondent_journey_leaves_no_address_browser_code_cookie_or_ans
     let typo = get_as_a_person(&app, "/s/nexus-kort?lang=sv&kod=Q7Q4M-ZX9AB").await;
     assert_eq!(typo.status, StatusCode::UNPROCESSABLE_ENTITY, "a mistyped code is explained: {}", typo.body);
 
-    let token = form.attributes("input[name=_submission]", "value").concat();
+    let mut start = form.form_fields();
+    start.push(("_action".to_owned(), "next".to_owned()));
+    let start: Vec<(&str, &str)> = start.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+    let questions = post_as_a_person(&app, "/s/nexus-kort", &start).await;
+    let token = questions.attributes("input[name=_submission]", "value").concat();
+    assert_eq!(token.len(), 32, "the started form carries its token: {}", questions.body);
     let mut answers = vec![("_lang", "sv"), ("_submission", token.as_str()), ("_code", code), ("comment", FREE_TEXT)];
     let refused = post_as_a_person(&app, "/s/nexus-kort", &answers).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "the required question is missing");

@@ -293,7 +293,7 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
         store: store.clone(),
         staff,
         clock,
-        public_url: args.public_url.trim_end_matches('/').to_owned(),
+        public_url: args.public_url.trim_end_matches('/').into(),
         codes: Arc::default(),
         safety: Arc::new(SafetySettings {
             exit_url: args.exit_url,

@@ -10,6 +10,7 @@ mod flow;
 mod live;
 mod load;
 mod raw;
+mod rendered;
 mod schema;
 pub mod versions;
 
@@ -28,6 +29,7 @@ pub use availability::Availability;
 pub use flow::{Condition, Page, Shown, Test};
 pub use live::{LiveCatalog, Reload};
 pub use load::{Catalog, Problem, load_dir, load_paths, parse};
+pub use rendered::Rendered;
 pub use schema::json_schema;
 
 /// A questionnaire as the service serves it: validated, with every text
@@ -68,6 +70,9 @@ pub struct Questionnaire {
     pub questions: Vec<Question>,
     /// The form's pages, each a range of `questions`; one page without `[[page]]`.
     pub pages: Vec<Page>,
+    /// Pages rendered from this version alone (an open questionnaire's start
+    /// page), kept while it is served.
+    pub rendered: Rendered,
 }
 
 /// Who may answer a questionnaire.

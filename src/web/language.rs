@@ -9,7 +9,7 @@ use std::convert::Infallible;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::locale::{self, Locale};
 use crate::questionnaire::Questionnaire;
@@ -45,9 +45,9 @@ impl AcceptLanguage {
     }
 }
 
-/// Middleware for the respondent's pages: they differ by `Accept-Language`,
-/// which a cache between the browser and the service must know.
-pub async fn vary_by_language(mut response: Response) -> Response {
-    response.headers_mut().append(header::VARY, HeaderValue::from_static("accept-language"));
-    response
+/// The layer for the respondent's pages: they differ by `Accept-Language`,
+/// which a cache between the browser and the service must know. A plain
+/// tower layer, not axum middleware: it boxes nothing per request.
+pub fn vary_by_language() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::appending(header::VARY, HeaderValue::from_static("accept-language"))
 }

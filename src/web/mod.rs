@@ -14,13 +14,14 @@ pub(crate) mod views;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
 use axum::extract::rejection::FormRejection;
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::middleware;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
+use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -40,8 +41,9 @@ pub struct AppState {
     /// Today's date in the service's time zone.
     pub clock: Clock,
     /// The address people use to reach the service, e.g.
-    /// `https://enkat.uppsala.se`, for links printed on cards and in QR codes.
-    pub public_url: String,
+    /// `https://enkat.uppsala.se`, for links printed on cards and in QR codes
+    /// (shared, not copied: the state is cloned for every request).
+    pub public_url: Arc<str>,
     /// The brake on wrong one-time codes and the vacuuming of used ones.
     pub codes: Arc<codes::CodeGuard>,
     /// The exit site, who answers for the data, and whether to ask for HTTPS.
@@ -96,20 +98,23 @@ pub fn app_with_timeout(state: AppState, request_timeout: Duration) -> Router {
         .route("/assets/enkat.js", get(script))
         .route("/healthz", get(alive))
         .route("/readyz", get(ready))
-        .merge(respond::router().merge(safety::router()).layer(middleware::map_response(language::vary_by_language)))
+        .merge(respond::router().merge(safety::router()).layer(language::vary_by_language()))
         .merge(results::router())
         .merge(codes::router())
         .merge(staff::router())
         .merge(admin::router())
         .fallback(not_found)
         .with_state(state)
-        .layer(Extension(writer))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
-        // Outside the limit and the timeout, whose answers have no page of their own.
-        .layer(middleware::map_response(readable_error_pages))
-        .layer(middleware::from_fn_with_state(safety.clone(), views::with_exit_url))
-        .layer(middleware::map_response_with_state(safety, security_headers))
+        // One stack, outermost first, given to the router as one layer: the
+        // router boxes each layer it is given again, for every request.
+        .layer(
+            ServiceBuilder::new()
+                // Outside the limit and the timeout, whose answers have no page of their own.
+                .layer(middleware::from_fn_with_state(safety, every_response))
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
+                .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+                .layer(Extension(writer)),
+        )
     // No request log: even a line with only the path and a timestamp would
     // tell when someone answered, and a response's date is kept coarse
     // on purpose. Failures are logged where they are handled.
@@ -162,10 +167,20 @@ pub async fn serve(
     }
 }
 
+/// Around every request: its pages are rendered with the configured exit
+/// site, the framework's own answers get a readable page, and every response
+/// gets the privacy headers. One layer rather than three: each layer costs
+/// every request a boxed future and a copy of the layers within it, which
+/// made up much of what a start page cost (issue 8).
+async fn every_response(State(safety): State<Arc<SafetySettings>>, request: Request, next: Next) -> Response {
+    let response = views::with_exit_url(safety.clone(), async { readable_error_pages(next.run(request).await) }).await;
+    security_headers(&safety, response)
+}
+
 /// Headers on every response. `no-store` keeps pages and answers out of the
 /// browser's cache, so a person sharing a device leaves nothing behind; a
 /// route that may be cached (the stylesheet) sets its own `Cache-Control`.
-async fn security_headers(State(safety): State<Arc<SafetySettings>>, mut response: Response) -> Response {
+fn security_headers(safety: &SafetySettings, mut response: Response) -> Response {
     const HEADERS: [(HeaderName, &str); 7] = [
         (header::CACHE_CONTROL, "no-store"),
         (header::REFERRER_POLICY, "no-referrer"),
@@ -180,6 +195,7 @@ async fn security_headers(State(safety): State<Arc<SafetySettings>>, mut respons
         (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     ];
     let headers = response.headers_mut();
+    headers.reserve(HEADERS.len() + 1);
     for (name, value) in HEADERS {
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
@@ -195,7 +211,7 @@ async fn security_headers(State(safety): State<Arc<SafetySettings>>, mut respons
 /// over the limit, a request too slow, a method the address does not take)
 /// have an empty or plain-text body: they get the same calm page as every
 /// other error, in every language, with their status and headers (`Allow`).
-async fn readable_error_pages(response: Response) -> Response {
+fn readable_error_pages(response: Response) -> Response {
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)

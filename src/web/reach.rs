@@ -21,14 +21,15 @@ pub const KIOSK_FIELD: &str = "_kiosk";
 pub const SUBMISSION_MEMORY_DAYS: i64 = 30;
 
 /// A form's one-time submission token: 128 random bits, in hex. It is made
-/// fresh for every form shown, kept nowhere until the form is sent, and says
+/// fresh for every form started (the start page's button), travels in the
+/// form's hidden fields, is kept nowhere until the form is sent, and says
 /// nothing about the person: it is not derived from anything and is linked
 /// to nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionToken(String);
 
 impl SubmissionToken {
-    /// A new token, for a form about to be shown.
+    /// A new token, for a form being started.
     pub fn generate() -> Result<SubmissionToken, getrandom::Error> {
         let mut bytes = [0_u8; 16];
         getrandom::fill(&mut bytes)?;

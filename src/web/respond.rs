@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Form, Router};
 use maud::Markup;
@@ -15,6 +16,7 @@ use super::language::AcceptLanguage;
 use super::reach::{self, KIOSK_FIELD, SUBMISSION_FIELD, SubmissionToken};
 use super::views::{ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, FormTarget, PAGE_FIELD, START_PAGE};
 use super::{AppState, WebError, codes, views};
+use crate::codes::Code;
 use crate::questionnaire::{
     self, Answer, AnswerError, Availability, FormInput, Questionnaire, validate, validate_until,
 };
@@ -49,28 +51,57 @@ async fn show_form(
     Query(choice): Query<LanguageChoice>,
     Query(card): Query<codes::CodeQuery>,
     accepted: AcceptLanguage,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
     let questionnaire = find(&state, &id)?;
     let language = accepted.choose(&questionnaire, choice.lang.as_deref());
     let availability = questionnaire.availability(state.clock.today());
     if availability != Availability::Open {
         // Nothing is wrong, so 200: a notice, not an error page.
-        return Ok(views::not_open(&questionnaire, language, availability));
+        return Ok(views::not_open(&questionnaire, language, availability).into_response());
     }
-    // A new token for every form shown; it is recorded only if the form is sent.
-    let mut carried = vec![(
-        SUBMISSION_FIELD.to_owned(),
-        SubmissionToken::generate().map_err(WebError::Randomness)?.as_str().to_owned(),
-    )];
     let kiosk = reach::is_kiosk(&questionnaire, &choice.kiosk);
+    // A coded questionnaire shows the form only for a live code, and carries it.
+    let Some(code) = codes::admit_to_form(&state, &questionnaire, language, kiosk, &card).await? else {
+        return kept_start_page(&state, &questionnaire, language, kiosk);
+    };
+    let input = start_input(&questionnaire, kiosk, Some(&code))?;
+    Ok(views::start_page(&questionnaire, language, &input, FormTarget::Respondent).into_response())
+}
+
+/// What a start page carries into the form: kiosk mode and a coded
+/// questionnaire's code. No submission token: a form gets its token when it
+/// is started (see `give_token_when_started`).
+fn start_input(questionnaire: &Questionnaire, kiosk: bool, code: Option<&Code>) -> Result<FormInput, WebError> {
+    let mut carried = Vec::new();
     if kiosk {
         carried.push((KIOSK_FIELD.to_owned(), "1".to_owned()));
     }
-    // A coded questionnaire shows the form only for a live code, and carries it.
-    let code = codes::admit_to_form(&state, &questionnaire, language, kiosk, &card).await?;
-    carried.extend(codes::carried(code.as_ref()));
-    let input = FormInput::new(&questionnaire, carried)?;
-    Ok(views::start_page(&questionnaire, language, &input, FormTarget::Respondent))
+    carried.extend(codes::carried(code));
+    Ok(FormInput::new(questionnaire, carried)?)
+}
+
+/// An open questionnaire's start page depends on nothing but its version,
+/// the language, kiosk mode and the exit site: it is rendered once for each
+/// and then sent as the same bytes to everyone, which is most of what
+/// serving it used to cost (issue 8).
+fn kept_start_page(
+    state: &AppState,
+    questionnaire: &Questionnaire,
+    language: &str,
+    kiosk: bool,
+) -> Result<Response, WebError> {
+    let key = format!("start {language} kiosk={kiosk} exit={}", state.safety.exit_url);
+    let page = match questionnaire.rendered.get(&key) {
+        Some(page) => page,
+        None => {
+            let input = start_input(questionnaire, kiosk, None)?;
+            let page = views::start_page(questionnaire, language, &input, FormTarget::Respondent);
+            let page = Bytes::from(page.into_string());
+            questionnaire.rendered.keep(key, page.clone());
+            page
+        }
+    };
+    Ok(Html(page).into_response())
 }
 
 async fn submit_response(
@@ -81,7 +112,7 @@ async fn submit_response(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
     let questionnaire = find(&state, &id)?;
-    let Form(pairs) = form.map_err(WebError::from)?;
+    let Form(mut pairs) = form.map_err(WebError::from)?;
     let availability = questionnaire.availability(state.clock.today());
     if availability != Availability::Open {
         // Checked before anything else in the form, so that a form loaded
@@ -94,6 +125,7 @@ async fn submit_response(
     }
     let sent_version = pairs.iter().find(|(name, _)| name == VERSION_FIELD).map(|(_, value)| value.as_str());
     let questionnaire = version_shown(&state, questionnaire.clone(), sent_version).await?;
+    give_token_when_started(&mut pairs)?;
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = accepted.choose(&questionnaire, Some(input.value(LANGUAGE_FIELD))).to_owned();
     // A coded questionnaire's form must carry a well-formed code; it is used
@@ -124,6 +156,20 @@ async fn submit_response(
     let kiosk = if kiosk { "&kiosk=1" } else { "" };
     // POST/redirect/GET: reloading the thank-you page never submits twice.
     Ok(Redirect::to(&format!("/s/{}/tack?lang={language}{kiosk}", questionnaire.id)).into_response())
+}
+
+/// A form being started (its start page's button) gets its one-time
+/// submission token, drawn fresh for it, carried on every page after. A
+/// start page from before tokens were drawn here carries one: it is kept.
+fn give_token_when_started(pairs: &mut Vec<(String, String)>) -> Result<(), WebError> {
+    let sent = |field: &str| pairs.iter().find(|(name, _)| name == field).map(|(_, value)| value.as_str());
+    if sent(PAGE_FIELD) != Some(START_PAGE) || sent(SUBMISSION_FIELD).is_some_and(|token| !token.is_empty()) {
+        return Ok(());
+    }
+    let token = SubmissionToken::generate().map_err(WebError::Randomness)?;
+    pairs.retain(|(name, _)| name != SUBMISSION_FIELD);
+    pairs.push((SUBMISSION_FIELD.to_owned(), token.as_str().to_owned()));
+    Ok(())
 }
 
 /// What follows a sent form step: a page to show, or every answer checked

@@ -223,7 +223,7 @@ impl TestApp {
             store: store.clone(),
             staff,
             clock,
-            public_url: "https://enkat.example.org".to_owned(),
+            public_url: "https://enkat.example.org".into(),
             codes: std::sync::Arc::default(),
             safety: std::sync::Arc::default(),
         });
@@ -373,6 +373,7 @@ fn encode(text: &str) -> String {
 }
 
 /// What came back: status, headers and the page as a person would read it.
+#[derive(Clone)]
 pub struct Page {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,

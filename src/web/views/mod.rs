@@ -10,9 +10,6 @@ mod reach;
 use std::ops::Range;
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use maud::{DOCTYPE, Markup, html};
 
 pub use codes::{code_field, code_query, code_refused, start_page as code_start_page};
@@ -35,9 +32,9 @@ tokio::task_local! {
     static SAFETY: Arc<SafetySettings>;
 }
 
-/// Middleware: renders every page of the request with these settings' exit site.
-pub async fn with_exit_url(State(safety): State<Arc<SafetySettings>>, request: Request, next: Next) -> Response {
-    SAFETY.scope(safety, next.run(request)).await
+/// Renders every page made while `serving` a request with these settings' exit site.
+pub async fn with_exit_url<F: Future>(safety: Arc<SafetySettings>, serving: F) -> F::Output {
+    SAFETY.scope(safety, serving).await
 }
 
 /// The neutral site to leave for in a hurry: nothing about violence or
