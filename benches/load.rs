@@ -5,7 +5,9 @@
 //! the same machine at the same moment, because a shared machine's absolute
 //! times say little:
 //! - `GET /s/nexus` at 16 connections against a static server (this same
-//!   program, started with `--static-server`) serving the page's bytes;
+//!   program, started with `--static-server`) serving the page's bytes, once
+//!   with enkat's response headers (the privacy headers any server of these
+//!   pages must send) and once with the body alone;
 //! - `POST /s/nexus` of complete responses at 64 clients against the same
 //!   rows stored straight into the database, one transaction per response
 //!   (what enkat did before group commit) and all in one transaction (the
@@ -89,14 +91,23 @@ async fn run() {
     }
 }
 
-/// `GET /s/nexus` at 16 connections, and its baseline: a static server
-/// serving the same bytes.
+/// `GET /s/nexus` at 16 connections, and its baselines: a static server
+/// serving the same body alone, and the same body with the same headers
+/// (enkat's privacy headers, which any server of these pages must send).
 async fn page(client: &HttpClient, scratch: &Path, duration: Duration) {
     let sqlite_url = format!("sqlite://{}", scratch.join("page.db").display());
     let server = Server::start(&sqlite_url).await;
-    let page = fetch(client, &server.url("/s/nexus")).await;
+    let (headers, page) = fetch_whole(client, &server.url("/s/nexus")).await;
     let page_file = scratch.join("page.html");
     std::fs::write(&page_file, &page).expect("page written");
+    // What the static server sends along: every header but those hyper
+    // writes itself.
+    let header_lines: String = headers
+        .iter()
+        .filter(|(name, _)| ![header::DATE, header::CONTENT_LENGTH].contains(name))
+        .map(|(name, value)| format!("{name}: {}\n", value.to_str().expect("a readable header")))
+        .collect();
+    std::fs::write(scratch.join("page.headers"), &header_lines).expect("headers written");
     let static_port = free_port();
     let mut static_server = Command::new(std::env::current_exe().expect("this program"))
         .args(["--static-server", &page_file.display().to_string(), &static_port.to_string()])
@@ -104,19 +115,27 @@ async fn page(client: &HttpClient, scratch: &Path, duration: Duration) {
         .expect("the static server starts");
     let static_url = format!("http://127.0.0.1:{static_port}/s/nexus");
     wait_until_up(client, &static_url).await;
-    println!("\n## GET /s/nexus, {PAGE_CLIENTS} connections ({} bytes)", page.len());
+    println!(
+        "\n## GET /s/nexus, {PAGE_CLIENTS} connections ({} bytes, {} header lines)",
+        page.len(),
+        header_lines.lines().count()
+    );
     let get = |url: String| move |_: u64| Request::get(url.as_str()).body(Full::new(Bytes::new())).unwrap();
-    let baseline = load(client, PAGE_CLIENTS, duration, StatusCode::OK, get(static_url)).await;
+    let bare = load(client, PAGE_CLIENTS, duration, StatusCode::OK, get(static_url.clone())).await;
+    let dressed = load(client, PAGE_CLIENTS, duration, StatusCode::OK, get(format!("{static_url}?with-headers"))).await;
     let measured = load(client, PAGE_CLIENTS, duration, StatusCode::OK, get(server.url("/s/nexus"))).await;
     let _ = static_server.kill();
     let _ = static_server.wait();
-    report("static server (baseline)", &baseline, None);
-    report("enkat", &measured, Some(&baseline));
-    println!(
-        "page: throughput ratio {:.2}, p99 ratio (baseline p99 / enkat p99) {:.2}",
-        measured.rate() / baseline.rate(),
-        baseline.p99().as_secs_f64() / measured.p99().as_secs_f64()
-    );
+    report("static server, body and headers", &dressed, None);
+    report("static server, body alone", &bare, None);
+    report("enkat", &measured, Some(&dressed));
+    for (baseline, what) in [(&dressed, "the same body and headers"), (&bare, "the same body alone")] {
+        println!(
+            "page against {what}: throughput ratio {:.2}, p99 ratio (baseline p99 / enkat p99) {:.2}",
+            measured.rate() / baseline.rate(),
+            baseline.p99().as_secs_f64() / measured.p99().as_secs_f64()
+        );
+    }
     drop(server);
 }
 
@@ -367,10 +386,11 @@ where
     Outcome::new(latencies, failed, duration)
 }
 
-async fn fetch(client: &HttpClient, url: &str) -> Bytes {
+async fn fetch_whole(client: &HttpClient, url: &str) -> (hyper::HeaderMap, Bytes) {
     let response = client.request(Request::get(url).body(Full::new(Bytes::new())).unwrap()).await.expect("a response");
     assert_eq!(response.status(), StatusCode::OK, "GET {url}");
-    response.into_body().collect().await.expect("a body").to_bytes()
+    let (parts, body) = response.into_parts();
+    (parts.headers, body.collect().await.expect("a body").to_bytes())
 }
 
 async fn wait_until_up(client: &HttpClient, url: &str) {
@@ -447,14 +467,33 @@ impl Drop for Server {
 /// The baseline for the page: the same bytes from memory, with no work at
 /// all per request, on the same HTTP stack (hyper through axum).
 fn static_server(page: &Path, port: &str) {
-    let page = Bytes::from(std::fs::read(page).expect("the page to serve"));
+    let body = Bytes::from(std::fs::read(page).expect("the page to serve"));
+    let headers: Vec<(header::HeaderName, header::HeaderValue)> =
+        std::fs::read_to_string(page.with_extension("headers"))
+            .expect("the headers to send")
+            .lines()
+            .map(|line| {
+                let (name, value) = line.split_once(": ").expect("name: value");
+                (name.parse().expect("a header name"), value.parse().expect("a header value"))
+            })
+            .collect();
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     runtime.block_on(async move {
+        // `?with-headers`: the body with enkat's headers; otherwise the body
+        // alone, with only its type.
         let app = axum::Router::new().route(
             "/s/nexus",
-            axum::routing::get(move || {
-                let page = page.clone();
-                async move { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page) }
+            axum::routing::get(move |uri: axum::http::Uri| {
+                let body = body.clone();
+                let mut response = axum::response::Response::new(axum::body::Body::from(body));
+                if uri.query() == Some("with-headers") {
+                    response.headers_mut().extend(headers.iter().cloned());
+                } else {
+                    response
+                        .headers_mut()
+                        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/html; charset=utf-8"));
+                }
+                async move { response }
             }),
         );
         let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await.expect("the static port");
