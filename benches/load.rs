@@ -153,6 +153,7 @@ async fn submissions(
     let server = Server::start(&url).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = server.memory();
+    let written_before = server.disk_writes();
     let forms = Arc::new(forms(nexus, 1000));
     let sequence = Arc::new(AtomicU64::new(0));
     let post_url = server.url("/s/nexus");
@@ -169,6 +170,7 @@ async fn submissions(
     })
     .await;
     let peak = server.memory();
+    let written = server.disk_writes().saturating_sub(written_before);
     let store = Store::connect(&url).await.expect("the benchmark database opens");
     let stored = store.count_responses("nexus").await.expect("counted");
     store.close().await;
@@ -189,6 +191,16 @@ async fn submissions(
         measured.rate() / all_at_once.rate(),
         measured.ok
     );
+    // Why durable submissions cost what they cost: random ids put every
+    // response on pages of its own, and each commit writes its pages out.
+    // (PostgreSQL writes in its own processes: nothing is counted here.)
+    if written > 0 {
+        println!(
+            "{kind}: the server wrote {:.1} MB to disk, {:.1} KB per stored response",
+            written as f64 / 1e6,
+            written as f64 / 1e3 / stored.max(1) as f64
+        );
+    }
     println!(
         "{kind} memory: idle VmRSS {} MiB; under load VmRSS {} MiB, peak VmHWM {} MiB",
         idle.rss_kib / 1024,
@@ -441,6 +453,17 @@ impl Server {
 
     fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Bytes the server has caused to be written to disk so far
+    /// (`write_bytes` in `/proc/PID/io`; 0 where the kernel does not say).
+    fn disk_writes(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/io", self.child.id()))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|line| line.strip_prefix("write_bytes: "))
+            .and_then(|bytes| bytes.trim().parse().ok())
+            .unwrap_or(0)
     }
 
     fn memory(&self) -> Memory {
