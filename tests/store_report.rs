@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use common::{Backend, fresh_database_url, fresh_store, undo_tallies_migration};
 use enkat::cli::seed::{Random, synthetic_response};
@@ -77,6 +77,12 @@ fn fixture() -> Vec<(Date, &'static str, Vec<Answer>)> {
 
 async fn store_with_fixture(backend: Backend) -> (Store, Questionnaire, Option<tempfile::TempDir>) {
     let (store, guard) = fresh_store(backend).await;
+    let questionnaire = store_fixture(&store).await;
+    (store, questionnaire, guard)
+}
+
+/// Stores `fixture()` as responses to the shipped Nexus questionnaire.
+async fn store_fixture(store: &Store) -> Questionnaire {
     let questionnaire = nexus();
     store.register_version(&questionnaire, date!(2026 - 11 - 01)).await.unwrap();
     for (submitted_on, language, answers) in fixture() {
@@ -84,7 +90,7 @@ async fn store_with_fixture(backend: Backend) -> (Store, Questionnaire, Option<t
             NewResponse { questionnaire: &questionnaire, language, submitted_on, answers: &answers, submission: None };
         store.insert_response(&response).await.unwrap();
     }
-    (store, questionnaire, guard)
+    questionnaire
 }
 
 /// The tally in a stable order, for comparison.
@@ -253,9 +259,7 @@ async fn gives_whole_responses_for_export(backend: Backend) {
 /// themselves: per group (the language, or none), the responses, the
 /// answers per question and option, and the responses per question.
 fn counted_by_hand(responses: &[StoredResponse], filter: &Filter, by_language: bool) -> Tally {
-    let mut groups: BTreeMap<Option<String>, u64> = BTreeMap::new();
-    let mut answers: BTreeMap<(Option<String>, String, Option<String>), u64> = BTreeMap::new();
-    let mut respondents: BTreeMap<(Option<String>, String), u64> = BTreeMap::new();
+    let mut one_by_one = Tally::default();
     let covered = responses.iter().filter(|response| {
         filter.from.is_none_or(|from| response.submitted_on >= from)
             && filter.to.is_none_or(|to| response.submitted_on <= to)
@@ -263,26 +267,18 @@ fn counted_by_hand(responses: &[StoredResponse], filter: &Filter, by_language: b
     });
     for response in covered {
         let group = by_language.then(|| response.language.clone());
-        *groups.entry(group.clone()).or_default() += 1;
+        one_by_one.responses.push(GroupCount { group: group.clone(), count: 1 });
         let mut answered = BTreeSet::new();
         for answer in &response.answers {
-            *answers.entry((group.clone(), answer.question_id.clone(), answer.option_id.clone())).or_default() += 1;
+            let (question_id, option_id) = (answer.question_id.clone(), answer.option_id.clone());
+            one_by_one.answers.push(AnswerCount { group: group.clone(), question_id, option_id, count: 1 });
             if answered.insert(&answer.question_id) {
-                *respondents.entry((group.clone(), answer.question_id.clone())).or_default() += 1;
+                let question_id = answer.question_id.clone();
+                one_by_one.respondents.push(QuestionCount { group: group.clone(), question_id, count: 1 });
             }
         }
     }
-    sorted(Tally {
-        responses: groups.into_iter().map(|(group, count)| GroupCount { group, count }).collect(),
-        answers: answers
-            .into_iter()
-            .map(|((group, question_id, option_id), count)| AnswerCount { group, question_id, option_id, count })
-            .collect(),
-        respondents: respondents
-            .into_iter()
-            .map(|((group, question_id), count)| QuestionCount { group, question_id, count })
-            .collect(),
-    })
+    sorted(one_by_one.summed())
 }
 
 /// Every way the figures are read from the tallies gives what counting the
@@ -340,13 +336,7 @@ async fn the_tallies_kept_as_responses_arrive_equal_a_count_of_the_stored_answer
 async fn a_database_from_before_the_tallies_gets_its_responses_counted(backend: Backend) {
     let (url, _guard) = fresh_database_url(backend).await;
     let store = Store::connect(&url).await.unwrap();
-    let questionnaire = nexus();
-    store.register_version(&questionnaire, date!(2026 - 11 - 01)).await.unwrap();
-    for (submitted_on, language, answers) in fixture() {
-        let response =
-            NewResponse { questionnaire: &questionnaire, language, submitted_on, answers: &answers, submission: None };
-        store.insert_response(&response).await.unwrap();
-    }
+    store_fixture(&store).await;
     undo_tallies_migration(&store).await;
     store.close().await;
 

@@ -22,6 +22,8 @@ pub mod xlsx;
 #[cfg(test)]
 mod fixture;
 
+use std::collections::BTreeMap;
+
 use time::Date;
 
 use crate::questionnaire::Answer;
@@ -98,6 +100,37 @@ pub struct Tally {
     /// How many responses answered each question at all (chose at least one
     /// option, or wrote a text).
     pub respondents: Vec<QuestionCount>,
+}
+
+impl Tally {
+    /// The same counts with the rows of one group and question (and option)
+    /// added into one, in the order of those keys: for counts gathered from
+    /// several tallies, or one row at a time.
+    pub fn summed(self) -> Tally {
+        let mut responses: BTreeMap<Option<String>, u64> = BTreeMap::new();
+        let mut answers: BTreeMap<(Option<String>, String, Option<String>), u64> = BTreeMap::new();
+        let mut respondents: BTreeMap<(Option<String>, String), u64> = BTreeMap::new();
+        for count in self.responses {
+            *responses.entry(count.group).or_default() += count.count;
+        }
+        for count in self.answers {
+            *answers.entry((count.group, count.question_id, count.option_id)).or_default() += count.count;
+        }
+        for count in self.respondents {
+            *respondents.entry((count.group, count.question_id)).or_default() += count.count;
+        }
+        Tally {
+            responses: responses.into_iter().map(|(group, count)| GroupCount { group, count }).collect(),
+            answers: answers
+                .into_iter()
+                .map(|((group, question_id, option_id), count)| AnswerCount { group, question_id, option_id, count })
+                .collect(),
+            respondents: respondents
+                .into_iter()
+                .map(|((group, question_id), count)| QuestionCount { group, question_id, count })
+                .collect(),
+        }
+    }
 }
 
 /// How many responses one group has.

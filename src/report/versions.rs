@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{AnswerCount, GroupCount, QuestionCount, Tally};
+use super::Tally;
 use crate::questionnaire::Questionnaire;
 use crate::questionnaire::versions::comparable;
 
@@ -52,31 +52,15 @@ impl VersionPlan {
 /// response totals, and each question's answers only from the versions that
 /// count for it.
 pub fn combine(per_version: Vec<(String, Tally)>, plan: &VersionPlan) -> Tally {
-    let mut responses: BTreeMap<Option<String>, u64> = BTreeMap::new();
-    let mut answers: BTreeMap<(Option<String>, String, Option<String>), u64> = BTreeMap::new();
-    let mut respondents: BTreeMap<(Option<String>, String), u64> = BTreeMap::new();
+    let mut combined = Tally::default();
     for (version, tally) in per_version {
-        for count in tally.responses {
-            *responses.entry(count.group).or_default() += count.count;
-        }
-        for count in tally.answers.into_iter().filter(|count| plan.counts(&count.question_id, &version)) {
-            *answers.entry((count.group, count.question_id, count.option_id)).or_default() += count.count;
-        }
-        for count in tally.respondents.into_iter().filter(|count| plan.counts(&count.question_id, &version)) {
-            *respondents.entry((count.group, count.question_id)).or_default() += count.count;
-        }
+        combined.responses.extend(tally.responses);
+        combined.answers.extend(tally.answers.into_iter().filter(|count| plan.counts(&count.question_id, &version)));
+        combined
+            .respondents
+            .extend(tally.respondents.into_iter().filter(|count| plan.counts(&count.question_id, &version)));
     }
-    Tally {
-        responses: responses.into_iter().map(|(group, count)| GroupCount { group, count }).collect(),
-        answers: answers
-            .into_iter()
-            .map(|((group, question_id, option_id), count)| AnswerCount { group, question_id, option_id, count })
-            .collect(),
-        respondents: respondents
-            .into_iter()
-            .map(|((group, question_id), count)| QuestionCount { group, question_id, count })
-            .collect(),
-    }
+    combined.summed()
 }
 
 #[cfg(test)]
@@ -85,6 +69,7 @@ mod tests {
 
     use super::*;
     use crate::questionnaire::parse;
+    use crate::report::{AnswerCount, GroupCount, QuestionCount};
 
     const V1: &str = r#"
 id = "v"
