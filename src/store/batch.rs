@@ -226,10 +226,10 @@ macro_rules! insert_chunked {
     };
 }
 
-/// A connection taken from the pool to store batches with. Group commit
-/// keeps one for as long as it works: SQLite empties a connection's page
-/// cache whenever another connection has written since, so batches that
-/// took turns on the pool's connections each started with a cold cache.
+/// A connection taken from the pool to store batches with. On SQLite, group
+/// commit keeps one for as long as it works: SQLite empties a connection's
+/// page cache whenever another connection has written since, so batches
+/// that took turns on the pool's connections each started with a cold cache.
 pub enum BatchConnection {
     Sqlite(PoolConnection<Sqlite>),
     Postgres(PoolConnection<Postgres>),

@@ -65,7 +65,7 @@ impl ResponseWriter {
 /// The writer task: one batch at a time, each answered after its commit.
 async fn write_batches(store: Store, mut queue: mpsc::Receiver<Waiting>) {
     let mut waiting = Vec::with_capacity(MOST_PER_BATCH);
-    // One connection for every batch while it works (see `BatchConnection`).
+    // SQLite: one connection for every batch while it works (see `BatchConnection`).
     let mut kept: Option<BatchConnection> = None;
     while queue.recv_many(&mut waiting, MOST_PER_BATCH).await > 0 {
         let (responses, outcomes): (Vec<QueuedResponse>, Vec<_>) =
@@ -82,7 +82,12 @@ async fn write_batches(store: Store, mut queue: mpsc::Receiver<Waiting>) {
         };
         match connection.insert_responses(&responses).await {
             Ok(decided) => {
-                kept = Some(connection);
+                // Only SQLite's: a PostgreSQL connection gains nothing by
+                // staying, and one the server has since closed would fail a
+                // batch the pool's check at each taking would have saved.
+                if let BatchConnection::Sqlite(_) = connection {
+                    kept = Some(connection);
+                }
                 for (outcome, decided) in outcomes.into_iter().zip(decided) {
                     // A request given up on (the person left) needs no answer.
                     let _ = outcome.send(Ok(decided));
