@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Backend, Page, TestApp};
+use common::{Backend, Page, TestApp, required_nexus_answers};
 use enkat::clock::Clock;
 use enkat::web::{self, AppState, SafetySettings};
 
@@ -48,26 +48,11 @@ async fn shipped() -> TestApp {
     app_with("questionnaires", settings()).await
 }
 
-/// Answers to every required question of the shipped survey.
-fn complete_answers() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("_lang", "sv"),
-        ("reach", "fairly_easy"),
-        ("information", "very_easy"),
-        ("respect", "yes_always"),
-        ("listened", "yes_mostly"),
-        ("influence", "quite_little"),
-        ("safe", "very_safe"),
-        ("improved", "dont_know"),
-        ("overall", "fairly_satisfied"),
-    ]
-}
-
 /// Every page a respondent of the shipped survey can meet, by name.
 async fn respondent_pages(app: &TestApp) -> Vec<(&'static str, Page)> {
-    let mut errors = complete_answers();
+    let mut errors = required_nexus_answers();
     errors.retain(|(name, _)| *name != "overall");
-    let sent = app.post_form("/s/nexus", &complete_answers()).await;
+    let sent = app.post_form("/s/nexus", &required_nexus_answers()).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "the complete form is stored");
     vec![
         ("start page", app.get("/s/nexus").await),
@@ -153,7 +138,7 @@ async fn no_question_is_ever_on_a_page_fetched_by_link() {
 
     // Answers sent along with the start button (a script, a stale page) are
     // neither stored nor checked: the first page is shown, filled in.
-    let mut fields = complete_answers();
+    let mut fields = required_nexus_answers();
     fields.extend([("_page", "start"), ("_action", "next")]);
     let shown = app.post_form("/s/nexus", &fields).await;
     assert_eq!(shown.status, StatusCode::OK);
@@ -333,7 +318,7 @@ async fn a_neutral_title_keeps_the_survey_out_of_the_tab_but_not_off_the_page() 
     assert_eq!(form.text("title"), "Enkät – Sida 1 av 4", "the page's place, which says nothing either");
     assert_eq!(form.text("h1"), "Vad tyckte du om stödet från Nexus?", "the heading stays as written");
     assert_eq!(app.start("/s/nexus?lang=en").await.text("title"), "Survey – Page 1 of 4");
-    let mut missing = complete_answers();
+    let mut missing = required_nexus_answers();
     missing.pop();
     let refused = app.post_form("/s/nexus", &missing).await.text("title");
     assert!(refused.starts_with("Fel: Enkät – Sida "), "{refused}");
@@ -506,7 +491,7 @@ async fn a_whole_respondent_journey_leaves_no_address_browser_code_cookie_or_ans
 
     // The open survey too, with a free text in "Something else".
     let open = app_with("questionnaires", settings()).await;
-    let mut open_answers = complete_answers();
+    let mut open_answers = required_nexus_answers();
     open_answers.extend([("missing_support", "other"), ("missing_support.other", OTHER_TEXT)]);
     assert_eq!(get_as_a_person(&open, "/s/nexus?lang=en&kiosk=1").await.status, StatusCode::OK);
     assert_eq!(post_as_a_person(&open, "/s/nexus", &open_answers).await.status, StatusCode::SEE_OTHER);

@@ -108,9 +108,9 @@ pub async fn undo_tallies_migration(store: &Store) {
     }
 }
 
-/// A complete response to the shipped Nexus questionnaire, as its form
-/// sends it: every required question, and a few optional ones.
-pub fn complete_nexus_answers() -> Vec<(&'static str, &'static str)> {
+/// Answers to every required question of the shipped Nexus questionnaire,
+/// as its form sends them, and nothing more.
+pub fn required_nexus_answers() -> Vec<(&'static str, &'static str)> {
     vec![
         ("_lang", "sv"),
         ("reach", "fairly_easy"),
@@ -121,6 +121,14 @@ pub fn complete_nexus_answers() -> Vec<(&'static str, &'static str)> {
         ("safe", "very_safe"),
         ("improved", "dont_know"),
         ("overall", "fairly_satisfied"),
+    ]
+}
+
+/// A complete response to the shipped Nexus questionnaire, as its form
+/// sends it: every required question, and a few optional ones.
+pub fn complete_nexus_answers() -> Vec<(&'static str, &'static str)> {
+    let mut answers = required_nexus_answers();
+    answers.extend([
         ("received_support", "move"),
         ("received_support", "housing"),
         ("missing_support", "belongings"),
@@ -128,7 +136,8 @@ pub fn complete_nexus_answers() -> Vec<(&'static str, &'static str)> {
         ("most_needed", "belongings"),
         ("comment", "Tack för allt."),
         ("age", "age_30_44"),
-    ]
+    ]);
+    answers
 }
 
 /// The real application, on a fresh database, serving the questionnaires in
