@@ -575,6 +575,13 @@ fn copy_optional(text: Option<&str>) -> &str {
     text.unwrap_or("\\N")
 }
 
+/// Sends `rows` (COPY text format) through the `COPY ... FROM STDIN` statement.
+async fn copy_rows(pool: &sqlx::PgPool, statement: &str, rows: String) {
+    let mut copy = pool.copy_in_raw(statement).await.expect(statement);
+    copy.send(rows.into_bytes()).await.expect(statement);
+    copy.finish().await.expect(statement);
+}
+
 async fn seed_postgres(url: &str, questionnaire: &Questionnaire, wanted: usize) {
     let Some(stored) = responses_to_add(url, questionnaire, wanted).await else { return };
     println!("seeding PostgreSQL: {} responses to add", wanted - stored);
@@ -601,18 +608,9 @@ async fn seed_postgres(url: &str, questionnaire: &Questionnaire, wanted: usize) 
                 );
             }
         }
-        let mut copy = pool
-            .copy_in_raw("COPY response (id, questionnaire_id, version, language, submitted_on) FROM STDIN")
-            .await
-            .expect("COPY response");
-        copy.send(responses.into_bytes()).await.expect("response rows");
-        copy.finish().await.expect("COPY response");
-        let mut copy = pool
-            .copy_in_raw("COPY answer (response_id, position, question_id, option_id, text) FROM STDIN")
-            .await
-            .expect("COPY answer");
-        copy.send(answers.into_bytes()).await.expect("answer rows");
-        copy.finish().await.expect("COPY answer");
+        copy_rows(&pool, "COPY response (id, questionnaire_id, version, language, submitted_on) FROM STDIN", responses)
+            .await;
+        copy_rows(&pool, "COPY answer (response_id, position, question_id, option_id, text) FROM STDIN", answers).await;
     }
     count_tallies(url).await;
     sqlx::raw_sql("VACUUM ANALYZE").execute(&pool).await.expect("VACUUM ANALYZE");
