@@ -36,6 +36,13 @@ impl Clock {
         self.fixed.unwrap_or_else(Timestamp::now)
     }
 
+    /// Now, as the `time` crate's instant (UTC), for stamps kept in the
+    /// database: staff sessions, accounts, the audit log.
+    pub fn now_utc(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::from_unix_timestamp_nanos(self.now().as_nanosecond())
+            .expect("jiff's timestamps are within time's range")
+    }
+
     /// Today's date in the service's time zone.
     pub fn today(&self) -> Date {
         let local = self.time_zone.to_datetime(self.now()).date();
@@ -56,6 +63,13 @@ mod tests {
         let late: Timestamp = "2026-11-30T23:30:00Z".parse().unwrap();
         assert_eq!(Clock::fixed(late, "Europe/Stockholm").unwrap().today(), date!(2026 - 12 - 01));
         assert_eq!(Clock::fixed(late, "UTC").unwrap().today(), date!(2026 - 11 - 30));
+    }
+
+    #[test]
+    fn now_is_the_same_instant_in_both_crates() {
+        let late: Timestamp = "2026-11-30T23:30:00.5Z".parse().unwrap();
+        let clock = Clock::fixed(late, "Europe/Stockholm").unwrap();
+        assert_eq!(clock.now_utc(), time::macros::datetime!(2026-11-30 23:30:00.5 UTC));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use common::{Backend, TestApp};
+use enkat::clock::Clock;
 use enkat::questionnaire::{LiveCatalog, parse};
 
 on_both_databases!(
@@ -72,7 +73,7 @@ async fn the_versions_and_what_changed_between_them_are_listed(backend: Backend)
     let positive = reworded.replace("positive = [\"yes\"]", "positive = [\"yes\", \"no\"]");
     for (days, source) in [(1, &reworded), (2, &positive)] {
         let questionnaire = parse(std::path::Path::new("liten.toml"), source).unwrap();
-        let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
+        let day = app.today() + time::Duration::days(days);
         app.store.register_version(&questionnaire, day).await.unwrap();
     }
     let page = app.get_as(&admin, "/staff/admin/questionnaires").await;
@@ -89,7 +90,9 @@ async fn the_versions_and_what_changed_between_them_are_listed(backend: Backend)
 }
 
 async fn a_questionnaire_not_yet_open_can_be_previewed_and_nothing_is_stored(backend: Backend) {
-    let app = TestApp::with_questionnaires(backend, "tests/fixtures/reach").await;
+    // A fortnight before the winter survey opens (1 December 2026).
+    let before_opening = Clock::fixed("2026-11-15T12:00:00Z".parse().unwrap(), "Europe/Stockholm").unwrap();
+    let app = TestApp::with_clock(backend, "tests/fixtures/reach", before_opening).await;
     let admin = app.logged_in_admin().await;
     assert!(app.get("/s/winter").await.texts("form.questionnaire").is_empty(), "respondents get no form yet");
 

@@ -277,7 +277,7 @@ async fn the_staff_page_counts_used_and_remaining_codes(backend: Backend) {
     let rows = page.texts(".code-batches tbody tr");
     assert_eq!(rows.len(), 2, "{rows:?}");
     let reception = rows.iter().find(|row| row.starts_with("Mottagningen")).unwrap();
-    let today = Clock::system("Europe/Stockholm").unwrap().today();
+    let today = app.today();
     assert!(
         reception.starts_with(&format!("Mottagningen {today} 3 1 2 ")),
         "label, created, codes, used, remaining: {reception}"
@@ -555,7 +555,7 @@ async fn a_response_given_with_a_code_looks_like_one_given_openly(backend: Backe
         Answer { question_id: "overall".into(), option_id: Some("fairly_satisfied".into()), text: None },
         Answer { question_id: "comment".into(), option_id: None, text: Some("Bra stöd.".into()) },
     ];
-    let today = Clock::system("Europe/Stockholm").unwrap().today();
+    let today = openly.today();
     let on = questionnaire.date_precision.coarsen(today);
     let response = NewResponse { questionnaire, language: "sv", submitted_on: on, answers: &given, submission: None };
     openly.store.insert_response(&response).await.unwrap();
@@ -656,7 +656,7 @@ async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend:
     let (_, codes) = create_batch(&app, &staff, 3, "Mottagningen").await;
     let questionnaire = app.catalog.get(ID).unwrap();
     let given = [Answer { question_id: "overall".into(), option_id: Some("very_satisfied".into()), text: None }];
-    let today = Clock::system("Europe/Stockholm").unwrap().today();
+    let today = app.today();
     let response =
         NewResponse { questionnaire, language: "sv", submitted_on: today, answers: &given, submission: None };
     // Straight to the store: the web would also clear, seconds later.

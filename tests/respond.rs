@@ -7,7 +7,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{Backend, TestApp};
 use enkat::questionnaire::Answer;
-use time::{Duration, OffsetDateTime, Weekday};
+use time::{Duration, Weekday};
 
 on_both_databases!(
     the_form_shows_every_question_in_swedish_by_default,
@@ -156,7 +156,7 @@ async fn a_complete_response_is_stored_and_thanked(backend: Backend) {
         ]
     );
     // Coarsened to the Monday of the ISO week (the Nexus setting).
-    let today = OffsetDateTime::now_utc().date();
+    let today = app.today();
     assert_eq!(response.submitted_on.weekday(), Weekday::Monday);
     assert!(response.submitted_on <= today && today - response.submitted_on < Duration::days(7));
 }
@@ -280,7 +280,7 @@ async fn every_version_of_the_questionnaire_is_stored_once_with_its_text(backend
     let app = TestApp::shipped(backend).await;
     let questionnaire = app.catalog.get("nexus").unwrap();
     // Registering again (a restart) changes nothing.
-    app.store.register_version(questionnaire, OffsetDateTime::now_utc().date()).await.unwrap();
+    app.store.register_version(questionnaire, app.today()).await.unwrap();
     let source = app.store.version_source("nexus", questionnaire.version.as_str()).await.unwrap();
     assert_eq!(source.as_deref(), Some(questionnaire.source.as_str()));
     assert_eq!(source.unwrap(), std::fs::read_to_string("questionnaires/nexus.toml").unwrap());

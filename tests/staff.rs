@@ -192,10 +192,10 @@ async fn an_idle_session_ends_after_thirty_minutes(backend: Backend) {
     app.add_staff("anna", PASSWORD, false).await;
     let cookie = app.login("anna", PASSWORD).await;
 
-    set_session_times(&app.store, minutes(60), minutes(29)).await;
+    set_session_times(&app, minutes(60), minutes(29)).await;
     assert_eq!(app.get_as(&cookie, "/staff").await.status, StatusCode::OK, "29 minutes idle is fine");
 
-    set_session_times(&app.store, minutes(60), minutes(31)).await;
+    set_session_times(&app, minutes(60), minutes(31)).await;
     let page = app.get_as(&cookie, "/staff").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.header("location"), "/staff/login?next=%2Fstaff");
@@ -207,10 +207,10 @@ async fn a_session_ends_twelve_hours_after_login_however_busy(backend: Backend) 
     app.add_staff("anna", PASSWORD, false).await;
     let cookie = app.login("anna", PASSWORD).await;
 
-    set_session_times(&app.store, minutes(11 * 60 + 59), minutes(1)).await;
+    set_session_times(&app, minutes(11 * 60 + 59), minutes(1)).await;
     assert_eq!(app.get_as(&cookie, "/staff").await.status, StatusCode::OK);
 
-    set_session_times(&app.store, minutes(12 * 60 + 1), minutes(1)).await;
+    set_session_times(&app, minutes(12 * 60 + 1), minutes(1)).await;
     assert_eq!(app.get_as(&cookie, "/staff").await.status, StatusCode::SEE_OTHER);
     assert_eq!(count(&app.store, "SELECT COUNT(*) FROM staff_session").await, 0);
 }
@@ -397,7 +397,7 @@ async fn the_start_page_lists_the_questionnaires_with_their_response_counts(back
     let response = enkat::store::NewResponse {
         questionnaire: nexus,
         language: "sv",
-        submitted_on: OffsetDateTime::now_utc().date(),
+        submitted_on: app.today(),
         answers: &[],
         submission: None,
     };
@@ -544,10 +544,12 @@ fn minutes(n: u64) -> Duration {
     Duration::from_secs(n * 60)
 }
 
-/// Moves every session's start and last use into the past.
-async fn set_session_times(store: &Store, since_start: Duration, since_last_use: Duration) {
+/// Moves every session's start and last use into the past, by the
+/// service's clock.
+async fn set_session_times(app: &TestApp, since_start: Duration, since_last_use: Duration) {
     const UPDATE: &str = "UPDATE staff_session SET started_at = $1, last_seen_at = $2";
-    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    let store = &app.store;
+    let now = app.clock.now_utc().replace_nanosecond(0).unwrap();
     let (started, last_seen) = (now - since_start, now - since_last_use);
     match store {
         Store::Sqlite(pool) => {

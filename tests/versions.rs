@@ -43,7 +43,7 @@ async fn edit(app: &TestApp, live: &LiveCatalog, file: &Path, source: &str) -> A
     std::fs::write(file, source).unwrap();
     assert!(live.reload(|_, _| Vec::new()).problems.is_empty());
     let served = live.get("liten").unwrap();
-    app.store.register_version(&served, time::OffsetDateTime::now_utc().date()).await.unwrap();
+    app.store.register_version(&served, app.today()).await.unwrap();
     served
 }
 

@@ -146,6 +146,8 @@ pub struct TestApp {
     pub router: Router,
     pub store: Store,
     pub catalog: std::sync::Arc<Catalog>,
+    /// The service's clock: the real one unless the test chose another.
+    pub clock: Clock,
     _folder: Option<tempfile::TempDir>,
 }
 
@@ -222,7 +224,7 @@ impl TestApp {
         clock: Clock,
     ) -> TestApp {
         let catalog = live.catalog();
-        let today = time::OffsetDateTime::now_utc().date();
+        let today = clock.today();
         for questionnaire in catalog.iter() {
             store.register_version(questionnaire, today).await.expect("versions are stored");
         }
@@ -231,17 +233,22 @@ impl TestApp {
             catalog: live,
             store: store.clone(),
             staff,
-            clock,
+            clock: clock.clone(),
             public_url: "https://enkat.example.org".into(),
             codes: std::sync::Arc::default(),
             safety: std::sync::Arc::default(),
         });
-        TestApp { router, store, catalog, _folder: guard }
+        TestApp { router, store, catalog, clock, _folder: guard }
     }
 
     /// The app serving the shipped questionnaires (`questionnaires/`).
     pub async fn shipped(backend: Backend) -> TestApp {
         TestApp::with_questionnaires(backend, "questionnaires").await
+    }
+
+    /// Today where the service runs, by the service's clock.
+    pub fn today(&self) -> time::Date {
+        self.clock.today()
     }
 
     pub async fn get(&self, uri: &str) -> Page {
@@ -288,7 +295,7 @@ impl TestApp {
     pub async fn add_staff(&self, name: &str, password: &str, is_admin: bool) {
         let name = AccountName::parse(name).expect("a valid account name");
         let hash = NewPassword::parse(&name, password.to_owned()).expect("a valid password").hash().unwrap();
-        let now = time::OffsetDateTime::now_utc();
+        let now = self.clock.now_utc();
         assert!(self.store.add_staff_account(name.as_str(), &hash, is_admin, now).await.unwrap(), "a new account");
     }
 
@@ -296,7 +303,7 @@ impl TestApp {
     /// token create` does; returns the token.
     pub async fn add_token(&self, name: &str, label: &str) -> String {
         let token = Secret::generate().unwrap();
-        let now = time::OffsetDateTime::now_utc();
+        let now = self.clock.now_utc();
         self.store.create_api_token(name, &token.fingerprint(), label, now).await.unwrap().expect("the account exists");
         token.expose().to_owned()
     }

@@ -11,7 +11,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::{TryStreamExt, stream};
-use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
 use super::view::ResultsPageError;
@@ -149,7 +148,7 @@ async fn write_export(
     state.store.record_audit(&caller.name, action::EXPORT, details.trim()).await?;
 
     let content_type = if matches!(what, Export::SummaryCsv | Export::ResponsesCsv) { CSV } else { XLSX };
-    let today = OffsetDateTime::now_utc().date();
+    let today = state.clock.today();
     let disposition = format!("attachment; filename=\"{id}-{today}-{}\"", what.file_name());
     let body = match what {
         Export::ResponsesCsv => stream_responses_csv(state.store.clone(), questionnaire, filter, include_text, dialect),

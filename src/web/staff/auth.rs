@@ -7,7 +7,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::de::DeserializeOwned;
-use time::OffsetDateTime;
 
 use super::StaffRejection;
 use crate::staff::{fingerprint, secrets_match};
@@ -168,7 +167,7 @@ async fn session_user(headers: &HeaderMap, state: &AppState) -> Result<Option<St
     let Some(id) = session_id(headers) else { return Ok(None) };
     let id_hash = fingerprint(&id);
     let Some(session) = state.store.staff_session(&id_hash).await? else { return Ok(None) };
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now_utc();
     if state.staff.sessions.has_expired(session.started_at, session.last_seen_at, now) {
         state.store.end_staff_session(&id_hash).await?;
         return Ok(None);

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use maud::Markup;
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use super::auth::{self, CsrfChecked, NoFields};
 use super::{StaffRejection, safe_next, views};
@@ -91,7 +90,7 @@ async fn attempt_login(
     password: String,
     replacing: Option<&str>,
 ) -> Result<Attempt, StaffRejection> {
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now_utc();
     let throttle = state.staff.throttle;
     let name = AccountName::from_login(typed_name);
     // Failures are counted under the name tried, account or not, so that
