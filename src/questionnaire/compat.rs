@@ -107,6 +107,9 @@ pub fn compare(file: &Path, new: &Questionnaire, old: &[Questionnaire], answers:
                         places.setting(|raw| raw.date_precision.as_ref().map(|precision| precision.span()))
                     }
                     Loosening::CodesDropped => places.setting(|raw| raw.access.as_ref().map(|access| access.span())),
+                    Loosening::ReportPeriodChanged { .. } => {
+                        places.setting(|raw| raw.report_period.as_ref().map(|period| period.span()))
+                    }
                 };
                 let problem = places.at(span, loosening.to_string());
                 if !verdict.refusals.contains(&problem) {
@@ -380,6 +383,11 @@ text = { en = "Comment" }
         compare(Path::new("v.toml"), &version(&edit(BASE)), &[version(BASE)], answers)
     }
 
+    /// The verdict on `new(BASE)` after `old(BASE)`.
+    fn verdict_from(old: impl Fn(&str) -> String, new: impl Fn(&str) -> String, answers: &AnswerCounts) -> Verdict {
+        compare(Path::new("v.toml"), &version(&new(BASE)), &[version(&old(BASE))], answers)
+    }
+
     fn lines(problems: &[Problem]) -> Vec<String> {
         problems.iter().map(ToString::to_string).collect()
     }
@@ -531,6 +539,23 @@ text = { en = "Comment" }
         // Before anyone answered, a setting may change either way.
         let unanswered = verdict(|s| s.replace("min_report_n = 5", "min_report_n = 3"), &AnswerCounts::default());
         assert!(unanswered.refusals.is_empty());
+    }
+
+    #[test]
+    fn a_changed_report_period_is_refused_once_answered_either_way() {
+        for (before, after) in [("month", "quarter"), ("year", "month")] {
+            let old =
+                |s: &str| s.replace("min_report_n = 5", &format!("min_report_n = 5\nreport_period = \"{before}\""));
+            let found = verdict_from(old, |s| old(s).replace(before, after), &answered());
+            let refused = lines(&found.refusals);
+            assert_eq!(refused.len(), 1, "{refused:?}");
+            assert!(
+                refused[0]
+                    .starts_with(&format!("v.toml:5:17: `report_period` is changed from \"{before}\" to \"{after}\"")),
+                "{}",
+                refused[0]
+            );
+        }
     }
 
     #[test]

@@ -365,6 +365,7 @@ impl Checker {
             thanks,
             help,
             date_precision: raw.date_precision.map(Spanned::into_inner).unwrap_or_default(),
+            report_period: raw.report_period.map(Spanned::into_inner).unwrap_or_default(),
             min_report_n,
             access: raw.access.map(Spanned::into_inner).unwrap_or_default(),
             opens,

@@ -50,6 +50,8 @@ pub struct Questionnaire {
     pub thanks: Option<Text>,
     pub help: Option<Text>,
     pub date_precision: DatePrecision,
+    /// The closed periods figures are reported in (`report::period`).
+    pub report_period: ReportPeriod,
     /// Figures computed from fewer answers than this are suppressed in
     /// reports and aggregated exports, so no one can be singled out.
     pub min_report_n: u64,
@@ -157,6 +159,23 @@ impl DatePrecision {
             DatePrecision::Month => date.replace_day(1).expect("every month has a first day"),
         }
     }
+}
+
+/// The periods results are reported in. Figures only ever cover whole
+/// periods that have ended, so a figure once shown never changes and two
+/// figures never differ by a few people (see `docs/privacy.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportPeriod {
+    /// Calendar months (the default).
+    #[default]
+    Month,
+    /// Calendar quarters.
+    Quarter,
+    /// January–June and July–December.
+    HalfYear,
+    /// Calendar years.
+    Year,
 }
 
 /// One question on the form.

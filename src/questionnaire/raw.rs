@@ -13,7 +13,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Access, Area, DatePrecision, Role};
+use super::{Access, Area, DatePrecision, ReportPeriod, Role};
 
 /// What an id may look like; `load` checks the same rule and says why.
 const ID_PATTERN: &str = "^[a-z][a-z0-9_-]{0,63}$";
@@ -101,6 +101,11 @@ pub struct RawQuestionnaire {
     /// choose "month".
     #[schemars(with = "Option<DatePrecision>")]
     pub date_precision: Option<Spanned<DatePrecision>>,
+    /// The periods results are reported in: "month" (the default),
+    /// "quarter", "half_year" or "year". Only whole periods that have ended
+    /// are shown. With few answers a month, choose a longer period.
+    #[schemars(with = "Option<ReportPeriod>")]
+    pub report_period: Option<Spanned<ReportPeriod>>,
     /// Small-group protection: a figure in the results computed from fewer
     /// answers than this is not shown. Default 5; between 3 and 100.
     #[schemars(with = "Option<i64>", range(min = 3, max = 100))]

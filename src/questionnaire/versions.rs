@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::{Access, DatePrecision, Question, QuestionKind, Questionnaire};
+use super::{Access, DatePrecision, Question, QuestionKind, Questionnaire, ReportPeriod};
 
 /// One difference between two versions, as staff read it in the version list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,6 +159,7 @@ pub enum Loosening {
     MinReportNLowered { from: u64, to: u64 },
     DatePrecisionFiner { from: DatePrecision, to: DatePrecision },
     CodesDropped,
+    ReportPeriodChanged { from: ReportPeriod, to: ReportPeriod },
 }
 
 impl fmt::Display for Loosening {
@@ -174,6 +175,15 @@ impl fmt::Display for Loosening {
                 from.name(),
                 to.name(),
                 from.name(),
+                from.name()
+            ),
+            Loosening::ReportPeriodChanged { from, to } => write!(
+                f,
+                "`report_period` is changed from \"{}\" to \"{}\": figures already shown by {} could be subtracted from figures by {} to reveal a few people's answers; keep \"{}\", or start a new questionnaire with its own id",
+                from.name(),
+                to.name(),
+                from.name(),
+                to.name(),
                 from.name()
             ),
             Loosening::CodesDropped => write!(
@@ -196,7 +206,22 @@ pub fn loosenings(old: &Questionnaire, new: &Questionnaire) -> Vec<Loosening> {
     if old.access == Access::Code && new.access == Access::Open {
         found.push(Loosening::CodesDropped);
     }
+    if new.report_period != old.report_period {
+        found.push(Loosening::ReportPeriodChanged { from: old.report_period, to: new.report_period });
+    }
     found
+}
+
+impl ReportPeriod {
+    /// The word used in the questionnaire file.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportPeriod::Month => "month",
+            ReportPeriod::Quarter => "quarter",
+            ReportPeriod::HalfYear => "half_year",
+            ReportPeriod::Year => "year",
+        }
+    }
 }
 
 impl DatePrecision {

@@ -13,6 +13,7 @@ mod breakdown;
 mod counts;
 pub mod csv;
 mod figure;
+pub mod period;
 mod responses;
 mod summary;
 mod support;
