@@ -9,7 +9,9 @@ use std::io::Cursor;
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use common::{Backend, PASSWORD, TestApp};
-use enkat::questionnaire::Answer;
+use enkat::clock::Clock;
+use enkat::questionnaire::{Answer, ReportPeriod};
+use enkat::report::period::Period;
 use enkat::store::NewResponse;
 use time::Date;
 use time::macros::date;
@@ -17,6 +19,7 @@ use time::macros::date;
 on_both_databases!(
     four_answers_are_too_few_to_show,
     five_answers_are_shown_with_figures_computed_by_hand,
+    free_texts_are_listed_with_their_period_once_enough_people_wrote_one,
     the_summary_csv_carries_the_same_figures,
     swedish_excel_gets_semicolons_decimal_commas_and_a_bom,
     the_xlsx_has_numbers_as_numbers,
@@ -54,7 +57,7 @@ async fn respond(app: &TestApp, on: Date, language: &str, overall: &str, missed:
 async fn four_counted_answers(app: &TestApp) {
     respond(app, date!(2026 - 11 - 02), "sv", "very_satisfied", &["move", "household"], Some("age_18_29")).await;
     respond(app, date!(2026 - 11 - 02), "sv", "very_satisfied", &["move"], Some("age_30_44")).await;
-    respond(app, date!(2026 - 11 - 09), "en", "fairly_satisfied", &["move", "other"], Some("age_30_44")).await;
+    respond(app, date!(2026 - 11 - 09), "sv", "fairly_satisfied", &["move", "other"], Some("age_30_44")).await;
     respond(app, date!(2026 - 11 - 09), "sv", "fairly_dissatisfied", &["household"], Some("age_30_44")).await;
     respond(app, date!(2026 - 11 - 16), "sv", "dont_know", &[], Some("age_45_64")).await;
 }
@@ -72,8 +75,14 @@ async fn five_counted_answers(app: &TestApp) {
     respond(app, date!(2026 - 11 - 16), "sv", "fairly_dissatisfied", &["move"], Some("age_30_44")).await;
 }
 
+/// Mid-January 2027: November and December 2026 have closed, and so have
+/// the fourth quarter, the second half and the year 2026.
+fn after_the_year() -> Clock {
+    Clock::fixed("2027-01-15T12:00:00Z".parse().unwrap(), "Europe/Stockholm").unwrap()
+}
+
 async fn admin_app(backend: Backend) -> (TestApp, String) {
-    let app = TestApp::shipped(backend).await;
+    let app = TestApp::with_clock(backend, "questionnaires", after_the_year()).await;
     let cookie = app.logged_in_admin().await;
     (app, cookie)
 }
@@ -138,12 +147,22 @@ async fn five_answers_are_shown_with_figures_computed_by_hand(backend: Backend) 
     assert!(missed[0].starts_with("Hjälp att organisera flytten 4 80,0 %"), "the most missed first: {missed:?}");
     assert!(missed[1].starts_with("Hjälp att skaffa möbler, husgeråd och kläder 2 40,0 %"), "{missed:?}");
     assert!(missed[2].starts_with("Annat, nämligen 1 20,0 %"), "{missed:?}");
-    assert_eq!(
-        page.texts("#support-unmet ~ ul.free-texts li"),
-        ["2026-11-09 =HYPERLINK(\"http://example.org\")"],
-        "the \"other\" texts are listed with the support people lacked"
-    );
-    assert!(page.text("#free-texts ~ ul.free-texts").contains("=HYPERLINK"), "staff read the free texts");
+    assert!(!page.body.contains("=HYPERLINK"), "one person's \"other\" text is not listed: fewer than 5 wrote one");
+    assert_eq!(page.text(".period-note .covered strong"), "november 2026 till och med december 2026");
+    assert!(page.text(".period-note .running").contains("januari 2027 visas från 1 februari 2027"));
+}
+
+async fn free_texts_are_listed_with_their_period_once_enough_people_wrote_one(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    five_counted_answers(&app).await;
+    for _ in 0..4 {
+        respond(&app, date!(2026 - 11 - 23), "sv", "very_satisfied", &["other"], None).await;
+    }
+    let page = app.get_as(&cookie, "/staff/q/nexus").await;
+    let texts = page.texts("#support-unmet ~ ul.free-texts li");
+    assert_eq!(texts.len(), 5, "the \"other\" texts are listed with the support people lacked: {texts:?}");
+    assert!(texts.iter().all(|text| text == "november 2026 =HYPERLINK(\"http://example.org\")"), "{texts:?}");
+    assert!(page.text("#free-texts ~ p").contains("minst 5"), "the page says when texts are shown");
 }
 
 async fn the_summary_csv_carries_the_same_figures(backend: Backend) {
@@ -233,7 +252,7 @@ async fn the_xlsx_has_numbers_as_numbers(backend: Backend) {
 }
 
 async fn whole_responses_are_for_admins_only(backend: Backend) {
-    let app = TestApp::shipped(backend).await;
+    let app = TestApp::with_clock(backend, "questionnaires", after_the_year()).await;
     five_counted_answers(&app).await;
     app.add_staff("kim", PASSWORD, false).await;
     let staff = app.login("kim", PASSWORD).await;
@@ -261,29 +280,41 @@ async fn filters_narrow_the_figures_and_stay_in_the_url(backend: Backend) {
     let (app, cookie) = admin_app(backend).await;
     five_counted_answers(&app).await;
 
-    let page = app.get_as(&cookie, "/staff/q/nexus?from=2026-11-09&to=2026-11-16&lang=sv").await;
+    for _ in 0..5 {
+        respond(&app, date!(2026 - 12 - 07), "en", "very_satisfied", &[], None).await;
+    }
+
+    let page = app.get_as(&cookie, "/staff/q/nexus?from=2026-11&to=2026-11&lang=sv").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(page.text(".response-count strong"), "färre än 5 svar", "3 responses: too few");
-    assert_eq!(page.attributes("#from", "value"), ["2026-11-09"], "the filter is kept in the form");
+    assert_eq!(page.text(".response-count strong"), "6", "the six Swedish responses of November");
+    assert_eq!(page.attributes("#from option[selected]", "value"), ["2026-11"], "the filter is kept in the form");
     assert_eq!(page.attributes("#lang option[selected]", "value"), ["sv"]);
     let links = page.attributes(".exports a", "href");
     assert!(
-        links.iter().all(|link| link.contains("from=2026-11-09") && link.contains("lang=sv")),
+        links.iter().all(|link| link.contains("from=2026-11") && link.contains("lang=sv")),
         "exports keep the filter: {links:?}"
     );
+    let all = app.get_as(&cookie, "/staff/q/nexus").await;
+    assert_eq!(all.text(".response-count strong"), "11");
     let (_, rows) = parse_csv(
-        &app.get_as(&cookie, "/staff/q/nexus/export/summary.csv?from=2026-11-02&to=2026-11-09").await.body,
+        &app.get_as(&cookie, "/staff/q/nexus/export/summary.csv?from=2026-11&to=2026-11&lang=en").await.body,
         b',',
     );
-    assert_eq!(&row_of(&rows, "overall", "very_satisfied")[12], "true", "4 responses in the period: suppressed");
+    assert_eq!(&row_of(&rows, "overall", "very_satisfied")[12], "true", "no English response in November");
+    let (_, rows) =
+        parse_csv(&app.get_as(&cookie, "/staff/q/nexus/export/summary.csv?from=2026-12&lang=en").await.body, b',');
+    assert_eq!(&row_of(&rows, "overall", "very_satisfied")[6], "5", "five in English in December");
 }
 
 async fn a_breakdown_hides_a_small_group_and_its_neighbour(backend: Backend) {
     let (app, cookie) = admin_app(backend).await;
     five_counted_answers(&app).await;
-    // age_30_44 gets 5 more counted answers; age_18_29 has 1, age_45_64 has 1 (don't know only).
+    // age_30_44 gets 5 more counted answers; age_18_29 has 3, age_45_64 has 1 (don't know only).
     for _ in 0..5 {
         respond(&app, date!(2026 - 11 - 23), "sv", "very_satisfied", &[], Some("age_30_44")).await;
+    }
+    for _ in 0..2 {
+        respond(&app, date!(2026 - 11 - 23), "sv", "fairly_satisfied", &[], Some("age_18_29")).await;
     }
     // One person skipped the age question: the summary minus the groups
     // must not reveal their answer, so they are a (suppressed) group too.
@@ -327,9 +358,13 @@ async fn scripts_export_with_a_token_and_every_export_is_audited(backend: Backen
 
 async fn a_bad_filter_is_explained(backend: Backend) {
     let (app, cookie) = admin_app(backend).await;
-    let page = app.get_as(&cookie, "/staff/q/nexus?from=23/11/2026").await;
+    let page = app.get_as(&cookie, "/staff/q/nexus?from=2026-11-23").await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
-    assert!(page.body.contains("ÅÅÅÅ-MM-DD"), "the page says how to write a date");
+    assert!(page.body.contains("till exempel 2026-11"), "the page says how to write a period: {}", page.body);
+    let page = app.get_as(&cookie, "/staff/q/nexus?to=2027-01").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "the running month is never shown");
+    assert!(page.body.contains("Januari 2027 har inte avslutats än"), "{}", page.body);
+    assert!(page.body.contains("visas från 2027-02-01"), "{}", page.body);
     let page = app.get_as(&cookie, "/staff/q/nexus?by=comment").await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     let page = app.get_as(&cookie, "/staff/q/no-such").await;
@@ -343,7 +378,20 @@ async fn enkat_export_writes_the_summary_and_the_responses_to_files() {
     let folder = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", folder.path().join("enkat.db").display());
     let app = TestApp::on_database(&url).await;
-    five_counted_answers(&app).await;
+    // `enkat export` runs on the machine's clock: the responses are given a
+    // month that closed two months before today, whatever day that is.
+    let month = Period::containing(ReportPeriod::Month, app.today()).previous().previous();
+    for (day, language, overall, missed, age) in [
+        (0, "sv", "very_satisfied", &["move", "household"][..], "age_18_29"),
+        (0, "sv", "very_satisfied", &["move"], "age_30_44"),
+        (7, "sv", "fairly_satisfied", &["move", "other"], "age_30_44"),
+        (7, "sv", "fairly_dissatisfied", &["household"], "age_30_44"),
+        (14, "sv", "dont_know", &[], "age_45_64"),
+        (14, "sv", "fairly_dissatisfied", &["move"], "age_30_44"),
+    ] {
+        let on = month.first_day() + time::Duration::days(day);
+        respond(&app, on, language, overall, missed, Some(age)).await;
+    }
     let export = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_enkat"))
             .arg("export")
@@ -369,18 +417,22 @@ async fn enkat_export_writes_the_summary_and_the_responses_to_files() {
         "--format",
         "xlsx",
         "--from",
-        "2026-11-09",
+        &month.to_string(),
         "-o",
         responses.to_str().unwrap(),
     ]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let mut workbook: Xlsx<_> = calamine::open_workbook(&responses).expect("a valid xlsx");
     let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
-    assert_eq!(sheet.rows().count(), 2 + 4, "two header rows and the four responses from 9 November on");
+    assert_eq!(sheet.rows().count(), 2 + 6, "two header rows and the six responses of the month");
 
     let refused = export(&["nexus", "--from", "9/11", "-o", folder.path().join("x.csv").to_str().unwrap()]);
     assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("YYYY-MM-DD"));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("till exempel 2026-11"));
+    let running = Period::containing(ReportPeriod::Month, app.today()).to_string();
+    let refused = export(&["nexus", "--to", &running, "-o", folder.path().join("x.csv").to_str().unwrap()]);
+    assert!(!refused.status.success(), "the running month is never exported");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("har inte avslutats"));
     assert!(!folder.path().join("x.csv").exists(), "a refused export writes nothing");
 
     let audit = app.store.audit_events(Some("export"), 10).await.unwrap();

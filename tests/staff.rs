@@ -397,14 +397,20 @@ async fn the_start_page_lists_the_questionnaires_with_their_response_counts(back
     let response = enkat::store::NewResponse {
         questionnaire: nexus,
         language: "sv",
-        submitted_on: app.today(),
+        submitted_on: nexus.date_precision.coarsen(app.today()),
         answers: &[],
         submission: None,
     };
-    app.store.insert_response(&response).await.unwrap();
-
+    for _ in 0..5 {
+        app.store.insert_response(&response).await.unwrap();
+    }
     let page = app.get_as(&cookie, "/staff").await;
-    assert_eq!(page.texts("td.number"), ["1", "0"]);
+    assert_eq!(page.texts("td.number"), ["0", "0"], "never a live count: a reload must not show each arrival");
+
+    let later = app.later(70).await;
+    let cookie = later.login("admin", PASSWORD).await;
+    let page = later.get_as(&cookie, "/staff").await;
+    assert_eq!(page.texts("td.number"), ["5", "0"], "counted once their month has closed");
     assert_eq!(page.attributes("td a", "href"), ["/staff/q/nexus", "/staff/q/telefon"]);
     assert_eq!(page.texts("td a"), ["Vad tyckte du om stödet från Nexus?", "Vad tyckte du om samtalet med Nexus?"]);
 }

@@ -18,7 +18,7 @@ on_both_databases!(
     counts_every_answer_once,
     filters_by_period_language_and_version,
     splits_by_a_background_question_and_by_language,
-    lists_free_texts_newest_day_first,
+    lists_free_texts_by_question_and_text_up_to_a_day,
     gives_whole_responses_for_export,
     the_tallies_kept_as_responses_arrive_equal_a_count_of_the_stored_answers,
     a_database_from_before_the_tallies_gets_its_responses_counted,
@@ -208,23 +208,30 @@ async fn splits_by_a_background_question_and_by_language(backend: Backend) {
     }));
 }
 
-async fn lists_free_texts_newest_day_first(backend: Backend) {
+async fn lists_free_texts_by_question_and_text_up_to_a_day(backend: Backend) {
     let (store, _, _guard) = store_with_fixture(backend).await;
-    let texts: Vec<(Date, String, String)> = store
-        .free_texts("nexus", &Filter::default())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|text| (text.submitted_on, text.question_id, text.text))
-        .collect();
+    let texts = |through| {
+        let store = store.clone();
+        async move {
+            let texts: Vec<(Date, String, Option<String>, String)> = store
+                .cell_texts("nexus", through)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|text| (text.submitted_on, text.question_id, text.option_id, text.text))
+                .collect();
+            texts
+        }
+    };
     assert_eq!(
-        texts,
+        texts(date!(2026 - 11 - 30)).await,
         vec![
-            (date!(2026 - 11 - 16), "comment".into(), "Too slow".into()),
-            (date!(2026 - 11 - 09), "missing_support".into(), "A lawyer".into()),
-            (date!(2026 - 11 - 02), "comment".into(), "Bra stöd".into()),
+            (date!(2026 - 11 - 02), "comment".into(), None, "Bra stöd".into()),
+            (date!(2026 - 11 - 16), "comment".into(), None, "Too slow".into()),
+            (date!(2026 - 11 - 09), "missing_support".into(), Some("other".into()), "A lawyer".into()),
         ]
     );
+    assert_eq!(texts(date!(2026 - 11 - 08)).await.len(), 1, "only texts stored with a date up to the day");
 }
 
 async fn gives_whole_responses_for_export(backend: Backend) {

@@ -10,11 +10,12 @@ use clap::{Args, ValueEnum};
 use futures_util::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::Date;
-use time::macros::format_description;
 
 use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
+use crate::clock::Clock;
 use crate::questionnaire::{self, Questionnaire};
 use crate::report::csv::{Dialect, ResponsesCsv};
+use crate::report::period::Period;
 use crate::report::{self, Filter, ReportError};
 use crate::staff::action;
 use crate::store::{Store, StoreError};
@@ -31,12 +32,17 @@ pub struct ExportArgs {
     what: What,
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     format: Format,
-    /// First date included (YYYY-MM-DD).
-    #[arg(long, value_parser = parse_date)]
-    from: Option<Date>,
-    /// Last date included (YYYY-MM-DD).
-    #[arg(long, value_parser = parse_date)]
-    to: Option<Date>,
+    /// First reporting period included, e.g. 2026-01 (months), 2026-Q1,
+    /// 2026-H1 or 2026, as the questionnaire's `report_period`; default the
+    /// first with answers. Only closed periods can be exported.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last reporting period included; default the last closed one.
+    #[arg(long)]
+    to: Option<String>,
+    /// The service's time zone, which decides which periods have closed.
+    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
+    time_zone: String,
     /// Only responses in this language.
     #[arg(long)]
     lang: Option<String>,
@@ -71,10 +77,6 @@ enum Format {
     Xlsx,
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text, format_description!("[year]-[month]-[day]")).map_err(|_| "write dates as YYYY-MM-DD".to_owned())
-}
-
 fn parse_dialect(text: &str) -> Result<Dialect, String> {
     text.parse::<Dialect>().map_err(|error| error.to_string())
 }
@@ -87,6 +89,10 @@ enum ExportError {
     UnknownQuestionnaire(String),
     #[error("the questionnaire has no language `{0}`")]
     UnknownLanguage(String),
+    #[error("{0}")]
+    Period(#[from] crate::report::ScopeError),
+    #[error(transparent)]
+    Clock(#[from] crate::clock::UnknownTimeZone),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -112,13 +118,23 @@ async fn export(args: ExportArgs) -> Result<(), ExportError> {
     {
         return Err(ExportError::UnknownLanguage(language.clone()));
     }
-    let filter = Filter { from: args.from, to: args.to, language: args.lang.clone(), version: args.version.clone() };
+    let kind = questionnaire.report_period;
+    let period = |text: &Option<String>| {
+        text.as_deref().map(|text| Period::parse(kind, text)).transpose().map_err(crate::report::ScopeError::from)
+    };
+    let filter = Filter {
+        from: period(&args.from)?.map(Period::first_day),
+        to: period(&args.to)?.map(Period::last_day),
+        language: args.lang.clone(),
+        version: args.version.clone(),
+    };
+    let today = Clock::system(&args.time_zone)?.today();
     let store = Store::connect(&args.database.database_url).await?;
 
     // Written beside the target and renamed at the end, so a failed export
     // never leaves half a file under the name a script reads.
     let partial = PathBuf::from(format!("{}.partial", args.output.display()));
-    let written = write_file(&args, questionnaire, &store, &filter, &partial).await;
+    let written = write_file(&args, questionnaire, &store, &filter, today, &partial).await;
     let rows = match written {
         Ok(rows) => rows,
         Err(error) => {
@@ -151,14 +167,17 @@ async fn write_file(
     questionnaire: &Questionnaire,
     store: &Store,
     filter: &Filter,
+    today: Date,
     path: &Path,
 ) -> Result<usize, ExportError> {
     let file = File::create(path).map_err(|source| write_error(path, source))?;
     let mut out = BufWriter::new(file);
     let rows = match args.what {
         What::Summary => {
-            let (tally, _) = store.tally_across_versions(questionnaire, filter, None).await?;
-            let summary = report::summarize(questionnaire, &tally);
+            let disclosure = store.disclosure(questionnaire, today).await?;
+            let scope =
+                disclosure.scope(args.from.as_deref(), args.to.as_deref(), args.lang.clone(), args.version.clone())?;
+            let summary = disclosure.summary(&scope);
             let rows = summary.questions.iter().map(|question| question.figures.options.len()).sum();
             match args.format {
                 Format::Csv => report::csv::write_summary(&summary, args.dialect, &mut out)?,

@@ -3,14 +3,16 @@
 //! that no group's hidden figures can be worked out from the others.
 
 use std::cmp::Reverse;
+use std::collections::BTreeMap;
 
 use crate::locale;
 use crate::questionnaire::{Area, OTHER, QuestionKind, Questionnaire, Role};
 
 use super::counts::Counts;
 use super::figure::{Figure, Suppression, protected_count};
+use super::release::{ReleasedGroups, WithheldBecause};
 use super::summary::{AnswerKind, QuestionFigures, other_label};
-use super::{Split, Tally, UNANSWERED};
+use super::{GroupCount, Split, Tally, UNANSWERED};
 
 /// The figures of every satisfaction and unmet-support question, split into
 /// groups. The results page shows one target question at a time
@@ -132,6 +134,82 @@ pub fn break_down(questionnaire: &Questionnaire, tally: &Tally, split: &Split) -
         })
         .collect();
 
+    Breakdown { split: split.clone(), language: language.to_owned(), min_report_n, groups: group_sizes, targets }
+}
+
+/// The breakdown of released counts (`report::release`): the group sizes
+/// and each target's figures come from counts in which every group is
+/// either shown over whole units or withheld (`withheld`), so nothing here
+/// suppresses on its own; `total` is the unsplit released tally, whose
+/// figures are the summary's.
+pub(crate) fn break_down_released(
+    questionnaire: &Questionnaire,
+    split: &Split,
+    sizes: &ReleasedGroups,
+    targets: &BTreeMap<String, ReleasedGroups>,
+    total: &Tally,
+) -> Breakdown {
+    let language = questionnaire.language(None);
+    let min_report_n = questionnaire.min_report_n;
+    let mut seen = sizes.tally.clone();
+    let withheld_ids = sizes.withheld.keys().chain(targets.values().flat_map(|target| target.withheld.keys()));
+    seen.responses.extend(withheld_ids.map(|id| GroupCount { group: Some(id.clone()), count: 0 }));
+    for target in targets.values() {
+        seen.responses.extend(target.tally.responses.iter().cloned());
+        seen.respondents.extend(target.tally.respondents.iter().cloned());
+    }
+    let groups = groups(questionnaire, &seen, split, language);
+    let reason = |withheld: &BTreeMap<String, WithheldBecause>, id: &str| {
+        withheld.get(id).map(|because| match because {
+            WithheldBecause::TooFew => Suppression::TooFewAnswers,
+            WithheldBecause::ProtectsAnother => Suppression::ProtectsAnotherGroup,
+        })
+    };
+    let group_sizes = groups
+        .iter()
+        .map(|group| {
+            let suppressed = reason(&sizes.withheld, &group.id);
+            let responses = Counts::of_group(&sizes.tally, Some(&group.id)).responses;
+            GroupSize {
+                group: group.clone(),
+                responses: if suppressed.is_some() { Figure::Suppressed } else { protected_count(responses, 1) },
+                suppressed,
+            }
+        })
+        .collect();
+    let totals = total_is_known(questionnaire, split).then(|| Counts::of_group(total, None));
+    let targets = questionnaire
+        .questions
+        .iter()
+        .filter(|question| matches!(question.role, Some(Role::Satisfaction | Role::UnmetSupport)))
+        .map(|question| {
+            let empty = ReleasedGroups::default();
+            let released = targets.get(&question.id).unwrap_or(&empty);
+            let rows = groups
+                .iter()
+                .map(|group| {
+                    let counts = Counts::of_group(&released.tally, Some(&group.id));
+                    let (mut figures, n) = QuestionFigures::unprotected(question, &counts, language);
+                    match reason(&released.withheld, &group.id) {
+                        Some(reason) => figures.suppress(reason),
+                        // Nobody in the group: nothing to show, but nothing hidden.
+                        None if n == 0 => figures.suppress(Suppression::TooFewAnswers),
+                        None => {}
+                    }
+                    TargetRow { group: group.clone(), figures }
+                })
+                .collect();
+            TargetBreakdown {
+                question_id: question.id.clone(),
+                text: question.text.get(language).to_owned(),
+                kind: AnswerKind::of(&question.kind),
+                role: question.role,
+                area: question.area,
+                rows,
+                total: totals.as_ref().map(|total| QuestionFigures::protected(question, total, language, min_report_n)),
+            }
+        })
+        .collect();
     Breakdown { split: split.clone(), language: language.to_owned(), min_report_n, groups: group_sizes, targets }
 }
 

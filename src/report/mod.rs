@@ -14,6 +14,7 @@ mod counts;
 pub mod csv;
 mod figure;
 pub mod period;
+pub mod release;
 mod responses;
 mod summary;
 mod support;
@@ -31,6 +32,7 @@ use crate::questionnaire::Answer;
 
 pub use breakdown::{Breakdown, Group, GroupSize, TargetBreakdown, TargetRow, break_down};
 pub use figure::{Figure, Suppression};
+pub use release::{Disclosure, FreeText, Scope, ScopeError};
 pub use summary::{
     AnswerKind, AreaLine, OptionFigures, OptionKind, QuestionFigures, QuestionSummary, Summary, area_id, role_id,
     summarize,
@@ -156,16 +158,6 @@ pub struct QuestionCount {
     pub group: Option<String>,
     pub question_id: String,
     pub count: u64,
-}
-
-/// One free-text answer, for staff to read: a text question's answer or a
-/// "Something else" text. Carries only the coarse date, nothing else about
-/// the response, so texts cannot be joined back into one person's answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FreeText {
-    pub submitted_on: Date,
-    pub question_id: String,
-    pub text: String,
 }
 
 /// One whole response, for the response-level export.

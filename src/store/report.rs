@@ -13,8 +13,9 @@ use super::{Store, StoreError};
 use std::path::Path;
 
 use crate::questionnaire::{self, Answer, Questionnaire};
+use crate::report::release::Disclosure;
 use crate::report::{
-    AnswerCount, Filter, FreeText, GroupCount, QuestionCount, ResponseRecord, Split, Tally, VersionPlan, combine,
+    AnswerCount, Filter, GroupCount, QuestionCount, ResponseRecord, Split, Tally, VersionPlan, combine,
 };
 
 /// The filter every report query starts from: `$1` questionnaire, `$2`/`$3`
@@ -89,14 +90,6 @@ const SUM_ANSWERS: &str =
     tallied!("r.question_id, NULLIF(r.option_id, ''), CAST(SUM(r.answers) AS BIGINT)", "answer_tally", "1, 2, 3");
 const SUM_RESPONDENTS: &str = tallied!("r.question_id, CAST(SUM(r.respondents) AS BIGINT)", "question_tally", "1, 2");
 
-/// Free texts, newest day first; within a day by question and then by the
-/// text itself, so the order says nothing about who wrote what when.
-const SELECT_FREE_TEXTS: &str = concat!(
-    "SELECT r.submitted_on, a.question_id, a.text FROM answer a JOIN response r ON r.id = a.response_id",
-    filtered!(),
-    "AND a.text IS NOT NULL ORDER BY r.submitted_on DESC, a.question_id, a.text"
-);
-
 /// Whole responses ordered by their random id: a random order that says
 /// nothing about when each was given.
 const SELECT_RESPONSE_ROWS: &str = concat!(
@@ -105,6 +98,60 @@ const SELECT_RESPONSE_ROWS: &str = concat!(
     filtered!(),
     "ORDER BY r.id, a.position"
 );
+
+/// The tallies of one questionnaire up to a day, per version, language and
+/// stored date: the cells of `report::release`.
+const CELL_RESPONSES: &str = "SELECT version, language, submitted_on, responses FROM response_tally \
+     WHERE questionnaire_id = $1 AND submitted_on <= $2";
+const CELL_ANSWERS: &str = "SELECT version, language, submitted_on, question_id, NULLIF(option_id, ''), answers \
+     FROM answer_tally WHERE questionnaire_id = $1 AND submitted_on <= $2";
+const CELL_RESPONDENTS: &str = "SELECT version, language, submitted_on, question_id, respondents \
+     FROM question_tally WHERE questionnaire_id = $1 AND submitted_on <= $2";
+
+/// The responses of one questionnaire up to a day `$2`, each with its
+/// version, language and stored date, in the group of its answer to the
+/// question `$3` (one group per chosen option; `_unanswered` for those who
+/// skipped it).
+macro_rules! grouped_cells {
+    () => {
+        "WITH filtered AS (SELECT r.id, r.version, r.language, r.submitted_on FROM response r \
+           WHERE r.questionnaire_id = $1 AND r.submitted_on <= $2), \
+         grouped AS ( \
+            SELECT f.id AS response_id, f.version, f.language, f.submitted_on, g.option_id AS grp FROM filtered f \
+              JOIN answer g ON g.response_id = f.id AND g.question_id = $3 \
+            WHERE g.option_id IS NOT NULL \
+            UNION ALL \
+            SELECT f.id, f.version, f.language, f.submitted_on, '_unanswered' FROM filtered f \
+            WHERE NOT EXISTS ( \
+              SELECT 1 FROM answer s WHERE s.response_id = f.id AND s.question_id = $3 AND s.option_id IS NOT NULL) \
+         ) "
+    };
+}
+
+const CELL_GROUPS: &str = concat!(
+    grouped_cells!(),
+    "SELECT version, language, submitted_on, grp, COUNT(*) FROM grouped \
+     GROUP BY version, language, submitted_on, grp"
+);
+const CELL_GROUP_ANSWERS: &str = concat!(
+    grouped_cells!(),
+    "SELECT gr.version, gr.language, gr.submitted_on, gr.grp, a.question_id, a.option_id, COUNT(*) FROM grouped gr \
+     JOIN answer a ON a.response_id = gr.response_id \
+     GROUP BY gr.version, gr.language, gr.submitted_on, gr.grp, a.question_id, a.option_id"
+);
+const CELL_GROUP_RESPONDENTS: &str = concat!(
+    grouped_cells!(),
+    "SELECT gr.version, gr.language, gr.submitted_on, gr.grp, a.question_id, COUNT(DISTINCT a.response_id) \
+     FROM grouped gr JOIN answer a ON a.response_id = gr.response_id \
+     GROUP BY gr.version, gr.language, gr.submitted_on, gr.grp, a.question_id"
+);
+
+/// Free texts up to a day, with what places them in a cell; ordered by the
+/// text so the order tells nothing of when each was written.
+const CELL_TEXTS: &str = "SELECT r.version, r.language, r.submitted_on, a.question_id, a.option_id, a.text \
+     FROM answer a JOIN response r ON r.id = a.response_id \
+     WHERE r.questionnaire_id = $1 AND r.submitted_on <= $2 AND a.text IS NOT NULL \
+     ORDER BY a.question_id, a.text";
 
 const COUNT_MATCHING: &str = concat!("SELECT COUNT(*) FROM response r", filtered!());
 
@@ -148,7 +195,141 @@ fn count(value: i64) -> u64 {
     u64::try_from(value).unwrap_or_default()
 }
 
+/// One cell's key: version, language and stored date.
+type CellKey = (String, String, Date);
+
+/// A count of one option's answers in a cell: key, group, question, option.
+type CellAnswer = (CellKey, Option<String>, String, Option<String>, u64);
+
+/// Rows of counts into one tally per cell key.
+fn into_cells(
+    responses: Vec<(CellKey, Option<String>, u64)>,
+    answers: Vec<CellAnswer>,
+    respondents: Vec<(CellKey, Option<String>, String, u64)>,
+) -> Vec<(String, String, Date, Tally)> {
+    let mut cells: std::collections::BTreeMap<CellKey, Tally> = std::collections::BTreeMap::new();
+    for (key, group, count) in responses {
+        cells.entry(key).or_default().responses.push(GroupCount { group, count });
+    }
+    for (key, group, question_id, option_id, count) in answers {
+        cells.entry(key).or_default().answers.push(AnswerCount { group, question_id, option_id, count });
+    }
+    for (key, group, question_id, count) in respondents {
+        cells.entry(key).or_default().respondents.push(QuestionCount { group, question_id, count });
+    }
+    cells.into_iter().map(|((version, language, day), tally)| (version, language, day, tally)).collect()
+}
+
+/// A free text with what places it in a cell.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CellText {
+    pub version: String,
+    pub language: String,
+    pub submitted_on: Date,
+    pub question_id: String,
+    pub option_id: Option<String>,
+    pub text: String,
+}
+
 impl Store {
+    /// The counts of a questionnaire's responses stored with a date up to
+    /// `through`, per version, language and stored date, unsplit or split
+    /// into groups by `split`: what `report::release` adds up.
+    pub async fn cell_tallies(
+        &self,
+        questionnaire_id: &str,
+        through: Date,
+        split: Option<&Split>,
+    ) -> Result<Vec<(String, String, Date, Tally)>, StoreError> {
+        type Responses = Vec<(String, String, Date, i64)>;
+        type Answers = Vec<(String, String, Date, String, Option<String>, i64)>;
+        type Respondents = Vec<(String, String, Date, String, i64)>;
+        type GroupResponses = Vec<(String, String, Date, String, i64)>;
+        type GroupAnswers = Vec<(String, String, Date, String, String, Option<String>, i64)>;
+        type GroupRespondents = Vec<(String, String, Date, String, String, i64)>;
+        match split {
+            None | Some(Split::Language) => {
+                let (responses, answers, respondents): (Responses, Answers, Respondents) = on_pool!(self, pool => {
+                    let responses = sqlx::query_as(CELL_RESPONSES).bind(questionnaire_id).bind(through).fetch_all(pool).await?;
+                    let answers = sqlx::query_as(CELL_ANSWERS).bind(questionnaire_id).bind(through).fetch_all(pool).await?;
+                    let respondents = sqlx::query_as(CELL_RESPONDENTS).bind(questionnaire_id).bind(through).fetch_all(pool).await?;
+                    (responses, answers, respondents)
+                });
+                let by_language = split.is_some();
+                let group = |language: &String| by_language.then(|| language.clone());
+                Ok(into_cells(
+                    responses.into_iter().map(|(v, l, d, n)| ((v, l.clone(), d), group(&l), count(n))).collect(),
+                    answers
+                        .into_iter()
+                        .map(|(v, l, d, q, o, n)| ((v, l.clone(), d), group(&l), q, o, count(n)))
+                        .collect(),
+                    respondents
+                        .into_iter()
+                        .map(|(v, l, d, q, n)| ((v, l.clone(), d), group(&l), q, count(n)))
+                        .collect(),
+                ))
+            }
+            Some(Split::Question(question)) => {
+                let (responses, answers, respondents): (GroupResponses, GroupAnswers, GroupRespondents) = on_pool!(self, pool => {
+                    let responses = sqlx::query_as(CELL_GROUPS)
+                        .bind(questionnaire_id).bind(through).bind(question.as_str()).fetch_all(pool).await?;
+                    let answers = sqlx::query_as(CELL_GROUP_ANSWERS)
+                        .bind(questionnaire_id).bind(through).bind(question.as_str()).fetch_all(pool).await?;
+                    let respondents = sqlx::query_as(CELL_GROUP_RESPONDENTS)
+                        .bind(questionnaire_id).bind(through).bind(question.as_str()).fetch_all(pool).await?;
+                    (responses, answers, respondents)
+                });
+                Ok(into_cells(
+                    responses.into_iter().map(|(v, l, d, g, n)| ((v, l, d), Some(g), count(n))).collect(),
+                    answers.into_iter().map(|(v, l, d, g, q, o, n)| ((v, l, d), Some(g), q, o, count(n))).collect(),
+                    respondents.into_iter().map(|(v, l, d, g, q, n)| ((v, l, d), Some(g), q, count(n))).collect(),
+                ))
+            }
+        }
+    }
+
+    /// Every free text of a questionnaire's responses stored with a date up
+    /// to `through`, with the version, language and date that place it.
+    pub async fn cell_texts(&self, questionnaire_id: &str, through: Date) -> Result<Vec<CellText>, StoreError> {
+        let texts = on_pool!(self, pool => {
+            sqlx::query_as(CELL_TEXTS).bind(questionnaire_id).bind(through).fetch_all(pool).await?
+        });
+        Ok(texts)
+    }
+
+    /// What the questionnaire's stored answers let staff see on `today`
+    /// (`report::release`): the counts of every closed period.
+    pub async fn disclosure<'q>(
+        &self,
+        questionnaire: &'q Questionnaire,
+        today: Date,
+    ) -> Result<Disclosure<'q>, StoreError> {
+        let last_closed = Disclosure::last_closed_on(questionnaire, today);
+        let rows = self.cell_tallies(&questionnaire.id, last_closed.last_day(), None).await?;
+        let older = self.older_versions(questionnaire).await?;
+        Ok(Disclosure::new(questionnaire, today, rows, &older))
+    }
+
+    /// The stored versions of a questionnaire other than the one served
+    /// now, each read back from its stored text (a text that no longer
+    /// loads, from an older enkat's format, is left out).
+    pub async fn older_versions(
+        &self,
+        questionnaire: &Questionnaire,
+    ) -> Result<Vec<(String, Questionnaire)>, StoreError> {
+        let id = questionnaire.id.as_str();
+        let mut stored = Vec::new();
+        for version in
+            self.versions(id).await?.iter().filter(|version| version.version != questionnaire.version.as_str())
+        {
+            let Some(source) = self.version_source(id, &version.version).await? else { continue };
+            if let Ok(older) = questionnaire::parse(Path::new(&version.version), &source) {
+                stored.push((version.version.clone(), older));
+            }
+        }
+        Ok(stored)
+    }
+
     /// Counts the answers of the responses matching `filter`, split into
     /// groups by `split` (or not split).
     pub async fn tally(
@@ -247,17 +428,6 @@ impl Store {
             per_version.push((version.version, self.tally(id, &one, split).await?));
         }
         Ok((combine(per_version, &plan), plan))
-    }
-
-    /// Every free-text answer of the responses matching `filter`.
-    pub async fn free_texts(&self, questionnaire_id: &str, filter: &Filter) -> Result<Vec<FreeText>, StoreError> {
-        let rows: Vec<(Date, String, String)> = on_pool!(self, pool => {
-            bind_filter!(sqlx::query_as(SELECT_FREE_TEXTS), questionnaire_id, filter).fetch_all(pool).await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(submitted_on, question_id, text)| FreeText { submitted_on, question_id, text })
-            .collect())
     }
 
     /// Every response matching `filter`, whole, in random order, collected.

@@ -148,6 +148,8 @@ pub struct TestApp {
     pub catalog: std::sync::Arc<Catalog>,
     /// The service's clock: the real one unless the test chose another.
     pub clock: Clock,
+    live: std::sync::Arc<LiveCatalog>,
+    staff: StaffSettings,
     _folder: Option<tempfile::TempDir>,
 }
 
@@ -230,7 +232,7 @@ impl TestApp {
         }
         let catalog = std::sync::Arc::new(catalog.as_ref().clone());
         let router = web::app(AppState {
-            catalog: live,
+            catalog: live.clone(),
             store: store.clone(),
             staff,
             clock: clock.clone(),
@@ -238,12 +240,22 @@ impl TestApp {
             codes: std::sync::Arc::default(),
             safety: std::sync::Arc::default(),
         });
-        TestApp { router, store, catalog, clock, _folder: guard }
+        TestApp { router, store, catalog, clock, live, staff, _folder: guard }
     }
 
     /// The app serving the shipped questionnaires (`questionnaires/`).
     pub async fn shipped(backend: Backend) -> TestApp {
         TestApp::with_questionnaires(backend, "questionnaires").await
+    }
+
+    /// The same service on the same database, `days` later by its clock:
+    /// for staff looking at results once the period the responses were
+    /// given in has closed. Sessions do not last that long: log in anew.
+    /// Keep `self` alive while this is used (it holds the database's folder).
+    pub async fn later(&self, days: i64) -> TestApp {
+        let moved = self.clock.now() + jiff::SignedDuration::from_hours(24 * days);
+        let clock = Clock::fixed(moved, "Europe/Stockholm").expect("a known time zone");
+        TestApp::build_live(self.store.clone(), None, self.live.clone(), self.staff, clock).await
     }
 
     /// Today where the service runs, by the service's clock.

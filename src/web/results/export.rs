@@ -120,8 +120,8 @@ async fn write_export(
     let mut body = Vec::new();
     match what {
         Export::SummaryCsv | Export::SummaryXlsx => {
-            let (tally, _) = state.store.tally_across_versions(&questionnaire, &filter, None).await?;
-            let summary = report::summarize(&questionnaire, &tally);
+            let disclosure = state.store.disclosure(&questionnaire, state.clock.today()).await?;
+            let summary = disclosure.summary(&query.scope(&questionnaire, &disclosure)?);
             if let Export::SummaryCsv = what {
                 report::csv::write_summary(&summary, dialect, &mut body)?;
             } else {

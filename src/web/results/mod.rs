@@ -11,13 +11,12 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use maud::Markup;
 use serde::Deserialize;
-use time::Date;
-use time::macros::format_description;
 
 use super::AppState;
 use super::staff::StaffUser;
 use crate::questionnaire::{Questionnaire, Role};
-use crate::report::{self, Filter, Split};
+use crate::report::period::Period;
+use crate::report::{self, Disclosure, Filter, Scope, ScopeError, Split};
 use crate::store::StoreError;
 
 /// The staff results routes, for `STAFF_ROUTES` and `web::app`.
@@ -68,33 +67,52 @@ fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|value| !value.is_empty())
 }
 
-fn parse_date(value: Option<&str>, what: &str) -> Result<Option<Date>, ResultsError> {
+fn parse_period(questionnaire: &Questionnaire, value: Option<&str>) -> Result<Option<Period>, ResultsError> {
     value
         .map(|text| {
-            Date::parse(text, format_description!("[year]-[month]-[day]")).map_err(|_| {
-                ResultsError::BadFilter(format!("{what} måste skrivas som ÅÅÅÅ-MM-DD, till exempel 2026-11-23"))
-            })
+            Period::parse(questionnaire.report_period, text).map_err(|error| ResultsError::BadFilter(error.to_string()))
         })
         .transpose()
 }
 
 impl ResultsQuery {
-    /// The filter this query asks for, checked against the questionnaire.
+    /// The filter this query asks for, checked against the questionnaire:
+    /// whole periods (`from` and `to` are period ids such as 2026-11), as
+    /// dates.
     pub fn filter(&self, questionnaire: &Questionnaire) -> Result<Filter, ResultsError> {
-        let from = parse_date(given(&self.from), "Från-datumet")?;
-        let to = parse_date(given(&self.to), "Till-datumet")?;
+        let from = parse_period(questionnaire, given(&self.from))?;
+        let to = parse_period(questionnaire, given(&self.to))?;
         if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
-            return Err(ResultsError::BadFilter("Från-datumet ligger efter till-datumet.".into()));
+            return Err(ResultsError::BadFilter(ScopeError::FromAfterTo.to_string()));
         }
+        let language = self.language(questionnaire)?;
+        Ok(Filter {
+            from: from.map(Period::first_day),
+            to: to.map(Period::last_day),
+            language,
+            version: given(&self.version).map(str::to_owned),
+        })
+    }
+
+    fn language(&self, questionnaire: &Questionnaire) -> Result<Option<String>, ResultsError> {
         let language = given(&self.lang).map(str::to_owned);
         if let Some(language) = &language
             && !questionnaire.languages.contains(language)
         {
             return Err(ResultsError::BadFilter(format!("Enkäten finns inte på språket \u{201d}{language}\u{201d}.")));
         }
-        Ok(Filter { from, to, language, version: given(&self.version).map(str::to_owned) })
+        Ok(language)
+    }
+
+    /// The scope this query asks for: whole closed periods, a language and
+    /// a version.
+    pub fn scope(&self, questionnaire: &Questionnaire, disclosure: &Disclosure) -> Result<Scope, ResultsError> {
+        let language = self.language(questionnaire)?;
+        disclosure
+            .scope(given(&self.from), given(&self.to), language, given(&self.version).map(str::to_owned))
+            .map_err(|error| ResultsError::BadFilter(error.to_string()))
     }
 
     /// The breakdown this query asks for, if any: by language, or by a
@@ -141,25 +159,61 @@ async fn show_results(
 ) -> Result<Markup, view::ResultsPageError> {
     let questionnaire = find(&state, &id).map_err(|error| view::ResultsPageError::new(Some(&user), error))?;
     let page = async {
-        let filter = query.filter(&questionnaire)?;
+        let today = state.clock.today();
+        let disclosure = state.store.disclosure(&questionnaire, today).await?;
+        let scope = query.scope(&questionnaire, &disclosure)?;
         let split = query.split(&questionnaire)?;
-        let (tally, kept_apart) = state.store.tally_across_versions(&questionnaire, &filter, None).await?;
-        let summary = report::summarize(&questionnaire, &tally);
+        let summary = disclosure.summary(&scope);
+        let through = disclosure.last_closed().last_day();
         let breakdown = match &split {
             Some(split) => {
-                let (tally, _) = state.store.tally_across_versions(&questionnaire, &filter, Some(split)).await?;
-                Some(report::break_down(&questionnaire, &tally, split))
+                let rows = state.store.cell_tallies(&id, through, Some(split)).await?;
+                Some(disclosure.breakdown(&scope, split, rows))
             }
             None => None,
         };
-        let free_texts = state.store.free_texts(&id, &filter).await?;
+        let texts = state.store.cell_texts(&id, through).await?;
+        let free_texts = disclosure.free_texts(&scope, texts.into_iter().map(released_text));
         let versions = state.store.versions(&id).await?;
         let history = super::admin::version_history(&state, &questionnaire).await?;
-        Ok::<_, ResultsError>(view::Results { summary, breakdown, free_texts, versions, kept_apart, history })
+        let periods = Periods::new(&questionnaire, &disclosure, &scope);
+        let kept_apart = disclosure.plan().clone();
+        Ok::<_, ResultsError>(view::Results { summary, breakdown, free_texts, versions, kept_apart, history, periods })
     }
     .await;
     match page {
         Ok(results) => Ok(view::results_page(&user, &questionnaire, &query, &results)),
         Err(error) => Err(view::ResultsPageError::new(Some(&user), error)),
+    }
+}
+
+/// A stored free text as `Disclosure::free_texts` takes it.
+pub(super) fn released_text(
+    text: crate::store::CellText,
+) -> (report::release::Stream, time::Date, String, Option<String>, String) {
+    let stream = report::release::Stream { version: text.version, language: text.language };
+    (stream, text.submitted_on, text.question_id, text.option_id, text.text)
+}
+
+/// The periods the page can show and the one still running, for the
+/// period filter and the note on why the latest answers are not shown.
+pub struct Periods {
+    /// Every closed period with responses up to the last closed, oldest first.
+    pub closed: Vec<Period>,
+    pub scope: Scope,
+    /// The period still running (or not yet closed), and the day it closes.
+    pub running: Period,
+    pub running_closes_on: time::Date,
+}
+
+impl Periods {
+    fn new(questionnaire: &Questionnaire, disclosure: &Disclosure, scope: &Scope) -> Periods {
+        let running = disclosure.last_closed().next();
+        Periods {
+            closed: disclosure.periods(),
+            scope: scope.clone(),
+            running,
+            running_closes_on: report::period::closes_on(running, questionnaire.date_precision),
+        }
     }
 }

@@ -26,6 +26,8 @@ pub struct Results {
     pub kept_apart: VersionPlan,
     /// Every stored version, with what changed between them.
     pub history: Vec<crate::web::admin::VersionHistory>,
+    /// The closed periods, the chosen ones, and the one still running.
+    pub periods: super::Periods,
 }
 
 /// A results request that could not be answered, as a page.
@@ -120,7 +122,8 @@ pub fn results_page(
     let body = html! {
         p.breadcrumb { a href="/staff" { "Enkäter" } }
         h1 { "Resultat: " (title) }
-        (filter_form(questionnaire, query, &results.versions))
+        (period_note(&results.periods, m))
+        (filter_form(questionnaire, query, &results.versions, &results.periods))
         (export_links(user, questionnaire, query))
         @if questionnaire.access == Access::Code {
             p.codes-link { a href={ "/staff/q/" (questionnaire.id) "/codes" } { "Engångskoder: skapa, skriv ut och återkalla" } }
@@ -201,8 +204,54 @@ pub fn results_page(
     staff_layout(Some(user), &format!("Resultat: {title}"), body)
 }
 
-fn filter_form(questionnaire: &Questionnaire, query: &ResultsQuery, versions: &[StoredVersion]) -> Markup {
-    let value = |field: &Option<String>| field.clone().unwrap_or_default();
+/// Which periods the figures cover, and why the latest answers are not
+/// among them, in plain Swedish.
+fn period_note(periods: &super::Periods, m: u64) -> Markup {
+    let scope = &periods.scope;
+    let covered = if scope.from == scope.to {
+        scope.from.label()
+    } else {
+        format!("{} till och med {}", scope.from.label(), scope.to.label())
+    };
+    html! {
+        div.period-note {
+            p.covered { "Siffrorna gäller svar från " strong { (covered) } "." }
+            p.running {
+                "Svar från " (periods.running.label()) " visas inte än: resultat visas bara för hela perioder som har avslutats, så att ingen kan se när ett enskilt svar kom in genom att jämföra siffror från olika dagar. "
+                (periods.running.label()) " visas från " (long_date(periods.running_closes_on)) "."
+            }
+            p.hint {
+                "Svar från en period eller ett språk med färre än " (m) " svar på en fråga räknas ihop med andra sådana svar (kvartalet, halvåret eller året) och visas när den längre perioden har avslutats."
+            }
+        }
+    }
+}
+
+/// "7 januari 2027".
+fn long_date(date: time::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    format!("{} {} {}", date.day(), MONTHS[usize::from(u8::from(date.month()) - 1)], date.year())
+}
+
+fn filter_form(
+    questionnaire: &Questionnaire,
+    query: &ResultsQuery,
+    versions: &[StoredVersion],
+    periods: &super::Periods,
+) -> Markup {
     let selected = |field: &Option<String>, option: &str| field.as_deref() == Some(option);
     let backgrounds: Vec<_> =
         questionnaire.questions.iter().filter(|question| question.role == Some(Role::Background)).collect();
@@ -216,8 +265,22 @@ fn filter_form(questionnaire: &Questionnaire, query: &ResultsQuery, versions: &[
         form.results-filter method="get" action={ "/staff/q/" (questionnaire.id) } {
             fieldset {
                 legend { "Urval" }
-                div.field { label for="from" { "Från och med" } input #from type="date" name="from" value=(value(&query.from)); }
-                div.field { label for="to" { "Till och med" } input #to type="date" name="to" value=(value(&query.to)); }
+                div.field {
+                    label for="from" { "Från och med" }
+                    select #from name="from" {
+                        @for period in &periods.closed {
+                            option value=(period) selected[*period == periods.scope.from] { (period.label()) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="to" { "Till och med" }
+                    select #to name="to" {
+                        @for period in periods.closed.iter().rev() {
+                            option value=(period) selected[*period == periods.scope.to] { (period.label()) }
+                        }
+                    }
+                }
                 div.field {
                     label for="lang" { "Språk" }
                     select #lang name="lang" {
@@ -397,7 +460,7 @@ fn practical_support(summary: &Summary, free_texts: &[FreeText]) -> Markup {
                             h4 { "Vad som skrevs under \u{201d}Annat\u{201d}" }
                             ul.free-texts {
                                 @for text in written {
-                                    li { span.date { (text.submitted_on) } " " (text.text) }
+                                    li { span.date { (text.period) } " " (text.text) }
                                 }
                             }
                         }
@@ -535,11 +598,13 @@ fn breakdown_row(label: &str, figures: &QuestionFigures, role: Option<Role>, m: 
     }
 }
 
-/// Free texts, for staff only: grouped by question, newest day first.
+/// Free texts, for staff only: grouped by question, each with its period
+/// (never a day), in the order of the texts themselves.
 fn free_texts_section(summary: &Summary, texts: &[FreeText]) -> Markup {
     html! {
         section aria-labelledby="free-texts" {
             h2 #free-texts { "Fritextsvar" }
+            p.hint { "Fritextsvar visas med perioden de skrevs i, bara där minst " (summary.min_report_n) " personer skrev ett svar på samma fråga, och i bokstavsordning, så att ett svar inte kan kopplas till en viss person eller till personens andra svar." }
             @if texts.is_empty() {
                 p { "Inga fritextsvar i urvalet." }
             }
@@ -549,7 +614,7 @@ fn free_texts_section(summary: &Summary, texts: &[FreeText]) -> Markup {
                     h3 { (question.text) }
                     ul.free-texts {
                         @for answer in answers {
-                            li { span.date { (answer.submitted_on) } " " (answer.text) }
+                            li { span.date { (answer.period) } " " (answer.text) }
                         }
                     }
                 }

@@ -22,9 +22,9 @@ pub mod text {
     pub const LOGIN_FAILED: &str = "Fel användarnamn eller lösenord.";
     pub const LOGIN_LOCKED: &str = "För många misslyckade inloggningar. Försök igen om en stund.";
     pub const START_TITLE: &str = "Enkäter";
-    pub const START_INTRO: &str = "Enkäterna som tjänsten visar just nu, med antal inkomna svar.";
+    pub const START_INTRO: &str = "Enkäterna som tjänsten visar just nu, med antal svar från perioder som har avslutats (svar från den pågående perioden räknas inte förrän den är slut).";
     pub const COLUMN_QUESTIONNAIRE: &str = "Enkät";
-    pub const COLUMN_RESPONSES: &str = "Svar";
+    pub const COLUMN_RESPONSES: &str = "Svar, avslutade perioder";
     pub const NO_QUESTIONNAIRES: &str = "Tjänsten visar inga enkäter just nu.";
     pub const AUDIT_TITLE: &str = "Händelselogg";
     /// `{limit}` is replaced by the number of lines shown at most.
@@ -142,7 +142,7 @@ pub fn login_page(next: Option<&str>, name: &str, problem: Option<&str>) -> Mark
 pub struct ServedQuestionnaire {
     pub id: String,
     pub title: String,
-    pub responses: i64,
+    pub responses: u64,
 }
 
 /// The start page: the questionnaires being served, each with its number
