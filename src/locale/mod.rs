@@ -90,6 +90,11 @@ pub struct Locale {
     pub opens_on: String,
     /// `{date}` is replaced by the last day, written out (`long_date`).
     pub closed_on: String,
+    /// A form sent from a version replaced too long ago: nothing was stored.
+    pub version_changed_title: String,
+    pub version_changed_text: String,
+    /// The link to the start page of the questionnaire as it is now.
+    pub version_changed_start_again: String,
     /// Month names as written inside a sentence, January first.
     pub months: [String; 12],
     /// On a kiosk's thank-you page, before it returns to an empty form.

@@ -1,8 +1,11 @@
 //! Versions of one questionnaire: what changed between two of them, whether
-//! the answers to a question in both can be counted together, and which
-//! edits would break a promise made to the people who already answered.
+//! the answers to a question in both can be counted together, which edits
+//! would break a promise made to the people who already answered, and how a
+//! form shown in an earlier version is taken.
 
 use std::fmt;
+
+use time::Date;
 
 use super::{Access, DatePrecision, Question, QuestionKind, Questionnaire, ReportPeriod};
 
@@ -212,6 +215,72 @@ pub fn loosenings(old: &Questionnaire, new: &Questionnaire) -> Vec<Loosening> {
     found
 }
 
+impl Questionnaire {
+    /// This version, the one a form was shown in, as a form from it is taken
+    /// while `served` is served: its questions and options, to read and
+    /// check the answers, under the strictest of both versions' settings. A
+    /// form names its version, and anyone with an old copy of the file can
+    /// compute an old version's id, so naming one never weakens a setting:
+    /// codes if either asks for them, the coarser date, the higher
+    /// `min_report_n`, the served `report_period`, only the days both are
+    /// open, kiosk mode and the neutral tab title if either has them.
+    pub fn with_strictest_settings(&self, served: &Questionnaire) -> Questionnaire {
+        let mut taken = self.clone();
+        if served.access == Access::Code {
+            taken.access = Access::Code;
+        }
+        if served.date_precision.coarseness() > self.date_precision.coarseness() {
+            taken.date_precision = served.date_precision;
+        }
+        taken.min_report_n = self.min_report_n.max(served.min_report_n);
+        taken.report_period = served.report_period;
+        // `None` is no limit: the later first day and the earlier last day.
+        taken.opens = self.opens.max(served.opens);
+        taken.closes = match (self.closes, served.closes) {
+            (Some(own), Some(other)) => Some(own.min(other)),
+            (own, other) => own.or(other),
+        };
+        taken.kiosk = self.kiosk || served.kiosk;
+        taken.neutral_title = self.neutral_title || served.neutral_title;
+        taken
+    }
+}
+
+/// What a form's version is to the questionnaire it is sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormVersion {
+    /// The version served now.
+    Served,
+    /// An earlier version, replaced within the grace period: its form is taken.
+    Recent,
+    /// An earlier version replaced longer ago: its form is refused, and the
+    /// person starts again on the version served now.
+    TooOld,
+    /// Not a stored version of this questionnaire (a made-up value, a form
+    /// from a test): checked against the version served now.
+    Unknown,
+}
+
+/// What the version `shown`, named by a form sent on `today`, is to a
+/// questionnaire serving `served`, whose stored versions are `history`
+/// (`(version, first_seen)`, in the order they were first served).
+///
+/// The grace period: a form shown in an earlier version is taken until the
+/// end of the day after the version that replaced it was first seen, and
+/// refused from the day after that. `first_seen` is a day, not a moment, so
+/// this is at least 24 hours after the switch and at most 48. A version
+/// stored last but not served (an earlier file was put back) is counted as
+/// replaced on its own first day: when it stopped being served is not stored.
+pub fn form_version(history: &[(&str, Date)], shown: &str, served: &str, today: Date) -> FormVersion {
+    if shown == served {
+        return FormVersion::Served;
+    }
+    let Some(at) = history.iter().position(|(version, _)| *version == shown) else { return FormVersion::Unknown };
+    let replaced_on = history.get(at + 1).unwrap_or(&history[at]).1;
+    let last_day = replaced_on.next_day().unwrap_or(Date::MAX);
+    if today <= last_day { FormVersion::Recent } else { FormVersion::TooOld }
+}
+
 impl ReportPeriod {
     /// The word used in the questionnaire file.
     pub fn name(self) -> &'static str {
@@ -247,6 +316,8 @@ impl DatePrecision {
 #[cfg(test)]
 mod tests {
     use std::path::Path;
+
+    use time::macros::date;
 
     use super::*;
     use crate::questionnaire::parse;
@@ -351,5 +422,99 @@ text = { en = "Comment" }
         let coded = version(|s| s.replace("min_report_n = 5", "min_report_n = 5\naccess = \"code\""));
         assert_eq!(loosenings(&coded, &old), [Loosening::CodesDropped]);
         assert!(loosenings(&old, &coded).is_empty());
+    }
+
+    /// A version with `settings` added at the top of the file.
+    fn with(settings: &str) -> Questionnaire {
+        version(|s| s.replace("min_report_n = 5\n", &format!("min_report_n = 5\n{settings}\n")))
+    }
+
+    #[test]
+    fn a_form_from_an_earlier_version_is_taken_under_the_strictest_settings_of_both() {
+        let taken = |shown: &str, served: &str| with(shown).with_strictest_settings(&with(served));
+
+        for (shown, served) in [("access = \"open\"", "access = \"code\""), ("access = \"code\"", "access = \"open\"")]
+        {
+            assert_eq!(
+                taken(shown, served).access,
+                Access::Code,
+                "a code is asked for if either asks: {shown}, {served}"
+            );
+        }
+        assert_eq!(taken("", "").access, Access::Open);
+
+        let precision = |shown: &str, served: &str| {
+            let line = |precision: &str| format!("date_precision = \"{precision}\"");
+            version(|s| s.replace("date_precision = \"week\"", &line(shown)))
+                .with_strictest_settings(&version(|s| s.replace("date_precision = \"week\"", &line(served))))
+                .date_precision
+        };
+        assert_eq!(precision("day", "week"), DatePrecision::Week, "the coarser date: the served one");
+        assert_eq!(precision("month", "week"), DatePrecision::Month, "the coarser date: the shown one");
+        assert_eq!(precision("day", "day"), DatePrecision::Day);
+
+        let smallest_group = |shown: &str, served: &str| {
+            let line = |n: &str| format!("min_report_n = {n}\n");
+            version(|s| s.replace("min_report_n = 5\n", &line(shown)))
+                .with_strictest_settings(&version(|s| s.replace("min_report_n = 5\n", &line(served))))
+                .min_report_n
+        };
+        assert_eq!(smallest_group("3", "5"), 5, "the higher min_report_n: the served one");
+        assert_eq!(smallest_group("8", "5"), 8, "the higher min_report_n: the shown one");
+
+        assert_eq!(taken("report_period = \"quarter\"", "").report_period, ReportPeriod::Month, "the served period");
+        assert_eq!(taken("", "report_period = \"year\"").report_period, ReportPeriod::Year, "the served period");
+
+        let days = taken("opens = 2026-01-01\ncloses = 2026-06-30", "opens = 2026-02-01");
+        assert_eq!((days.opens, days.closes), (Some(date!(2026 - 02 - 01)), Some(date!(2026 - 06 - 30))));
+        let days = taken("closes = 2026-06-30", "closes = 2026-05-31");
+        assert_eq!((days.opens, days.closes), (None, Some(date!(2026 - 05 - 31))), "open only on days both allow");
+        let days = taken("", "");
+        assert_eq!((days.opens, days.closes), (None, None));
+
+        for (shown, served) in [("kiosk = true", ""), ("", "kiosk = true")] {
+            assert!(taken(shown, served).kiosk, "kiosk mode if either has it: {shown:?}, {served:?}");
+        }
+        assert!(!taken("", "").kiosk);
+        for (shown, served) in [("neutral_title = true", ""), ("", "neutral_title = true")] {
+            assert!(taken(shown, served).neutral_title, "the neutral title if either has it: {shown:?}, {served:?}");
+        }
+        assert!(!taken("", "").neutral_title);
+    }
+
+    #[test]
+    fn the_answers_are_read_with_the_shown_versions_questions() {
+        let shown = version(|s| s.to_owned());
+        let served = version(|s| s.replace("id = \"comment\"", "id = \"remarks\"").replace("\"week\"", "\"month\""));
+        let taken = shown.with_strictest_settings(&served);
+        assert_eq!(taken.version, shown.version, "stored with the version the person saw");
+        assert!(taken.question("comment").is_some());
+        assert!(taken.question("remarks").is_none());
+        assert_eq!(taken.date_precision, DatePrecision::Month);
+    }
+
+    #[test]
+    fn an_earlier_version_is_taken_until_the_day_after_its_successor_was_first_seen() {
+        let history = [("a", date!(2026 - 03 - 01)), ("b", date!(2026 - 03 - 09)), ("c", date!(2026 - 03 - 11))];
+        let cases = [
+            ("c", date!(2026 - 04 - 30), FormVersion::Served),
+            ("b", date!(2026 - 03 - 11), FormVersion::Recent),
+            ("b", date!(2026 - 03 - 12), FormVersion::Recent),
+            ("b", date!(2026 - 03 - 13), FormVersion::TooOld),
+            ("a", date!(2026 - 03 - 10), FormVersion::Recent),
+            ("a", date!(2026 - 03 - 11), FormVersion::TooOld),
+            ("made-up", date!(2026 - 03 - 11), FormVersion::Unknown),
+        ];
+        for (shown, today, expected) in cases {
+            assert_eq!(form_version(&history, shown, "c", today), expected, "{shown} on {today}");
+        }
+    }
+
+    #[test]
+    fn a_version_replaced_by_an_earlier_file_put_back_counts_from_its_own_first_day() {
+        let history = [("a", date!(2026 - 03 - 01)), ("b", date!(2026 - 03 - 09))];
+        assert_eq!(form_version(&history, "a", "a", date!(2026 - 04 - 01)), FormVersion::Served);
+        assert_eq!(form_version(&history, "b", "a", date!(2026 - 03 - 10)), FormVersion::Recent);
+        assert_eq!(form_version(&history, "b", "a", date!(2026 - 03 - 11)), FormVersion::TooOld);
     }
 }

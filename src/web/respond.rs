@@ -11,14 +11,16 @@ use axum::routing::get;
 use axum::{Extension, Form, Router};
 use maud::Markup;
 use serde::Deserialize;
+use time::Date;
 
 use super::language::AcceptLanguage;
 use super::reach::{self, KIOSK_FIELD, SUBMISSION_FIELD, SubmissionToken};
 use super::views::{ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, FormTarget, PAGE_FIELD, START_PAGE};
 use super::{AppState, WebError, codes, views};
 use crate::codes::Code;
+use crate::questionnaire::versions::{self, FormVersion};
 use crate::questionnaire::{
-    self, Answer, AnswerError, Availability, FormInput, Questionnaire, validate, validate_until,
+    self, Access, Answer, AnswerError, Availability, FormInput, Questionnaire, validate, validate_until,
 };
 use crate::store::{NewResponse, ResponseWriter, Stored};
 
@@ -111,20 +113,21 @@ async fn submit_response(
     accepted: AcceptLanguage,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let questionnaire = find(&state, &id)?;
+    let served = find(&state, &id)?;
     let Form(mut pairs) = form.map_err(WebError::from)?;
-    let availability = questionnaire.availability(state.clock.today());
-    if availability != Availability::Open {
-        // Checked before anything else in the form, so that a form loaded
-        // before closing and sent after gets the calm page, whatever it holds.
-        // 403, not 200: the answers were not taken, and a script or a monitor
-        // must not count this as stored; a browser shows the page all the same.
-        let asked = pairs.iter().find(|(name, _)| name == LANGUAGE_FIELD).map(|(_, value)| value.as_str());
-        let page = views::not_open(&questionnaire, accepted.choose(&questionnaire, asked), availability);
-        return Ok((StatusCode::FORBIDDEN, page).into_response());
+    // Checked before anything else in the form, so that a form loaded
+    // before closing and sent after gets the calm page, whatever it holds.
+    if let Some(refused) = refuse_unless_open(&state, &served, &accepted, &pairs) {
+        return Ok(refused);
     }
-    let sent_version = pairs.iter().find(|(name, _)| name == VERSION_FIELD).map(|(_, value)| value.as_str());
-    let questionnaire = version_shown(&state, questionnaire.clone(), sent_version).await?;
+    let questionnaire = match version_shown(&state, served.clone(), sent(&pairs, VERSION_FIELD)).await? {
+        Shown::Taken(questionnaire) => questionnaire,
+        Shown::TooOld => return Ok(version_changed(&served, &accepted, &pairs)),
+    };
+    // The days of the version shown count too: open only when both are.
+    if let Some(refused) = refuse_unless_open(&state, &questionnaire, &accepted, &pairs) {
+        return Ok(refused);
+    }
     give_token_when_started(&mut pairs)?;
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = accepted.choose(&questionnaire, Some(input.value(LANGUAGE_FIELD))).to_owned();
@@ -156,6 +159,41 @@ async fn submit_response(
     let kiosk = if kiosk { "&kiosk=1" } else { "" };
     // POST/redirect/GET: reloading the thank-you page never submits twice.
     Ok(Redirect::to(&format!("/s/{}/tack?lang={language}{kiosk}", questionnaire.id)).into_response())
+}
+
+/// The first value of a sent form field, if it was sent.
+fn sent<'a>(pairs: &'a [(String, String)], field: &str) -> Option<&'a str> {
+    pairs.iter().find(|(name, _)| name == field).map(|(_, value)| value.as_str())
+}
+
+/// The calm page for a form sent on a day `questionnaire` takes no answers,
+/// or `None` on a day it does. 403, not 200: the answers were not taken, and
+/// a script or a monitor must not count this as stored; a browser shows the
+/// page all the same.
+fn refuse_unless_open(
+    state: &AppState,
+    questionnaire: &Questionnaire,
+    accepted: &AcceptLanguage,
+    pairs: &[(String, String)],
+) -> Option<Response> {
+    let availability = questionnaire.availability(state.clock.today());
+    if availability == Availability::Open {
+        return None;
+    }
+    let language = accepted.choose(questionnaire, sent(pairs, LANGUAGE_FIELD));
+    Some((StatusCode::FORBIDDEN, views::not_open(questionnaire, language, availability)).into_response())
+}
+
+/// The calm page for a form from a version replaced longer ago than the
+/// grace period. 409: nothing is wrong with the answers, but they belong to
+/// a questionnaire that is no longer asked, and nothing was stored.
+fn version_changed(served: &Questionnaire, accepted: &AcceptLanguage, pairs: &[(String, String)]) -> Response {
+    let language = accepted.choose(served, sent(pairs, LANGUAGE_FIELD));
+    let kiosk = reach::is_kiosk(served, sent(pairs, KIOSK_FIELD).unwrap_or_default());
+    let code = (served.access == Access::Code)
+        .then(|| sent(pairs, codes::CODE_FIELD).and_then(|typed| Code::parse(typed).ok()))
+        .flatten();
+    (StatusCode::CONFLICT, views::version_changed(served, language, kiosk, code.as_ref())).into_response()
 }
 
 /// A form being started (its start page's button) gets its one-time
@@ -239,27 +277,51 @@ pub(super) fn next_step(
     })
 }
 
+/// The version of the questionnaire a form was shown in, as it is taken now.
+enum Shown {
+    /// Its questions, to read and check the answers, under the strictest of
+    /// its own and the served version's settings.
+    Taken(Arc<Questionnaire>),
+    /// Replaced longer ago than the grace period: nothing is stored.
+    TooOld,
+}
+
 /// The version of the questionnaire a form was shown in: the one served now,
-/// one served since the start, or one read back from its stored snapshot.
-/// Answers are checked against, and stored with, the questions the person
-/// saw, even if the file was edited in between.
-async fn version_shown(
-    state: &AppState,
-    current: Arc<Questionnaire>,
-    sent: Option<&str>,
-) -> Result<Arc<Questionnaire>, WebError> {
-    let Some(sent) = sent.filter(|sent| *sent != current.version.as_str()) else { return Ok(current) };
-    if let Some(shown) = state.catalog.version(&current.id, sent) {
-        return Ok(shown);
+/// or an earlier one replaced within the grace period (see
+/// `versions::form_version`). Answers are checked against, and stored with,
+/// the questions the person saw, even if the file was edited in between;
+/// the settings are never weaker than those served now.
+async fn version_shown(state: &AppState, served: Arc<Questionnaire>, sent: Option<&str>) -> Result<Shown, WebError> {
+    let Some(sent) = sent.filter(|sent| *sent != served.version.as_str()) else { return Ok(Shown::Taken(served)) };
+    let stored = state.store.versions(&served.id).await?;
+    let history: Vec<(&str, Date)> =
+        stored.iter().map(|version| (version.version.as_str(), version.first_seen)).collect();
+    match versions::form_version(&history, sent, served.version.as_str(), state.clock.today()) {
+        FormVersion::Served | FormVersion::Recent => {}
+        FormVersion::TooOld => return Ok(Shown::TooOld),
+        // A version the store does not know (a form from a test, a made-up
+        // value) is checked against the questions served now.
+        FormVersion::Unknown => return Ok(Shown::Taken(served)),
     }
-    // A version the store does not know (a form from a test, a made-up
-    // value) is checked against the questions served now.
-    let Some(source) = state.store.version_source(&current.id, sent).await? else { return Ok(current) };
-    match questionnaire::parse(std::path::Path::new(sent), &source) {
-        Ok(shown) => Ok(Arc::new(shown)),
+    Ok(Shown::Taken(match earlier_version(state, &served.id, sent).await? {
+        Some(shown) => Arc::new(shown.with_strictest_settings(&served)),
+        None => served,
+    }))
+}
+
+/// A stored version of a questionnaire: one served since the start, or one
+/// read back from its stored snapshot. `None` if its snapshot no longer
+/// loads (the form is then checked against the questions served now).
+async fn earlier_version(state: &AppState, id: &str, version: &str) -> Result<Option<Arc<Questionnaire>>, WebError> {
+    if let Some(shown) = state.catalog.version(id, version) {
+        return Ok(Some(shown));
+    }
+    let Some(source) = state.store.version_source(id, version).await? else { return Ok(None) };
+    match questionnaire::parse(std::path::Path::new(version), &source) {
+        Ok(shown) => Ok(Some(Arc::new(shown))),
         Err(problems) => {
-            tracing::warn!(version = sent, problems = problems.len(), "a stored version no longer loads");
-            Ok(current)
+            tracing::warn!(version, problems = problems.len(), "a stored version no longer loads");
+            Ok(None)
         }
     }
 }

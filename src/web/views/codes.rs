@@ -12,7 +12,7 @@ use crate::web::codes::{CODE_FIELD, CodeProblem};
 
 /// The query parameter the start page's form sends the code in (as the QR
 /// code on a card does).
-const CODE_PARAMETER: &str = "kod";
+pub(super) const CODE_PARAMETER: &str = "kod";
 
 fn problem_text(texts: &CodeTexts, problem: CodeProblem) -> &str {
     match problem {

@@ -19,7 +19,7 @@ pub use form::{
 };
 use info::language_link;
 pub use info::{privacy_page, safety_page};
-pub use reach::{fresh_form_url, not_open};
+pub use reach::{fresh_form_url, not_open, version_changed};
 
 use crate::locale::{self, Direction, Locale};
 use crate::questionnaire::{Questionnaire, Text};

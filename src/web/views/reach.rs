@@ -1,9 +1,12 @@
 //! The pages around when and where a questionnaire can be answered: the calm
-//! page shown while it is not open, and kiosk mode's ways back to an empty form.
+//! page shown while it is not open, the one for a form from a version
+//! replaced too long ago, and kiosk mode's ways back to an empty form.
 
 use maud::{Markup, html};
 
+use super::codes::CODE_PARAMETER;
 use super::{fill, layout, tab_name};
+use crate::codes::Code;
 use crate::locale::{self, Locale};
 use crate::questionnaire::{Availability, FormInput, Questionnaire};
 use crate::web::reach::{KIOSK_FIELD, SUBMISSION_FIELD};
@@ -37,6 +40,29 @@ pub fn not_open(questionnaire: &Questionnaire, language: &str, availability: Ava
         @if let Some(when) = when { p { (when) } }
     };
     layout(locale, &format!("{} – {}", locale.not_open, tab_name(questionnaire, language)), Some(questionnaire), body)
+}
+
+/// The page for a form sent from a version of the questionnaire replaced
+/// longer ago than the grace period: nothing was stored, nothing is wrong
+/// with the person's answers, and the way on is the start page as it is now,
+/// in kiosk mode still and with the card's code (not used, as nothing was
+/// stored) already filled in.
+pub fn version_changed(questionnaire: &Questionnaire, language: &str, kiosk: bool, code: Option<&Code>) -> Markup {
+    let locale = locale::get(language);
+    let mut start = format!("/s/{}?lang={language}", questionnaire.id);
+    if kiosk {
+        start.push_str("&kiosk=1");
+    }
+    if let Some(code) = code {
+        start.push_str(&format!("&{CODE_PARAMETER}={}", code.display()));
+    }
+    let body = html! {
+        h1 { (locale.version_changed_title) }
+        p.version-changed { (locale.version_changed_text) }
+        p { a.start-again href=(start) { (locale.version_changed_start_again) } }
+    };
+    let title = format!("{} – {}", locale.version_changed_title, tab_name(questionnaire, language));
+    layout(locale, &title, Some(questionnaire), body)
 }
 
 /// The form's visible way to start afresh in kiosk mode: a plain link to an
