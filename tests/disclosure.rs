@@ -24,7 +24,10 @@ use enkat::report::period::Period;
 use enkat::store::NewResponse;
 use time::Date;
 
-on_both_databases!(no_allowed_combination_of_figures_singles_out_fewer_than_five_people);
+on_both_databases!(
+    no_allowed_combination_of_figures_singles_out_fewer_than_five_people,
+    a_purge_never_leaves_a_figure_that_differs_from_an_earlier_one_by_a_few_answers,
+);
 
 const N: i64 = 5;
 const LANGUAGES: [&str; 3] = ["sv", "en", "ar"];
@@ -309,4 +312,49 @@ async fn no_allowed_combination_of_figures_singles_out_fewer_than_five_people(ba
             }
         }
     }
+}
+
+/// Retention deletes the responses before a day, mid-period or not. A
+/// figure over the periods that are left must not differ from one
+/// downloaded before the purge by the few answers deleted from a period
+/// partly kept: periods that began before the purge are no longer shown.
+async fn a_purge_never_leaves_a_figure_that_differs_from_an_earlier_one_by_a_few_answers(backend: Backend) {
+    let app = TestApp::with_clock(backend, "questionnaires", at("2027-03-15T12:00:00Z")).await;
+    let served = app.catalog.get("nexus").unwrap().clone();
+    // Thin months put together by quarter and year; March full.
+    for (period, count) in
+        [("2026-01", 3), ("2026-02", 3), ("2026-03", 6), ("2026-04", 2), ("2026-05", 2), ("2026-07", 1)]
+    {
+        for day in 0..count {
+            let on = month(period).first_day() + time::Duration::days(9 + day);
+            store(&app, &served, on, "sv", &[answer("overall", "fairly_satisfied")]).await;
+        }
+    }
+    let admin = app.logged_in_admin().await;
+    async fn overall(app: &TestApp, cookie: String, from: Period, to: Period) -> Option<i64> {
+        let uri = format!("/staff/q/nexus/export/summary.csv?from={from}&to={to}");
+        answered(&app.get_as(&cookie, &uri).await.body).get("overall").copied().flatten()
+    }
+    let closed: Vec<Period> = std::iter::successors(Some(month("2026-02")), |p| Some(p.next())).take(11).collect();
+    let mut before = Vec::new();
+    for (i, &from) in closed.iter().enumerate() {
+        for &to in &closed[i..] {
+            before.push(((from, to), overall(&app, admin.clone(), from, to).await));
+        }
+    }
+    assert_eq!(overall(&app, admin.clone(), month("2026-01"), month("2026-12")).await, Some(17));
+
+    // Retention deletes January, and February stays.
+    app.store.delete_responses_before(month("2026-02").first_day()).await.unwrap();
+    for ((from, to), earlier) in before {
+        let now = overall(&app, admin.clone(), from, to).await;
+        if let (Some(earlier), Some(now)) = (earlier, now) {
+            assert_safe(earlier - now, &|| format!("{from}–{to} before and after the purge"));
+        }
+    }
+    assert_eq!(
+        overall(&app, admin.clone(), month("2026-02"), month("2026-12")).await,
+        Some(6),
+        "only March, a unit of its own formed after the purge mark"
+    );
 }

@@ -51,6 +51,9 @@ pub struct Unit {
     pub cells: BTreeSet<Cell>,
     /// How many answers the unit holds (at least `min_report_n`).
     pub answers: u64,
+    /// The period whose closing formed the unit: the cell's own, or the
+    /// quarter, half-year or year its thin cells were put together in.
+    pub formed_in: Period,
 }
 
 impl Unit {
@@ -114,7 +117,7 @@ pub fn units(counts: &BTreeMap<Cell, u64>, last_closed: Period, min_report_n: &d
     let year_of = |period: Period| Period::containing(crate::questionnaire::ReportPeriod::Year, period.first_day());
     for (cell, &count) in counts.iter().filter(|(_, count)| **count > 0) {
         if count >= min_report_n(&cell.stream) {
-            units.push(Unit { cells: BTreeSet::from([cell.clone()]), answers: count });
+            units.push(Unit { cells: BTreeSet::from([cell.clone()]), answers: count, formed_in: cell.period });
             continue;
         }
         let key = match cell.period.parent() {
@@ -136,7 +139,7 @@ pub fn units(counts: &BTreeMap<Cell, u64>, last_closed: Period, min_report_n: &d
             }
             let needed = cells.iter().map(|cell| min_report_n(&cell.stream)).max().unwrap_or(u64::MAX);
             if count >= needed {
-                units.push(Unit { cells, answers: count });
+                units.push(Unit { cells, answers: count, formed_in: period });
                 continue;
             }
             let key = match (stream, period.parent()) {
@@ -430,6 +433,7 @@ impl<'q> Disclosure<'q> {
         today: time::Date,
         rows: Vec<(String, String, time::Date, Tally)>,
         older: &[(String, Questionnaire)],
+        purged_before: Option<time::Date>,
     ) -> Disclosure<'q> {
         let last_closed = Disclosure::last_closed_on(questionnaire, today);
         let cells: BTreeMap<Cell, Tally> =
@@ -441,7 +445,15 @@ impl<'q> Disclosure<'q> {
         // stricter one if any version had it.
         let strictest = minimum.values().copied().max().unwrap_or(questionnaire.min_report_n);
         let minimum_of = |stream: &Stream| minimum.get(&stream.version).copied().unwrap_or(strictest);
-        let units = all_units(&cells, last_closed, &minimum_of, &VersionPlan::default());
+        let mut units = all_units(&cells, last_closed, &minimum_of, &VersionPlan::default());
+        // A unit formed in a period that began before the purge mark may
+        // have lost answers to retention: it would count fewer than it did,
+        // so it is never shown again.
+        if let Some(mark) = purged_before {
+            for measure_units in units.values_mut() {
+                measure_units.retain(|unit| unit.formed_in.first_day() >= mark);
+            }
+        }
         let plan = VersionPlan::new(questionnaire, older);
         Disclosure { questionnaire, last_closed, cells, units, plan, minimum }
     }
@@ -782,7 +794,8 @@ mod tests {
 
     #[test]
     fn a_scope_covers_a_unit_only_whole() {
-        let unit = Unit { cells: BTreeSet::from([cell("sv", "2026-02"), cell("sv", "2026-03")]), answers: 5 };
+        let cells = BTreeSet::from([cell("sv", "2026-02"), cell("sv", "2026-03")]);
+        let unit = Unit { cells, answers: 5, formed_in: month("2026-03").parent().unwrap() };
         let scope = |from: &str, to: &str, language: Option<&str>| Scope {
             from: month(from),
             to: month(to),

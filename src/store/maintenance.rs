@@ -39,6 +39,12 @@ const RECOUNT_TALLIES: [&str; 6] = [
      FROM answer a JOIN response r ON r.id = a.response_id \
      GROUP BY r.questionnaire_id, r.version, r.language, r.submitted_on, a.question_id",
 ];
+/// Moves the purge mark (migration 0008) forward to `$1`, never back.
+const MOVE_PURGE_MARK_SQLITE: &str = "INSERT INTO purge_mark (id, purged_before) VALUES (1, $1) \
+     ON CONFLICT (id) DO UPDATE SET purged_before = MAX(purged_before, excluded.purged_before)";
+const MOVE_PURGE_MARK_POSTGRES: &str = "INSERT INTO purge_mark (id, purged_before) VALUES (1, $1) \
+     ON CONFLICT (id) DO UPDATE SET purged_before = GREATEST(purge_mark.purged_before, excluded.purged_before)";
+const SELECT_PURGE_MARK: &str = "SELECT purged_before FROM purge_mark WHERE id = 1";
 const COUNT_OLD_RESPONSES: &str = "SELECT COUNT(*) FROM response WHERE submitted_on < $1";
 const COUNT_ALL_RESPONSES: &str = "SELECT COUNT(*) FROM response";
 
@@ -47,6 +53,12 @@ impl Store {
     /// go with it, `ON DELETE CASCADE`) and the tallies that count them;
     /// returns how many responses.
     pub async fn delete_responses_before(&self, day: Date) -> Result<u64, StoreError> {
+        // The mark first: a purge cut short has still told the figures
+        // which periods may be partly gone.
+        match self {
+            Store::Sqlite(pool) => drop(sqlx::query(MOVE_PURGE_MARK_SQLITE).bind(day).execute(pool).await?),
+            Store::Postgres(pool) => drop(sqlx::query(MOVE_PURGE_MARK_POSTGRES).bind(day).execute(pool).await?),
+        }
         let mut deleted = 0;
         loop {
             let batch = on_pool!(self, pool => {
@@ -68,6 +80,15 @@ impl Store {
             transaction.commit().await?;
         });
         Ok(deleted)
+    }
+
+    /// The day before which responses may have been deleted for
+    /// retention, if any purge ever ran.
+    pub async fn purge_mark(&self) -> Result<Option<Date>, StoreError> {
+        let mark = on_pool!(self, pool => {
+            sqlx::query_scalar(SELECT_PURGE_MARK).fetch_optional(pool).await?
+        });
+        Ok(mark)
     }
 
     /// Counts every stored response afresh into the tallies the figures

@@ -307,7 +307,8 @@ impl Store {
         let last_closed = Disclosure::last_closed_on(questionnaire, today);
         let rows = self.cell_tallies(&questionnaire.id, last_closed.last_day(), None).await?;
         let older = self.older_versions(questionnaire).await?;
-        Ok(Disclosure::new(questionnaire, today, rows, &older))
+        let purged_before = self.purge_mark().await?;
+        Ok(Disclosure::new(questionnaire, today, rows, &older, purged_before))
     }
 
     /// The stored versions of a questionnaire other than the one served
