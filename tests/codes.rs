@@ -30,10 +30,12 @@ on_both_databases!(
     sixteen_people_sending_one_code_at_once_store_one_response,
     a_revoked_batch_refuses_its_codes,
     the_staff_page_counts_used_and_remaining_codes,
+    the_codes_page_warns_never_to_name_a_person_in_a_label,
     every_card_has_a_qr_code_that_reads_as_its_link,
     the_codes_download_as_csv_and_nothing_more_is_stored,
     creating_and_revoking_codes_is_audited_without_the_codes,
-    a_batch_needs_a_count_of_1_to_1000_and_a_label,
+    a_batch_needs_a_count_of_20_to_1000_and_a_label,
+    a_batch_below_four_times_min_report_n_is_refused_on_the_page_and_by_the_command_line,
     an_open_questionnaire_has_no_codes_and_ignores_kod,
     the_results_page_links_to_the_codes_only_when_the_questionnaire_uses_them,
     beyond_the_threshold_wrong_codes_slow_every_code_attempt,
@@ -44,6 +46,8 @@ on_both_databases!(
 );
 
 const ID: &str = "nexus-kort";
+/// The smallest batch the questionnaire takes: 4 × its min_report_n (5).
+const BATCH: usize = 20;
 const USED: &str = "Koden är redan använd eller finns inte.";
 const MISTYPED: &str = "Koden verkar felskriven – kontrollera tecknen.";
 
@@ -80,6 +84,28 @@ fn answers(code: &str) -> Vec<(&str, &str)> {
 
 async fn responses(app: &TestApp) -> i64 {
     app.store.count_responses(ID).await.unwrap()
+}
+
+/// One SQL count, on either database.
+async fn sql_count(store: &Store, query: &'static str) -> i64 {
+    match store {
+        Store::Sqlite(pool) => sqlx::query_scalar(query).fetch_one(pool).await.unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar(query).fetch_one(pool).await.unwrap(),
+    }
+}
+
+/// `enkat codes ARGS` through the real binary, on the database at `url`,
+/// serving the coded test questionnaire.
+fn enkat_codes(url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_enkat"))
+        .arg("codes")
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("ENKAT_QUESTIONNAIRES", "tests/fixtures/coded")
+        .env("ENKAT_PUBLIC_URL", "https://enkat.example.org")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("enkat runs")
 }
 
 #[track_caller]
@@ -126,8 +152,8 @@ async fn the_start_page_speaks_english_when_asked(backend: Backend) {
 async fn a_card_gives_one_response_and_then_says_it_is_used(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 3, "Mottagningen").await;
-    assert_eq!(codes.len(), 3);
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
+    assert_eq!(codes.len(), BATCH);
     let code = &codes[0];
 
     let start = app.get(&format!("/s/{ID}?kod={code}")).await;
@@ -157,7 +183,7 @@ async fn a_card_gives_one_response_and_then_says_it_is_used(backend: Backend) {
 async fn a_refused_form_keeps_its_code_and_does_not_use_it(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
     let code = &codes[0];
 
     let without_overall: Vec<_> = answers(code).into_iter().filter(|(name, _)| *name != "overall").collect();
@@ -175,7 +201,7 @@ async fn a_refused_form_keeps_its_code_and_does_not_use_it(backend: Backend) {
 async fn a_mistyped_code_is_caught_before_any_lookup(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
     let code = &codes[0];
     let mut swapped: Vec<char> = code.chars().collect();
     // Two different neighbours, not the dash.
@@ -219,7 +245,7 @@ async fn a_form_sent_without_its_code_stores_nothing(backend: Backend) {
 async fn sixteen_people_sending_one_code_at_once_store_one_response(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
     let body = serde_urlencoded::to_string(answers(&codes[0])).unwrap();
 
     let sends: Vec<_> = (0..16)
@@ -246,7 +272,7 @@ async fn sixteen_people_sending_one_code_at_once_store_one_response(backend: Bac
 async fn a_revoked_batch_refuses_its_codes(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 2, "Borttappade kort").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Borttappade kort").await;
     let batch = app.store.code_batches(ID).await.unwrap().remove(0);
 
     let revoke = format!("/staff/q/{ID}/codes/{}/revoke", batch.id);
@@ -262,14 +288,15 @@ async fn a_revoked_batch_refuses_its_codes(backend: Backend) {
     assert_eq!(responses(&app).await, 0);
 
     let page = app.get_as(&staff.cookie, &format!("/staff/q/{ID}/codes")).await;
-    assert!(page.text(&format!("tr[data-batch=\"{}\"]", batch.id)).contains("Återkallad (2 oanvända)"));
+    let row = page.text(&format!("tr[data-batch=\"{}\"]", batch.id));
+    assert!(row.contains(&format!("Återkallad ({BATCH} oanvända)")), "{row}");
 }
 
 async fn the_staff_page_counts_used_and_remaining_codes(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 3, "Mottagningen").await;
-    create_batch(&app, &staff, 2, "Stödteamet").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
+    create_batch(&app, &staff, BATCH, "Stödteamet").await;
     app.post_form(&format!("/s/{ID}"), &answers(&codes[0])).await;
 
     let page = app.get_as(&staff.cookie, &format!("/staff/q/{ID}/codes")).await;
@@ -279,12 +306,23 @@ async fn the_staff_page_counts_used_and_remaining_codes(backend: Backend) {
     let reception = rows.iter().find(|row| row.starts_with("Mottagningen")).unwrap();
     let today = app.today();
     assert!(
-        reception.starts_with(&format!("Mottagningen {today} 3 1 2 ")),
+        reception.starts_with(&format!("Mottagningen {today} {BATCH} 1 {} ", BATCH - 1)),
         "label, created, codes, used, remaining: {reception}"
     );
     let team = rows.iter().find(|row| row.starts_with("Stödteamet")).unwrap();
-    assert!(team.contains(" 2 0 2 "), "{team}");
+    assert!(team.contains(&format!(" {BATCH} 0 {BATCH} ")), "{team}");
     assert!(page.body.contains("Koderna visas bara en gång"), "the page warns that codes are shown once");
+}
+
+async fn the_codes_page_warns_never_to_name_a_person_in_a_label(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let page = app.get_as(&staff.cookie, &format!("/staff/q/{ID}/codes")).await;
+    let hint = page.text("#label-hint");
+    assert!(hint.starts_with("Skriv aldrig en persons namn i etiketten:"), "{hint}");
+    assert_eq!(page.attributes("input#label", "aria-describedby"), ["label-hint"], "read out with the field");
+    assert!(page.text("#count-hint").contains(&format!("Minst {BATCH} koder")), "{}", page.text("#count-hint"));
+    assert_eq!(page.attributes("input#count", "min"), [BATCH.to_string()]);
 }
 
 /// The modules of a card's QR code, read back from its SVG path of
@@ -311,18 +349,18 @@ fn decode_qr(svg: scraper::ElementRef<'_>) -> String {
 async fn every_card_has_a_qr_code_that_reads_as_its_link(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (page, codes) = create_batch(&app, &staff, 12, "Mottagningen").await;
+    let (page, codes) = create_batch(&app, &staff, 23, "Mottagningen").await;
 
-    assert_eq!(page.texts(".card-sheet").len(), 2, "10 cards a sheet: 12 cards fill two");
-    assert_eq!(page.texts(".card-url"), vec!["https://enkat.example.org/s/nexus-kort"; 12]);
-    assert_eq!(page.texts(".card-once"), vec!["Koden kan bara användas en gång"; 12]);
+    assert_eq!(page.texts(".card-sheet").len(), 3, "10 cards a sheet: 23 cards fill three");
+    assert_eq!(page.texts(".card-url"), vec!["https://enkat.example.org/s/nexus-kort"; 23]);
+    assert_eq!(page.texts(".card-once"), vec!["Koden kan bara användas en gång"; 23]);
     assert!(page.texts(".card-title").iter().all(|title| title == "Vad tyckte du om stödet från Nexus?"));
     let distinct: HashSet<&String> = codes.iter().collect();
-    assert_eq!(distinct.len(), 12, "every card has its own code");
+    assert_eq!(distinct.len(), 23, "every card has its own code");
 
     let html = page.html();
     let cards: Vec<_> = html.select(&Selector::parse(".card").unwrap()).collect();
-    assert_eq!(cards.len(), 12);
+    assert_eq!(cards.len(), 23);
     for card in cards {
         let code = card.select(&Selector::parse(".card-code").unwrap()).next().unwrap().text().collect::<String>();
         let svgs: Vec<_> = card.select(&Selector::parse("svg").unwrap()).collect();
@@ -336,7 +374,7 @@ async fn every_card_has_a_qr_code_that_reads_as_its_link(backend: Backend) {
 async fn the_codes_download_as_csv_and_nothing_more_is_stored(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (page, codes) = create_batch(&app, &staff, 3, "SMS").await;
+    let (page, codes) = create_batch(&app, &staff, BATCH, "SMS").await;
     let carried = page.attributes("input[name=codes]", "value");
     assert_eq!(carried.len(), 1, "the CSV button carries the codes");
     let batches_before = app.store.code_batches(ID).await.unwrap();
@@ -361,7 +399,7 @@ async fn the_codes_download_as_csv_and_nothing_more_is_stored(backend: Backend) 
 async fn creating_and_revoking_codes_is_audited_without_the_codes(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 4, "Mottagningen december").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen december").await;
     let batch = app.store.code_batches(ID).await.unwrap().remove(0);
     let revoke = format!("/staff/q/{ID}/codes/{}/revoke", batch.id);
     app.post_form_as(&staff.cookie, &revoke, &[("_csrf", &staff.csrf)]).await;
@@ -370,10 +408,10 @@ async fn creating_and_revoking_codes_is_audited_without_the_codes(backend: Backe
     assert_eq!(created.len(), 1);
     assert_eq!(created[0].actor, "admin");
     assert!(created[0].details.contains(ID) && created[0].details.contains("Mottagningen december"));
-    assert!(created[0].details.contains("4 koder"), "{}", created[0].details);
+    assert!(created[0].details.contains(&format!("{BATCH} koder")), "{}", created[0].details);
     let revoked = app.store.audit_events(Some("codes_revoked"), 10).await.unwrap();
     assert_eq!(revoked.len(), 1);
-    assert!(revoked[0].details.contains("4 oanvända"), "{}", revoked[0].details);
+    assert!(revoked[0].details.contains(&format!("{BATCH} oanvända")), "{}", revoked[0].details);
     for event in app.store.audit_events(None, 100).await.unwrap() {
         for code in &codes {
             let canonical = code.replace('-', "");
@@ -384,18 +422,59 @@ async fn creating_and_revoking_codes_is_audited_without_the_codes(backend: Backe
     assert!(log.body.contains("Engångskoder skapade") && log.body.contains("Engångskoder återkallade"));
 }
 
-async fn a_batch_needs_a_count_of_1_to_1000_and_a_label(backend: Backend) {
+async fn a_batch_needs_a_count_of_20_to_1000_and_a_label(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let cases = [("0", "x", "Antalet koder"), ("1001", "x", "Antalet koder"), ("5", "  ", "Skriv en etikett")];
+    let too_long = "x".repeat(101);
+    let cases = [
+        ("0", "x", "Antalet koder ska vara ett heltal från 20 till 1000."),
+        ("1001", "x", "Antalet koder ska vara ett heltal från 20 till 1000."),
+        ("tjugo", "x", "Antalet koder ska vara ett heltal från 20 till 1000."),
+        ("20", "  ", "Skriv en etikett"),
+        ("20", "a\nb", "Skriv en etikett"),
+        ("20", too_long.as_str(), "Skriv en etikett"),
+    ];
     for (count, label, message) in cases {
         let fields = [("_csrf", staff.csrf.as_str()), ("count", count), ("label", label)];
         let page = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes"), &fields).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{count} {label:?}");
-        assert!(page.text(".error-message").contains(message), "{count} {label:?}");
+        assert!(page.text(".error-message").contains(message), "{count} {label:?}: {}", page.text(".error-message"));
         assert_eq!(page.attributes("input#count", "value"), [count], "what was typed is kept");
     }
+    let fields = [("_csrf", staff.csrf.as_str()), ("count", "3"), ("label", "")];
+    let page = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes"), &fields).await;
+    assert_eq!(page.texts(".error-message p").len(), 2, "both problems at once: {:?}", page.texts(".error-message p"));
     assert!(app.store.code_batches(ID).await.unwrap().is_empty(), "no batch was created");
+}
+
+async fn a_batch_below_four_times_min_report_n_is_refused_on_the_page_and_by_the_command_line(backend: Backend) {
+    let (url, _guard) = common::fresh_database_url(backend).await;
+    let app = TestApp::with_database(&url, "tests/fixtures/coded").await;
+    let staff = staff(&app).await;
+    for count in ["1", "19"] {
+        let fields = [("_csrf", staff.csrf.as_str()), ("count", count), ("label", "Mottagningen")];
+        let page = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes"), &fields).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{count} codes: {}", page.body);
+        let message = page.text(".error-message");
+        assert!(message.contains("En kodserie måste ha minst 20 koder"), "{count} codes: {message}");
+        assert!(message.contains("aldrig till en enskild person"), "and why: {message}");
+        assert_eq!(page.attributes("input#count", "value"), [count], "the form keeps what was typed");
+        assert_eq!(page.attributes("input#label", "value"), ["Mottagningen"]);
+        assert!(page.texts(".card").is_empty(), "no cards");
+    }
+
+    let run = enkat_codes(&url, &["create", ID, "--count", "19", "--label", "Mottagningen"]);
+    assert!(!run.status.success(), "19 codes are refused");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("a batch needs at least 20 codes"), "{stderr}");
+    assert!(run.stdout.is_empty(), "no codes written: {}", String::from_utf8_lossy(&run.stdout));
+
+    assert!(app.store.code_batches(ID).await.unwrap().is_empty(), "no batch was created");
+    assert_eq!(sql_count(&app.store, "SELECT COUNT(*) FROM code").await, 0, "no code was stored");
+    assert!(app.store.audit_events(Some("codes_created"), 10).await.unwrap().is_empty(), "nothing to audit");
+
+    let run = enkat_codes(&url, &["create", ID, "--count", "20", "--label", "Mottagningen"]);
+    assert!(run.status.success(), "20 codes are enough: {}", String::from_utf8_lossy(&run.stderr));
 }
 
 async fn an_open_questionnaire_has_no_codes_and_ignores_kod(backend: Backend) {
@@ -429,7 +508,7 @@ async fn the_results_page_links_to_the_codes_only_when_the_questionnaire_uses_th
 async fn beyond_the_threshold_wrong_codes_slow_every_code_attempt(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
     // The same app with a brake of 2 wrong codes a minute and 300 ms a turn.
     let router = web::app(AppState {
         catalog: std::sync::Arc::new(enkat::questionnaire::LiveCatalog::fixed(app.catalog.as_ref().clone())),
@@ -545,7 +624,7 @@ async fn a_response_given_with_a_code_looks_like_one_given_openly(backend: Backe
     // a fresh database: the rows are the same but for the random ids.
     let with_code = coded_app(backend).await;
     let staff = staff(&with_code).await;
-    let (_, codes) = create_batch(&with_code, &staff, 1, "Mottagningen").await;
+    let (_, codes) = create_batch(&with_code, &staff, BATCH, "Mottagningen").await;
     let sent = with_code.post_form(&format!("/s/{ID}"), &answers(&codes[0])).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
 
@@ -572,35 +651,31 @@ async fn a_response_given_with_a_code_looks_like_one_given_openly(backend: Backe
 async fn enkat_codes_creates_lists_and_revokes_batches() {
     let folder = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", folder.path().join("enkat.db").display());
-    let enkat = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_enkat"))
-            .arg("codes")
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .env("ENKAT_QUESTIONNAIRES", "tests/fixtures/coded")
-            .env("ENKAT_PUBLIC_URL", "https://enkat.example.org")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("enkat runs")
-    };
+    let enkat = |args: &[&str]| enkat_codes(&url, args);
+
+    let help = String::from_utf8_lossy(&enkat(&["create", "--help"]).stdout).into_owned();
+    assert!(help.contains("Never a person's name"), "the help warns about names in labels: {help}");
 
     let file = folder.path().join("sms.csv");
-    let run = enkat(&["create", ID, "--count", "5", "--label", "SMS december", "-o", file.to_str().unwrap()]);
+    let count = BATCH.to_string();
+    let run = enkat(&["create", ID, "--count", &count, "--label", "SMS december", "-o", file.to_str().unwrap()]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let csv = std::fs::read_to_string(&file).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows[0], "code,url");
-    assert_eq!(rows.len(), 1 + 5, "{csv}");
+    assert_eq!(rows.len(), 1 + BATCH, "{csv}");
     let (code, link) = rows[1].split_once(',').unwrap();
     assert_eq!(link, format!("https://enkat.example.org/s/{ID}?kod={code}"));
 
-    let to_stdout = enkat(&["create", ID, "--count", "2", "--label", "Till skärmen"]);
+    let to_stdout = enkat(&["create", ID, "--count", "25", "--label", "Till skärmen"]);
     assert!(to_stdout.status.success());
-    assert_eq!(String::from_utf8_lossy(&to_stdout.stdout).lines().count(), 1 + 2, "the CSV on standard output");
+    assert_eq!(String::from_utf8_lossy(&to_stdout.stdout).lines().count(), 1 + 25, "the CSV on standard output");
 
     for (args, message) in [
-        (vec!["create", "no-such", "--count", "5", "--label", "x"], "no questionnaire `no-such`"),
-        (vec!["create", ID, "--count", "0", "--label", "x"], "from 1 to 1000"),
+        (vec!["create", "no-such", "--count", "20", "--label", "x"], "no questionnaire `no-such`"),
+        (vec!["create", ID, "--count", "0", "--label", "x"], "from 20 to 1000"),
+        (vec!["create", ID, "--count", "5", "--label", "x"], "at least 20 codes"),
+        (vec!["create", ID, "--count", "20", "--label", " "], "the label must be 1 to 100 characters"),
         (vec!["revoke", "not-an-id"], "no unrevoked batch"),
     ] {
         let run = enkat(&args);
@@ -620,11 +695,17 @@ async fn enkat_codes_creates_lists_and_revokes_batches() {
     let listed = String::from_utf8_lossy(&list.stdout).into_owned();
     let line = listed.lines().find(|line| line.ends_with("\tSMS december")).expect("the batch is listed");
     let fields: Vec<&str> = line.split('\t').collect();
-    assert_eq!(&fields[2..6], ["5", "1", "4", "no"], "codes, used, remaining, revoked: {line}");
+    let remaining = (BATCH - 1).to_string();
+    assert_eq!(
+        &fields[2..6],
+        [count.as_str(), "1", remaining.as_str(), "no"],
+        "codes, used, remaining, revoked: {line}"
+    );
 
     let revoke = enkat(&["revoke", fields[0]]);
     assert!(revoke.status.success(), "{}", String::from_utf8_lossy(&revoke.stderr));
-    assert!(String::from_utf8_lossy(&revoke.stdout).contains("4 unused codes deleted"));
+    let withdrawn = format!("{} unused codes deleted", BATCH - 1);
+    assert!(String::from_utf8_lossy(&revoke.stdout).contains(&withdrawn));
     let (second, _) = rows[2].split_once(',').unwrap();
     assert_used_page(&app.get(&format!("/s/{ID}?kod={second}")).await);
 
@@ -653,7 +734,7 @@ async fn dead_codes_deleted_by(pool: &sqlx::PgPool, xid: &str) -> i64 {
 async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 3, "Mottagningen").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
     let questionnaire = app.catalog.get(ID).unwrap();
     let given = [Answer { question_id: "overall".into(), option_id: Some("very_satisfied".into()), text: None }];
     let today = app.today();
@@ -688,7 +769,7 @@ async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend:
     }
     assert_eq!(responses(&app).await, 1);
     let live = app.store.code_batches(ID).await.unwrap()[0].remaining;
-    assert_eq!(live, 2, "the other codes are untouched");
+    assert_eq!(live, BATCH as i64 - 1, "the other codes are untouched");
 }
 
 /// A tablet started with `?kiosk=1`: the code entry page, the form it opens,
@@ -696,7 +777,7 @@ async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend:
 async fn a_kiosk_link_stays_in_kiosk_mode_from_the_code_to_the_next_person(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 1, "Väntrummet").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Väntrummet").await;
     let code = &codes[0];
 
     let start = app.get(&format!("/s/{ID}?kiosk=1")).await;

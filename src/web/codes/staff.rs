@@ -15,7 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pages::{self, BatchFormValues, Card};
-use crate::codes::{BatchError, BatchRequest, Code, NoRandomness, card_url, write_csv};
+use crate::codes::{BatchError, BatchRequest, Code, MAX_BATCH_SIZE, NoRandomness, card_url, write_csv};
 use crate::questionnaire::{Access, Questionnaire};
 use crate::staff::action;
 use crate::store::StoreError;
@@ -111,7 +111,8 @@ async fn show_codes(user: StaffUser, State(state): State<AppState>, Path(id): Pa
             Access::Code => state.store.code_batches(&id).await?,
             Access::Open => Vec::new(),
         };
-        Ok::<_, CodesError>(pages::codes_page(&user, &questionnaire, &batches, None, &BatchFormValues::default()))
+        let page = pages::codes_page(&user, &questionnaire, &batches, &[], &BatchFormValues::default());
+        Ok::<_, CodesError>(page)
     };
     match shown.await {
         Ok(page) => page.into_response(),
@@ -135,12 +136,13 @@ async fn create_batch(
 ) -> Response {
     let created = async {
         let questionnaire = coded(&state, &id)?;
-        let request = match BatchRequest::parse(&form.count, &form.label) {
+        let request = match BatchRequest::parse(&form.count, &form.label, questionnaire.min_report_n) {
             Ok(request) => request,
-            Err(problem) => {
+            Err(refused) => {
                 let batches = state.store.code_batches(&id).await?;
                 let values = BatchFormValues { count: form.count.clone(), label: form.label.clone() };
-                let page = pages::codes_page(&user, &questionnaire, &batches, Some(batch_problem(problem)), &values);
+                let problems: Vec<String> = refused.0.into_iter().map(batch_problem).collect();
+                let page = pages::codes_page(&user, &questionnaire, &batches, &problems, &values);
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
             }
         };
@@ -162,10 +164,15 @@ async fn create_batch(
     }
 }
 
-fn batch_problem(problem: BatchError) -> &'static str {
+/// What the page says of a refused batch.
+fn batch_problem(problem: BatchError) -> String {
     match problem {
-        BatchError::Size => "Antalet koder ska vara ett heltal från 1 till 1000.",
-        BatchError::Label => "Skriv en etikett på 1–100 tecken, till exempel var korten delas ut.",
+        BatchError::Size { least } => format!("Antalet koder ska vara ett heltal från {least} till {MAX_BATCH_SIZE}."),
+        BatchError::Label => "Skriv en etikett på 1–100 tecken, till exempel var korten delas ut.".to_owned(),
+        BatchError::TooFew { least } => format!(
+            "En kodserie måste ha minst {least} koder. Den ska delas ut till en grupp, aldrig till en enskild person: \
+             annars kan antalet använda koder visa att just den personen har svarat."
+        ),
     }
 }
 
