@@ -1,6 +1,7 @@
 //! `enkat codes ...`: one-time codes on the server's command line, e.g. for
 //! codes sent by SMS: create a batch (its codes written once, as CSV), list
-//! the batches with their counts, revoke a batch. Audited with actor `cli`.
+//! the batches with their codes used per closed reporting period, revoke a
+//! batch. Audited with actor `cli`.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -14,6 +15,7 @@ use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
 use crate::clock::Clock;
 use crate::codes::{BatchRefused, BatchRequest, Code, NoRandomness, write_csv};
 use crate::questionnaire::{self, Access, Questionnaire};
+use crate::report::period::last_closed;
 use crate::staff::action;
 use crate::store::{Store, StoreError};
 
@@ -52,9 +54,17 @@ pub enum CodesCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// List a questionnaire's batches: id, created, codes, used, remaining, label.
+    /// List a questionnaire's batches: id, created, codes, revoked, the codes
+    /// used in each closed reporting period (`2026-10:3`), label. The
+    /// current period's uses are never shown.
     List {
         questionnaire: String,
+        /// Folder of questionnaire files (`*.toml`), for the reporting period.
+        #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
+        questionnaires: PathBuf,
+        /// The time zone that decides which periods have closed.
+        #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
+        time_zone: String,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -128,18 +138,26 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             );
             store.close().await;
         }
-        CodesCommand::List { questionnaire, database } => {
+        CodesCommand::List { questionnaire, questionnaires, time_zone, database } => {
+            let served = coded(&questionnaires, &questionnaire)?;
+            let today = Clock::system(&time_zone)?.today();
+            let closed = last_closed(served.report_period, served.date_precision, today);
             let store = Store::connect(&database.database_url).await?;
-            println!("id\tcreated\tcodes\tused\tremaining\trevoked\tlabel");
-            for batch in store.code_batches(&questionnaire).await? {
+            let batches = store.code_batches(&served, today).await?;
+            eprintln!(
+                "Used codes are counted per closed reporting period (the latest is {closed}); \
+                 the current period's are never shown. A label must never name a person."
+            );
+            println!("id\tcreated\tcodes\trevoked\tused\tlabel");
+            for batch in batches {
+                let used: Vec<String> = batch.used.iter().map(|(period, used)| format!("{period}:{used}")).collect();
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}",
                     batch.id,
                     batch.created_on,
                     batch.size,
-                    batch.used(),
-                    batch.remaining,
                     if batch.revoked { "yes" } else { "no" },
+                    if used.is_empty() { "-".to_owned() } else { used.join(" ") },
                     batch.label
                 );
             }

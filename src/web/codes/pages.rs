@@ -2,10 +2,12 @@
 //! counts and the form for a new batch; and the printable cards, shown once.
 
 use maud::{Markup, html};
+use time::Date;
 
 use super::qr;
 use crate::codes::{MAX_BATCH_SIZE, MAX_LABEL_LENGTH, smallest_batch};
 use crate::questionnaire::{Access, Questionnaire};
+use crate::report::period::last_closed;
 use crate::store::CodeBatch;
 use crate::web::staff::{StaffUser, csrf_field, staff_layout};
 
@@ -32,17 +34,20 @@ fn title(questionnaire: &Questionnaire) -> &str {
     questionnaire.title.get(questionnaire.language(Some("sv")))
 }
 
-/// `/staff/q/{id}/codes`: the batches of a coded questionnaire and the form
-/// for a new one (with `problems` after a refused attempt). For an open
-/// questionnaire, a note that it uses no codes.
+/// `/staff/q/{id}/codes`: the batches of a coded questionnaire, with their
+/// codes used in each period closed by `today`, and the form for a new one
+/// (with `problems` after a refused attempt). For an open questionnaire, a
+/// note that it uses no codes.
 pub fn codes_page(
     user: &StaffUser,
     questionnaire: &Questionnaire,
+    today: Date,
     batches: &[CodeBatch],
     problems: &[String],
     values: &BatchFormValues,
 ) -> Markup {
     let base = format!("/staff/q/{}/codes", questionnaire.id);
+    let closed = last_closed(questionnaire.report_period, questionnaire.date_precision, today);
     let least = smallest_batch(questionnaire.min_report_n);
     let body = html! {
         p.breadcrumb {
@@ -58,14 +63,17 @@ pub fn codes_page(
             @if batches.is_empty() {
                 p { "Inga koder har skapats ännu." }
             } @else {
+                p.hint.uses-note {
+                    "Använda koder visas per avslutad period (den senaste är " (closed.label()) "), aldrig för den period som pågår: "
+                    "ett antal som ändras medan du tittar skulle visa när någon med ett kort har svarat."
+                }
                 table.staff-table.code-batches {
                     thead {
                         tr {
                             th scope="col" { "Etikett" }
                             th scope="col" { "Skapad" }
                             th scope="col" { "Koder" }
-                            th scope="col" { "Använda" }
-                            th scope="col" { "Kvar" }
+                            th scope="col" { "Använda per avslutad period" }
                             th scope="col" { "Status" }
                         }
                     }
@@ -75,8 +83,17 @@ pub fn codes_page(
                                 td { (batch.label) }
                                 td { (batch.created_on) }
                                 td.number { (batch.size) }
-                                td.number.used { (batch.used()) }
-                                td.number.remaining { (batch.remaining) }
+                                td.used {
+                                    @if batch.used.is_empty() {
+                                        "Inga"
+                                    } @else {
+                                        ul.period-uses {
+                                            @for (period, used) in &batch.used {
+                                                li data-period=(period) { (period.label()) ": " (used) }
+                                            }
+                                        }
+                                    }
+                                }
                                 td {
                                     @if batch.revoked {
                                         "Återkallad (" (batch.withdrawn) " oanvända)"

@@ -107,11 +107,12 @@ fn short_url(state: &AppState, questionnaire: &Questionnaire) -> String {
 async fn show_codes(user: StaffUser, State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let shown = async {
         let questionnaire = find(&state, &id)?;
+        let today = state.clock.today();
         let batches = match questionnaire.access {
-            Access::Code => state.store.code_batches(&id).await?,
+            Access::Code => state.store.code_batches(&questionnaire, today).await?,
             Access::Open => Vec::new(),
         };
-        let page = pages::codes_page(&user, &questionnaire, &batches, &[], &BatchFormValues::default());
+        let page = pages::codes_page(&user, &questionnaire, today, &batches, &[], &BatchFormValues::default());
         Ok::<_, CodesError>(page)
     };
     match shown.await {
@@ -139,10 +140,11 @@ async fn create_batch(
         let request = match BatchRequest::parse(&form.count, &form.label, questionnaire.min_report_n) {
             Ok(request) => request,
             Err(refused) => {
-                let batches = state.store.code_batches(&id).await?;
+                let today = state.clock.today();
+                let batches = state.store.code_batches(&questionnaire, today).await?;
                 let values = BatchFormValues { count: form.count.clone(), label: form.label.clone() };
                 let problems: Vec<String> = refused.0.into_iter().map(batch_problem).collect();
-                let page = pages::codes_page(&user, &questionnaire, &batches, &problems, &values);
+                let page = pages::codes_page(&user, &questionnaire, today, &batches, &problems, &values);
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
             }
         };
@@ -222,8 +224,7 @@ async fn revoke_batch(
     let revoked = async {
         coded(&state, &id)?;
         let batch_id = Uuid::parse_str(&batch).map_err(|_| CodesError::NoSuchBatch)?;
-        let batch = state.store.code_batch(batch_id).await?.filter(|batch| batch.questionnaire_id == id);
-        if batch.is_none() {
+        if state.store.code_batch_questionnaire(batch_id).await?.as_deref() != Some(id.as_str()) {
             return Err(CodesError::NoSuchBatch);
         }
         // Revoking twice changes nothing and is not logged twice.
