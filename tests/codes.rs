@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Backend, Page, TestApp};
+use common::{Backend, PASSWORD, Page, TestApp};
 use enkat::clock::Clock;
 use enkat::codes::Code;
 use enkat::questionnaire::Answer;
-use enkat::store::{NewResponse, Store};
+use enkat::report::period::Period;
+use enkat::store::{CodeBatch, NewResponse, Store};
 use enkat::web::codes::CodeGuard;
 use enkat::web::{self, AppState};
 use scraper::Selector;
@@ -29,11 +30,13 @@ on_both_databases!(
     a_form_sent_without_its_code_stores_nothing,
     sixteen_people_sending_one_code_at_once_store_one_response,
     a_revoked_batch_refuses_its_codes,
-    the_staff_page_counts_used_and_remaining_codes,
+    the_staff_page_shows_used_codes_only_for_closed_periods,
+    the_codes_page_warns_never_to_name_a_person_in_a_label,
     every_card_has_a_qr_code_that_reads_as_its_link,
     the_codes_download_as_csv_and_nothing_more_is_stored,
     creating_and_revoking_codes_is_audited_without_the_codes,
-    a_batch_needs_a_count_of_1_to_1000_and_a_label,
+    a_batch_needs_a_count_of_20_to_1000_and_a_label,
+    a_batch_below_four_times_min_report_n_is_refused_on_the_page_and_by_the_command_line,
     an_open_questionnaire_has_no_codes_and_ignores_kod,
     the_results_page_links_to_the_codes_only_when_the_questionnaire_uses_them,
     beyond_the_threshold_wrong_codes_slow_every_code_attempt,
@@ -44,6 +47,8 @@ on_both_databases!(
 );
 
 const ID: &str = "nexus-kort";
+/// The smallest batch the questionnaire takes: 4 × its min_report_n (5).
+const BATCH: usize = 20;
 const USED: &str = "Koden är redan använd eller finns inte.";
 const MISTYPED: &str = "Koden verkar felskriven – kontrollera tecknen.";
 
@@ -80,6 +85,33 @@ fn answers(code: &str) -> Vec<(&str, &str)> {
 
 async fn responses(app: &TestApp) -> i64 {
     app.store.count_responses(ID).await.unwrap()
+}
+
+/// The questionnaire's batches as staff see them today.
+async fn batches(app: &TestApp) -> Vec<CodeBatch> {
+    app.store.code_batches(app.catalog.get(ID).unwrap(), app.today()).await.unwrap()
+}
+
+/// One SQL count, on either database.
+async fn sql_count(store: &Store, query: &'static str) -> i64 {
+    match store {
+        Store::Sqlite(pool) => sqlx::query_scalar(query).fetch_one(pool).await.unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar(query).fetch_one(pool).await.unwrap(),
+    }
+}
+
+/// `enkat codes ARGS` through the real binary, on the database at `url`,
+/// serving the coded test questionnaire.
+fn enkat_codes(url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_enkat"))
+        .arg("codes")
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("ENKAT_QUESTIONNAIRES", "tests/fixtures/coded")
+        .env("ENKAT_PUBLIC_URL", "https://enkat.example.org")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("enkat runs")
 }
 
 #[track_caller]
@@ -126,8 +158,8 @@ async fn the_start_page_speaks_english_when_asked(backend: Backend) {
 async fn a_card_gives_one_response_and_then_says_it_is_used(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 3, "Mottagningen").await;
-    assert_eq!(codes.len(), 3);
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
+    assert_eq!(codes.len(), BATCH);
     let code = &codes[0];
 
     let start = app.get(&format!("/s/{ID}?kod={code}")).await;
@@ -157,7 +189,7 @@ async fn a_card_gives_one_response_and_then_says_it_is_used(backend: Backend) {
 async fn a_refused_form_keeps_its_code_and_does_not_use_it(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
     let code = &codes[0];
 
     let without_overall: Vec<_> = answers(code).into_iter().filter(|(name, _)| *name != "overall").collect();
@@ -175,7 +207,7 @@ async fn a_refused_form_keeps_its_code_and_does_not_use_it(backend: Backend) {
 async fn a_mistyped_code_is_caught_before_any_lookup(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
     let code = &codes[0];
     let mut swapped: Vec<char> = code.chars().collect();
     // Two different neighbours, not the dash.
@@ -219,7 +251,7 @@ async fn a_form_sent_without_its_code_stores_nothing(backend: Backend) {
 async fn sixteen_people_sending_one_code_at_once_store_one_response(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
     let body = serde_urlencoded::to_string(answers(&codes[0])).unwrap();
 
     let sends: Vec<_> = (0..16)
@@ -246,8 +278,8 @@ async fn sixteen_people_sending_one_code_at_once_store_one_response(backend: Bac
 async fn a_revoked_batch_refuses_its_codes(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 2, "Borttappade kort").await;
-    let batch = app.store.code_batches(ID).await.unwrap().remove(0);
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Borttappade kort").await;
+    let batch = batches(&app).await.remove(0);
 
     let revoke = format!("/staff/q/{ID}/codes/{}/revoke", batch.id);
     let refused = app.post_form_as(&staff.cookie, &revoke, &[]).await;
@@ -262,29 +294,88 @@ async fn a_revoked_batch_refuses_its_codes(backend: Backend) {
     assert_eq!(responses(&app).await, 0);
 
     let page = app.get_as(&staff.cookie, &format!("/staff/q/{ID}/codes")).await;
-    assert!(page.text(&format!("tr[data-batch=\"{}\"]", batch.id)).contains("Återkallad (2 oanvända)"));
+    let row = page.text(&format!("tr[data-batch=\"{}\"]", batch.id));
+    assert!(row.contains(&format!("Återkallad ({BATCH} oanvända)")), "{row}");
 }
 
-async fn the_staff_page_counts_used_and_remaining_codes(backend: Backend) {
-    let app = coded_app(backend).await;
-    let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 3, "Mottagningen").await;
-    create_batch(&app, &staff, 2, "Stödteamet").await;
-    app.post_form(&format!("/s/{ID}"), &answers(&codes[0])).await;
+/// A clock stopped at `instant` (RFC 3339) in Stockholm.
+fn clock_at(instant: &str) -> Clock {
+    Clock::fixed(instant.parse().expect("an RFC 3339 instant"), "Europe/Stockholm").expect("a known time zone")
+}
 
-    let page = app.get_as(&staff.cookie, &format!("/staff/q/{ID}/codes")).await;
-    assert_eq!(page.status, StatusCode::OK);
-    let rows = page.texts(".code-batches tbody tr");
+/// The batches' rows of the codes page: label, created, codes, used per
+/// closed period, status.
+async fn batch_rows(app: &TestApp, cookie: &str) -> Vec<String> {
+    let page = app.get_as(cookie, &format!("/staff/q/{ID}/codes")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.texts(".code-batches tbody tr")
+}
+
+async fn the_staff_page_shows_used_codes_only_for_closed_periods(backend: Backend) {
+    // Wednesday 18 November 2026. The questionnaire stores the week's
+    // Monday and reports by month: November closes on Monday 7 December,
+    // when no new response can be stored with a November date.
+    let app = TestApp::with_clock(backend, "tests/fixtures/coded", clock_at("2026-11-18T10:00:00Z")).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
+    create_batch(&app, &staff, BATCH, "Stödteamet").await;
+    let codes_page = format!("/staff/q/{ID}/codes");
+
+    let before = app.get_as(&staff.cookie, &codes_page).await;
+    let rows = before.texts(".code-batches tbody tr");
     assert_eq!(rows.len(), 2, "{rows:?}");
     let reception = rows.iter().find(|row| row.starts_with("Mottagningen")).unwrap();
-    let today = app.today();
     assert!(
-        reception.starts_with(&format!("Mottagningen {today} 3 1 2 ")),
-        "label, created, codes, used, remaining: {reception}"
+        reception.starts_with(&format!("Mottagningen 2026-11-18 {BATCH} Inga ")),
+        "label, created, codes, used: {reception}"
     );
-    let team = rows.iter().find(|row| row.starts_with("Stödteamet")).unwrap();
-    assert!(team.contains(" 2 0 2 "), "{team}");
-    assert!(page.body.contains("Koderna visas bara en gång"), "the page warns that codes are shown once");
+    assert!(before.text(".uses-note").contains("den senaste är oktober 2026"), "{}", before.text(".uses-note"));
+    assert!(before.body.contains("Koderna visas bara en gång"), "the page warns that codes are shown once");
+
+    let sent = app.post_form(&format!("/s/{ID}"), &answers(&codes[0])).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let after = app.get_as(&staff.cookie, &codes_page).await;
+    assert_eq!(after.body, before.body, "a code used today changes nothing the page shows");
+
+    // Sunday 6 December, late: a response today is still stored as Monday
+    // 30 November, so November is still open.
+    let sunday = app.restarted_on(clock_at("2026-12-06T22:30:00Z")).await;
+    let cookie = sunday.login("admin", PASSWORD).await;
+    assert_eq!(batch_rows(&sunday, &cookie).await, rows, "nothing changes while the period is open");
+
+    // Monday 7 December: November has closed.
+    let monday = app.restarted_on(clock_at("2026-12-07T08:00:00Z")).await;
+    let cookie = monday.login("admin", PASSWORD).await;
+    let closed = batch_rows(&monday, &cookie).await;
+    let reception = closed.iter().find(|row| row.starts_with("Mottagningen")).unwrap();
+    assert!(reception.contains(" november 2026: 1 "), "one used in November: {reception}");
+    let team = closed.iter().find(|row| row.starts_with("Stödteamet")).unwrap();
+    assert!(team.contains(&format!(" {BATCH} Inga ")), "{team}");
+
+    // A use in December is not shown until December has closed.
+    let sent = monday.post_form(&format!("/s/{ID}"), &answers(&codes[1])).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(batch_rows(&monday, &cookie).await, closed, "December's use is not shown in December");
+    let page = monday.get_as(&cookie, &codes_page).await;
+    let periods = page.attributes(".code-batches li[data-period]", "data-period");
+    assert_eq!(periods, ["2026-11"], "only the closed period");
+    assert!(page.text(".uses-note").contains("den senaste är november 2026"));
+    assert!(!page.body.contains("Kvar"), "no count of codes left, which would move with each use");
+
+    let batch = &batches(&monday).await.into_iter().find(|batch| batch.label == "Mottagningen").unwrap();
+    let november = Period::parse(enkat::questionnaire::ReportPeriod::Month, "2026-11").unwrap();
+    assert_eq!(batch.used, [(november, 1)], "the store gives the closed periods' uses alone");
+}
+
+async fn the_codes_page_warns_never_to_name_a_person_in_a_label(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let page = app.get_as(&staff.cookie, &format!("/staff/q/{ID}/codes")).await;
+    let hint = page.text("#label-hint");
+    assert!(hint.starts_with("Skriv aldrig en persons namn i etiketten:"), "{hint}");
+    assert_eq!(page.attributes("input#label", "aria-describedby"), ["label-hint"], "read out with the field");
+    assert!(page.text("#count-hint").contains(&format!("Minst {BATCH} koder")), "{}", page.text("#count-hint"));
+    assert_eq!(page.attributes("input#count", "min"), [BATCH.to_string()]);
 }
 
 /// The modules of a card's QR code, read back from its SVG path of
@@ -311,18 +402,18 @@ fn decode_qr(svg: scraper::ElementRef<'_>) -> String {
 async fn every_card_has_a_qr_code_that_reads_as_its_link(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (page, codes) = create_batch(&app, &staff, 12, "Mottagningen").await;
+    let (page, codes) = create_batch(&app, &staff, 23, "Mottagningen").await;
 
-    assert_eq!(page.texts(".card-sheet").len(), 2, "10 cards a sheet: 12 cards fill two");
-    assert_eq!(page.texts(".card-url"), vec!["https://enkat.example.org/s/nexus-kort"; 12]);
-    assert_eq!(page.texts(".card-once"), vec!["Koden kan bara användas en gång"; 12]);
+    assert_eq!(page.texts(".card-sheet").len(), 3, "10 cards a sheet: 23 cards fill three");
+    assert_eq!(page.texts(".card-url"), vec!["https://enkat.example.org/s/nexus-kort"; 23]);
+    assert_eq!(page.texts(".card-once"), vec!["Koden kan bara användas en gång"; 23]);
     assert!(page.texts(".card-title").iter().all(|title| title == "Vad tyckte du om stödet från Nexus?"));
     let distinct: HashSet<&String> = codes.iter().collect();
-    assert_eq!(distinct.len(), 12, "every card has its own code");
+    assert_eq!(distinct.len(), 23, "every card has its own code");
 
     let html = page.html();
     let cards: Vec<_> = html.select(&Selector::parse(".card").unwrap()).collect();
-    assert_eq!(cards.len(), 12);
+    assert_eq!(cards.len(), 23);
     for card in cards {
         let code = card.select(&Selector::parse(".card-code").unwrap()).next().unwrap().text().collect::<String>();
         let svgs: Vec<_> = card.select(&Selector::parse("svg").unwrap()).collect();
@@ -336,10 +427,10 @@ async fn every_card_has_a_qr_code_that_reads_as_its_link(backend: Backend) {
 async fn the_codes_download_as_csv_and_nothing_more_is_stored(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (page, codes) = create_batch(&app, &staff, 3, "SMS").await;
+    let (page, codes) = create_batch(&app, &staff, BATCH, "SMS").await;
     let carried = page.attributes("input[name=codes]", "value");
     assert_eq!(carried.len(), 1, "the CSV button carries the codes");
-    let batches_before = app.store.code_batches(ID).await.unwrap();
+    let batches_before = batches(&app).await;
 
     let fields = [("_csrf", staff.csrf.as_str()), ("codes", carried[0].as_str())];
     let file = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes/csv"), &fields).await;
@@ -352,7 +443,7 @@ async fn the_codes_download_as_csv_and_nothing_more_is_stored(backend: Backend) 
     let expected: Vec<String> =
         codes.iter().map(|code| format!("{code},https://enkat.example.org/s/nexus-kort?kod={code}")).collect();
     assert_eq!(rows, expected);
-    assert_eq!(app.store.code_batches(ID).await.unwrap(), batches_before, "the download stores nothing");
+    assert_eq!(batches(&app).await, batches_before, "the download stores nothing");
 
     let without_csrf = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes/csv"), &fields[1..]).await;
     assert_eq!(without_csrf.status, StatusCode::FORBIDDEN);
@@ -361,8 +452,8 @@ async fn the_codes_download_as_csv_and_nothing_more_is_stored(backend: Backend) 
 async fn creating_and_revoking_codes_is_audited_without_the_codes(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 4, "Mottagningen december").await;
-    let batch = app.store.code_batches(ID).await.unwrap().remove(0);
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen december").await;
+    let batch = batches(&app).await.remove(0);
     let revoke = format!("/staff/q/{ID}/codes/{}/revoke", batch.id);
     app.post_form_as(&staff.cookie, &revoke, &[("_csrf", &staff.csrf)]).await;
 
@@ -370,10 +461,10 @@ async fn creating_and_revoking_codes_is_audited_without_the_codes(backend: Backe
     assert_eq!(created.len(), 1);
     assert_eq!(created[0].actor, "admin");
     assert!(created[0].details.contains(ID) && created[0].details.contains("Mottagningen december"));
-    assert!(created[0].details.contains("4 koder"), "{}", created[0].details);
+    assert!(created[0].details.contains(&format!("{BATCH} koder")), "{}", created[0].details);
     let revoked = app.store.audit_events(Some("codes_revoked"), 10).await.unwrap();
     assert_eq!(revoked.len(), 1);
-    assert!(revoked[0].details.contains("4 oanvända"), "{}", revoked[0].details);
+    assert!(revoked[0].details.contains(&format!("{BATCH} oanvända")), "{}", revoked[0].details);
     for event in app.store.audit_events(None, 100).await.unwrap() {
         for code in &codes {
             let canonical = code.replace('-', "");
@@ -384,18 +475,59 @@ async fn creating_and_revoking_codes_is_audited_without_the_codes(backend: Backe
     assert!(log.body.contains("Engångskoder skapade") && log.body.contains("Engångskoder återkallade"));
 }
 
-async fn a_batch_needs_a_count_of_1_to_1000_and_a_label(backend: Backend) {
+async fn a_batch_needs_a_count_of_20_to_1000_and_a_label(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let cases = [("0", "x", "Antalet koder"), ("1001", "x", "Antalet koder"), ("5", "  ", "Skriv en etikett")];
+    let too_long = "x".repeat(101);
+    let cases = [
+        ("0", "x", "Antalet koder ska vara ett heltal från 20 till 1000."),
+        ("1001", "x", "Antalet koder ska vara ett heltal från 20 till 1000."),
+        ("tjugo", "x", "Antalet koder ska vara ett heltal från 20 till 1000."),
+        ("20", "  ", "Skriv en etikett"),
+        ("20", "a\nb", "Skriv en etikett"),
+        ("20", too_long.as_str(), "Skriv en etikett"),
+    ];
     for (count, label, message) in cases {
         let fields = [("_csrf", staff.csrf.as_str()), ("count", count), ("label", label)];
         let page = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes"), &fields).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{count} {label:?}");
-        assert!(page.text(".error-message").contains(message), "{count} {label:?}");
+        assert!(page.text(".error-message").contains(message), "{count} {label:?}: {}", page.text(".error-message"));
         assert_eq!(page.attributes("input#count", "value"), [count], "what was typed is kept");
     }
-    assert!(app.store.code_batches(ID).await.unwrap().is_empty(), "no batch was created");
+    let fields = [("_csrf", staff.csrf.as_str()), ("count", "3"), ("label", "")];
+    let page = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes"), &fields).await;
+    assert_eq!(page.texts(".error-message p").len(), 2, "both problems at once: {:?}", page.texts(".error-message p"));
+    assert!(batches(&app).await.is_empty(), "no batch was created");
+}
+
+async fn a_batch_below_four_times_min_report_n_is_refused_on_the_page_and_by_the_command_line(backend: Backend) {
+    let (url, _guard) = common::fresh_database_url(backend).await;
+    let app = TestApp::with_database(&url, "tests/fixtures/coded").await;
+    let staff = staff(&app).await;
+    for count in ["1", "19"] {
+        let fields = [("_csrf", staff.csrf.as_str()), ("count", count), ("label", "Mottagningen")];
+        let page = app.post_form_as(&staff.cookie, &format!("/staff/q/{ID}/codes"), &fields).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{count} codes: {}", page.body);
+        let message = page.text(".error-message");
+        assert!(message.contains("En kodserie måste ha minst 20 koder"), "{count} codes: {message}");
+        assert!(message.contains("aldrig till en enskild person"), "and why: {message}");
+        assert_eq!(page.attributes("input#count", "value"), [count], "the form keeps what was typed");
+        assert_eq!(page.attributes("input#label", "value"), ["Mottagningen"]);
+        assert!(page.texts(".card").is_empty(), "no cards");
+    }
+
+    let run = enkat_codes(&url, &["create", ID, "--count", "19", "--label", "Mottagningen"]);
+    assert!(!run.status.success(), "19 codes are refused");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("a batch needs at least 20 codes"), "{stderr}");
+    assert!(run.stdout.is_empty(), "no codes written: {}", String::from_utf8_lossy(&run.stdout));
+
+    assert!(batches(&app).await.is_empty(), "no batch was created");
+    assert_eq!(sql_count(&app.store, "SELECT COUNT(*) FROM code").await, 0, "no code was stored");
+    assert!(app.store.audit_events(Some("codes_created"), 10).await.unwrap().is_empty(), "nothing to audit");
+
+    let run = enkat_codes(&url, &["create", ID, "--count", "20", "--label", "Mottagningen"]);
+    assert!(run.status.success(), "20 codes are enough: {}", String::from_utf8_lossy(&run.stderr));
 }
 
 async fn an_open_questionnaire_has_no_codes_and_ignores_kod(backend: Backend) {
@@ -429,7 +561,7 @@ async fn the_results_page_links_to_the_codes_only_when_the_questionnaire_uses_th
 async fn beyond_the_threshold_wrong_codes_slow_every_code_attempt(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 1, "Mottagningen").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
     // The same app with a brake of 2 wrong codes a minute and 300 ms a turn.
     let router = web::app(AppState {
         catalog: std::sync::Arc::new(enkat::questionnaire::LiveCatalog::fixed(app.catalog.as_ref().clone())),
@@ -501,6 +633,8 @@ async fn no_column_or_foreign_key_links_codes_to_responses(backend: Backend) {
         columns(store, "code_batch").await,
         ["id", "questionnaire_id", "label", "created_on", "size", "revoked", "withdrawn"]
     );
+    // Uses are counted per batch and reporting period, never per code or day.
+    assert_eq!(columns(store, "code_batch_use").await, ["batch_id", "period", "used", "dirty"]);
     for table in ["response", "answer"] {
         for column in columns(store, table).await {
             assert!(!column.contains("code") && !column.contains("batch"), "{table}.{column} refers to codes");
@@ -509,7 +643,7 @@ async fn no_column_or_foreign_key_links_codes_to_responses(backend: Backend) {
             assert!(!target.starts_with("code"), "{table} has a foreign key to {target}");
         }
     }
-    for table in ["code", "code_batch"] {
+    for table in ["code", "code_batch", "code_batch_use"] {
         for column in columns(store, table).await {
             assert!(!column.contains("response") && !column.contains("answer"), "{table}.{column} refers to responses");
             assert!(!column.ends_with("_at") && column != "used_on", "{table}.{column} would keep a time of use");
@@ -545,7 +679,7 @@ async fn a_response_given_with_a_code_looks_like_one_given_openly(backend: Backe
     // a fresh database: the rows are the same but for the random ids.
     let with_code = coded_app(backend).await;
     let staff = staff(&with_code).await;
-    let (_, codes) = create_batch(&with_code, &staff, 1, "Mottagningen").await;
+    let (_, codes) = create_batch(&with_code, &staff, BATCH, "Mottagningen").await;
     let sent = with_code.post_form(&format!("/s/{ID}"), &answers(&codes[0])).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
 
@@ -567,40 +701,37 @@ async fn a_response_given_with_a_code_looks_like_one_given_openly(backend: Backe
 }
 
 /// `enkat codes` through the real binary, on a SQLite file: the CSV it
-/// writes opens the form, the list counts, and revoke withdraws the rest.
+/// writes opens the form, the list counts uses per closed period, and
+/// revoke withdraws the rest.
 #[tokio::test]
 async fn enkat_codes_creates_lists_and_revokes_batches() {
     let folder = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", folder.path().join("enkat.db").display());
-    let enkat = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_enkat"))
-            .arg("codes")
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .env("ENKAT_QUESTIONNAIRES", "tests/fixtures/coded")
-            .env("ENKAT_PUBLIC_URL", "https://enkat.example.org")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("enkat runs")
-    };
+    let enkat = |args: &[&str]| enkat_codes(&url, args);
+
+    let help = String::from_utf8_lossy(&enkat(&["create", "--help"]).stdout).into_owned();
+    assert!(help.contains("Never a person's name"), "the help warns about names in labels: {help}");
 
     let file = folder.path().join("sms.csv");
-    let run = enkat(&["create", ID, "--count", "5", "--label", "SMS december", "-o", file.to_str().unwrap()]);
+    let count = BATCH.to_string();
+    let run = enkat(&["create", ID, "--count", &count, "--label", "SMS december", "-o", file.to_str().unwrap()]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let csv = std::fs::read_to_string(&file).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows[0], "code,url");
-    assert_eq!(rows.len(), 1 + 5, "{csv}");
+    assert_eq!(rows.len(), 1 + BATCH, "{csv}");
     let (code, link) = rows[1].split_once(',').unwrap();
     assert_eq!(link, format!("https://enkat.example.org/s/{ID}?kod={code}"));
 
-    let to_stdout = enkat(&["create", ID, "--count", "2", "--label", "Till skärmen"]);
+    let to_stdout = enkat(&["create", ID, "--count", "25", "--label", "Till skärmen"]);
     assert!(to_stdout.status.success());
-    assert_eq!(String::from_utf8_lossy(&to_stdout.stdout).lines().count(), 1 + 2, "the CSV on standard output");
+    assert_eq!(String::from_utf8_lossy(&to_stdout.stdout).lines().count(), 1 + 25, "the CSV on standard output");
 
     for (args, message) in [
-        (vec!["create", "no-such", "--count", "5", "--label", "x"], "no questionnaire `no-such`"),
-        (vec!["create", ID, "--count", "0", "--label", "x"], "from 1 to 1000"),
+        (vec!["create", "no-such", "--count", "20", "--label", "x"], "no questionnaire `no-such`"),
+        (vec!["create", ID, "--count", "0", "--label", "x"], "from 20 to 1000"),
+        (vec!["create", ID, "--count", "5", "--label", "x"], "at least 20 codes"),
+        (vec!["create", ID, "--count", "20", "--label", " "], "the label must be 1 to 100 characters"),
         (vec!["revoke", "not-an-id"], "no unrevoked batch"),
     ] {
         let run = enkat(&args);
@@ -617,14 +748,32 @@ async fn enkat_codes_creates_lists_and_revokes_batches() {
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "a code from the file gives a response");
 
     let list = enkat(&["list", ID]);
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    assert!(String::from_utf8_lossy(&list.stderr).contains("A label must never name a person"));
     let listed = String::from_utf8_lossy(&list.stdout).into_owned();
+    assert_eq!(listed.lines().next(), Some("id\tcreated\tcodes\trevoked\tused\tlabel"));
     let line = listed.lines().find(|line| line.ends_with("\tSMS december")).expect("the batch is listed");
     let fields: Vec<&str> = line.split('\t').collect();
-    assert_eq!(&fields[2..6], ["5", "1", "4", "no"], "codes, used, remaining, revoked: {line}");
+    assert_eq!(&fields[2..5], [count.as_str(), "no", "-"], "codes, revoked, no use in a closed period: {line}");
+
+    // A response stored with a date in a period that has closed, straight
+    // through the store: the list shows that period's use.
+    let questionnaire = app.catalog.get(ID).unwrap();
+    let long_ago = questionnaire.date_precision.coarsen(app.today() - time::Duration::days(100));
+    let given = [Answer { question_id: "overall".into(), option_id: Some("very_satisfied".into()), text: None }];
+    let response =
+        NewResponse { questionnaire, language: "sv", submitted_on: long_ago, answers: &given, submission: None };
+    let (earlier, _) = rows[3].split_once(',').unwrap();
+    app.store.insert_response_with_code(&response, &Code::parse(earlier).unwrap().fingerprint()).await.unwrap();
+    let listed = String::from_utf8_lossy(&enkat(&["list", ID]).stdout).into_owned();
+    let line = listed.lines().find(|line| line.ends_with("\tSMS december")).unwrap();
+    let period = Period::containing(questionnaire.report_period, long_ago);
+    assert_eq!(line.split('\t').nth(4), Some(format!("{period}:1").as_str()), "{line}");
 
     let revoke = enkat(&["revoke", fields[0]]);
     assert!(revoke.status.success(), "{}", String::from_utf8_lossy(&revoke.stderr));
-    assert!(String::from_utf8_lossy(&revoke.stdout).contains("4 unused codes deleted"));
+    let withdrawn = format!("{} unused codes deleted", BATCH - 2);
+    assert!(String::from_utf8_lossy(&revoke.stdout).contains(&withdrawn));
     let (second, _) = rows[2].split_once(',').unwrap();
     assert_used_page(&app.get(&format!("/s/{ID}?kod={second}")).await);
 
@@ -633,18 +782,21 @@ async fn enkat_codes_creates_lists_and_revokes_batches() {
     assert_eq!(audit, ["cli", "cli", "cli"], "two batches created and one revoked, by the command line");
 }
 
-/// Dead versions of `code` rows whose deleting transaction (`xmax`) is `xid`,
-/// read from the table's pages as someone with raw database access could.
-async fn dead_codes_deleted_by(pool: &sqlx::PgPool, xid: &str) -> i64 {
+/// Row versions of `table` written (`xmin`) or deleted (`xmax`) by the
+/// transaction `xid`, dead or alive, read from the table's pages as someone
+/// with raw database access could.
+async fn row_versions_of(pool: &sqlx::PgPool, table: &str, xid: &str) -> i64 {
     sqlx::query("CREATE EXTENSION IF NOT EXISTS pageinspect")
         .execute(pool)
         .await
         .expect("this test reads raw pages: it needs PostgreSQL's pageinspect extension (postgresql-contrib)");
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM generate_series(0, pg_relation_size('code') / current_setting('block_size')::bigint - 1) \
-         AS block, LATERAL heap_page_items(get_raw_page('code', block::bigint)) WHERE t_xmax::text = $1",
+        "SELECT COUNT(*) FROM generate_series(0, pg_relation_size($2::regclass) / current_setting('block_size')::bigint - 1) \
+         AS block, LATERAL heap_page_items(get_raw_page($2, block::bigint)) \
+         WHERE t_xmin::text = $1 OR t_xmax::text = $1",
     )
     .bind(xid)
+    .bind(table)
     .fetch_one(pool)
     .await
     .unwrap()
@@ -653,7 +805,7 @@ async fn dead_codes_deleted_by(pool: &sqlx::PgPool, xid: &str) -> i64 {
 async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 3, "Mottagningen").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
     let questionnaire = app.catalog.get(ID).unwrap();
     let given = [Answer { question_id: "overall".into(), option_id: Some("very_satisfied".into()), text: None }];
     let today = app.today();
@@ -662,17 +814,24 @@ async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend:
     // Straight to the store: the web would also clear, seconds later.
     let fingerprint = Code::parse(&codes[0]).unwrap().fingerprint();
     app.store.insert_response_with_code(&response, &fingerprint).await.unwrap();
+    assert_eq!(sql_count(&app.store, "SELECT COUNT(*) FROM code_batch_use WHERE dirty").await, 1);
 
     match &app.store {
         Store::Postgres(pool) => {
             let xid: String = sqlx::query_scalar("SELECT xmin::text FROM response").fetch_one(pool).await.unwrap();
             assert_eq!(
-                dead_codes_deleted_by(pool, &xid).await,
+                row_versions_of(pool, "code", &xid).await,
                 1,
                 "before VACUUM the used code carries the response's xid"
             );
+            assert_eq!(
+                row_versions_of(pool, "code_batch_use", &xid).await,
+                1,
+                "so does the count of the batch's uses, written in the same transaction"
+            );
             app.store.vacuum_codes().await.unwrap();
-            assert_eq!(dead_codes_deleted_by(pool, &xid).await, 0, "after VACUUM nothing pairs them");
+            assert_eq!(row_versions_of(pool, "code", &xid).await, 0, "after VACUUM nothing pairs them");
+            assert_eq!(row_versions_of(pool, "code_batch_use", &xid).await, 0, "nor the batch with the response");
         }
         Store::Sqlite(pool) => {
             let file: String = sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
@@ -687,8 +846,14 @@ async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend:
         }
     }
     assert_eq!(responses(&app).await, 1);
-    let live = app.store.code_batches(ID).await.unwrap()[0].remaining;
-    assert_eq!(live, 2, "the other codes are untouched");
+    assert_eq!(
+        sql_count(&app.store, "SELECT COUNT(*) FROM code_batch_use WHERE dirty").await,
+        0,
+        "every count is cleared"
+    );
+    assert_eq!(sql_count(&app.store, "SELECT used FROM code_batch_use").await, 1, "and still counts the use");
+    let live = sql_count(&app.store, "SELECT COUNT(*) FROM code").await;
+    assert_eq!(live, BATCH as i64 - 1, "the other codes are untouched");
 }
 
 /// A tablet started with `?kiosk=1`: the code entry page, the form it opens,
@@ -696,7 +861,7 @@ async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend:
 async fn a_kiosk_link_stays_in_kiosk_mode_from_the_code_to_the_next_person(backend: Backend) {
     let app = coded_app(backend).await;
     let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, 1, "Väntrummet").await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Väntrummet").await;
     let code = &codes[0];
 
     let start = app.get(&format!("/s/{ID}?kiosk=1")).await;

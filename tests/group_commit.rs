@@ -7,7 +7,7 @@ mod common;
 use common::{Backend, TestApp};
 use enkat::codes::Code;
 use enkat::questionnaire::{Answer, Questionnaire};
-use enkat::store::{CodeUse, QueuedResponse, ResponseWriter, Stored};
+use enkat::store::{CodeToUse, CodeUse, QueuedResponse, ResponseWriter, Stored};
 
 on_both_databases!(
     a_batch_decides_each_response_on_its_own,
@@ -17,14 +17,15 @@ on_both_databases!(
 
 fn response(questionnaire: &Questionnaire, option: &str, token: Option<&str>, code: Option<&Code>) -> QueuedResponse {
     let today = time::OffsetDateTime::now_utc().date();
+    let submitted_on = questionnaire.date_precision.coarsen(today);
     QueuedResponse {
         questionnaire_id: questionnaire.id.clone(),
         version: questionnaire.version.as_str().to_owned(),
         language: "sv".to_owned(),
-        submitted_on: questionnaire.date_precision.coarsen(today),
+        submitted_on,
         answers: vec![Answer { question_id: "overall".into(), option_id: Some(option.into()), text: None }],
         submission: token.map(str::to_owned),
-        code: code.map(Code::fingerprint),
+        code: code.map(|code| CodeToUse::new(code.fingerprint(), questionnaire, submitted_on)),
     }
 }
 

@@ -460,10 +460,11 @@ async fn a_whole_respondent_journey_leaves_no_address_browser_code_cookie_or_ans
     let app = app_with("tests/fixtures/coded", settings()).await;
     let cookie = app.logged_in_admin().await;
     let csrf = app.csrf_token(&cookie).await;
-    let fields = [("_csrf", csrf.as_str()), ("count", "2"), ("label", "Mottagningen")];
+    // The smallest batch: 4 × the questionnaire's min_report_n (5).
+    let fields = [("_csrf", csrf.as_str()), ("count", "20"), ("label", "Mottagningen")];
     let cards = app.post_form_as(&cookie, "/staff/q/nexus-kort/codes", &fields).await;
     let codes = cards.texts(".card-code");
-    assert_eq!(codes.len(), 2, "two codes to answer with: {}", cards.body);
+    assert_eq!(codes.len(), 20, "codes to answer with: {}", cards.body);
     let code = codes[0].as_str();
 
     // The card's link, a mistyped code and a used one: the start page's ways.

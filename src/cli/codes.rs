@@ -1,10 +1,11 @@
 //! `enkat codes ...`: one-time codes on the server's command line, e.g. for
 //! codes sent by SMS: create a batch (its codes written once, as CSV), list
-//! the batches with their counts, revoke a batch. Audited with actor `cli`.
+//! the batches with their codes used per closed reporting period, revoke a
+//! batch. Audited with actor `cli`.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -12,8 +13,9 @@ use uuid::Uuid;
 
 use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
 use crate::clock::Clock;
-use crate::codes::{BatchError, BatchRequest, Code, NoRandomness, write_csv};
-use crate::questionnaire::{self, Access};
+use crate::codes::{BatchRefused, BatchRequest, Code, NoRandomness, write_csv};
+use crate::questionnaire::{self, Access, Questionnaire};
+use crate::report::period::last_closed;
 use crate::staff::action;
 use crate::store::{Store, StoreError};
 
@@ -22,14 +24,19 @@ use crate::store::{Store, StoreError};
 pub enum CodesCommand {
     /// Create a batch of one-time codes for a questionnaire with
     /// `access = "code"`, and write them as CSV (`code,url`). The codes are
-    /// shown this once: only their SHA-256 is stored.
+    /// shown this once: only their SHA-256 is stored. A batch goes to a
+    /// group (a place and a month), never to one person, and its label
+    /// never names a person.
     Create {
         /// The questionnaire's id, e.g. `nexus`.
         questionnaire: String,
-        /// How many codes: 1 to 1000.
+        /// How many codes: at least 4 × the questionnaire's `min_report_n`
+        /// (20 for the default 5), at most 1000.
         #[arg(long)]
         count: String,
-        /// What the batch is for (1-100 characters), shown in the lists.
+        /// What the batch is for (1-100 characters), e.g. "Reception
+        /// December". Never a person's name: with the batch's used codes it
+        /// would tell that this person answered.
         #[arg(long)]
         label: String,
         /// The CSV file to write; standard output if left out.
@@ -47,9 +54,17 @@ pub enum CodesCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// List a questionnaire's batches: id, created, codes, used, remaining, label.
+    /// List a questionnaire's batches: id, created, codes, revoked, the codes
+    /// used in each closed reporting period (`2026-10:3`), label. The
+    /// current period's uses are never shown.
     List {
         questionnaire: String,
+        /// Folder of questionnaire files (`*.toml`), for the reporting period.
+        #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
+        questionnaires: PathBuf,
+        /// The time zone that decides which periods have closed.
+        #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
+        time_zone: String,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -72,7 +87,7 @@ enum CodesCommandError {
     #[error("the questionnaire `{0}` is open to anyone with the link (access = \"open\"); it uses no codes")]
     NotCoded(String),
     #[error("{0}")]
-    Batch(#[from] BatchError),
+    Batch(#[from] BatchRefused),
     #[error("there is no unrevoked batch with id {0}")]
     NoSuchBatch(String),
     #[error(transparent)]
@@ -102,18 +117,9 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             time_zone,
             database,
         } => {
-            let catalog = questionnaire::load_dir(&questionnaires).map_err(|problems| {
-                CodesCommandError::Questionnaires(
-                    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
-                )
-            })?;
-            let served = catalog
-                .get(&questionnaire)
-                .ok_or_else(|| CodesCommandError::UnknownQuestionnaire(questionnaire.clone()))?;
-            if served.access != Access::Code {
-                return Err(CodesCommandError::NotCoded(questionnaire));
-            }
-            let request = BatchRequest::parse(&count, &label)?;
+            let served = coded(&questionnaires, &questionnaire)?;
+            // Refused before the database is opened: nothing is created.
+            let request = BatchRequest::parse(&count, &label, served.min_report_n)?;
             let today = Clock::system(&time_zone)?.today();
             let store = Store::connect(&database.database_url).await?;
             let codes = request.generate()?;
@@ -132,18 +138,26 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             );
             store.close().await;
         }
-        CodesCommand::List { questionnaire, database } => {
+        CodesCommand::List { questionnaire, questionnaires, time_zone, database } => {
+            let served = coded(&questionnaires, &questionnaire)?;
+            let today = Clock::system(&time_zone)?.today();
+            let closed = last_closed(served.report_period, served.date_precision, today);
             let store = Store::connect(&database.database_url).await?;
-            println!("id\tcreated\tcodes\tused\tremaining\trevoked\tlabel");
-            for batch in store.code_batches(&questionnaire).await? {
+            let batches = store.code_batches(&served, today).await?;
+            eprintln!(
+                "Used codes are counted per closed reporting period (the latest is {closed}); \
+                 the current period's are never shown. A label must never name a person."
+            );
+            println!("id\tcreated\tcodes\trevoked\tused\tlabel");
+            for batch in batches {
+                let used: Vec<String> = batch.used.iter().map(|(period, used)| format!("{period}:{used}")).collect();
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}",
                     batch.id,
                     batch.created_on,
                     batch.size,
-                    batch.used(),
-                    batch.remaining,
                     if batch.revoked { "yes" } else { "no" },
+                    if used.is_empty() { "-".to_owned() } else { used.join(" ") },
                     batch.label
                 );
             }
@@ -163,6 +177,18 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
         }
     }
     Ok(())
+}
+
+/// The questionnaire `id` from the files in `folder`, if it uses codes.
+fn coded(folder: &Path, id: &str) -> Result<std::sync::Arc<Questionnaire>, CodesCommandError> {
+    let catalog = questionnaire::load_dir(folder).map_err(|problems| {
+        CodesCommandError::Questionnaires(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+    })?;
+    let served = catalog.get(id).ok_or_else(|| CodesCommandError::UnknownQuestionnaire(id.to_owned()))?;
+    if served.access != Access::Code {
+        return Err(CodesCommandError::NotCoded(id.to_owned()));
+    }
+    Ok(served.clone())
 }
 
 /// Writes the CSV to `output`, or to standard output.

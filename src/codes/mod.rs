@@ -18,6 +18,7 @@
 use std::fmt;
 
 use sha2::{Digest, Sha256};
+use validator::Validate;
 
 /// The symbols of a code: digits 2–9 and A–Z without I, L and O, so that
 /// nothing on a card can be read as something else.
@@ -150,39 +151,73 @@ impl fmt::Debug for Code {
 /// The most codes one batch may have: one printing of cards.
 pub const MAX_BATCH_SIZE: u32 = 1000;
 /// The longest label of a batch, in characters.
-pub const MAX_LABEL_LENGTH: usize = 100;
+pub const MAX_LABEL_LENGTH: u64 = 100;
+/// A batch has at least this many times the questionnaire's `min_report_n`
+/// codes: it goes to a group, never to one person, and even if only one
+/// card in four is used its uses reach `min_report_n`.
+const BATCH_PER_REPORT_N: u64 = 4;
+
+/// The fewest codes a batch of a questionnaire with this `min_report_n` may
+/// have (20 for the default 5).
+pub fn smallest_batch(min_report_n: u64) -> u32 {
+    u32::try_from(BATCH_PER_REPORT_N.saturating_mul(min_report_n)).unwrap_or(u32::MAX)
+}
 
 /// What a staff member asked for when creating a batch, checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Validate)]
 pub struct BatchRequest {
-    /// How many codes: 1 to `MAX_BATCH_SIZE`.
+    /// How many codes: `smallest_batch` to `MAX_BATCH_SIZE`.
+    #[validate(range(min = 1, max = "MAX_BATCH_SIZE"))]
     pub size: u32,
     /// What the batch is for, e.g. "Mottagningen, december": 1 to 100
-    /// characters, trimmed.
+    /// characters, trimmed. Never a person's name.
+    #[validate(length(min = 1, max = "MAX_LABEL_LENGTH"), non_control_character)]
     pub label: String,
 }
 
 /// Why a batch cannot be created as asked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum BatchError {
-    #[error("the number of codes must be a whole number from 1 to {MAX_BATCH_SIZE}")]
-    Size,
-    #[error("the label must be 1 to {MAX_LABEL_LENGTH} characters")]
+    /// Not a whole number from 1 to `MAX_BATCH_SIZE`.
+    #[error("the number of codes must be a whole number from {least} to {MAX_BATCH_SIZE}")]
+    Size { least: u32 },
+    #[error("the label must be 1 to {MAX_LABEL_LENGTH} characters, without line breaks")]
     Label,
+    /// Fewer than `smallest_batch` codes.
+    #[error(
+        "a batch needs at least {least} codes (4 × the questionnaire's min_report_n): \
+         a smaller one could be handed to one person, and its use would tell that they answered"
+    )]
+    TooFew { least: u32 },
 }
 
+/// Everything wrong with a batch as asked, in the order of the form's fields.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct BatchRefused(pub Vec<BatchError>);
+
 impl BatchRequest {
-    /// Checks a batch's size and label as typed.
-    pub fn parse(size: &str, label: &str) -> Result<BatchRequest, BatchError> {
-        let size: u32 = size.trim().parse().map_err(|_| BatchError::Size)?;
-        if !(1..=MAX_BATCH_SIZE).contains(&size) {
-            return Err(BatchError::Size);
+    /// Checks a batch's size and label as typed, for a questionnaire with
+    /// this `min_report_n`.
+    pub fn parse(size: &str, label: &str, min_report_n: u64) -> Result<BatchRequest, BatchRefused> {
+        let least = smallest_batch(min_report_n);
+        // Text that is no number becomes 0, which the range refuses alike.
+        let request = BatchRequest { size: size.trim().parse().unwrap_or(0), label: label.trim().to_owned() };
+        let mut problems = Vec::new();
+        if let Err(errors) = request.validate() {
+            let fields = errors.field_errors();
+            if fields.contains_key("size") {
+                problems.push(BatchError::Size { least });
+            }
+            if fields.contains_key("label") {
+                problems.push(BatchError::Label);
+            }
         }
-        let label = label.trim();
-        if label.is_empty() || label.chars().count() > MAX_LABEL_LENGTH || label.chars().any(char::is_control) {
-            return Err(BatchError::Label);
+        // Depends on the questionnaire, so after the typed checks.
+        if !problems.contains(&BatchError::Size { least }) && request.size < least {
+            problems.insert(0, BatchError::TooFew { least });
         }
-        Ok(BatchRequest { size, label: label.to_owned() })
+        if problems.is_empty() { Ok(request) } else { Err(BatchRefused(problems)) }
     }
 
     /// A fresh set of distinct codes of this size.
@@ -333,23 +368,35 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_request_takes_1_to_1000_codes_and_a_label_of_1_to_100_characters() {
+    fn a_batch_request_takes_4_times_min_report_n_to_1000_codes_and_a_label_of_1_to_100_characters() {
         assert_eq!(
-            BatchRequest::parse(" 40 ", " Mottagningen "),
+            BatchRequest::parse(" 40 ", " Mottagningen ", 5),
             Ok(BatchRequest { size: 40, label: "Mottagningen".into() })
         );
-        assert!(BatchRequest::parse("1000", &"å".repeat(100)).is_ok());
+        assert!(BatchRequest::parse("1000", &"å".repeat(100), 5).is_ok());
+        assert!(BatchRequest::parse("12", "x", 3).is_ok(), "4 × 3");
         for size in ["0", "1001", "-1", "ten", ""] {
-            assert_eq!(BatchRequest::parse(size, "x"), Err(BatchError::Size), "{size:?}");
+            assert_eq!(
+                BatchRequest::parse(size, "x", 5),
+                Err(BatchRefused(vec![BatchError::Size { least: 20 }])),
+                "{size:?}"
+            );
+        }
+        for (size, min_report_n, least) in [("1", 5, 20), ("19", 5, 20), ("11", 3, 12), ("399", 100, 400)] {
+            let refused = BatchRefused(vec![BatchError::TooFew { least }]);
+            assert_eq!(BatchRequest::parse(size, "x", min_report_n), Err(refused), "{size} for {min_report_n}");
         }
         for label in ["", "   ", &"x".repeat(101), "a\nb"] {
-            assert_eq!(BatchRequest::parse("5", label), Err(BatchError::Label), "{label:?}");
+            assert_eq!(BatchRequest::parse("20", label, 5), Err(BatchRefused(vec![BatchError::Label])), "{label:?}");
         }
+        let both = BatchRequest::parse("2", "", 5).unwrap_err();
+        assert_eq!(both.0, [BatchError::TooFew { least: 20 }, BatchError::Label], "every problem at once");
+        assert!(both.to_string().contains("at least 20 codes"), "{both}");
     }
 
     #[test]
     fn ten_thousand_codes_across_ten_batches_are_all_different() {
-        let request = BatchRequest::parse("1000", "x").unwrap();
+        let request = BatchRequest::parse("1000", "x", 5).unwrap();
         let mut seen = std::collections::HashSet::new();
         for _ in 0..10 {
             for code in request.generate().unwrap() {
@@ -373,7 +420,7 @@ mod tests {
 
     #[test]
     fn a_batch_has_as_many_distinct_codes_as_asked() {
-        let codes = BatchRequest::parse("1000", "x").unwrap().generate().unwrap();
+        let codes = BatchRequest::parse("1000", "x", 5).unwrap().generate().unwrap();
         let distinct: std::collections::HashSet<_> = codes.iter().map(Code::canonical).collect();
         assert_eq!(distinct.len(), 1000);
     }

@@ -20,7 +20,8 @@ use uuid::Uuid;
 
 use super::codes::USE_CODE;
 use super::{CodeUse, NewResponse, Store, StoreError, Stored};
-use crate::questionnaire::Answer;
+use crate::questionnaire::{Answer, Questionnaire};
+use crate::report::period::Period;
 
 /// A response waiting to be stored with others: owned, so it can wait in a
 /// queue, and carrying the fingerprint of the one-time code it uses, if any.
@@ -34,8 +35,26 @@ pub struct QueuedResponse {
     pub answers: Vec<Answer>,
     /// The SHA-256 (hex) of the form's submission token, if it had one.
     pub submission: Option<String>,
-    /// The fingerprint of the one-time code to use up with this response.
-    pub code: Option<String>,
+    /// The one-time code to use up with this response.
+    pub code: Option<CodeToUse>,
+}
+
+/// A one-time code to use up with a response, and where its use is counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeToUse {
+    /// The SHA-256 (hex) of the code (`Code::fingerprint`).
+    pub fingerprint: String,
+    /// The reporting period of the response's stored date: its batch counts
+    /// the use there, and no code keeps a time of use.
+    pub period: Period,
+}
+
+impl CodeToUse {
+    /// The code with `fingerprint`, used by a response to `questionnaire`
+    /// stored with the date `submitted_on` (already coarsened).
+    pub fn new(fingerprint: String, questionnaire: &Questionnaire, submitted_on: Date) -> CodeToUse {
+        CodeToUse { fingerprint, period: Period::containing(questionnaire.report_period, submitted_on) }
+    }
 }
 
 impl QueuedResponse {
@@ -49,7 +68,8 @@ impl QueuedResponse {
             submitted_on: response.submitted_on,
             answers: response.answers.to_vec(),
             submission: response.submission.map(str::to_owned),
-            code: code_fingerprint,
+            code: code_fingerprint
+                .map(|fingerprint| CodeToUse::new(fingerprint, response.questionnaire, response.submitted_on)),
         }
     }
 }
@@ -136,6 +156,13 @@ static ADD_TO_ANSWER_TALLY: LazyLock<Inserts> = LazyLock::new(|| {
          DO UPDATE SET answers = answer_tally.answers + excluded.answers",
     )
 });
+static ADD_TO_CODE_BATCH_USE: LazyLock<Inserts> = LazyLock::new(|| {
+    Inserts::new(
+        "INSERT INTO code_batch_use (batch_id, period, used)",
+        3,
+        " ON CONFLICT (batch_id, period) DO UPDATE SET used = code_batch_use.used + excluded.used, dirty = TRUE",
+    )
+});
 static ADD_TO_QUESTION_TALLY: LazyLock<Inserts> = LazyLock::new(|| {
     Inserts::new(
         "INSERT INTO question_tally (questionnaire_id, version, language, submitted_on, question_id, respondents)",
@@ -148,7 +175,8 @@ static ADD_TO_QUESTION_TALLY: LazyLock<Inserts> = LazyLock::new(|| {
 /// Where a response is counted: questionnaire, version, language, date.
 type TallyKey<'a> = (&'a str, &'a str, &'a str, Date);
 
-/// What a batch of stored responses adds to the tallies (migration 0006).
+/// What a batch of stored responses adds to the tallies (migration 0006) and
+/// to the counts of used codes (0007).
 /// Maps, so each counter is written once per batch and in key order: two
 /// instances adding to the same counters lock them in the same order, and
 /// never wait for each other in a cycle.
@@ -159,6 +187,8 @@ struct TallyIncrements<'a> {
     answers: BTreeMap<(TallyKey<'a>, &'a str, &'a str), i64>,
     /// Keyed also by question: responses that answered it.
     respondents: BTreeMap<(TallyKey<'a>, &'a str), i64>,
+    /// Codes used, by batch and reporting period (migration 0007).
+    code_uses: BTreeMap<(Uuid, String), i64>,
 }
 
 impl<'a> TallyIncrements<'a> {
@@ -300,7 +330,8 @@ impl BatchConnection {
                 let mut accepted: Vec<(usize, Uuid)> = Vec::with_capacity(round.len());
                 // Codes in a fixed order too, for the same reason.
                 let mut round = round;
-                round.sort_by(|&a, &b| batch[a].code.cmp(&batch[b].code));
+                let fingerprint = |at: usize| batch[at].code.as_ref().map(|code| code.fingerprint.as_str());
+                round.sort_by(|&a, &b| fingerprint(a).cmp(&fingerprint(b)));
                 for at in round {
                     let response = &batch[at];
                     if let Some(token) = response.submission.as_deref()
@@ -309,20 +340,20 @@ impl BatchConnection {
                         outcomes[at] = Some(CodeUse::Answered(Stored::Duplicate));
                         continue;
                     }
-                    if let Some(fingerprint) = response.code.as_deref() {
-                        let deleted = sqlx::query(USE_CODE)
-                            .bind(fingerprint)
+                    if let Some(code) = &response.code {
+                        let used_from: Option<Uuid> = sqlx::query_scalar(USE_CODE)
+                            .bind(&code.fingerprint)
                             .bind(&response.questionnaire_id)
-                            .execute(&mut *transaction)
-                            .await?
-                            .rows_affected();
-                        if deleted == 0 {
+                            .fetch_optional(&mut *transaction)
+                            .await?;
+                        let Some(batch_id) = used_from else {
                             if let Some(token) = response.submission.as_deref() {
                                 sqlx::query(FORGET_SUBMISSION).bind(token).execute(&mut *transaction).await?;
                             }
                             outcomes[at] = Some(CodeUse::Refused);
                             continue;
-                        }
+                        };
+                        *tallies.code_uses.entry((batch_id, code.period.to_string())).or_default() += 1;
                     }
                     // Random (v4), never time-ordered: the id must not reveal
                     // when, or in which order, people answered.
@@ -383,6 +414,10 @@ impl BatchConnection {
             let respondents: Vec<_> = tallies.respondents.iter().collect();
             insert_chunked!(transaction, placeholders, ADD_TO_QUESTION_TALLY, respondents, |query, (((questionnaire, version, language, day), question), n)| {
                 query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(*question).bind(**n)
+            });
+            let code_uses: Vec<_> = tallies.code_uses.iter().collect();
+            insert_chunked!(transaction, placeholders, ADD_TO_CODE_BATCH_USE, code_uses, |query, ((batch_id, period), n)| {
+                query.bind(*batch_id).bind(period.as_str()).bind(**n)
             });
             transaction.commit().await?;
         });

@@ -1,17 +1,23 @@
 //! One-time codes: batches, the codes' fingerprints, and their use.
 //!
 //! A code is used by deleting its row in the transaction that stores the
-//! response; the batch row is never touched then, and no time of use is
-//! kept, so nothing stored pairs a code (or a batch) with a response.
-//! "Used" is counted on demand: size − withdrawn − rows left.
+//! response, which also counts the use against the code's batch and the
+//! reporting period of the response's stored date (`code_batch_use`). No
+//! time of use is kept, so nothing stored pairs a code with a response.
+//! The codes left in a batch change with every use, so they are never
+//! counted for anyone: staff see a batch's uses only per closed period.
+
+use std::collections::HashMap;
 
 use time::Date;
 use uuid::Uuid;
 
 use super::{NewResponse, QueuedResponse, Store, StoreError, Stored};
+use crate::questionnaire::Questionnaire;
+use crate::report::period::{Period, last_closed};
 
 /// A batch of codes as listed for staff.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeBatch {
     pub id: Uuid,
     pub questionnaire_id: String,
@@ -24,15 +30,10 @@ pub struct CodeBatch {
     pub revoked: bool,
     /// Unused codes deleted when it was revoked.
     pub withdrawn: i64,
-    /// Codes neither used nor withdrawn.
-    pub remaining: i64,
-}
-
-impl CodeBatch {
-    /// How many of its codes gave a response.
-    pub fn used(&self) -> i64 {
-        self.size - self.withdrawn - self.remaining
-    }
+    /// Codes used in each reporting period that had closed when the batch
+    /// was read, oldest first; periods without a use are left out. The
+    /// current period's uses are never here.
+    pub used: Vec<(Period, i64)>,
 }
 
 /// What became of a response sent with a code.
@@ -55,18 +56,38 @@ pub struct RevokedBatch {
     pub withdrawn: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct BatchRow {
+    id: Uuid,
+    questionnaire_id: String,
+    label: String,
+    created_on: Date,
+    size: i64,
+    revoked: bool,
+    withdrawn: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct UseRow {
+    batch_id: Uuid,
+    period: String,
+    used: i64,
+}
+
 const INSERT_BATCH: &str = "INSERT INTO code_batch (id, questionnaire_id, label, created_on, size) \
      VALUES ($1, $2, $3, $4, $5)";
 const INSERT_CODE: &str = "INSERT INTO code (hash, batch_id) VALUES ($1, $2)";
-const SELECT_BATCHES: &str = "SELECT b.id, b.questionnaire_id, b.label, b.created_on, b.size, b.revoked, b.withdrawn, \
-     (SELECT COUNT(*) FROM code c WHERE c.batch_id = b.id) AS remaining \
-     FROM code_batch b WHERE b.questionnaire_id = $1 ORDER BY b.created_on DESC, b.label, b.id";
-const SELECT_BATCH: &str = "SELECT b.id, b.questionnaire_id, b.label, b.created_on, b.size, b.revoked, b.withdrawn, \
-     (SELECT COUNT(*) FROM code c WHERE c.batch_id = b.id) AS remaining \
-     FROM code_batch b WHERE b.id = $1";
-// Only a live code of this questionnaire, in a batch not revoked, is used.
+const SELECT_BATCHES: &str = "SELECT id, questionnaire_id, label, created_on, size, revoked, withdrawn \
+     FROM code_batch WHERE questionnaire_id = $1 ORDER BY created_on DESC, label, id";
+const SELECT_USES: &str = "SELECT u.batch_id, u.period, u.used FROM code_batch_use u \
+     JOIN code_batch b ON b.id = u.batch_id WHERE b.questionnaire_id = $1";
+const SELECT_BATCH_QUESTIONNAIRE: &str = "SELECT questionnaire_id FROM code_batch WHERE id = $1";
+// Only a live code of this questionnaire, in a batch not revoked, is used;
+// its batch is returned, to count the use in.
 pub(super) const USE_CODE: &str = "DELETE FROM code WHERE hash = $1 \
-     AND batch_id IN (SELECT id FROM code_batch WHERE questionnaire_id = $2 AND NOT revoked)";
+     AND batch_id IN (SELECT id FROM code_batch WHERE questionnaire_id = $2 AND NOT revoked) RETURNING batch_id";
+const SELECT_DIRTY_USES: &str = "SELECT batch_id, period FROM code_batch_use WHERE dirty";
+const CLEAR_USE: &str = "UPDATE code_batch_use SET dirty = FALSE WHERE batch_id = $1 AND period = $2 AND dirty";
 const SELECT_LIVE_CODE: &str = "SELECT COUNT(*) FROM code c JOIN code_batch b ON b.id = c.batch_id \
      WHERE c.hash = $1 AND b.questionnaire_id = $2 AND NOT b.revoked";
 const WITHDRAW_CODES: &str = "DELETE FROM code WHERE batch_id = $1";
@@ -103,18 +124,51 @@ impl Store {
         Ok(id)
     }
 
-    /// The batches of a questionnaire, newest first, with their counts.
-    pub async fn code_batches(&self, questionnaire_id: &str) -> Result<Vec<CodeBatch>, StoreError> {
-        let batches = on_pool!(self, pool => {
-            sqlx::query_as(SELECT_BATCHES).bind(questionnaire_id).fetch_all(pool).await?
+    /// The batches of a questionnaire, newest first, with their codes used
+    /// in each reporting period that has closed by `today`; never the uses
+    /// of a period still open.
+    pub async fn code_batches(&self, questionnaire: &Questionnaire, today: Date) -> Result<Vec<CodeBatch>, StoreError> {
+        let closed = last_closed(questionnaire.report_period, questionnaire.date_precision, today);
+        let (batches, uses): (Vec<BatchRow>, Vec<UseRow>) = on_pool!(self, pool => {
+            let batches = sqlx::query_as(SELECT_BATCHES).bind(&questionnaire.id).fetch_all(pool).await?;
+            let uses = sqlx::query_as(SELECT_USES).bind(&questionnaire.id).fetch_all(pool).await?;
+            (batches, uses)
         });
-        Ok(batches)
+        let mut used: HashMap<Uuid, Vec<(Period, i64)>> = HashMap::new();
+        for row in uses {
+            // A period of another kind (`report_period` changed) cannot be
+            // told closed or not: it is left out.
+            if let Ok(period) = Period::parse(closed.kind(), &row.period)
+                && period <= closed
+            {
+                used.entry(row.batch_id).or_default().push((period, row.used));
+            }
+        }
+        Ok(batches
+            .into_iter()
+            .map(|row| {
+                let mut used = used.remove(&row.id).unwrap_or_default();
+                used.sort_unstable();
+                CodeBatch {
+                    id: row.id,
+                    questionnaire_id: row.questionnaire_id,
+                    label: row.label,
+                    created_on: row.created_on,
+                    size: row.size,
+                    revoked: row.revoked,
+                    withdrawn: row.withdrawn,
+                    used,
+                }
+            })
+            .collect())
     }
 
-    /// One batch, with its counts.
-    pub async fn code_batch(&self, id: Uuid) -> Result<Option<CodeBatch>, StoreError> {
-        let batch = on_pool!(self, pool => sqlx::query_as(SELECT_BATCH).bind(id).fetch_optional(pool).await?);
-        Ok(batch)
+    /// The questionnaire a batch belongs to; `None` if there is no such batch.
+    pub async fn code_batch_questionnaire(&self, id: Uuid) -> Result<Option<String>, StoreError> {
+        let questionnaire = on_pool!(self, pool => {
+            sqlx::query_scalar(SELECT_BATCH_QUESTIONNAIRE).bind(id).fetch_optional(pool).await?
+        });
+        Ok(questionnaire)
     }
 
     /// Whether a live code of this questionnaire has this fingerprint: not
@@ -154,8 +208,8 @@ impl Store {
     /// sending one code at once: the DELETE's row lock (PostgreSQL) or the
     /// write lock (SQLite) lets one through; the other deletes no row.
     ///
-    /// The batch row is not updated here: an update in this transaction would
-    /// carry the response's transaction id. Call `vacuum_codes` soon after.
+    /// The use is counted against the code's batch in this transaction, and
+    /// so carries the response's transaction id: call `vacuum_codes` soon after.
     pub async fn insert_response_with_code(
         &self,
         response: &NewResponse<'_>,
@@ -165,18 +219,29 @@ impl Store {
         self.insert_one(queued).await
     }
 
-    /// Clears what pairs a used code with its response below the tables.
-    /// PostgreSQL: a deleted row keeps the id of the transaction that
-    /// deleted it (`xmax`), the same as the response's `xmin`, until VACUUM
-    /// removes it. SQLite: the write-ahead log holds the pages a transaction
-    /// changed, the code's and the response's together, until a checkpoint;
-    /// TRUNCATE empties the log file. Best effort: busy readers may keep a
-    /// SQLite checkpoint from finishing; the next one finishes it.
+    /// Clears what pairs a used code, or its batch, with its response below
+    /// the tables. PostgreSQL: a deleted code row keeps the id of the
+    /// transaction that deleted it (`xmax`), the same as the response's
+    /// `xmin`, until VACUUM removes it; so does the batch's count of uses,
+    /// as the `xmin` of the version written then, until it is written again
+    /// (here, in a transaction of its own) and VACUUM removes the old one.
+    /// SQLite: the write-ahead log holds the pages a transaction changed,
+    /// the code's and the response's together, until a checkpoint; TRUNCATE
+    /// empties the log file. Best effort: busy readers may keep a SQLite
+    /// checkpoint from finishing; the next one finishes it.
     pub async fn vacuum_codes(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let dirty: Vec<(Uuid, String)> = sqlx::query_as(SELECT_DIRTY_USES).fetch_all(pool).await?;
+            // One row a transaction: holding one lock at a time, this never
+            // waits in a cycle with a group commit adding to the counts.
+            for (batch_id, period) in dirty {
+                sqlx::query(CLEAR_USE).bind(batch_id).bind(period).execute(pool).await?;
+            }
+        });
         match self {
             // VACUUM cannot run in a transaction: the simple protocol, alone.
             Store::Postgres(pool) => {
-                sqlx::raw_sql("VACUUM code").execute(pool).await?;
+                sqlx::raw_sql("VACUUM code, code_batch_use").execute(pool).await?;
             }
             Store::Sqlite(pool) => {
                 sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;

@@ -71,7 +71,7 @@ mod staff;
 mod submissions;
 mod writer;
 
-pub use batch::{BatchConnection, QueuedResponse};
+pub use batch::{BatchConnection, CodeToUse, QueuedResponse};
 pub use codes::{CodeBatch, CodeUse, RevokedBatch};
 pub use inspect::CHECKED_TABLES;
 pub use report::{CellText, StoredVersion};

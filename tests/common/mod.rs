@@ -243,6 +243,14 @@ impl TestApp {
         TestApp { router, store, catalog, clock, live, staff, _folder: guard }
     }
 
+    /// The same service on the same database, started again on another
+    /// clock: the days after, for what a later date shows. Keep `self`
+    /// alive while it runs (it owns a SQLite file's folder).
+    pub async fn restarted_on(&self, clock: Clock) -> TestApp {
+        let live = std::sync::Arc::new(LiveCatalog::fixed(self.catalog.as_ref().clone()));
+        TestApp::build_live(self.store.clone(), None, live, TestApp::staff_settings(), clock).await
+    }
+
     /// The app serving the shipped questionnaires (`questionnaires/`).
     pub async fn shipped(backend: Backend) -> TestApp {
         TestApp::with_questionnaires(backend, "questionnaires").await

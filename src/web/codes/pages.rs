@@ -2,10 +2,12 @@
 //! counts and the form for a new batch; and the printable cards, shown once.
 
 use maud::{Markup, html};
+use time::Date;
 
 use super::qr;
-use crate::codes::{MAX_BATCH_SIZE, MAX_LABEL_LENGTH};
+use crate::codes::{MAX_BATCH_SIZE, MAX_LABEL_LENGTH, smallest_batch};
 use crate::questionnaire::{Access, Questionnaire};
+use crate::report::period::last_closed;
 use crate::store::CodeBatch;
 use crate::web::staff::{StaffUser, csrf_field, staff_layout};
 
@@ -32,17 +34,21 @@ fn title(questionnaire: &Questionnaire) -> &str {
     questionnaire.title.get(questionnaire.language(Some("sv")))
 }
 
-/// `/staff/q/{id}/codes`: the batches of a coded questionnaire and the form
-/// for a new one (with `problem` after a refused attempt). For an open
-/// questionnaire, a note that it uses no codes.
+/// `/staff/q/{id}/codes`: the batches of a coded questionnaire, with their
+/// codes used in each period closed by `today`, and the form for a new one
+/// (with `problems` after a refused attempt). For an open questionnaire, a
+/// note that it uses no codes.
 pub fn codes_page(
     user: &StaffUser,
     questionnaire: &Questionnaire,
+    today: Date,
     batches: &[CodeBatch],
-    problem: Option<&str>,
+    problems: &[String],
     values: &BatchFormValues,
 ) -> Markup {
     let base = format!("/staff/q/{}/codes", questionnaire.id);
+    let closed = last_closed(questionnaire.report_period, questionnaire.date_precision, today);
+    let least = smallest_batch(questionnaire.min_report_n);
     let body = html! {
         p.breadcrumb {
             a href="/staff" { "Enkäter" } " / "
@@ -57,14 +63,17 @@ pub fn codes_page(
             @if batches.is_empty() {
                 p { "Inga koder har skapats ännu." }
             } @else {
+                p.hint.uses-note {
+                    "Använda koder visas per avslutad period (den senaste är " (closed.label()) "), aldrig för den period som pågår: "
+                    "ett antal som ändras medan du tittar skulle visa när någon med ett kort har svarat."
+                }
                 table.staff-table.code-batches {
                     thead {
                         tr {
                             th scope="col" { "Etikett" }
                             th scope="col" { "Skapad" }
                             th scope="col" { "Koder" }
-                            th scope="col" { "Använda" }
-                            th scope="col" { "Kvar" }
+                            th scope="col" { "Använda per avslutad period" }
                             th scope="col" { "Status" }
                         }
                     }
@@ -74,8 +83,17 @@ pub fn codes_page(
                                 td { (batch.label) }
                                 td { (batch.created_on) }
                                 td.number { (batch.size) }
-                                td.number.used { (batch.used()) }
-                                td.number.remaining { (batch.remaining) }
+                                td.used {
+                                    @if batch.used.is_empty() {
+                                        "Inga"
+                                    } @else {
+                                        ul.period-uses {
+                                            @for (period, used) in &batch.used {
+                                                li data-period=(period) { (period.label()) ": " (used) }
+                                            }
+                                        }
+                                    }
+                                }
                                 td {
                                     @if batch.revoked {
                                         "Återkallad (" (batch.withdrawn) " oanvända)"
@@ -94,18 +112,31 @@ pub fn codes_page(
             section aria-labelledby="new-batch" {
                 h2 #new-batch { "Skapa koder" }
                 p.hint { "Koderna visas bara en gång, direkt när de har skapats: skriv ut korten eller ladda ner dem som CSV innan du lämnar sidan. Bara en kontrollsumma av varje kod sparas." }
-                @if let Some(problem) = problem {
-                    p.error-message role="alert" { (problem) }
+                @if !problems.is_empty() {
+                    div.error-message role="alert" {
+                        @for problem in problems {
+                            p { (problem) }
+                        }
+                    }
                 }
                 form.code-batch method="post" action=(base) {
                     (csrf_field(user))
                     div.field {
-                        label for="count" { "Antal koder (1–" (MAX_BATCH_SIZE) ")" }
-                        input #count type="number" name="count" min="1" max=(MAX_BATCH_SIZE) required value=(values.count);
+                        label for="count" { "Antal koder (" (least) "–" (MAX_BATCH_SIZE) ")" }
+                        p.hint #count-hint {
+                            "Minst " (least) " koder, fyra gånger det minsta antal svar som resultaten visar ("
+                            (questionnaire.min_report_n) "): en kodserie delas ut till en grupp, aldrig till en enskild person."
+                        }
+                        input #count type="number" name="count" min=(least) max=(MAX_BATCH_SIZE) required aria-describedby="count-hint" value=(values.count);
                     }
                     div.field {
-                        label for="label" { "Etikett, till exempel var korten delas ut" }
-                        input #label type="text" name="label" maxlength=(MAX_LABEL_LENGTH) required value=(values.label);
+                        label for="label" { "Etikett, till exempel var och när korten delas ut" }
+                        p.hint #label-hint {
+                            strong { "Skriv aldrig en persons namn i etiketten:" }
+                            " etiketten och antalet använda koder kan då visa att just den personen har svarat. "
+                            "Skriv en plats och en tid, till exempel \u{201d}Mottagningen december\u{201d}."
+                        }
+                        input #label type="text" name="label" maxlength=(MAX_LABEL_LENGTH) required aria-describedby="label-hint" value=(values.label);
                     }
                     button.submit type="submit" { "Skapa koder" }
                 }

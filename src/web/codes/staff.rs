@@ -15,7 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pages::{self, BatchFormValues, Card};
-use crate::codes::{BatchError, BatchRequest, Code, NoRandomness, card_url, write_csv};
+use crate::codes::{BatchError, BatchRequest, Code, MAX_BATCH_SIZE, NoRandomness, card_url, write_csv};
 use crate::questionnaire::{Access, Questionnaire};
 use crate::staff::action;
 use crate::store::StoreError;
@@ -107,11 +107,13 @@ fn short_url(state: &AppState, questionnaire: &Questionnaire) -> String {
 async fn show_codes(user: StaffUser, State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let shown = async {
         let questionnaire = find(&state, &id)?;
+        let today = state.clock.today();
         let batches = match questionnaire.access {
-            Access::Code => state.store.code_batches(&id).await?,
+            Access::Code => state.store.code_batches(&questionnaire, today).await?,
             Access::Open => Vec::new(),
         };
-        Ok::<_, CodesError>(pages::codes_page(&user, &questionnaire, &batches, None, &BatchFormValues::default()))
+        let page = pages::codes_page(&user, &questionnaire, today, &batches, &[], &BatchFormValues::default());
+        Ok::<_, CodesError>(page)
     };
     match shown.await {
         Ok(page) => page.into_response(),
@@ -135,12 +137,14 @@ async fn create_batch(
 ) -> Response {
     let created = async {
         let questionnaire = coded(&state, &id)?;
-        let request = match BatchRequest::parse(&form.count, &form.label) {
+        let request = match BatchRequest::parse(&form.count, &form.label, questionnaire.min_report_n) {
             Ok(request) => request,
-            Err(problem) => {
-                let batches = state.store.code_batches(&id).await?;
+            Err(refused) => {
+                let today = state.clock.today();
+                let batches = state.store.code_batches(&questionnaire, today).await?;
                 let values = BatchFormValues { count: form.count.clone(), label: form.label.clone() };
-                let page = pages::codes_page(&user, &questionnaire, &batches, Some(batch_problem(problem)), &values);
+                let problems: Vec<String> = refused.0.into_iter().map(batch_problem).collect();
+                let page = pages::codes_page(&user, &questionnaire, today, &batches, &problems, &values);
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
             }
         };
@@ -162,10 +166,15 @@ async fn create_batch(
     }
 }
 
-fn batch_problem(problem: BatchError) -> &'static str {
+/// What the page says of a refused batch.
+fn batch_problem(problem: BatchError) -> String {
     match problem {
-        BatchError::Size => "Antalet koder ska vara ett heltal från 1 till 1000.",
-        BatchError::Label => "Skriv en etikett på 1–100 tecken, till exempel var korten delas ut.",
+        BatchError::Size { least } => format!("Antalet koder ska vara ett heltal från {least} till {MAX_BATCH_SIZE}."),
+        BatchError::Label => "Skriv en etikett på 1–100 tecken, till exempel var korten delas ut.".to_owned(),
+        BatchError::TooFew { least } => format!(
+            "En kodserie måste ha minst {least} koder. Den ska delas ut till en grupp, aldrig till en enskild person: \
+             annars kan antalet använda koder visa att just den personen har svarat."
+        ),
     }
 }
 
@@ -215,8 +224,7 @@ async fn revoke_batch(
     let revoked = async {
         coded(&state, &id)?;
         let batch_id = Uuid::parse_str(&batch).map_err(|_| CodesError::NoSuchBatch)?;
-        let batch = state.store.code_batch(batch_id).await?.filter(|batch| batch.questionnaire_id == id);
-        if batch.is_none() {
+        if state.store.code_batch_questionnaire(batch_id).await?.as_deref() != Some(id.as_str()) {
             return Err(CodesError::NoSuchBatch);
         }
         // Revoking twice changes nothing and is not logged twice.
