@@ -56,8 +56,12 @@ impl Store {
         // The mark first: a purge cut short has still told the figures
         // which periods may be partly gone.
         match self {
-            Store::Sqlite(pool) => drop(sqlx::query(MOVE_PURGE_MARK_SQLITE).bind(day).execute(pool).await?),
-            Store::Postgres(pool) => drop(sqlx::query(MOVE_PURGE_MARK_POSTGRES).bind(day).execute(pool).await?),
+            Store::Sqlite(pool) => {
+                sqlx::query(MOVE_PURGE_MARK_SQLITE).bind(day).execute(pool).await?;
+            }
+            Store::Postgres(pool) => {
+                sqlx::query(MOVE_PURGE_MARK_POSTGRES).bind(day).execute(pool).await?;
+            }
         }
         let mut deleted = 0;
         loop {
