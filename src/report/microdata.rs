@@ -21,7 +21,12 @@
 //!    rarer than k, the period is coarsened (month → quarter → half-year →
 //!    year) to the finest level where at most 5 % are; when no level gets
 //!    there, to the level with the fewest such rows (the finer on a tie).
-//!    The whole file has one level.
+//!    The whole file has one level. Like the report period, a coarser
+//!    period is shown only once it has ended: the rows of one still
+//!    running (a quarter whose last month has not closed) are held back
+//!    until it has, and count as rows needing a blank when the level is
+//!    chosen. Otherwise two downloads a month apart would show which rows
+//!    of the quarter are the new month's.
 //! 2. **Local suppression.** Values are blanked one quasi-identifier at a
 //!    time, least useful first: the background questions from the last to
 //!    the first, then the version, the language and the period. Each step
@@ -34,8 +39,9 @@
 //! 4. **Too few.** A file of fewer than k rows in all has no rows.
 //!
 //! Values are only ever blanked or coarsened, never changed, and no row is
-//! left out unless the file would have fewer than k rows: the tests check
-//! this on thousands of random files.
+//! left out unless its coarser period is still running or the file would
+//! have fewer than k rows: the tests check this on thousands of random
+//! files.
 //!
 //! The same module lists the free texts apart from the responses
 //! ([`texts_by_period`]), and caps an export at the last closed period
@@ -198,47 +204,53 @@ pub struct Plan {
     k: u64,
     /// How many times the period was coarsened (0: the report period).
     coarsened: u8,
-    /// Each combination, its period coarsened, to what the file shows.
+    /// Each combination in the file, its period coarsened, to what the
+    /// file shows.
     released: HashMap<Key, Key>,
     /// Rows in the file.
     rows: u64,
-    /// Rows left out because there were fewer than k in all.
-    left_out: u64,
+    /// Rows held back until the coarser period they are in has ended.
+    withheld: u64,
+    /// Rows left out because the file would have had fewer than k.
+    too_few: u64,
     blanked: Blanked,
 }
 
 impl Plan {
-    /// The plan for the rows counted in `combinations`, with k = `k`.
-    pub fn new(combinations: &Combinations, k: u64) -> Plan {
+    /// The plan for the rows counted in `combinations`, with k = `k`, on a
+    /// day when `last_closed` is the last report period that has closed
+    /// (every counted row is in it or before it).
+    pub fn new(combinations: &Combinations, k: u64, last_closed: Period) -> Plan {
         let k = k.max(1);
         let background = combinations.background;
-        let rows = combinations.rows;
-        if rows < k {
-            return Plan {
-                k,
-                coarsened: 0,
-                released: HashMap::new(),
-                rows: 0,
-                left_out: rows,
-                blanked: Blanked { background: vec![0; background], ..Blanked::default() },
-            };
-        }
+        let all = combinations.rows;
+        let ended = |key: &Key| key.period.is_none_or(|period| period.last_day() <= last_closed.last_day());
 
-        // 1. The period level: the finest that leaves few rows rare.
-        let rare_rows = |counts: &HashMap<Key, u64>| counts.values().filter(|count| **count < k).sum::<u64>();
+        // 1. The period level: the finest at which few rows are rare or in
+        // a coarser period still running.
         let mut chosen: Option<(u8, u64)> = None;
         for steps in 0..=combinations.coarsenings() {
-            let rare = rare_rows(&combinations.coarsened(steps));
-            if rare * TOLERATED_ONE_IN <= rows {
-                chosen = Some((steps, rare));
+            let counts = combinations.coarsened(steps);
+            let cost: u64 =
+                counts.iter().filter(|(key, count)| **count < k || !ended(key)).map(|(_, count)| count).sum();
+            if cost * TOLERATED_ONE_IN <= all {
+                chosen = Some((steps, cost));
                 break;
             }
-            if chosen.is_none_or(|(_, fewest)| rare < fewest) {
-                chosen = Some((steps, rare));
+            if chosen.is_none_or(|(_, fewest)| cost < fewest) {
+                chosen = Some((steps, cost));
             }
         }
         let coarsened = chosen.map_or(0, |(steps, _)| steps);
-        let counted = combinations.coarsened(coarsened);
+        let (counted, running): (HashMap<Key, u64>, HashMap<Key, u64>) =
+            combinations.coarsened(coarsened).into_iter().partition(|(key, _)| ended(key));
+        let withheld = running.values().sum();
+        let rows: u64 = counted.values().sum();
+        let mut blanked = Blanked { background: vec![0; background], ..Blanked::default() };
+        if rows < k {
+            let released = HashMap::new();
+            return Plan { k, coarsened, released, rows: 0, withheld, too_few: rows, blanked };
+        }
 
         // 2. Local suppression, one quasi-identifier at a time.
         let mut released: HashMap<Key, Key> = counted.keys().map(|key| (key.clone(), key.clone())).collect();
@@ -274,7 +286,6 @@ impl Plan {
             }
         }
 
-        let mut blanked = Blanked { background: vec![0; background], ..Blanked::default() };
         for (key, shown) in &released {
             let count = counted[key];
             let mut any = false;
@@ -293,13 +304,13 @@ impl Plan {
                 blanked.rows += count;
             }
         }
-        Plan { k, coarsened, released, rows, left_out: 0, blanked }
+        Plan { k, coarsened, released, rows, withheld, too_few: 0, blanked }
     }
 
     /// What the file shows of a row with these quasi-identifiers (its
     /// period as stored at the report period), or `None` when the row is
-    /// not in the file: there were fewer than k rows, or the row was not
-    /// counted.
+    /// not in the file: its coarser period is still running, there were
+    /// fewer than k rows, or the row was not counted.
     pub fn release(&self, key: &Key) -> Option<Key> {
         self.released.get(&key.coarsened(self.coarsened)).cloned()
     }
@@ -319,9 +330,16 @@ impl Plan {
         self.rows
     }
 
-    /// How many rows were left out because there were fewer than k.
-    pub fn left_out(&self) -> u64 {
-        self.left_out
+    /// How many rows are held back until the coarser period they are in
+    /// has ended.
+    pub fn withheld(&self) -> u64 {
+        self.withheld
+    }
+
+    /// How many rows were left out because the file would have had fewer
+    /// than k.
+    pub fn too_few(&self) -> u64 {
+        self.too_few
     }
 
     /// How many values were blanked.
@@ -415,14 +433,21 @@ mod tests {
         }
     }
 
-    /// The rows of `keys` as the file shows them.
+    /// The rows of `keys` as the file shows them, long after every period
+    /// in them has ended.
     fn released(keys: &[Key], k: u64) -> (Plan, Vec<Option<Key>>) {
+        released_after(keys, k, month(2100, 1))
+    }
+
+    /// The rows of `keys` as the file shows them when `last_closed` is the
+    /// last report period that has closed.
+    fn released_after(keys: &[Key], k: u64, last_closed: Period) -> (Plan, Vec<Option<Key>>) {
         let background = keys.first().map_or(0, |key| key.background.len());
         let mut combinations = Combinations::new(background);
         for key in keys {
             combinations.add(key.clone());
         }
-        let plan = Plan::new(&combinations, k);
+        let plan = Plan::new(&combinations, k, last_closed);
         let shown = keys.iter().map(|key| plan.release(key)).collect();
         (plan, shown)
     }
@@ -517,6 +542,30 @@ mod tests {
     }
 
     #[test]
+    fn a_coarser_period_still_running_is_held_back_until_it_ends() {
+        // 4 a month from October to February, on a day when February has
+        // closed: by month every row is rare; by quarter the 12 of 2026-Q4
+        // are fine and the 8 of 2027-Q1, which ends in March, are held back
+        // (so the quarter costs 8 of 20); half-year and year cost as much.
+        let mut keys = Vec::new();
+        for (year, m) in [(2026, 10), (2026, 11), (2026, 12), (2027, 1), (2027, 2)] {
+            keys.extend(vec![key(month(year, m), "sv", &[]); 4]);
+        }
+        let (plan, shown) = released_after(&keys, 5, month(2027, 2));
+        assert_eq!(plan.coarsened(), 1);
+        let q4 = Key { period: month(2026, 10).parent(), ..keys[0].clone() };
+        assert_eq!(count_of(&shown, &q4), 12);
+        assert_eq!(shown.iter().filter(|row| row.is_none()).count(), 8, "January and February wait for March");
+        assert_eq!((plan.rows(), plan.withheld(), plan.too_few()), (12, 8, 0));
+
+        // Once March has closed, the quarter is there too.
+        keys.extend(vec![key(month(2027, 3), "sv", &[]); 4]);
+        let (plan, shown) = released_after(&keys, 5, month(2027, 3));
+        assert!(shown.iter().all(Option::is_some));
+        assert_eq!((plan.rows(), plan.withheld()), (24, 0));
+    }
+
+    #[test]
     fn with_no_level_good_enough_the_period_goes_where_fewest_rows_are_rare() {
         // Every response has its own background answer: coarsening helps
         // nothing, so the period stays as fine as it is.
@@ -531,10 +580,10 @@ mod tests {
         let keys = vec![key(month(2026, 11), "sv", &[]); 4];
         let (plan, shown) = released(&keys, 5);
         assert!(shown.iter().all(Option::is_none));
-        assert_eq!((plan.rows(), plan.left_out()), (0, 4));
+        assert_eq!((plan.rows(), plan.too_few()), (0, 4));
         let (plan, shown) = released(&[], 5);
         assert!(shown.is_empty());
-        assert_eq!((plan.rows(), plan.left_out()), (0, 0));
+        assert_eq!((plan.rows(), plan.too_few()), (0, 0));
     }
 
     #[test]
@@ -570,6 +619,14 @@ mod tests {
         }
     }
 
+    /// A last closed period at or after every row's: the export only
+    /// counts rows of closed periods.
+    fn random_last_closed(random: &mut Random, keys: &[Key]) -> Period {
+        let last =
+            keys.iter().filter_map(|key| key.period).map(Period::last_day).max().unwrap_or(date!(2025 - 01 - 31));
+        Period::containing(ReportPeriod::Month, last + time::Duration::days(31 * random.below(8) as i64))
+    }
+
     fn random_keys(random: &mut Random) -> Vec<Key> {
         let rows = random.below(80);
         let background = random.below(4) as usize;
@@ -598,18 +655,29 @@ mod tests {
         for case in 0..2000 {
             let keys = random_keys(&mut random);
             let k = 1 + random.below(6);
-            let (plan, shown) = released(&keys, k);
+            let last_closed = random_last_closed(&mut random, &keys);
+            let (plan, shown) = released_after(&keys, k, last_closed);
             let rows = keys.len() as u64;
 
-            if rows < k {
+            let ended = |key: &Key| {
+                let period = coarsen(key.period.unwrap(), plan.coarsened());
+                period.last_day() <= last_closed.last_day()
+            };
+            let in_ended: Vec<&Key> = keys.iter().filter(|key| ended(key)).collect();
+            assert_eq!(plan.withheld(), rows - in_ended.len() as u64, "case {case}");
+            if (in_ended.len() as u64) < k {
                 assert!(shown.iter().all(Option::is_none), "case {case}: fewer than k rows, no file");
                 continue;
             }
-            assert!(shown.iter().all(Option::is_some), "case {case}: no row is lost");
-            assert_eq!(plan.rows(), rows);
+            for (original, row) in keys.iter().zip(&shown) {
+                assert_eq!(row.is_some(), ended(original), "case {case}: only a running period's rows wait");
+            }
+            assert_eq!(plan.rows(), in_ended.len() as u64);
+            let (keys, shown): (Vec<&Key>, Vec<&Option<Key>>) =
+                keys.iter().zip(&shown).filter(|(_, row)| row.is_some()).unzip();
 
             let mut sizes: HashMap<&Key, u64> = HashMap::new();
-            for row in shown.iter().flatten() {
+            for row in shown.iter().copied().flatten() {
                 *sizes.entry(row).or_default() += 1;
             }
             for (combination, size) in &sizes {
@@ -617,7 +685,7 @@ mod tests {
             }
 
             let mut blanked_rows = 0;
-            for (original, row) in keys.iter().zip(shown.iter().flatten()) {
+            for (original, row) in keys.iter().zip(shown.iter().copied().flatten()) {
                 let same_or_blank =
                     |was: &Option<String>, now: &Option<String>| now.is_none() || now.as_ref() == was.as_ref();
                 assert!(same_or_blank(&original.language, &row.language), "case {case}: language changed");
@@ -650,9 +718,10 @@ mod tests {
         for case in 0..300 {
             let keys = random_keys(&mut random);
             let k = 1 + random.below(6);
-            let (_, forward) = released(&keys, k);
+            let last_closed = random_last_closed(&mut random, &keys);
+            let (_, forward) = released_after(&keys, k, last_closed);
             let reversed: Vec<Key> = keys.iter().rev().cloned().collect();
-            let (_, backward) = released(&reversed, k);
+            let (_, backward) = released_after(&reversed, k, last_closed);
             let backward: Vec<Option<Key>> = backward.into_iter().rev().collect();
             assert_eq!(forward, backward, "case {case}");
         }
