@@ -34,6 +34,7 @@ use crate::questionnaire::Answer;
 
 pub use breakdown::{Breakdown, Group, GroupSize, TargetBreakdown, TargetRow, break_down};
 pub use figure::{Figure, Suppression};
+pub use responses::{Notes, ResponsesCounter, ResponsesPlan};
 pub use summary::{
     AnswerKind, AreaLine, OptionFigures, OptionKind, QuestionFigures, QuestionSummary, Summary, area_id, role_id,
     summarize,
