@@ -7,7 +7,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Backend, Page, TestApp};
+use common::{Backend, PASSWORD, Page, TestApp};
 use enkat::clock::Clock;
 
 on_both_databases!(
@@ -234,15 +234,25 @@ async fn arabic_responses_are_reported_in_swedish_with_their_language(backend: B
     );
     assert!(!summary.contains("راضٍ"), "no Arabic in the summary export");
 
-    let responses = app.get_as(&admin, "/staff/q/nexus/export/responses.csv?text=1").await.body;
+    // Whole responses come once their month has closed: 70 days on, it has.
+    let later = Clock::fixed(
+        app.clock.now().checked_add(jiff::SignedDuration::from_hours(70 * 24)).unwrap(),
+        "Europe/Stockholm",
+    )
+    .unwrap();
+    let later = app.on_clock(later).await;
+    let admin = later.login("admin", PASSWORD).await;
+    let responses = later.get_as(&admin, "/staff/q/nexus/export/responses.csv").await.body;
     let mut reader = csv::Reader::from_reader(responses.as_bytes());
     let header = reader.headers().unwrap().clone();
     let language = header.iter().position(|name| name == "language").expect("a language column");
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 5);
-    assert!(rows.iter().all(|row| &row[language] == "ar"), "every row says ar");
+    assert!(rows.iter().all(|row| &row[language] == "ar"), "every row says ar: five alike are shown");
+    let texts = later.get_as(&admin, "/staff/q/nexus/export/texts.csv").await.body;
+    assert_eq!(texts.matches("شكرًا لكم على كل شيء.").count(), 5, "texts as written, in a list of their own: {texts}");
 
-    let workbook = app.get_as(&admin, "/staff/q/nexus/export/responses.xlsx").await;
+    let workbook = later.get_as(&admin, "/staff/q/nexus/export/responses.xlsx").await;
     assert_eq!(workbook.status, StatusCode::OK);
     let labels = xlsx_first_rows(&workbook.bytes);
     assert!(labels.contains("Hur nöjd eller missnöjd är du sammantaget med stödet från Nexus?"), "{labels}");

@@ -12,6 +12,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use enkat::report::Filter;
+use enkat::store::Store;
+
 const ENKAT: &str = env!("CARGO_BIN_EXE_enkat");
 
 const QUESTIONNAIRE: &str = r#"
@@ -145,24 +148,16 @@ impl Server {
         assert!(status.success());
     }
 
-    /// The stored responses' versions, from `enkat export`.
+    /// The stored responses' versions, read from the database (the
+    /// export has only periods that have closed).
     fn stored_versions(&self, id: &str) -> Vec<String> {
-        let out = self.folder.path().join("export.csv");
-        let status = Command::new(ENKAT)
-            .args(["export", id, "--what", "responses", "-o"])
-            .arg(&out)
-            .arg("--questionnaires")
-            .arg(self.folder.path())
-            .arg("--database-url")
-            .arg(format!("sqlite://{}", self.database.display()))
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let csv = std::fs::read_to_string(out).unwrap();
-        let mut lines = csv.lines();
-        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-        let column = header.iter().position(|name| *name == "version").unwrap();
-        lines.map(|line| line.split(',').nth(column).unwrap().to_owned()).collect()
+        let url = format!("sqlite://{}", self.database.display());
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = Store::open_read_only(&url).await.unwrap();
+            let records = store.response_records(id, &Filter::default()).await.unwrap();
+            store.close().await;
+            records.into_iter().map(|record| record.version).collect()
+        })
     }
 }
 

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use common::{Backend, PASSWORD, TestApp};
 use enkat::clock::Clock;
-use enkat::questionnaire::{Answer, ReportPeriod};
+use enkat::questionnaire::{Answer, DatePrecision, ReportPeriod};
 use enkat::report::period::Period;
 use enkat::store::NewResponse;
 use time::Date;
@@ -52,6 +52,17 @@ async fn respond(app: &TestApp, on: Date, language: &str, overall: &str, missed:
     app.store.insert_response(&response).await.unwrap();
 }
 
+/// A response in `language` with one comment.
+async fn respond_with_comment(app: &TestApp, on: Date, language: &str, comment: &str) {
+    let questionnaire = app.catalog.get("nexus").unwrap();
+    let answers = [
+        answer("overall", "very_satisfied"),
+        Answer { question_id: "comment".into(), option_id: None, text: Some(comment.into()) },
+    ];
+    let response = NewResponse { questionnaire, language, submitted_on: on, answers: &answers, submission: None };
+    app.store.insert_response(&response).await.unwrap();
+}
+
 /// Five answers to `overall`, one of them "don't know": n = 4, below
 /// min_report_n = 5.
 async fn four_counted_answers(app: &TestApp) {
@@ -83,6 +94,19 @@ fn after_the_year() -> Clock {
 
 async fn admin_app(backend: Backend) -> (TestApp, String) {
     let app = TestApp::with_clock(backend, "questionnaires", after_the_year()).await;
+    let cookie = app.logged_in_admin().await;
+    (app, cookie)
+}
+
+/// Tuesday 15 December 2026: November, the month of the fixture's
+/// responses, has closed, so whole responses and texts can be exported.
+fn after_november() -> Clock {
+    Clock::fixed("2026-12-15T12:00:00Z".parse().expect("an instant"), "Europe/Stockholm").expect("a zone")
+}
+
+/// `admin_app` on the clock of `after_november`.
+async fn admin_app_after_november(backend: Backend) -> (TestApp, String) {
+    let app = TestApp::with_clock(backend, "questionnaires", after_november()).await;
     let cookie = app.logged_in_admin().await;
     (app, cookie)
 }
@@ -207,7 +231,7 @@ async fn the_summary_csv_carries_the_same_figures(backend: Backend) {
 }
 
 async fn swedish_excel_gets_semicolons_decimal_commas_and_a_bom(backend: Backend) {
-    let (app, cookie) = admin_app(backend).await;
+    let (app, cookie) = admin_app_after_november(backend).await;
     five_counted_answers(&app).await;
 
     let response = app.get_as(&cookie, "/staff/q/nexus/export/summary.csv?dialect=excel-sv").await;
@@ -217,16 +241,20 @@ async fn swedish_excel_gets_semicolons_decimal_commas_and_a_bom(backend: Backend
     let very = row_of(&rows, "overall", "very_satisfied");
     assert_eq!((&very[7], &very[10], &very[11]), ("0,4000", "0,6000", "3,00"));
 
-    let responses = app.get_as(&cookie, "/staff/q/nexus/export/responses.csv?dialect=excel-sv&text=1").await;
+    let responses = app.get_as(&cookie, "/staff/q/nexus/export/responses.csv?dialect=excel-sv").await;
     let body = responses.body.strip_prefix('\u{feff}').expect("a BOM here too");
     let (header, rows) = parse_csv(body, b';');
-    let other = header.iter().position(|name| name == "missing_support.other").expect("an other column");
-    let texts: Vec<&str> = rows.iter().map(|row| &row[other]).filter(|text| !text.is_empty()).collect();
+    assert_eq!((&header[0], rows.len()), ("period", 6));
+    let texts = app.get_as(&cookie, "/staff/q/nexus/export/texts.csv?dialect=excel-sv").await;
+    let body = texts.body.strip_prefix('\u{feff}').expect("a BOM on the texts too");
+    let (header, rows) = parse_csv(body, b';');
+    assert_eq!(&header[3], "text");
+    let texts: Vec<&str> = rows.iter().map(|row| &row[3]).collect();
     assert_eq!(texts, ["'=HYPERLINK(\"http://example.org\")"], "a formula is neutralised");
 }
 
 async fn the_xlsx_has_numbers_as_numbers(backend: Backend) {
-    let (app, cookie) = admin_app(backend).await;
+    let (app, cookie) = admin_app_after_november(backend).await;
     five_counted_answers(&app).await;
 
     let response = app.get_as(&cookie, "/staff/q/nexus/export/summary.xlsx").await;
@@ -252,7 +280,7 @@ async fn the_xlsx_has_numbers_as_numbers(backend: Backend) {
 }
 
 async fn whole_responses_are_for_admins_only(backend: Backend) {
-    let app = TestApp::with_clock(backend, "questionnaires", after_the_year()).await;
+    let app = TestApp::with_clock(backend, "questionnaires", after_november()).await;
     five_counted_answers(&app).await;
     app.add_staff("kim", PASSWORD, false).await;
     let staff = app.login("kim", PASSWORD).await;
@@ -266,14 +294,18 @@ async fn whole_responses_are_for_admins_only(backend: Backend) {
     let admin = app.logged_in_admin().await;
     let response = app.get_as(&admin, "/staff/q/nexus/export/responses.csv").await;
     let (header, rows) = parse_csv(&response.body, b',');
-    assert_eq!(&header.iter().take(4).collect::<Vec<_>>(), &["date", "language", "version", "reach"]);
+    assert_eq!(&header.iter().take(4).collect::<Vec<_>>(), &["period", "language", "version", "reach"]);
     assert_eq!(rows.len(), 6);
     let column = |name: &str| header.iter().position(|column| column == name).unwrap_or_else(|| panic!("{name}"));
-    assert!(!header.iter().any(|name| name == "comment"), "free text only with text=1");
+    assert!(!header.iter().any(|name| name == "comment"), "free text is never in the responses");
     let moved: u32 = rows.iter().map(|row| row[column("missing_support.move")].parse::<u32>().unwrap()).sum();
     assert_eq!(moved, 4, "0/1 columns per option");
-    let dates: Vec<&str> = rows.iter().map(|row| &row[column("date")]).collect();
-    assert!(dates.iter().all(|date| ["2026-11-02", "2026-11-09", "2026-11-16"].contains(date)));
+    // Six Swedish-speaking responses in three ages, none shared by five:
+    // the ages go, and the six are alike.
+    let periods: Vec<&str> = rows.iter().map(|row| &row[column("period")]).collect();
+    assert!(periods.iter().all(|period| ["2026-11", ""].contains(period)), "{periods:?}");
+    let ages: Vec<&str> = rows.iter().map(|row| &row[column("age")]).collect();
+    assert!(ages.iter().all(|age| age.is_empty()), "{ages:?}");
 }
 
 async fn filters_narrow_the_figures_and_stay_in_the_url(backend: Backend) {
@@ -409,6 +441,14 @@ async fn enkat_export_writes_the_summary_and_the_responses_to_files() {
     let (_, rows) = parse_csv(body.strip_prefix('\u{feff}').expect("a BOM"), b';');
     assert_eq!(&row_of(&rows, "overall", "very_satisfied")[10], "0,6000", "the same figures as on the page");
 
+    // Whole responses come from closed periods only, by the machine's
+    // clock: five Arabic-speaking in the month before last, always closed.
+    let last_month = (app.today().replace_day(1).unwrap() - time::Duration::days(1)).replace_day(1).unwrap();
+    let first = (last_month - time::Duration::days(1)).replace_day(1).unwrap();
+    for _ in 0..5 {
+        let on = DatePrecision::Week.coarsen(first + time::Duration::days(7));
+        respond_with_comment(&app, on, "ar", "شكرًا").await;
+    }
     let responses = folder.path().join("responses.xlsx");
     let run = export(&[
         "nexus",
@@ -416,15 +456,32 @@ async fn enkat_export_writes_the_summary_and_the_responses_to_files() {
         "responses",
         "--format",
         "xlsx",
+        "--lang",
+        "ar",
         "--from",
-        &month.to_string(),
+        &Period::containing(ReportPeriod::Month, first).to_string(),
         "-o",
         responses.to_str().unwrap(),
     ]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let mut workbook: Xlsx<_> = calamine::open_workbook(&responses).expect("a valid xlsx");
     let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
-    assert_eq!(sheet.rows().count(), 2 + 6, "two header rows and the six responses of the month");
+    assert_eq!(sheet.rows().count(), 2 + 5, "two header rows and the five Arabic-speaking responses");
+    let period = Data::String(Period::containing(ReportPeriod::Month, first).to_string());
+    assert!(sheet.rows().skip(2).all(|row| row[0] == period), "the month, five alike: shown");
+
+    let texts = folder.path().join("texts.csv");
+    let run = export(&["nexus", "--what", "texts", "--lang", "ar", "-o", texts.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (header, rows) = parse_csv(&std::fs::read_to_string(&texts).unwrap(), b',');
+    assert_eq!(header.iter().collect::<Vec<_>>(), ["period", "question_id", "question_text", "text"]);
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|row| &row[3] == "شكرًا"));
+
+    let joined =
+        export(&["nexus", "--what", "responses", "--text", "-o", folder.path().join("y.csv").to_str().unwrap()]);
+    assert!(!joined.status.success(), "texts are never joined to the responses");
+    assert!(String::from_utf8_lossy(&joined.stderr).contains("--what texts"));
 
     let refused = export(&["nexus", "--from", "9/11", "-o", folder.path().join("x.csv").to_str().unwrap()]);
     assert!(!refused.status.success());
@@ -436,5 +493,5 @@ async fn enkat_export_writes_the_summary_and_the_responses_to_files() {
     assert!(!folder.path().join("x.csv").exists(), "a refused export writes nothing");
 
     let audit = app.store.audit_events(Some("export"), 10).await.unwrap();
-    assert_eq!(audit.len(), 2, "both exports are in the audit log");
+    assert_eq!(audit.len(), 3, "every export written is in the audit log");
 }

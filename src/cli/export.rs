@@ -1,5 +1,7 @@
 //! `enkat export`: the same files as the results page's download links,
 //! written on the server, e.g. by a scheduled job. Audited like a download.
+//! Whole responses, their notes and the free texts come from closed periods
+//! only, by the server's clock, as on the web.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -12,13 +14,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use time::Date;
 
 use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
-use crate::clock::Clock;
+use crate::clock::{Clock, UnknownTimeZone};
 use crate::questionnaire::{self, Questionnaire};
 use crate::report::csv::{Dialect, ResponsesCsv};
+use crate::report::microdata;
 use crate::report::period::Period;
-use crate::report::{self, Filter, ReportError};
+use crate::report::{self, Filter, ReportError, ResponsesCounter, ResponsesPlan};
 use crate::staff::action;
-use crate::store::{Store, StoreError};
+use crate::store::{Snapshot, Store, StoreError};
 
 /// Above this many responses, a progress bar shows how far the file is.
 const PROGRESS_FROM: u64 = 10_000;
@@ -27,7 +30,9 @@ const PROGRESS_FROM: u64 = 10_000;
 pub struct ExportArgs {
     /// The questionnaire's id, e.g. `nexus`.
     questionnaire: String,
-    /// The aggregated summary (small groups suppressed), or every response.
+    /// The aggregated summary (small groups suppressed); every response of
+    /// the closed periods (k-anonymous) or that file's notes; or the free
+    /// texts per closed period.
     #[arg(long, value_enum, default_value_t = What::Summary)]
     what: What,
     #[arg(long, value_enum, default_value_t = Format::Csv)]
@@ -52,8 +57,9 @@ pub struct ExportArgs {
     /// `excel-sv` for Swedish Excel: semicolons, decimal comma, BOM.
     #[arg(long, default_value = "standard", value_parser = parse_dialect)]
     dialect: Dialect,
-    /// Include free-text answers (responses only).
-    #[arg(long)]
+    /// Refused: free texts are never joined to the responses any more; they
+    /// are their own list, `--what texts`.
+    #[arg(long, hide = true)]
     text: bool,
     /// The file to write.
     #[arg(short, long)]
@@ -69,6 +75,10 @@ pub struct ExportArgs {
 enum What {
     Summary,
     Responses,
+    /// The notes on the responses file: what it covers, the rule, what was
+    /// blanked (`responses.xlsx` has them as a sheet).
+    ResponsesNotes,
+    Texts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -91,8 +101,13 @@ enum ExportError {
     UnknownLanguage(String),
     #[error("{0}")]
     Period(#[from] crate::report::ScopeError),
+    #[error(
+        "--text is no more: free texts are never joined to a response, since a text can name its writer and \
+         would then show everything else they answered; export them as a list of their own with --what texts"
+    )]
+    TextsApart,
     #[error(transparent)]
-    Clock(#[from] crate::clock::UnknownTimeZone),
+    TimeZone(#[from] UnknownTimeZone),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -118,23 +133,30 @@ async fn export(args: ExportArgs) -> Result<(), ExportError> {
     {
         return Err(ExportError::UnknownLanguage(language.clone()));
     }
+    if args.text {
+        return Err(ExportError::TextsApart);
+    }
     let kind = questionnaire.report_period;
     let period = |text: &Option<String>| {
         text.as_deref().map(|text| Period::parse(kind, text)).transpose().map_err(crate::report::ScopeError::from)
     };
-    let filter = Filter {
+    let asked = Filter {
         from: period(&args.from)?.map(Period::first_day),
         to: period(&args.to)?.map(Period::last_day),
         language: args.lang.clone(),
         version: args.version.clone(),
     };
+    // Whole responses and texts come from closed periods only; the summary
+    // from the units of closed periods (report::release).
     let today = Clock::system(&args.time_zone)?.today();
+    let (closed, last_closed) = microdata::closed_only(&asked, questionnaire, today);
+    let filter = if args.what == What::Summary { asked } else { closed };
     let store = Store::connect(&args.database.database_url).await?;
 
     // Written beside the target and renamed at the end, so a failed export
     // never leaves half a file under the name a script reads.
     let partial = PathBuf::from(format!("{}.partial", args.output.display()));
-    let written = write_file(&args, questionnaire, &store, &filter, today, &partial).await;
+    let written = write_file(&args, questionnaire, &store, &filter, (today, last_closed), &partial).await;
     let rows = match written {
         Ok(rows) => rows,
         Err(error) => {
@@ -144,13 +166,7 @@ async fn export(args: ExportArgs) -> Result<(), ExportError> {
     };
     std::fs::rename(&partial, &args.output).map_err(|source| write_error(&args.output, source))?;
 
-    let details = format!(
-        "{} {:?} {:?} {filter:?}{}",
-        questionnaire.id,
-        args.what,
-        args.format,
-        if args.text { " text=1" } else { "" }
-    );
+    let details = format!("{} {:?} {:?} {filter:?}", questionnaire.id, args.what, args.format);
     store.record_audit(CLI_ACTOR, action::EXPORT, &details).await?;
     store.close().await;
     eprintln!("wrote {} ({rows} rows)", args.output.display());
@@ -167,7 +183,7 @@ async fn write_file(
     questionnaire: &Questionnaire,
     store: &Store,
     filter: &Filter,
-    today: Date,
+    (today, last_closed): (Date, Period),
     path: &Path,
 ) -> Result<usize, ExportError> {
     let file = File::create(path).map_err(|source| write_error(path, source))?;
@@ -188,37 +204,69 @@ async fn write_file(
             rows
         }
         What::Responses => {
-            let rows = store.count_matching(&questionnaire.id, filter).await?;
-            let progress = if rows >= PROGRESS_FROM { ProgressBar::new(rows) } else { ProgressBar::hidden() };
+            let responses = store.count_matching(&questionnaire.id, filter).await?;
+            // Read twice: once to count, once to write.
+            let passes = match args.format {
+                Format::Csv => 2,
+                Format::Xlsx => 1,
+            };
+            let progress =
+                if responses >= PROGRESS_FROM { ProgressBar::new(responses * passes) } else { ProgressBar::hidden() };
             progress.set_style(
-                ProgressStyle::with_template("{bar:40} {pos}/{len} responses, {eta} left")
+                ProgressStyle::with_template("{bar:40} {pos}/{len} responses read, {eta} left")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
-            let mut records = store.stream_response_records(&questionnaire.id, filter).inspect_ok(|_| progress.inc(1));
+            let mut snapshot = store.snapshot().await?;
             let written = match args.format {
-                // Row by row from the database to the file: memory stays
-                // flat however many responses there are.
+                // Counted, then written row by row from the database to the
+                // file: memory stays flat however many responses there are.
                 Format::Csv => {
-                    let mut csv = ResponsesCsv::new(questionnaire, args.text, args.dialect, &mut out)?;
-                    let mut written = 0;
+                    let plan = count_responses(&mut snapshot, questionnaire, filter, last_closed, &progress).await?;
+                    let mut csv = ResponsesCsv::new(&plan, args.dialect, &mut out)?;
+                    let mut records =
+                        snapshot.stream_response_records(&questionnaire.id, filter).inspect_ok(|_| progress.inc(1));
                     while let Some(record) = records.try_next().await? {
                         csv.write(&record)?;
-                        written += 1;
                     }
                     csv.finish()?;
-                    written
+                    plan.rows()
                 }
                 // A workbook is built in memory by rust_xlsxwriter in any case.
                 Format::Xlsx => {
-                    let records: Vec<_> = records.try_collect().await?;
-                    let written = records.len();
-                    out.write_all(&report::xlsx::responses_workbook(questionnaire, records, args.text)?)
+                    let records: Vec<_> = snapshot
+                        .stream_response_records(&questionnaire.id, filter)
+                        .inspect_ok(|_| progress.inc(1))
+                        .try_collect()
+                        .await?;
+                    let texts = snapshot.listed_texts(questionnaire, filter).await?;
+                    let plan = ResponsesPlan::from_records(questionnaire, &records, last_closed);
+                    let notes = plan.notes(filter);
+                    out.write_all(&report::xlsx::responses_workbook(&plan, records, &texts, &notes)?)
                         .map_err(|source| write_error(path, source))?;
-                    written
+                    plan.rows()
                 }
             };
             progress.finish_and_clear();
-            written
+            usize::try_from(written).unwrap_or(usize::MAX)
+        }
+        What::ResponsesNotes => {
+            let mut snapshot = store.snapshot().await?;
+            let plan =
+                count_responses(&mut snapshot, questionnaire, filter, last_closed, &ProgressBar::hidden()).await?;
+            let notes = plan.notes(filter).to_text();
+            out.write_all(notes.as_bytes()).map_err(|source| write_error(path, source))?;
+            notes.lines().count()
+        }
+        What::Texts => {
+            let mut snapshot = store.snapshot().await?;
+            let texts = snapshot.listed_texts(questionnaire, filter).await?;
+            match args.format {
+                Format::Csv => report::csv::write_texts(&texts, args.dialect, &mut out)?,
+                Format::Xlsx => {
+                    out.write_all(&report::xlsx::texts_workbook(&texts)?).map_err(|source| write_error(path, source))?
+                }
+            }
+            texts.len()
         }
     };
     out.flush().map_err(|source| write_error(path, source))?;
@@ -227,4 +275,22 @@ async fn write_file(
         .sync_all()
         .map_err(|source| write_error(path, source))?;
     Ok(rows)
+}
+
+/// The first pass of the responses export: counts the combinations of
+/// quasi-identifiers of every response in the snapshot.
+async fn count_responses<'q>(
+    snapshot: &mut Snapshot,
+    questionnaire: &'q Questionnaire,
+    filter: &Filter,
+    last_closed: Period,
+    progress: &ProgressBar,
+) -> Result<ResponsesPlan<'q>, StoreError> {
+    let mut counter = ResponsesCounter::new(questionnaire);
+    let mut records = snapshot.stream_response_records(&questionnaire.id, filter);
+    while let Some(record) = records.try_next().await? {
+        counter.add(&record);
+        progress.inc(1);
+    }
+    Ok(counter.plan(last_closed))
 }

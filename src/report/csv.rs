@@ -1,5 +1,5 @@
-//! CSV exports: the summary (one row per question and option) and the
-//! responses (one row per response). The columns are a contract that
+//! CSV exports: the summary (one row per question and option), the
+//! responses (one row per response) and the list of free texts. The columns are a contract that
 //! scripts read; it is documented in `docs/export-formats.md`.
 
 use std::fmt;
@@ -7,11 +7,9 @@ use std::io;
 use std::str::FromStr;
 
 use csv::{Terminator, WriterBuilder};
-use time::Date;
 
-use crate::questionnaire::Questionnaire;
-
-use super::responses::{Cell, Column, cells, columns};
+use super::microdata::ListedText;
+use super::responses::{Cell, ResponsesPlan};
 use super::summary::{Summary, SummaryRow, area_id, role_id, summary_rows};
 use super::{ReportError, ResponseRecord};
 
@@ -129,18 +127,16 @@ fn summary_record(row: &SummaryRow, dialect: Dialect) -> [String; 13] {
     ]
 }
 
-/// Writes one row per response, in the order given, each row written as it
-/// comes. Columns: `date`, `language`, `version`, then each question's
-/// columns (see `docs/export-formats.md`); free text only with
-/// `include_text`.
+/// Writes the responses export: the rows of the responses in `plan`'s
+/// file, in the order given (see [`ResponsesCsv`]). For responses already
+/// in memory; an export from the database streams with [`ResponsesCsv`].
 pub fn write_responses<W: io::Write>(
-    questionnaire: &Questionnaire,
+    plan: &ResponsesPlan,
     responses: impl IntoIterator<Item = ResponseRecord>,
-    include_text: bool,
     dialect: Dialect,
     out: W,
 ) -> Result<(), ReportError> {
-    let mut csv = ResponsesCsv::new(questionnaire, include_text, dialect, out)?;
+    let mut csv = ResponsesCsv::new(plan, dialect, out)?;
     for response in responses {
         csv.write(&response)?;
     }
@@ -150,35 +146,33 @@ pub fn write_responses<W: io::Write>(
 
 /// The responses CSV, written one response at a time: for a caller that
 /// gets responses one by one from the database (a stream) and must never
-/// hold them all. The header goes out first, when it is made.
-pub struct ResponsesCsv<'q, W: io::Write> {
-    columns: Vec<Column<'q>>,
+/// hold them all. Columns: `period`, `language`, `version`, then each
+/// question's columns (see `docs/export-formats.md`), as `plan` shows them.
+/// The header goes out first, when it is made.
+pub struct ResponsesCsv<'p, W: io::Write> {
+    plan: &'p ResponsesPlan<'p>,
     writer: csv::Writer<W>,
 }
 
-impl<'q, W: io::Write> ResponsesCsv<'q, W> {
+impl<'p, W: io::Write> ResponsesCsv<'p, W> {
     /// Starts the file: byte order mark (for `excel-sv`) and header row.
-    pub fn new(
-        questionnaire: &'q Questionnaire,
-        include_text: bool,
-        dialect: Dialect,
-        out: W,
-    ) -> Result<ResponsesCsv<'q, W>, ReportError> {
-        let columns = columns(questionnaire, include_text);
+    pub fn new(plan: &'p ResponsesPlan<'p>, dialect: Dialect, out: W) -> Result<ResponsesCsv<'p, W>, ReportError> {
         let mut writer = dialect.writer(out)?;
-        writer.write_record(columns.iter().map(|column| text_cell(&column.header)))?;
-        Ok(ResponsesCsv { columns, writer })
+        writer.write_record(plan.columns().iter().map(|column| text_cell(&column.header)))?;
+        Ok(ResponsesCsv { plan, writer })
     }
 
-    /// Writes one response's row.
-    pub fn write(&mut self, response: &ResponseRecord) -> Result<(), ReportError> {
-        self.writer.write_record(cells(&self.columns, response).iter().map(|cell| match cell {
+    /// Writes one response's row; returns whether it is in the file (a
+    /// response the plan did not count, or a file of fewer than k rows,
+    /// has no row).
+    pub fn write(&mut self, response: &ResponseRecord) -> Result<bool, ReportError> {
+        let Some(cells) = self.plan.row(response) else { return Ok(false) };
+        self.writer.write_record(cells.iter().map(|cell| match cell {
             Cell::Text(text) => text_cell(text),
             Cell::Flag(chosen) => if *chosen { "1" } else { "0" }.to_owned(),
-            Cell::Date(date) => iso_date(*date),
             Cell::Empty => String::new(),
         }))?;
-        Ok(())
+        Ok(true)
     }
 
     /// Hands every buffered byte to the output.
@@ -193,6 +187,28 @@ impl<'q, W: io::Write> ResponsesCsv<'q, W> {
     }
 }
 
+/// The columns of the list of free texts, in order.
+pub const TEXTS_COLUMNS: [&str; 4] = ["period", "question_id", "question_text", "text"];
+
+/// Writes the list of free texts (see [`texts_by_period`]), one row per
+/// text in the order given, in the columns of [`TEXTS_COLUMNS`].
+///
+/// [`texts_by_period`]: super::microdata::texts_by_period
+pub fn write_texts<W: io::Write>(texts: &[ListedText], dialect: Dialect, out: W) -> Result<(), ReportError> {
+    let mut writer = dialect.writer(out)?;
+    writer.write_record(TEXTS_COLUMNS)?;
+    for text in texts {
+        writer.write_record([
+            text.period.to_string(),
+            text_cell(&text.question_id),
+            text_cell(&text.question_text),
+            text_cell(&text.text),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
 /// A text cell that a spreadsheet will not run as a formula: a leading `'`
 /// before `=`, `+`, `-`, `@`, tab or carriage return. Only for text; numbers
 /// are written by this module and never start with one of these.
@@ -200,17 +216,12 @@ fn text_cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
 }
 
-/// `YYYY-MM-DD`, which every spreadsheet reads as a date in either dialect.
-fn iso_date(date: Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::report::fixture::{answer, questionnaire, response, ten_responses};
+    use crate::report::fixture::{answer, questionnaire, questionnaire_with_min, response, ten_responses};
     use crate::report::summarize;
 
     fn summary_csv(dialect: Dialect) -> Vec<u8> {
@@ -345,13 +356,26 @@ mod tests {
         assert_eq!(Dialect::ExcelSv.to_string(), "excel-sv");
     }
 
-    fn responses_csv(
-        include_text: bool,
-        responses: Vec<ResponseRecord>,
-    ) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    /// November 2026, the fixture's responses' month, closed.
+    fn november() -> crate::report::period::Period {
+        crate::report::period::Period::containing(
+            crate::questionnaire::ReportPeriod::Month,
+            time::macros::date!(2026 - 11 - 23),
+        )
+    }
+
+    /// The responses file of `responses`, anonymous for `k`.
+    fn responses_csv_for(k: u64, responses: Vec<ResponseRecord>) -> (Vec<String>, Vec<HashMap<String, String>>) {
+        let questionnaire = questionnaire_with_min(k);
+        let plan = ResponsesPlan::from_records(&questionnaire, &responses, november());
         let mut out = Vec::new();
-        write_responses(&questionnaire(), responses, include_text, Dialect::Standard, &mut out).unwrap();
+        write_responses(&plan, responses, Dialect::Standard, &mut out).unwrap();
         read(&out, b',')
+    }
+
+    /// With k = 1 no value needs blanking: the columns as they are.
+    fn responses_csv(responses: Vec<ResponseRecord>) -> (Vec<String>, Vec<HashMap<String, String>>) {
+        responses_csv_for(1, responses)
     }
 
     fn full_response() -> ResponseRecord {
@@ -370,11 +394,11 @@ mod tests {
 
     #[test]
     fn the_responses_have_a_column_per_question_and_per_multi_option() {
-        let (headers, rows) = responses_csv(false, vec![full_response()]);
+        let (headers, rows) = responses_csv(vec![full_response()]);
         assert_eq!(
             headers,
             [
-                "date",
+                "period",
                 "language",
                 "version",
                 "reach",
@@ -398,7 +422,7 @@ mod tests {
         assert_cells(
             &rows[0],
             &[
-                ("date", "2026-11-23"),
+                ("period", "2026-11"),
                 ("language", "sv"),
                 ("version", "v1"),
                 ("reach", "very_easy"),
@@ -409,7 +433,7 @@ mod tests {
                 ("received.school", "0"),
                 ("received.none", "0"),
                 ("missing.school", "1"),
-                // without free text, "something else" is 1 when chosen
+                // "something else" is 1 when chosen; its text is elsewhere
                 ("missing.other", "1"),
                 ("most_needed", "other"),
                 ("age", "young"),
@@ -418,24 +442,68 @@ mod tests {
     }
 
     #[test]
-    fn free_text_is_exported_only_when_asked_for_and_never_as_a_formula() {
-        let (headers, rows) = responses_csv(true, vec![full_response()]);
-        let position = |name: &str| headers.iter().position(|header| header == name);
-        assert_eq!(position("most_needed.other"), position("most_needed").map(|at| at + 1));
-        assert_eq!(headers.last().map(String::as_str), Some("age"));
-        assert!(position("comment").is_some());
+    fn free_text_is_never_in_the_responses() {
+        let (headers, rows) = responses_csv(vec![full_response()]);
+        assert!(!headers.iter().any(|header| header == "comment" || header == "most_needed.other"));
+        let cells: Vec<&String> = rows[0].values().collect();
+        assert!(
+            !cells.iter().any(|cell| cell.contains("HYPERLINK") || cell.contains("aning") || cell.contains("stöd")),
+            "{cells:?}"
+        );
+    }
+
+    #[test]
+    fn a_small_group_shows_empty_cells_and_no_day() {
+        let with = |language: &str, age: &str| ResponseRecord {
+            language: language.to_owned(),
+            ..response(vec![answer("age", Some(age), None), answer("reach", Some("very_easy"), None)])
+        };
+        let mut responses = vec![with("sv", "young"); 5];
+        responses.extend(vec![with("sv", "older"); 5]);
+        responses.extend(vec![with("en", "older"); 2]);
+        let (_, rows) = responses_csv_for(5, responses);
+        assert_eq!(rows.len(), 12, "no row is lost");
+        let shown = |row: &HashMap<String, String>| {
+            (row["period"].clone(), row["language"].clone(), row["version"].clone(), row["age"].clone())
+        };
+        let young = ("2026-11".to_owned(), "sv".to_owned(), "v1".to_owned(), "young".to_owned());
+        let blank = (String::new(), String::new(), String::new(), String::new());
+        // The two English-speaking lose every value and, still two, take in
+        // the smallest other combination (5 older; on the tie with the 5
+        // young, the first in order).
+        assert_eq!(rows.iter().filter(|row| shown(row) == young).count(), 5);
+        assert_eq!(rows.iter().filter(|row| shown(row) == blank).count(), 7);
+        assert!(rows.iter().all(|row| row["reach"] == "very_easy"), "other answers are kept");
+    }
+
+    #[test]
+    fn fewer_than_k_responses_give_a_header_and_no_rows() {
+        let (headers, rows) = responses_csv_for(5, vec![full_response(); 4]);
+        assert_eq!(headers[0], "period");
+        assert!(rows.is_empty());
+    }
+
+    #[test]
+    fn the_texts_list_has_its_columns_and_never_a_formula() {
+        let texts = vec![ListedText {
+            period: november(),
+            question_id: "comment".to_owned(),
+            question_text: "Något mer?".to_owned(),
+            text: "=HYPERLINK(\"http://evil.example\")".to_owned(),
+        }];
+        let mut out = Vec::new();
+        write_texts(&texts, Dialect::Standard, &mut out).unwrap();
+        let (headers, rows) = read(&out, b',');
+        assert_eq!(headers, TEXTS_COLUMNS);
         assert_cells(
             &rows[0],
             &[
-                ("missing.other", "'=HYPERLINK(\"http://evil.example\",\"klicka\")"),
-                ("most_needed", "other"),
-                ("most_needed.other", "'-ingen aning"),
-                ("comment", "'@bra stöd\nmen för kort"),
+                ("period", "2026-11"),
+                ("question_id", "comment"),
+                ("question_text", "Något mer?"),
+                ("text", "'=HYPERLINK(\"http://evil.example\")"),
             ],
         );
-
-        let (headers, _) = responses_csv(false, vec![full_response()]);
-        assert!(!headers.iter().any(|header| header == "comment" || header == "most_needed.other"));
     }
 
     #[test]
@@ -458,7 +526,7 @@ mod tests {
             answer("received", Some("removed_option"), None),
             answer("received", Some("school"), None),
         ]);
-        let (headers, rows) = responses_csv(false, vec![old]);
+        let (headers, rows) = responses_csv(vec![old]);
         assert!(!headers.iter().any(|header| header.starts_with("gone") || header.contains("removed")));
         assert_cells(&rows[0], &[("reach", ""), ("received.school", "1"), ("received.move", "0")]);
     }
@@ -468,11 +536,12 @@ mod tests {
         let source = include_str!("../../questionnaires/nexus.toml");
         let nexus = crate::questionnaire::parse(std::path::Path::new("nexus.toml"), source).unwrap();
         let mut out = Vec::new();
-        write_responses(&nexus, Vec::new(), false, Dialect::Standard, &mut out).unwrap();
+        let plan = ResponsesPlan::from_records(&nexus, &[], november());
+        write_responses(&plan, Vec::new(), Dialect::Standard, &mut out).unwrap();
         let header = String::from_utf8(out).unwrap();
         // The example in docs/export-formats.md, section 6.
         assert!(header.starts_with(
-            "date,language,version,reach,information,respect,listened,influence,safe,improved,overall,\
+            "period,language,version,reach,information,respect,listened,influence,safe,improved,overall,\
              received_support.authorities,received_support.income_support,"
         ));
         assert!(header.contains(",received_support.none,received_helped,missing_support.authorities,"));
@@ -485,7 +554,7 @@ mod tests {
     fn responses_are_written_in_the_order_given() {
         let first = response(vec![answer("age", Some("older"), None)]);
         let second = response(vec![answer("age", Some("young"), None)]);
-        let (_, rows) = responses_csv(false, vec![first, second]);
+        let (_, rows) = responses_csv(vec![first, second]);
         let ages: Vec<&str> = rows.iter().map(|row| row["age"].as_str()).collect();
         assert_eq!(ages, ["older", "young"]);
     }

@@ -6,6 +6,8 @@
 //! - [`break_down`]: the same figures per group (a background question's
 //!   options, or languages), with complementary suppression;
 //! - [`practical_support`]: received and unmet support, ranked and compared;
+//! - [`microdata`]: whole responses made k-anonymous, and free texts listed
+//!   apart from them;
 //! - [`csv`] and [`xlsx`]: the export files, whose columns are a contract
 //!   documented in `docs/export-formats.md`.
 
@@ -13,6 +15,7 @@ mod breakdown;
 mod counts;
 pub mod csv;
 mod figure;
+pub mod microdata;
 pub mod period;
 pub mod release;
 mod responses;
@@ -33,6 +36,7 @@ use crate::questionnaire::Answer;
 pub use breakdown::{Breakdown, Group, GroupSize, TargetBreakdown, TargetRow, break_down};
 pub use figure::{Figure, Suppression};
 pub use release::{Disclosure, FreeText, Scope, ScopeError};
+pub use responses::{Notes, ResponsesCounter, ResponsesPlan};
 pub use summary::{
     AnswerKind, AreaLine, OptionFigures, OptionKind, QuestionFigures, QuestionSummary, Summary, area_id, role_id,
     summarize,

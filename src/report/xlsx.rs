@@ -1,16 +1,15 @@
 //! XLSX exports: the same columns as the CSV exports, with numbers stored
-//! as numbers so staff can calculate on them in Excel.
+//! as numbers so staff can calculate on them in Excel; the responses
+//! workbook also holds the list of free texts and its notes.
 //!
 //! Texts are stored as string cells, which a spreadsheet never runs as a
 //! formula, so they need no neutralising here (unlike in CSV).
 
-use rust_xlsxwriter::{ExcelDateTime, Format, RowNum, Workbook, Worksheet, XlsxError};
-use time::Date;
+use rust_xlsxwriter::{Format, FormatAlign, RowNum, Workbook, Worksheet, XlsxError};
 
-use crate::questionnaire::Questionnaire;
-
-use super::csv::SUMMARY_COLUMNS;
-use super::responses::{Cell, cells, columns};
+use super::csv::{SUMMARY_COLUMNS, TEXTS_COLUMNS};
+use super::microdata::ListedText;
+use super::responses::{BLANKED_HEADING, Cell, Notes, ROWS_BLANKED, ResponsesPlan};
 use super::summary::{Summary, area_id, role_id, summary_rows};
 use super::{ReportError, ResponseRecord};
 
@@ -18,6 +17,10 @@ use super::{ReportError, ResponseRecord};
 pub const SUMMARY_SHEET: &str = "Sammanfattning";
 /// The responses' sheet.
 pub const RESPONSES_SHEET: &str = "Svar";
+/// The free texts' sheet, in the responses workbook and alone.
+pub const TEXTS_SHEET: &str = "Fritextsvar";
+/// The sheet of notes on the responses workbook.
+pub const NOTES_SHEET: &str = "Om filen";
 
 /// The summary as a workbook with one sheet, [`SUMMARY_SHEET`]: the columns
 /// of the summary CSV, a bold frozen header row, shares as percentages,
@@ -66,33 +69,37 @@ pub fn summary_workbook(summary: &Summary) -> Result<Vec<u8>, ReportError> {
     Ok(workbook.save_to_buffer()?)
 }
 
-/// The responses as a workbook with one sheet, [`RESPONSES_SHEET`]: the
-/// columns of the responses CSV, with a second header row giving each
-/// column's question in the default language; both header rows frozen.
-/// Choices in multi questions are the numbers 0 and 1, dates are dates.
+/// The responses as a workbook of three sheets. [`RESPONSES_SHEET`]: the
+/// columns of the responses CSV as `plan` shows them, with a second header
+/// row giving each column's question in the default language; both header
+/// rows frozen; choices in multi questions are the numbers 0 and 1.
+/// [`TEXTS_SHEET`]: the list of free texts, apart from the rows.
+/// [`NOTES_SHEET`]: `notes`, what the file covers and how it is protected.
 pub fn responses_workbook(
-    questionnaire: &Questionnaire,
+    plan: &ResponsesPlan,
     responses: impl IntoIterator<Item = ResponseRecord>,
-    include_text: bool,
+    texts: &[ListedText],
+    notes: &Notes,
 ) -> Result<Vec<u8>, ReportError> {
-    let columns = columns(questionnaire, include_text);
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name(RESPONSES_SHEET)?;
     let header = Format::new().set_bold();
     let label = Format::new().set_italic().set_text_wrap();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
 
-    for (at, column) in (0..).zip(&columns) {
+    for (at, column) in (0..).zip(plan.columns()) {
         sheet.write_string_with_format(0, at, &column.header, &header)?;
         sheet.write_string_with_format(1, at, &column.label, &label)?;
         sheet.set_column_width(at, 14)?;
     }
     sheet.set_freeze_panes(2, 0)?;
 
-    for (index, response) in responses.into_iter().enumerate() {
-        let at = row_number(index + 2)?;
-        for (column, cell) in (0..).zip(cells(&columns, &response)) {
+    let mut index = 2;
+    for response in responses {
+        let Some(cells) = plan.row(&response) else { continue };
+        let at = row_number(index)?;
+        index += 1;
+        for (column, cell) in (0..).zip(cells) {
             match cell {
                 Cell::Text(text) => {
                     sheet.write_string(at, column, text)?;
@@ -100,29 +107,78 @@ pub fn responses_workbook(
                 Cell::Flag(chosen) => {
                     sheet.write_number(at, column, u8::from(chosen))?;
                 }
-                Cell::Date(day) => write_date(sheet, at, column, day, &date)?,
                 Cell::Empty => {}
             }
         }
     }
+    texts_sheet(workbook.add_worksheet(), texts)?;
+    notes_sheet(workbook.add_worksheet(), notes)?;
     Ok(workbook.save_to_buffer()?)
+}
+
+/// The list of free texts alone, as a workbook with the sheet
+/// [`TEXTS_SHEET`].
+pub fn texts_workbook(texts: &[ListedText]) -> Result<Vec<u8>, ReportError> {
+    let mut workbook = Workbook::new();
+    texts_sheet(workbook.add_worksheet(), texts)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// The columns of the texts CSV, a bold frozen header row, then one row per
+/// text in the order given.
+fn texts_sheet(sheet: &mut Worksheet, texts: &[ListedText]) -> Result<(), ReportError> {
+    sheet.set_name(TEXTS_SHEET)?;
+    let header = Format::new().set_bold();
+    let wrapped = Format::new().set_text_wrap();
+    for (column, name) in (0..).zip(TEXTS_COLUMNS) {
+        sheet.write_string_with_format(0, column, name, &header)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_column_width(2, 40)?;
+    sheet.set_column_width(3, 80)?;
+    for (index, text) in texts.iter().enumerate() {
+        let at = row_number(index + 1)?;
+        sheet.write_string(at, 0, text.period.to_string())?;
+        sheet.write_string(at, 1, &text.question_id)?;
+        sheet.write_string_with_format(at, 2, &text.question_text, &wrapped)?;
+        sheet.write_string_with_format(at, 3, &text.text, &wrapped)?;
+    }
+    Ok(())
+}
+
+/// The notes: a heading, the paragraphs one to a row, then a table of the
+/// values blanked per column.
+fn notes_sheet(sheet: &mut Worksheet, notes: &Notes) -> Result<(), ReportError> {
+    sheet.set_name(NOTES_SHEET)?;
+    let bold = Format::new().set_bold();
+    let wrapped = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    sheet.set_column_width(0, 100)?;
+    sheet.set_column_width(1, 12)?;
+    sheet.write_string_with_format(0, 0, NOTES_SHEET, &bold)?;
+    let mut at = 2;
+    for paragraph in &notes.paragraphs {
+        sheet.write_string_with_format(row_number(at)?, 0, paragraph, &wrapped)?;
+        at += 1;
+    }
+    at += 1;
+    sheet.write_string_with_format(row_number(at)?, 0, BLANKED_HEADING, &bold)?;
+    for (column, count) in notes
+        .blanked
+        .iter()
+        .map(|(column, count)| (column.as_str(), *count))
+        .chain([(ROWS_BLANKED, notes.rows_blanked)])
+    {
+        at += 1;
+        sheet.write_string(row_number(at)?, 0, column)?;
+        // Counts are far below 2^53, so they are exact as Excel's doubles.
+        sheet.write_number(row_number(at)?, 1, count as f64)?;
+    }
+    Ok(())
 }
 
 /// A sheet row number, or the error Excel's row limit gives.
 fn row_number(index: usize) -> Result<RowNum, XlsxError> {
     RowNum::try_from(index).map_err(|_| XlsxError::RowColumnLimitError)
-}
-
-/// A date as an Excel date; one Excel cannot hold (before 1900) as text.
-fn write_date(sheet: &mut Worksheet, row: RowNum, column: u16, day: Date, format: &Format) -> Result<(), XlsxError> {
-    let excel = u16::try_from(day.year())
-        .ok()
-        .and_then(|year| ExcelDateTime::from_ymd(year, u8::from(day.month()), day.day()).ok());
-    match excel {
-        Some(excel) => sheet.write_date_with_format(row, column, excel, format)?,
-        None => sheet.write_string(row, column, day.to_string())?,
-    };
-    Ok(())
 }
 
 #[cfg(test)]
@@ -131,9 +187,13 @@ mod tests {
 
     use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 
+    use time::macros::date;
+
     use super::*;
-    use crate::report::fixture::{answer, questionnaire, response, ten_responses};
-    use crate::report::summarize;
+    use crate::questionnaire::ReportPeriod;
+    use crate::report::fixture::{answer, questionnaire, questionnaire_with_min, response, ten_responses};
+    use crate::report::period::Period;
+    use crate::report::{Filter, summarize};
 
     fn sheet(bytes: Vec<u8>, name: &str) -> Range<Data> {
         let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("a readable workbook");
@@ -179,6 +239,16 @@ mod tests {
         assert_eq!(improved[12], Data::Bool(true));
     }
 
+    /// The responses workbook of `responses`, anonymous for `k`, with the
+    /// list of `texts`.
+    fn workbook_for(k: u64, responses: Vec<ResponseRecord>, texts: &[ListedText]) -> Vec<u8> {
+        let questionnaire = questionnaire_with_min(k);
+        let last = Period::containing(ReportPeriod::Month, date!(2026 - 11 - 01));
+        let plan = ResponsesPlan::from_records(&questionnaire, &responses, last);
+        let notes = plan.notes(&Filter { to: Some(last.last_day()), ..Filter::default() });
+        responses_workbook(&plan, responses, texts, &notes).unwrap()
+    }
+
     #[test]
     fn the_responses_sheet_has_ids_then_question_texts_then_one_row_per_response() {
         let responses = vec![response(vec![
@@ -186,15 +256,14 @@ mod tests {
             answer("received", Some("move"), None),
             answer("missing", Some("other"), Some("=HYPERLINK(\"http://evil.example\")")),
         ])];
-        let bytes = responses_workbook(&questionnaire(), responses, true).unwrap();
-        let range = sheet(bytes, RESPONSES_SHEET);
+        let range = sheet(workbook_for(1, responses, &[]), RESPONSES_SHEET);
         let rows: Vec<&[Data]> = range.rows().collect();
         let column = |name: &str| rows[0].iter().position(|cell| *cell == Data::String(name.to_owned())).unwrap();
 
         assert_eq!(
             rows[0][..4],
             [
-                Data::String("date".to_owned()),
+                Data::String("period".to_owned()),
                 Data::String("language".to_owned()),
                 Data::String("version".to_owned()),
                 Data::String("reach".to_owned()),
@@ -207,24 +276,60 @@ mod tests {
         );
 
         let first = rows[2];
-        assert!(matches!(first[column("date")], Data::DateTime(_)), "a date, not text: {:?}", first[0]);
+        assert_eq!(first[column("period")], Data::String("2026-11".to_owned()), "the period, never a day");
         assert_eq!(first[column("reach")], Data::String("very_easy".to_owned()));
         assert_eq!(first[column("received.move")], Data::Float(1.0));
         assert_eq!(first[column("received.school")], Data::Float(0.0));
-        // A string cell is never a formula, so the text is kept as written.
-        assert_eq!(first[column("missing.other")], Data::String("=HYPERLINK(\"http://evil.example\")".to_owned()));
+        assert_eq!(first[column("missing.other")], Data::Float(1.0), "chosen; its text is not here");
         assert_eq!(first[column("listened")], Data::Empty);
         assert_eq!(rows.len(), 3);
+        let headers: Vec<String> = rows[0].iter().map(|cell| cell.to_string()).collect();
+        assert!(!headers.iter().any(|header| header == "comment" || header == "most_needed.other"));
     }
 
     #[test]
-    fn the_responses_sheet_leaves_free_text_out_unless_asked() {
-        let responses = vec![response(vec![answer("missing", Some("other"), Some("egen text"))])];
-        let range = sheet(responses_workbook(&questionnaire(), responses, false).unwrap(), RESPONSES_SHEET);
-        let rows: Vec<&[Data]> = range.rows().collect();
+    fn free_texts_are_a_sheet_of_their_own() {
+        let responses = vec![response(vec![answer("missing", Some("other"), Some("=HYPERLINK(\"x\")"))])];
+        let texts = [ListedText {
+            period: Period::containing(ReportPeriod::Month, date!(2026 - 11 - 23)),
+            question_id: "missing".to_owned(),
+            question_text: "Vilket stöd saknade du? – Annat, nämligen".to_owned(),
+            text: "=HYPERLINK(\"x\")".to_owned(),
+        }];
+        let bytes = workbook_for(1, responses, &texts);
+        let responses = sheet(bytes.clone(), RESPONSES_SHEET);
+        assert!(!responses.rows().flatten().any(|cell| cell.to_string().contains("HYPERLINK")));
+        let texts = sheet(bytes, TEXTS_SHEET);
+        let rows: Vec<&[Data]> = texts.rows().collect();
         let headers: Vec<String> = rows[0].iter().map(|cell| cell.to_string()).collect();
-        assert!(!headers.iter().any(|header| header == "comment" || header == "most_needed.other"));
-        let other = headers.iter().position(|header| header == "missing.other").unwrap();
-        assert_eq!(rows[2][other], Data::Float(1.0));
+        assert_eq!(headers, TEXTS_COLUMNS);
+        // A string cell is never a formula, so the text is kept as written.
+        assert_eq!(rows[1][3], Data::String("=HYPERLINK(\"x\")".to_owned()));
+        assert_eq!(rows[1][0], Data::String("2026-11".to_owned()));
+    }
+
+    #[test]
+    fn the_notes_sheet_gives_the_rule_and_what_was_blanked() {
+        let with = |language: &str, age: &str| ResponseRecord {
+            language: language.to_owned(),
+            ..response(vec![answer("age", Some(age), None)])
+        };
+        let mut responses = vec![with("sv", "young"); 5];
+        responses.extend(vec![with("sv", "older"); 5]);
+        responses.extend(vec![with("en", "older"); 2]);
+        let notes = sheet(workbook_for(5, responses, &[]), NOTES_SHEET);
+        let cells: Vec<String> = notes.rows().flatten().map(|cell| cell.to_string()).collect();
+        let text = cells.join("\n");
+        assert!(text.contains("k = 5"), "{text}");
+        assert!(text.contains("12 svar med lagrat datum till och med 2026-11-30"), "{text}");
+        assert!(text.contains("november 2026"), "{text}");
+        // The 2 English-speaking lost all four values; the 5 older Swedish
+        // speakers were blanked whole to join them.
+        let row =
+            |name: &str| notes.rows().find(|row| row[0] == Data::String(name.to_owned())).map(|row| row[1].clone());
+        for column in ["period", "language", "version", "age"] {
+            assert_eq!(row(column), Some(Data::Float(7.0)), "{column}");
+        }
+        assert_eq!(row(ROWS_BLANKED), Some(Data::Float(7.0)));
     }
 }

@@ -74,7 +74,7 @@ mod writer;
 pub use batch::{BatchConnection, CodeToUse, QueuedResponse};
 pub use codes::{CodeBatch, CodeUse, RevokedBatch};
 pub use inspect::CHECKED_TABLES;
-pub use report::{CellText, StoredVersion};
+pub use report::{CellText, Snapshot, StoredVersion};
 pub use staff::{
     ApiToken, AuditEvent, LoginFailureCounts, NewStaffSession, StaffAccount, StaffCredentials, StaffSession,
     TokenHolder,

@@ -13,6 +13,7 @@ use super::{Store, StoreError};
 use std::path::Path;
 
 use crate::questionnaire::{self, Answer, Questionnaire};
+use crate::report::microdata::{ListedText, StoredText, texts_by_period};
 use crate::report::release::Disclosure;
 use crate::report::{
     AnswerCount, Filter, GroupCount, QuestionCount, ResponseRecord, Split, Tally, VersionPlan, combine,
@@ -154,6 +155,26 @@ const CELL_TEXTS: &str = "SELECT r.version, r.language, r.submitted_on, a.questi
      ORDER BY a.question_id, a.text";
 
 const COUNT_MATCHING: &str = concat!("SELECT COUNT(*) FROM response r", filtered!());
+
+/// Free texts in a random order, for the list of texts apart from the
+/// responses: no order by time, question or writer to undo.
+const SELECT_FREE_TEXTS_SHUFFLED: &str = concat!(
+    "SELECT r.submitted_on, a.question_id, a.text FROM answer a JOIN response r ON r.id = a.response_id",
+    filtered!(),
+    "AND a.text IS NOT NULL ORDER BY random()"
+);
+
+/// How many responses the filter covers per stored date, from the tallies.
+const COUNT_PER_DATE: &str = concat!(
+    "SELECT r.submitted_on, CAST(SUM(r.responses) AS BIGINT) FROM response_tally r",
+    filtered!(),
+    "GROUP BY r.submitted_on"
+);
+
+/// PostgreSQL's snapshot for a whole transaction (its default takes a new
+/// one for every statement). SQLite in WAL mode keeps one for a read
+/// transaction anyway.
+const BEGIN_SNAPSHOT_POSTGRES: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
 const SELECT_VERSIONS: &str = "SELECT version, first_seen FROM questionnaire_version WHERE questionnaire_id = $1 ORDER BY first_seen, position, version";
 
@@ -454,30 +475,16 @@ impl Store {
         let rows: BoxStream<'a, Result<ResponseAnswerRow, sqlx::Error>> = on_pool!(self, pool => {
             bind_filter!(sqlx::query_as(SELECT_RESPONSE_ROWS), questionnaire_id, filter).fetch(pool).boxed()
         });
-        // The rows come ordered by response id, each response's answers
-        // together: a record is complete when the next id starts.
-        stream::try_unfold((rows, None::<(Uuid, ResponseRecord)>), |(mut rows, mut current)| async move {
-            while let Some(row) = rows.try_next().await? {
-                let answer =
-                    row.question_id.map(|question_id| Answer { question_id, option_id: row.option_id, text: row.text });
-                match &mut current {
-                    Some((id, record)) if *id == row.id => record.answers.extend(answer),
-                    _ => {
-                        let next = ResponseRecord {
-                            submitted_on: row.submitted_on,
-                            language: row.language,
-                            version: row.version,
-                            answers: answer.into_iter().collect(),
-                        };
-                        if let Some((_, done)) = current.replace((row.id, next)) {
-                            return Ok(Some((done, (rows, current))));
-                        }
-                    }
-                }
-            }
-            Ok(current.take().map(|(_, done)| (done, (rows, None))))
+        whole_responses(rows)
+    }
+
+    /// A view of the stored responses that does not change while it is
+    /// read, for an export that reads them more than once.
+    pub async fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        Ok(match self {
+            Store::Sqlite(pool) => Snapshot::Sqlite(pool.begin().await?),
+            Store::Postgres(pool) => Snapshot::Postgres(pool.begin_with(BEGIN_SNAPSHOT_POSTGRES).await?),
         })
-        .boxed()
     }
 
     /// How many responses match `filter`, for a progress bar.
@@ -494,5 +501,119 @@ impl Store {
             sqlx::query_as(SELECT_VERSIONS).bind(questionnaire_id).fetch_all(pool).await?
         });
         Ok(versions)
+    }
+}
+
+/// Responses assembled from their rows, which come ordered by response id,
+/// each response's answers together: a record is complete when the next id
+/// starts.
+fn whole_responses<'a>(
+    rows: BoxStream<'a, Result<ResponseAnswerRow, sqlx::Error>>,
+) -> BoxStream<'a, Result<ResponseRecord, StoreError>> {
+    stream::try_unfold((rows, None::<(Uuid, ResponseRecord)>), |(mut rows, mut current)| async move {
+        while let Some(row) = rows.try_next().await? {
+            let answer =
+                row.question_id.map(|question_id| Answer { question_id, option_id: row.option_id, text: row.text });
+            match &mut current {
+                Some((id, record)) if *id == row.id => record.answers.extend(answer),
+                _ => {
+                    let next = ResponseRecord {
+                        submitted_on: row.submitted_on,
+                        language: row.language,
+                        version: row.version,
+                        answers: answer.into_iter().collect(),
+                    };
+                    if let Some((_, done)) = current.replace((row.id, next)) {
+                        return Ok(Some((done, (rows, current))));
+                    }
+                }
+            }
+        }
+        Ok(current.take().map(|(_, done)| (done, (rows, None))))
+    })
+    .boxed()
+}
+
+/// One unchanging view of the stored responses: a read transaction. The
+/// responses export counts its rows in one pass and writes them in a
+/// second (`report::microdata`); read from one snapshot, a response
+/// purged or stored in between cannot make the second pass differ from
+/// the first, and so cannot leave a combination rarer than was counted.
+/// Ends (rolled back: nothing was written) when dropped.
+pub enum Snapshot {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// `on_pool!` for a snapshot: `$connection` is its concrete connection.
+macro_rules! on_snapshot {
+    ($snapshot:expr, $connection:ident => $body:expr) => {
+        match $snapshot {
+            Snapshot::Sqlite(transaction) => {
+                let $connection = &mut **transaction;
+                $body
+            }
+            Snapshot::Postgres(transaction) => {
+                let $connection = &mut **transaction;
+                $body
+            }
+        }
+    };
+}
+
+impl Snapshot {
+    /// [`Store::stream_response_records`], in this snapshot.
+    pub fn stream_response_records<'a>(
+        &'a mut self,
+        questionnaire_id: &'a str,
+        filter: &'a Filter,
+    ) -> BoxStream<'a, Result<ResponseRecord, StoreError>> {
+        let rows: BoxStream<'a, Result<ResponseAnswerRow, sqlx::Error>> = on_snapshot!(self, connection => {
+            bind_filter!(sqlx::query_as(SELECT_RESPONSE_ROWS), questionnaire_id, filter).fetch(connection).boxed()
+        });
+        whole_responses(rows)
+    }
+
+    /// Every free-text answer of the responses matching `filter`, in a
+    /// random order.
+    async fn shuffled_free_texts(
+        &mut self,
+        questionnaire_id: &str,
+        filter: &Filter,
+    ) -> Result<Vec<StoredText>, StoreError> {
+        let rows: Vec<(Date, String, String)> = on_snapshot!(self, connection => {
+            bind_filter!(sqlx::query_as(SELECT_FREE_TEXTS_SHUFFLED), questionnaire_id, filter)
+                .fetch_all(connection)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(submitted_on, question_id, text)| StoredText { submitted_on, question_id, text })
+            .collect())
+    }
+
+    /// The free texts of the responses matching `filter` as a list of
+    /// their own (`report::microdata::texts_by_period`): per period, only
+    /// periods with enough responses, in a random order within each.
+    pub async fn listed_texts(
+        &mut self,
+        questionnaire: &Questionnaire,
+        filter: &Filter,
+    ) -> Result<Vec<ListedText>, StoreError> {
+        let texts = self.shuffled_free_texts(&questionnaire.id, filter).await?;
+        let responses = self.responses_per_date(&questionnaire.id, filter).await?;
+        Ok(texts_by_period(questionnaire, texts, &responses))
+    }
+
+    /// How many responses match `filter`, per stored date.
+    async fn responses_per_date(
+        &mut self,
+        questionnaire_id: &str,
+        filter: &Filter,
+    ) -> Result<Vec<(Date, u64)>, StoreError> {
+        let rows: Vec<(Date, i64)> = on_snapshot!(self, connection => {
+            bind_filter!(sqlx::query_as(COUNT_PER_DATE), questionnaire_id, filter).fetch_all(connection).await?
+        });
+        Ok(rows.into_iter().map(|(date, n)| (date, count(n))).collect())
     }
 }

@@ -251,6 +251,13 @@ impl TestApp {
         TestApp::build_live(self.store.clone(), None, live, TestApp::staff_settings(), clock).await
     }
 
+    /// The same service on the same database, on another clock: to read in
+    /// a later period, once it has closed, what was answered in this one.
+    pub async fn on_clock(&self, clock: Clock) -> TestApp {
+        let live = std::sync::Arc::new(LiveCatalog::fixed(self.catalog.as_ref().clone()));
+        TestApp::build_live(self.store.clone(), None, live, TestApp::staff_settings(), clock).await
+    }
+
     /// The app serving the shipped questionnaires (`questionnaires/`).
     pub async fn shipped(backend: Backend) -> TestApp {
         TestApp::with_questionnaires(backend, "questionnaires").await

@@ -1,6 +1,8 @@
 //! Export files: the summary (aggregated, small groups suppressed) for any
-//! staff member or API token, whole responses for admins only. Every export
-//! is recorded in the audit log: who, what, which filters; never the data.
+//! staff member or API token; for admins only, whole responses (closed
+//! periods, k-anonymous: `report::microdata`), the notes on that file and
+//! the free texts as a list of their own. Every export is recorded in the
+//! audit log: who, what, which filters; never the data.
 
 use std::io;
 use std::str::FromStr;
@@ -14,17 +16,20 @@ use futures_util::{TryStreamExt, stream};
 use tokio::sync::mpsc;
 
 use super::view::ResultsPageError;
-use super::{ResultsError, ResultsQuery, find};
+use super::{ResultsError, ResultsQuery, find, given};
 use crate::questionnaire::Questionnaire;
 use crate::report::csv::{Dialect, ResponsesCsv};
-use crate::report::{self, Filter};
+use crate::report::microdata;
+use crate::report::period::Period;
+use crate::report::{self, Filter, ResponsesCounter, ResponsesPlan};
 use crate::staff::action;
-use crate::store::Store;
+use crate::store::{Snapshot, Store, StoreError};
 use crate::web::AppState;
 use crate::web::staff::ExportCaller;
 
 const CSV: &str = "text/csv; charset=utf-8";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const TEXT: &str = "text/plain; charset=utf-8";
 
 /// What is exported, and as which file.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +38,8 @@ enum Export {
     SummaryXlsx,
     ResponsesCsv,
     ResponsesXlsx,
+    ResponsesNotes,
+    TextsCsv,
 }
 
 impl Export {
@@ -42,11 +49,15 @@ impl Export {
             Export::SummaryXlsx => "summary.xlsx",
             Export::ResponsesCsv => "responses.csv",
             Export::ResponsesXlsx => "responses.xlsx",
+            Export::ResponsesNotes => "responses-notes.txt",
+            Export::TextsCsv => "texts.csv",
         }
     }
 
-    fn whole_responses(self) -> bool {
-        matches!(self, Export::ResponsesCsv | Export::ResponsesXlsx)
+    /// Whole responses and free texts: for admins only, from closed
+    /// periods only.
+    fn admin_only(self) -> bool {
+        !matches!(self, Export::SummaryCsv | Export::SummaryXlsx)
     }
 }
 
@@ -86,6 +97,24 @@ pub(super) async fn responses_xlsx(
     export(Export::ResponsesXlsx, caller, state, id, query).await
 }
 
+pub(super) async fn responses_notes(
+    caller: ExportCaller,
+    state: State<AppState>,
+    id: Path<String>,
+    query: Query<ResultsQuery>,
+) -> Response {
+    export(Export::ResponsesNotes, caller, state, id, query).await
+}
+
+pub(super) async fn texts_csv(
+    caller: ExportCaller,
+    state: State<AppState>,
+    id: Path<String>,
+    query: Query<ResultsQuery>,
+) -> Response {
+    export(Export::TextsCsv, caller, state, id, query).await
+}
+
 async fn export(
     what: Export,
     caller: ExportCaller,
@@ -107,7 +136,7 @@ async fn write_export(
     query: &ResultsQuery,
 ) -> Result<Response, ResultsError> {
     let questionnaire = find(state, id)?;
-    if what.whole_responses() && !caller.is_admin {
+    if what.admin_only() && !caller.is_admin {
         return Err(ResultsError::NotAdmin);
     }
     let filter = query.filter(&questionnaire)?;
@@ -115,7 +144,17 @@ async fn write_export(
         None => Dialect::default(),
         Some(name) => Dialect::from_str(name).map_err(|error| ResultsError::BadFilter(error.to_string()))?,
     };
-    let include_text = query.text.as_deref() == Some("1");
+    // A link from before texts were a list of their own gets an answer
+    // that says where they are, not a file without them.
+    if matches!(what, Export::ResponsesCsv | Export::ResponsesXlsx) && given(&query.text).is_some() {
+        return Err(ResultsError::BadFilter(format!(
+            "Fritextsvar kopplas inte till enskilda svar: en text kan visa vem som skrev, och kopplad till svaren \
+             skulle den visa allt annat personen svarade. Fritextsvaren finns som en egen lista per period: \
+             /staff/q/{id}/export/texts.csv"
+        )));
+    }
+    // Whole responses and texts come from closed periods only.
+    let (closed, last_closed) = microdata::closed_only(&filter, &questionnaire, state.clock.today());
 
     let mut body = Vec::new();
     match what {
@@ -132,26 +171,43 @@ async fn write_export(
         Export::ResponsesCsv => {}
         Export::ResponsesXlsx => {
             // A workbook is built in memory by rust_xlsxwriter in any case.
-            let records = state.store.response_records(id, &filter).await?;
-            body = report::xlsx::responses_workbook(&questionnaire, records, include_text)?;
+            let mut snapshot = state.store.snapshot().await?;
+            let records: Vec<_> = snapshot.stream_response_records(id, &closed).try_collect().await?;
+            let texts = snapshot.listed_texts(&questionnaire, &closed).await?;
+            let plan = ResponsesPlan::from_records(&questionnaire, &records, last_closed);
+            let notes = plan.notes(&closed);
+            body = report::xlsx::responses_workbook(&plan, records, &texts, &notes)?;
+        }
+        Export::ResponsesNotes => {
+            let mut snapshot = state.store.snapshot().await?;
+            let plan = count_responses(&mut snapshot, &questionnaire, &closed, last_closed).await?;
+            body = plan.notes(&closed).to_text().into_bytes();
+        }
+        Export::TextsCsv => {
+            let mut snapshot = state.store.snapshot().await?;
+            let texts = snapshot.listed_texts(&questionnaire, &closed).await?;
+            report::csv::write_texts(&texts, dialect, &mut body)?;
         }
     }
 
     let details = format!(
-        "{} {} {}{}{}",
+        "{} {} {}{}",
         id,
         what.file_name(),
         query.to_query_string(),
-        if include_text { " text=1" } else { "" },
         if caller.via_token { " (API-nyckel)" } else { "" }
     );
     state.store.record_audit(&caller.name, action::EXPORT, details.trim()).await?;
 
-    let content_type = if matches!(what, Export::SummaryCsv | Export::ResponsesCsv) { CSV } else { XLSX };
+    let content_type = match what {
+        Export::SummaryCsv | Export::ResponsesCsv | Export::TextsCsv => CSV,
+        Export::ResponsesNotes => TEXT,
+        Export::SummaryXlsx | Export::ResponsesXlsx => XLSX,
+    };
     let today = state.clock.today();
     let disposition = format!("attachment; filename=\"{id}-{today}-{}\"", what.file_name());
     let body = match what {
-        Export::ResponsesCsv => stream_responses_csv(state.store.clone(), questionnaire, filter, include_text, dialect),
+        Export::ResponsesCsv => stream_responses_csv(state.store.clone(), questionnaire, closed, last_closed, dialect),
         _ => Body::from(body),
     };
     Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
@@ -161,25 +217,45 @@ async fn write_export(
 /// Bytes handed to the connection at a time by the streamed CSV.
 const CHUNK: usize = 64 * 1024;
 
+/// The first pass of the responses export: counts the combinations of
+/// quasi-identifiers of every response in the snapshot, and decides what
+/// the file shows.
+async fn count_responses<'q>(
+    snapshot: &mut Snapshot,
+    questionnaire: &'q Questionnaire,
+    filter: &Filter,
+    last_closed: Period,
+) -> Result<ResponsesPlan<'q>, StoreError> {
+    let mut counter = ResponsesCounter::new(questionnaire);
+    let mut records = snapshot.stream_response_records(&questionnaire.id, filter);
+    while let Some(record) = records.try_next().await? {
+        counter.add(&record);
+    }
+    Ok(counter.plan(last_closed))
+}
+
 /// The responses CSV as a body that is written while it is sent: a task
-/// reads responses from the database one by one and passes the CSV on in
-/// chunks through a short queue, so a million responses never sit in
-/// memory, and a client that stops reading stops the task. A database
+/// counts the responses in a first pass, then reads them again one by one
+/// and passes the CSV on in chunks through a short queue, so a million
+/// responses never sit in memory, and a client that stops reading stops
+/// the task. Both passes read one snapshot of the database. A database
 /// error half-way can only cut the download short (the status line is
 /// long gone), so it is logged here, once, and the body ends in an error.
 fn stream_responses_csv(
     store: Store,
     questionnaire: Arc<Questionnaire>,
     filter: Filter,
-    include_text: bool,
+    last_closed: Period,
     dialect: Dialect,
 ) -> Body {
     let (chunks, received) = mpsc::channel::<Result<Vec<u8>, io::Error>>(4);
     tokio::spawn(async move {
         let written = async {
+            let mut snapshot = store.snapshot().await?;
+            let plan = count_responses(&mut snapshot, &questionnaire, &filter, last_closed).await?;
             let buffer = SharedBuffer::default();
-            let mut csv = ResponsesCsv::new(&questionnaire, include_text, dialect, buffer.clone())?;
-            let mut records = store.stream_response_records(&questionnaire.id, &filter);
+            let mut csv = ResponsesCsv::new(&plan, dialect, buffer.clone())?;
+            let mut records = snapshot.stream_response_records(&questionnaire.id, &filter);
             while let Some(record) = records.try_next().await? {
                 csv.write(&record)?;
                 if buffer.len() >= CHUNK && chunks.send(Ok(buffer.take())).await.is_err() {

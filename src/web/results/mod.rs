@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/staff/q/{id}/export/summary.xlsx", get(export::summary_xlsx))
         .route("/staff/q/{id}/export/responses.csv", get(export::responses_csv))
         .route("/staff/q/{id}/export/responses.xlsx", get(export::responses_xlsx))
+        .route("/staff/q/{id}/export/responses-notes.txt", get(export::responses_notes))
+        .route("/staff/q/{id}/export/texts.csv", get(export::texts_csv))
 }
 
 /// Why results could not be shown, as a page a staff member can act on.
@@ -59,7 +61,8 @@ pub struct ResultsQuery {
     pub target: Option<String>,
     /// `excel-sv` for Swedish Excel.
     pub dialect: Option<String>,
-    /// `1` to include free texts in the response-level export.
+    /// Once asked for free texts in the response-level export; now refused
+    /// there with a pointer to the list of texts.
     pub text: Option<String>,
 }
 

@@ -349,11 +349,15 @@ fn export_links(user: &StaffUser, questionnaire: &Questionnaire, query: &Results
                     a href=(with("summary.csv", "")) { "CSV (standard)" }
                 }
                 @if user.is_admin {
-                    li { "Enskilda svar (bara administratörer): "
+                    li { "Enskilda svar från avslutade perioder, små grupper skyddade (bara administratörer): "
                         a href=(with("responses.csv", "dialect=excel-sv")) { "CSV för Excel" } ", "
                         a href=(with("responses.xlsx", "")) { "Excel (xlsx)" } ", "
                         a href=(with("responses.csv", "")) { "CSV (standard)" } ", "
-                        a href=(with("responses.xlsx", "text=1")) { "Excel med fritextsvar" }
+                        a href=(with("responses-notes.txt", "")) { "om filen" }
+                    }
+                    li { "Fritextsvar per period, i slumpvis ordning (bara administratörer): "
+                        a href=(with("texts.csv", "dialect=excel-sv")) { "CSV för Excel" } ", "
+                        a href=(with("texts.csv", "")) { "CSV (standard)" }
                     }
                 }
             }
