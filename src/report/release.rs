@@ -192,28 +192,17 @@ fn measures(cells: &BTreeMap<Cell, Tally>) -> BTreeMap<String, BTreeMap<Cell, u6
     measures
 }
 
-/// The units of every measure, each with only the cells that a question's
-/// figures may count (`plan`: versions whose answers to a question are kept
-/// apart leave out every unit that holds them, so that the units stay the
-/// same whatever the query).
+/// The units of every measure. Which of them a scope may count (versions
+/// kept apart, [`VersionPlan`]) is decided per scope from whole units, so
+/// the units themselves never depend on the query.
 pub fn all_units(
     cells: &BTreeMap<Cell, Tally>,
     last_closed: Period,
     min_report_n: &dyn Fn(&Stream) -> u64,
-    plan: &VersionPlan,
 ) -> BTreeMap<String, Vec<Unit>> {
     measures(cells)
         .into_iter()
-        .map(|(measure, counts)| {
-            let question = measure.trim_end_matches(OTHER_TEXTS);
-            let units = units(&counts, last_closed, min_report_n)
-                .into_iter()
-                .filter(|unit| {
-                    measure == RESPONSES || unit.cells.iter().all(|cell| plan.counts(question, &cell.stream.version))
-                })
-                .collect();
-            (measure, units)
-        })
+        .map(|(measure, counts)| (measure.clone(), units(&counts, last_closed, min_report_n)))
         .collect()
 }
 
@@ -445,7 +434,7 @@ impl<'q> Disclosure<'q> {
         // stricter one if any version had it.
         let strictest = minimum.values().copied().max().unwrap_or(questionnaire.min_report_n);
         let minimum_of = |stream: &Stream| minimum.get(&stream.version).copied().unwrap_or(strictest);
-        let mut units = all_units(&cells, last_closed, &minimum_of, &VersionPlan::default());
+        let mut units = all_units(&cells, last_closed, &minimum_of);
         // A unit formed in a period that began before the purge mark may
         // have lost answers to retention: it would count fewer than it did,
         // so it is never shown again.
