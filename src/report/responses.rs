@@ -429,6 +429,54 @@ mod tests {
     use super::*;
     use crate::report::fixture::{answer, questionnaire, response};
 
+    /// A questionnaire whose background question is a multi question.
+    const FAMILY: &str = r#"
+id = "f"
+languages = ["sv"]
+min_report_n = 3
+title = { sv = "F" }
+
+[[question]]
+id = "family"
+type = "multi"
+role = "background"
+other = true
+text = { sv = "Vilka bor med dig?" }
+options = [
+  { id = "children", sv = "Barn" },
+  { id = "parents", sv = "Föräldrar" },
+  { id = "alone", sv = "Ingen", exclusive = true },
+]
+"#;
+
+    #[test]
+    fn a_multi_background_question_is_one_value_blanked_in_all_its_columns() {
+        let questionnaire = crate::questionnaire::parse(std::path::Path::new("f.toml"), FAMILY).unwrap();
+        let ticked =
+            |options: &[&str]| response(options.iter().map(|option| answer("family", Some(option), None)).collect());
+        let mut responses = vec![ticked(&["children", "parents"]); 3];
+        responses.extend(vec![ticked(&["children"]); 3]);
+        responses.push(ticked(&["parents", "other"]));
+        let last = Period::containing(ReportPeriod::Month, date!(2026 - 11 - 23));
+        let plan = ResponsesPlan::from_records(&questionnaire, &responses, last);
+        let headers: Vec<&str> = plan.columns().iter().map(|column| column.header.as_str()).collect();
+        assert_eq!(
+            headers,
+            ["period", "language", "version", "family.children", "family.parents", "family.alone", "family.other"]
+        );
+        let rows: Vec<Vec<Cell>> = responses.iter().map(|response| plan.row(response).unwrap()).collect();
+        // The one with parents and something else is alone: it loses its
+        // set, version, language and period, and is still alone; so the
+        // smallest other combination (of two of three, the first in order:
+        // children alone) is blanked whole to join it.
+        assert_eq!(rows[0][3..], [Cell::Flag(true), Cell::Flag(true), Cell::Flag(false), Cell::Flag(false)]);
+        for row in &rows[3..] {
+            assert!(row.iter().all(|cell| *cell == Cell::Empty), "every column blank: {row:?}");
+        }
+        let notes = plan.notes(&Filter::default());
+        assert_eq!(notes.blanked.last(), Some(&("family.*".to_owned(), 4)));
+    }
+
     fn in_month(day: time::Date) -> ResponseRecord {
         ResponseRecord { submitted_on: day, ..response(vec![answer("age", Some("young"), None)]) }
     }
