@@ -521,6 +521,15 @@ async fn a_whole_respondent_journey_leaves_no_address_browser_code_cookie_or_ans
     for (what, secret) in secrets {
         assert!(!logs.contains(secret), "{what} ({secret}) is in the logs:\n{logs}");
     }
+    // A statement's log line carries the moment it ran: the time of a
+    // response, finer than its coarse date (issue 15).
+    let statements: Vec<&str> = logs.lines().filter(|line| line.contains("sqlx::query")).collect();
+    assert!(
+        statements.is_empty(),
+        "no database statement is logged, at any level: {} lines, the first {:.300}",
+        statements.len(),
+        statements.first().copied().unwrap_or_default()
+    );
 }
 
 #[test]

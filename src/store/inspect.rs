@@ -5,6 +5,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
@@ -40,7 +41,8 @@ impl Store {
                 let options = SqliteConnectOptions::from_str(url)?
                     .read_only(true)
                     .create_if_missing(false)
-                    .busy_timeout(Duration::from_secs(10));
+                    .busy_timeout(Duration::from_secs(10))
+                    .disable_statement_logging();
                 let file = options.get_filename();
                 if !file.exists() {
                     return Err(StoreError::NoDatabase(file.display().to_string()));
@@ -48,7 +50,9 @@ impl Store {
                 Ok(Store::Sqlite(SqlitePoolOptions::new().max_connections(1).connect_with(options).await?))
             }
             "postgres" | "postgresql" => {
-                let options = PgConnectOptions::from_str(url)?.options([("default_transaction_read_only", "on")]);
+                let options = PgConnectOptions::from_str(url)?
+                    .options([("default_transaction_read_only", "on")])
+                    .disable_statement_logging();
                 Ok(Store::Postgres(PgPoolOptions::new().max_connections(1).connect_with(options).await?))
             }
             other => Err(StoreError::UnsupportedUrl(other.to_owned())),

@@ -10,7 +10,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::ConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use time::Date;
 use uuid::Uuid;
@@ -163,11 +164,17 @@ impl Store {
                     // Freed pages are zeroed: a used (deleted) one-time code
                     // leaves nothing behind to pair with a response.
                     .pragma("secure_delete", "on")
-                    .busy_timeout(Duration::from_secs(10));
+                    .busy_timeout(Duration::from_secs(10))
+                    // A logged statement carries the moment it ran: the time
+                    // of a response, finer than its coarse date.
+                    .disable_statement_logging();
                 create_parent_folder(options.get_filename())?;
                 Store::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?)
             }
-            "postgres" | "postgresql" => Store::Postgres(PgPoolOptions::new().max_connections(16).connect(url).await?),
+            "postgres" | "postgresql" => {
+                let options = PgConnectOptions::from_str(url)?.disable_statement_logging();
+                Store::Postgres(PgPoolOptions::new().max_connections(16).connect_with(options).await?)
+            }
             other => return Err(StoreError::UnsupportedUrl(other.to_owned())),
         };
         store.migrate().await?;
