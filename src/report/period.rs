@@ -140,20 +140,6 @@ impl Period {
 
     /// The period in words, in Swedish: "november 2026", "kvartal 4 2026".
     pub fn label(self) -> String {
-        const MONTHS: [&str; 12] = [
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ];
         match self.kind {
             ReportPeriod::Month => format!("{} {}", MONTHS[usize::from(self.index - 1)], self.year),
             ReportPeriod::Quarter => format!("kvartal {} {}", self.index, self.year),
@@ -162,6 +148,27 @@ impl Period {
             ReportPeriod::Year => self.year.to_string(),
         }
     }
+}
+
+/// The months in Swedish, as written inside a sentence.
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// A day in words, in Swedish: "7 januari 2027".
+pub fn long_date(date: Date) -> String {
+    format!("{} {} {}", date.day(), MONTHS[usize::from(u8::from(date.month()) - 1)], date.year())
 }
 
 impl fmt::Display for Period {
@@ -270,5 +277,6 @@ mod tests {
                 .map(|kind| Period::containing(kind, date!(2026 - 11 - 17)).label())
                 .collect();
         assert_eq!(labels, ["november 2026", "kvartal 4 2026", "andra halvåret 2026", "2026"]);
+        assert_eq!(long_date(date!(2027 - 01 - 07)), "7 januari 2027");
     }
 }

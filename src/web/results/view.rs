@@ -218,32 +218,13 @@ fn period_note(periods: &super::Periods, m: u64) -> Markup {
             p.covered { "Siffrorna gäller svar från " strong { (covered) } "." }
             p.running {
                 "Svar från " (periods.running.label()) " visas inte än: resultat visas bara för hela perioder som har avslutats, så att ingen kan se när ett enskilt svar kom in genom att jämföra siffror från olika dagar. "
-                (periods.running.label()) " visas från " (long_date(periods.running_closes_on)) "."
+                (periods.running.label()) " visas från " (report::period::long_date(periods.running_closes_on)) "."
             }
             p.hint {
                 "Svar från en period eller ett språk med färre än " (m) " svar på en fråga räknas ihop med andra sådana svar (kvartalet, halvåret eller året) och visas när den längre perioden har avslutats."
             }
         }
     }
-}
-
-/// "7 januari 2027".
-fn long_date(date: time::Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    format!("{} {} {}", date.day(), MONTHS[usize::from(u8::from(date.month()) - 1)], date.year())
 }
 
 fn filter_form(
