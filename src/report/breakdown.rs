@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use crate::locale;
-use crate::questionnaire::{Area, OTHER, QuestionKind, Questionnaire, Role};
+use crate::questionnaire::{Area, OTHER, Question, QuestionKind, Questionnaire, Role};
 
 use super::counts::Counts;
 use super::figure::{Figure, Suppression, protected_count};
@@ -70,6 +70,28 @@ pub struct TargetBreakdown {
     pub total: Option<QuestionFigures>,
 }
 
+impl TargetBreakdown {
+    /// One question's rows, with the total over every group when the groups
+    /// add up to it (`total`), protected like the summary's figures.
+    fn new(
+        question: &Question,
+        language: &str,
+        rows: Vec<TargetRow>,
+        total: Option<&Counts>,
+        min_report_n: u64,
+    ) -> TargetBreakdown {
+        TargetBreakdown {
+            question_id: question.id.clone(),
+            text: question.text.get(language).to_owned(),
+            kind: AnswerKind::of(&question.kind),
+            role: question.role,
+            area: question.area,
+            rows,
+            total: total.map(|total| QuestionFigures::protected(question, total, language, min_report_n)),
+        }
+    }
+}
+
 /// One group's figures for one question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetRow {
@@ -118,19 +140,12 @@ pub fn break_down(questionnaire: &Questionnaire, tally: &Tally, split: &Split) -
                     group_figures.suppress(reason);
                 }
             }
-            TargetBreakdown {
-                question_id: question.id.clone(),
-                text: question.text.get(language).to_owned(),
-                kind: AnswerKind::of(&question.kind),
-                role: question.role,
-                area: question.area,
-                rows: groups
-                    .iter()
-                    .zip(figures)
-                    .map(|(group, figures)| TargetRow { group: group.clone(), figures })
-                    .collect(),
-                total: total.as_ref().map(|total| QuestionFigures::protected(question, total, language, min_report_n)),
-            }
+            let rows = groups
+                .iter()
+                .zip(figures)
+                .map(|(group, figures)| TargetRow { group: group.clone(), figures })
+                .collect();
+            TargetBreakdown::new(question, language, rows, total.as_ref(), min_report_n)
         })
         .collect();
 
@@ -199,15 +214,7 @@ pub(crate) fn break_down_released(
                     TargetRow { group: group.clone(), figures }
                 })
                 .collect();
-            TargetBreakdown {
-                question_id: question.id.clone(),
-                text: question.text.get(language).to_owned(),
-                kind: AnswerKind::of(&question.kind),
-                role: question.role,
-                area: question.area,
-                rows,
-                total: totals.as_ref().map(|total| QuestionFigures::protected(question, total, language, min_report_n)),
-            }
+            TargetBreakdown::new(question, language, rows, totals.as_ref(), min_report_n)
         })
         .collect();
     Breakdown { split: split.clone(), language: language.to_owned(), min_report_n, groups: group_sizes, targets }
