@@ -234,3 +234,68 @@ fn a_postgresql_backup_is_left_to_pg_dump() {
     assert!(stderr(&refused).contains("pg_dump"), "{}", stderr(&refused));
     assert!(!file.exists());
 }
+
+/// The mode bits of `path`, or `None` when there is no such file.
+fn mode_of(path: &std::path::Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).ok().map(|metadata| metadata.permissions().mode() & 0o777)
+}
+
+/// Someone with an account on the machine but not the service's, reading
+/// its files: the database, its WAL and shared memory, exports and lists of
+/// codes are the owner's alone (issue 15: they were 0644), whatever umask
+/// the process was started with and whatever mode a file had before.
+#[tokio::test]
+async fn every_file_holding_answers_or_codes_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap();
+    let database = folder.path().join("enkat.db");
+    let url = format!("sqlite://{}", database.display());
+    let app = TestApp::on_database(&url).await;
+    store_response_on(&app, today(), "en kommentar").await;
+    let beside = |suffix: &str| folder.path().join(format!("enkat.db{suffix}"));
+    for file in [database.clone(), beside("-wal"), beside("-shm")] {
+        assert_eq!(mode_of(&file), Some(0o600), "{}", file.display());
+    }
+    app.store.close().await;
+
+    // A database an older version left readable by all is narrowed when opened.
+    for file in [database.clone(), beside("-wal"), beside("-shm")] {
+        if file.exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+    }
+    let reopened = Store::connect(&url).await.unwrap();
+    for file in [database.clone(), beside("-wal"), beside("-shm")] {
+        assert!(matches!(mode_of(&file), None | Some(0o600)), "{}: {:o}", file.display(), mode_of(&file).unwrap());
+    }
+    reopened.close().await;
+
+    // An export, written over a file that was readable by all.
+    let summary = folder.path().join("summary.csv");
+    std::fs::write(&summary, "old").unwrap();
+    std::fs::set_permissions(&summary, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let exported = enkat(&["export", "nexus", "-o", summary.to_str().unwrap()], &url);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    assert_eq!(mode_of(&summary), Some(0o600), "the export");
+
+    // A list of codes, and the database the codes command made for it.
+    let coded = folder.path().join("kort.db");
+    let coded_url = format!("sqlite://{}", coded.display());
+    drop(TestApp::with_database(&coded_url, "tests/fixtures/coded").await);
+    let codes = folder.path().join("kort.csv");
+    let created = Command::new(ENKAT)
+        .args(["codes", "create", "nexus-kort", "--count", "20", "--label", "Mottagningen", "-o"])
+        .arg(&codes)
+        .env("DATABASE_URL", &coded_url)
+        .env("ENKAT_QUESTIONNAIRES", "tests/fixtures/coded")
+        .env("ENKAT_PUBLIC_URL", "https://enkat.example.org")
+        .output()
+        .expect("enkat runs");
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert_eq!(mode_of(&codes), Some(0o600), "the list of codes");
+    for entry in std::fs::read_dir(folder.path()).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode_of(&path).map(|mode| mode & 0o077), Some(0), "{} is readable by others", path.display());
+    }
+}

@@ -351,6 +351,32 @@ async fn respondent_pages_send_the_privacy_headers_and_never_a_cookie() {
     }
 }
 
+/// After a quick exit, the browser's cache must hold nothing of the service:
+/// a cached stylesheet alone tells whoever picks up the phone that it was opened.
+#[tokio::test]
+async fn nothing_the_browser_fetches_is_kept_in_its_cache_not_even_the_stylesheet_or_script() {
+    let app = shipped().await;
+    let mut fetched: Vec<(String, Page)> =
+        respondent_pages(&app).await.into_iter().map(|(name, page)| (name.to_owned(), page)).collect();
+    let pages: Vec<Page> = fetched.iter().map(|(_, page)| page.clone()).collect();
+    for page in &pages {
+        let addresses = [page.attributes("link[href]", "href"), page.attributes("script[src]", "src")].concat();
+        for address in addresses.into_iter().filter(|address| address.starts_with('/')) {
+            if !fetched.iter().any(|(name, _)| *name == address) {
+                let asset = app.get(&address).await;
+                assert_eq!(asset.status, StatusCode::OK, "{address}");
+                fetched.push((address, asset));
+            }
+        }
+    }
+    for asset in ["/assets/enkat.css", "/assets/enkat.js"] {
+        assert!(fetched.iter().any(|(name, _)| name == asset), "the pages load {asset}");
+    }
+    for (name, response) in &fetched {
+        assert_eq!(response.header("cache-control"), "no-store", "{name}");
+    }
+}
+
 #[tokio::test]
 async fn hsts_is_sent_only_when_the_service_is_configured_behind_tls() {
     let app = app_with("questionnaires", SafetySettings { hsts: true, ..settings() }).await;

@@ -3,7 +3,6 @@
 //! the batches with their codes used per closed reporting period, revoke a
 //! batch. Audited with actor `cli`.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -201,7 +200,7 @@ fn write_codes(
     let target = output.map_or_else(|| "standard output".to_owned(), |path| path.display().to_string());
     let failed = |source: std::io::Error| CodesCommandError::Write { path: target.clone(), source };
     let mut out: Box<dyn Write> = match output {
-        Some(path) => Box::new(BufWriter::new(File::create(path).map_err(failed)?)),
+        Some(path) => Box::new(BufWriter::new(super::create_private_file(path).map_err(failed)?)),
         None => Box::new(std::io::stdout().lock()),
     };
     write_csv(public_url, questionnaire, codes, &mut out).map_err(|error| failed(error.into()))?;

@@ -3,7 +3,6 @@
 //! Whole responses, their notes and the free texts come from closed periods
 //! only, by the server's clock, as on the web.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -186,7 +185,7 @@ async fn write_file(
     (today, last_closed): (Date, Period),
     path: &Path,
 ) -> Result<usize, ExportError> {
-    let file = File::create(path).map_err(|source| write_error(path, source))?;
+    let file = super::create_private_file(path).map_err(|source| write_error(path, source))?;
     let mut out = BufWriter::new(file);
     let rows = match args.what {
         What::Summary => {

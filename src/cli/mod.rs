@@ -153,6 +153,9 @@ struct ServeArgs {
 
 /// Runs a parsed command line; the exit code says whether it went well.
 pub fn run(cli: Cli) -> ExitCode {
+    // Every file a command creates (the database, exports, code lists,
+    // backups, the key) is its owner's alone, from the moment it exists.
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     match cli.command {
         Some(Command::Check { paths, against }) => check(&paths, against.as_deref()),
         Some(Command::Serve(args)) => serve(args),
@@ -169,6 +172,16 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         None => serve(cli.serve),
     }
+}
+
+/// Creates (or empties) `path` for an export or a list of codes, readable
+/// and writable by its owner only, even where the umask is wider or the file
+/// was already there: such files hold answers or codes that open the form.
+pub(crate) fn create_private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(file)
 }
 
 fn check(paths: &[PathBuf], against: Option<&str>) -> ExitCode {

@@ -28,6 +28,8 @@ pub enum StoreError {
     NoDatabase(String),
     #[error("cannot create the folder {folder} for the SQLite database: {source}")]
     Folder { folder: String, source: std::io::Error },
+    #[error("cannot make the SQLite database {file} readable by its owner only: {source}")]
+    Private { file: String, source: std::io::Error },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("cannot bring the database schema up to date: {0}")]
@@ -169,6 +171,7 @@ impl Store {
                     // of a response, finer than its coarse date.
                     .disable_statement_logging();
                 create_parent_folder(options.get_filename())?;
+                keep_private(options.get_filename())?;
                 Store::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?)
             }
             "postgres" | "postgresql" => {
@@ -319,6 +322,40 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
     }
+}
+
+/// Creates the SQLite file readable and writable by its owner only (0600),
+/// or narrows an existing one to that, with its WAL and shared-memory files.
+/// SQLite gives the files it creates beside the database the database file's
+/// own permissions, whatever the process's umask; a file of answers must not
+/// be readable by every user of the machine (issue 15).
+fn keep_private(file: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if file.as_os_str().is_empty() || file == Path::new(":memory:") {
+        return Ok(());
+    }
+    let failed = |source| StoreError::Private { file: file.display().to_string(), source };
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file) {
+        Ok(_) => return Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(error) => return Err(failed(error)),
+    }
+    let beside = |suffix: &str| {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    };
+    for path in [file.to_owned(), beside("-wal"), beside("-shm")] {
+        match std::fs::metadata(&path) {
+            Ok(metadata) if metadata.permissions().mode() & 0o077 != 0 => {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(failed)?;
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(failed(error)),
+        }
+    }
+    Ok(())
 }
 
 fn create_parent_folder(file: &Path) -> Result<(), StoreError> {

@@ -177,9 +177,10 @@ async fn every_response(State(safety): State<Arc<SafetySettings>>, request: Requ
     security_headers(&safety, response)
 }
 
-/// Headers on every response. `no-store` keeps pages and answers out of the
-/// browser's cache, so a person sharing a device leaves nothing behind; a
-/// route that may be cached (the stylesheet) sets its own `Cache-Control`.
+/// Headers on every response. `no-store` keeps pages, answers and the
+/// service's own stylesheet and script out of the browser's cache, so a
+/// person sharing a device leaves nothing behind, not even a sign that the
+/// service was opened (issue 15: cached assets stayed for an hour).
 fn security_headers(safety: &SafetySettings, mut response: Response) -> Response {
     const HEADERS: [(HeaderName, &str); 7] = [
         (header::CACHE_CONTROL, "no-store"),
@@ -242,14 +243,14 @@ fn readable_error_pages(response: Response) -> Response {
 
 async fn script() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("assets/enkat.js"),
     )
 }
 
 async fn stylesheet() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("assets/enkat.css"),
     )
 }
