@@ -572,3 +572,32 @@ fn serve_refuses_an_exit_that_is_not_a_full_address() {
     let said = String::from_utf8_lossy(&output.stderr).into_owned() + &String::from_utf8_lossy(&output.stdout);
     assert!(said.contains("--exit-url"), "the operator is told which option: {said}");
 }
+
+/// Someone with the logs: a line written when a person's answer could not
+/// be stored would carry the moment they answered. Such failures are only
+/// counted, and logged after the day under its date (issue 15, item 4).
+#[tokio::test]
+async fn a_failure_while_someone_answers_is_logged_only_after_the_day_under_its_date() {
+    let logs = captured_logs();
+    let app = shipped().await;
+    let lines_with = |needle: &str| {
+        let logs = String::from_utf8_lossy(&logs.lock().expect("logs readable")).into_owned();
+        logs.lines().filter(|line| line.contains(needle)).map(str::to_owned).collect::<Vec<_>>()
+    };
+    app.store.close().await;
+    let refused = post_as_a_person(&app, "/s/nexus", &required_nexus_answers()).await;
+    assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE, "{}", refused.body);
+    assert!(refused.body.contains("Inget har sparats"), "the person is told: {}", refused.body);
+    assert!(
+        lines_with("database").is_empty(),
+        "nothing is logged while the person is there: {:?}",
+        lines_with("database")
+    );
+
+    let day = time::macros::date!(2026 - 12 - 3);
+    assert!(web::respondent_log::report(day) >= 1, "the day's failures are reported");
+    let reported = lines_with("respondent requests failed on the database");
+    assert_eq!(reported.len(), 1, "one line for the day: {reported:?}");
+    assert!(reported[0].contains("day=2026-12-03"), "under the day: {}", reported[0]);
+    assert!(reported[0].contains("count="), "with a count: {}", reported[0]);
+}

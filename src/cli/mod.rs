@@ -297,6 +297,7 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
     }
     let staff = StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() };
     web::reach::spawn_forgetting_submissions(store.clone(), clock.clone());
+    web::respondent_log::spawn_daily_report(clock.clone());
     match args.retention {
         Some(period) => retention::spawn_daily_purge(store.clone(), clock.clone(), period),
         None => tracing::info!("no retention period set: responses are kept until `enkat purge` deletes them"),
@@ -315,8 +316,10 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
         }),
     };
     let request_timeout = std::time::Duration::from_secs(args.request_timeout);
+    let today = state.clock.clone();
     let app = web::app_with_timeout(state, request_timeout);
     web::serve(listener, app, request_timeout, shutdown_signal()).await;
+    web::respondent_log::report(today.today());
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -6,6 +6,7 @@ pub mod codes;
 pub mod language;
 pub mod reach;
 mod respond;
+pub mod respondent_log;
 mod results;
 mod safety;
 pub mod staff;
@@ -242,17 +243,11 @@ fn readable_error_pages(response: Response) -> Response {
 }
 
 async fn script() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        include_str!("assets/enkat.js"),
-    )
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("assets/enkat.js"))
 }
 
 async fn stylesheet() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        include_str!("assets/enkat.css"),
-    )
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("assets/enkat.css"))
 }
 
 /// For a supervisor: the process is alive and answers. Nothing else is
@@ -317,13 +312,14 @@ impl IntoResponse for WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::UnknownField(_) | WebError::UnreadableForm(_) => StatusCode::BAD_REQUEST,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            // Counted here, once, and logged after the day (see
+            // `respondent_log`); the person sees a calm page, never the details.
             WebError::Store(error) => {
-                // Logged here, once; the person sees a calm page, never the details.
-                tracing::error!(%error, "request failed on the database");
+                respondent_log::note("respondent requests failed on the database", error);
                 StatusCode::SERVICE_UNAVAILABLE
             }
             WebError::Randomness(error) => {
-                tracing::error!(%error, "the operating system gave no randomness");
+                respondent_log::note("respondent requests found no randomness in the operating system", error);
                 StatusCode::SERVICE_UNAVAILABLE
             }
         };

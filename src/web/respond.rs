@@ -320,7 +320,8 @@ async fn earlier_version(state: &AppState, id: &str, version: &str) -> Result<Op
     match questionnaire::parse(std::path::Path::new(version), &source) {
         Ok(shown) => Ok(Some(Arc::new(shown))),
         Err(problems) => {
-            tracing::warn!(version, problems = problems.len(), "a stored version no longer loads");
+            let problems = format!("version {version}: {} problem(s)", problems.len());
+            super::respondent_log::note("a stored version of a questionnaire no longer loads", &problems);
             Ok(None)
         }
     }

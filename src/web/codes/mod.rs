@@ -110,7 +110,8 @@ impl CodeGuard {
             // Cleared before, so a use during this VACUUM schedules another.
             guard.vacuum_pending.store(false, Ordering::Release);
             if let Err(error) = store.vacuum_codes().await {
-                tracing::warn!(%error, "used codes could not be vacuumed; trying again after the next use");
+                // Seconds after a code was used: its moment must not reach the log.
+                super::respondent_log::note("used codes could not be vacuumed; tried again after the next use", &error);
             }
         });
     }
