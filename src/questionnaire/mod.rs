@@ -5,6 +5,7 @@
 
 mod answers;
 mod availability;
+mod check;
 pub mod compat;
 mod flow;
 mod live;
