@@ -129,96 +129,126 @@ fn judge_changes(
     answers: &AnswerCounts,
     verdict: &mut Verdict,
 ) {
-    let all = changes(old, new);
+    let mut judge = Judge { places, old, new, answers, verdict };
     // A scale's steps come as options added and removed: one warning per question.
     let mut steps: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let all = changes(old, new);
     for change in &all {
         match change {
-            Change::QuestionRemoved { question } => match answers.question(question) {
-                0 => verdict.note(format!("question `{question}` removed (no answers to it are stored)")),
-                answered => verdict.warn(places.warning(
-                    places.file_id(),
-                    format!(
-                        "question `{question}` is not in the file any more, but {}: they stay in the database, but results and exports, which follow the file, will no longer show them (to change its text, keep its id)",
-                        responses_answered(answered)
-                    ),
-                )),
-            },
+            Change::QuestionRemoved { question } => judge.question_removed(question),
             Change::QuestionAdded { .. } | Change::QuestionReworded { .. } | Change::OptionReworded { .. } => {
-                verdict.note(change.to_string());
+                judge.verdict.note(change.to_string());
             }
-            Change::QuestionTypeChanged { question } => {
-                let answered = answers.question(question);
-                if answered == 0 {
-                    verdict.note(format!("{change} (no answers to it are stored)"));
-                    continue;
-                }
-                let before = old.question(question).map_or("?", |q| kind_name(&q.kind));
-                let after = new.question(question).map_or("?", |q| kind_name(&q.kind));
-                verdict.warn(places.warning(
-                    places.question(question, |raw| Some(raw.kind.span())),
-                    format!(
-                        "results for `{question}` will be shown separately for the old and new version, because its type changes from \"{before}\" to \"{after}\" ({} in the old)",
-                        responses_answered(answered)
-                    ),
-                ));
-            }
+            Change::QuestionTypeChanged { question } => judge.type_changed(change, question),
             Change::OptionAdded { question, option } | Change::OptionRemoved { question, option }
                 if is_scale(new, question) =>
             {
                 let sign = if matches!(change, Change::OptionAdded { .. }) { "added" } else { "removed" };
                 steps.entry(question).or_default().push(format!("`{option}` {sign}"));
             }
-            Change::OptionAdded { question, option } => {
-                let answered = answers.question(question);
-                if answered == 0 {
-                    verdict.note(format!("{change} (no answers to `{question}` are stored)"));
-                    continue;
-                }
-                verdict.warn(places.warning(
-                    places.added_option(new, question, option),
-                    format!(
-                        "results for `{question}` will be shown separately for the old and new version, because option `{option}` is added, which the {} to it so far could not choose",
-                        count(answered, "response", "responses")
-                    ),
-                ));
-            }
-            Change::OptionRemoved { question, option } => match answers.option(question, option) {
-                0 => verdict.note(format!("{change} (no one chose it)")),
-                chosen => verdict.warn(places.warning(
-                    places.question(question, |raw| Some(raw.id.span())),
-                    format!(
-                        "option `{option}` is removed from `{question}`, but {} chose it: results for `{question}` will be shown separately for the old and new version, because the new one no longer offers `{option}`",
-                        count(chosen, "response", "responses")
-                    ),
-                )),
-            },
-            Change::PositiveChanged { question } => {
-                let answered = answers.question(question);
-                if answered == 0 {
-                    verdict.note(format!("{change} (no answers to it are stored)"));
-                    continue;
-                }
-                verdict.warn(places.warning(
-                    places.question(question, |raw| raw.scale.as_ref().map(|scale| scale.span())),
-                    format!(
-                        "results for `{question}` will be shown separately for the old and new version, because the answers counted as positive change from {} to {} ({} in the old)",
-                        positive(old, question),
-                        positive(new, question),
-                        responses_answered(answered)
-                    ),
-                ));
-            }
+            Change::OptionAdded { question, option } => judge.option_added(change, question, option),
+            Change::OptionRemoved { question, option } => judge.option_removed(change, question, option),
+            Change::PositiveChanged { question } => judge.positive_changed(change, question),
         }
     }
     for (question, changed) in steps {
-        let answered = answers.question(question);
-        if answered == 0 {
-            verdict.note(format!("the steps of the scale of `{question}` changed (no answers to it are stored)"));
-            continue;
+        judge.scale_steps_changed(question, &changed);
+    }
+}
+
+/// Writes the verdict on each change between two versions: a note where no
+/// stored answer is touched, a warning saying what results will do where
+/// one is.
+struct Judge<'a> {
+    places: &'a Places<'a>,
+    old: &'a Questionnaire,
+    new: &'a Questionnaire,
+    answers: &'a AnswerCounts,
+    verdict: &'a mut Verdict,
+}
+
+impl Judge<'_> {
+    fn question_removed(&mut self, question: &str) {
+        match self.answers.question(question) {
+            0 => self.verdict.note(format!("question `{question}` removed (no answers to it are stored)")),
+            answered => self.verdict.warn(self.places.warning(
+                self.places.file_id(),
+                format!(
+                    "question `{question}` is not in the file any more, but {}: they stay in the database, but results and exports, which follow the file, will no longer show them (to change its text, keep its id)",
+                    responses_answered(answered)
+                ),
+            )),
         }
-        verdict.warn(places.warning(
-            places.question(question, |raw| raw.scale.as_ref().map(|scale| scale.span())),
+    }
+
+    fn type_changed(&mut self, change: &Change, question: &str) {
+        let answered = self.answers.question(question);
+        if answered == 0 {
+            return self.verdict.note(format!("{change} (no answers to it are stored)"));
+        }
+        let before = self.old.question(question).map_or("?", |q| kind_name(&q.kind));
+        let after = self.new.question(question).map_or("?", |q| kind_name(&q.kind));
+        self.verdict.warn(self.places.warning(
+            self.places.question(question, |raw| Some(raw.kind.span())),
+            format!(
+                "results for `{question}` will be shown separately for the old and new version, because its type changes from \"{before}\" to \"{after}\" ({} in the old)",
+                responses_answered(answered)
+            ),
+        ));
+    }
+
+    fn option_added(&mut self, change: &Change, question: &str, option: &str) {
+        let answered = self.answers.question(question);
+        if answered == 0 {
+            return self.verdict.note(format!("{change} (no answers to `{question}` are stored)"));
+        }
+        self.verdict.warn(self.places.warning(
+            self.places.added_option(self.new, question, option),
+            format!(
+                "results for `{question}` will be shown separately for the old and new version, because option `{option}` is added, which the {} to it so far could not choose",
+                count(answered, "response", "responses")
+            ),
+        ));
+    }
+
+    fn option_removed(&mut self, change: &Change, question: &str, option: &str) {
+        match self.answers.option(question, option) {
+            0 => self.verdict.note(format!("{change} (no one chose it)")),
+            chosen => self.verdict.warn(self.places.warning(
+                self.places.question(question, |raw| Some(raw.id.span())),
+                format!(
+                    "option `{option}` is removed from `{question}`, but {} chose it: results for `{question}` will be shown separately for the old and new version, because the new one no longer offers `{option}`",
+                    count(chosen, "response", "responses")
+                ),
+            )),
+        }
+    }
+
+    fn positive_changed(&mut self, change: &Change, question: &str) {
+        let answered = self.answers.question(question);
+        if answered == 0 {
+            return self.verdict.note(format!("{change} (no answers to it are stored)"));
+        }
+        self.verdict.warn(self.places.warning(
+            self.places.question(question, |raw| raw.scale.as_ref().map(|scale| scale.span())),
+            format!(
+                "results for `{question}` will be shown separately for the old and new version, because the answers counted as positive change from {} to {} ({} in the old)",
+                positive(self.old, question),
+                positive(self.new, question),
+                responses_answered(answered)
+            ),
+        ));
+    }
+
+    fn scale_steps_changed(&mut self, question: &str, changed: &[String]) {
+        let answered = self.answers.question(question);
+        if answered == 0 {
+            return self
+                .verdict
+                .note(format!("the steps of the scale of `{question}` changed (no answers to it are stored)"));
+        }
+        self.verdict.warn(self.places.warning(
+            self.places.question(question, |raw| raw.scale.as_ref().map(|scale| scale.span())),
             format!(
                 "results for `{question}` will be shown separately for the old and new version, because the steps of its scale change ({}; {} in the old)",
                 changed.join(", "),

@@ -112,13 +112,6 @@ pub fn results_page(
     let summary = &results.summary;
     let m = summary.min_report_n;
     let title = questionnaire.title.get(&summary.language);
-    let satisfaction: Vec<&QuestionSummary> =
-        summary.questions.iter().filter(|question| question.role == Some(Role::Satisfaction)).collect();
-    let others: Vec<&QuestionSummary> = summary
-        .questions
-        .iter()
-        .filter(|question| matches!(question.role, None | Some(Role::Background)) && question.kind != AnswerKind::Text)
-        .collect();
     let body = html! {
         p.breadcrumb { a href="/staff" { "Enkäter" } }
         h1 { "Resultat: " (title) }
@@ -131,77 +124,123 @@ pub fn results_page(
         p.response-count {
             "Antal svar: " strong { (count(summary.responses, m)) }
         }
-        @if results.history.len() > 1 {
-            details.version-history {
-                summary { "Enkäten har ändrats: " (results.history.len()) " versioner" }
-                (crate::web::admin::versions_table(&results.history))
-            }
-        }
-        @if !results.kept_apart.is_uniform() {
-            section.versions-apart aria-labelledby="versions-apart" {
-                h2 #versions-apart { "Svar från äldre versioner räknas separat" }
-                p { "Några frågor har ändrats så att svaren inte kan räknas ihop (andra svarsalternativ, en annan typ av fråga eller andra positiva svar). Siffrorna nedan gäller bara versionerna där frågan ställdes som nu. Välj en version i filtret för att se dess svar." }
-                ul {
-                    @for (question, versions) in results.kept_apart.apart() {
-                        li {
-                            @let text = questionnaire.question(question).map_or(question.as_str(), |q| q.text.get(&summary.language));
-                            "”" (text) "”: svaren från version "
-                            @for (n, version) in versions.iter().enumerate() {
-                                @if n > 0 { ", " }
-                                code { (version) }
-                            }
-                            " räknas inte med."
-                        }
-                    }
-                }
-            }
-        }
-        @if !summary.areas.is_empty() {
-            section aria-labelledby="areas" {
-                h2 #areas { "Kvalitetsområden" }
-                p.hint { "Andel positiva svar: de två mest positiva svarsstegen, av alla svar utom \u{201d}vet inte\u{201d}." }
-                table.figures {
-                    thead { tr { th scope="col" { "Område" } th scope="col" { "Andel positiva" } th scope="col" { "Antal svar (n)" } } }
-                    tbody {
-                        @for line in &summary.areas {
-                            tr {
-                                th scope="row" { (area_label(line.area)) }
-                                td {
-                                    (share(Some(line.share_positive), m))
-                                    @if let Figure::Shown(value) = line.share_positive {
-                                        (share_bar(&format!("{}: {} positiva", area_label(line.area), percent(value)), value))
-                                    }
-                                }
-                                td { (count(line.n, m)) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        @if !satisfaction.is_empty() {
-            section aria-labelledby="satisfaction" {
-                h2 #satisfaction { "Nöjdhet, fråga för fråga" }
-                @for question in &satisfaction {
-                    (satisfaction_question(question, m))
-                }
-            }
-        }
+        (version_history(results))
+        (versions_kept_apart(questionnaire, results))
+        (areas_section(summary))
+        (satisfaction_section(summary))
         (practical_support(summary, &results.free_texts))
         @if let Some(breakdown) = &results.breakdown {
             (breakdown_section(breakdown, query))
         }
-        @if !others.is_empty() {
-            section aria-labelledby="other-questions" {
-                h2 #other-questions { "Övriga frågor" }
-                @for question in &others {
-                    (choice_question(question, m))
-                }
-            }
-        }
+        (other_questions_section(summary))
         (free_texts_section(summary, &results.free_texts))
     };
     staff_layout(Some(user), &format!("Resultat: {title}"), body)
+}
+
+/// The versions the questionnaire has had, folded away, once it has changed.
+fn version_history(results: &Results) -> Markup {
+    html! {
+    @if results.history.len() > 1 {
+        details.version-history {
+            summary { "Enkäten har ändrats: " (results.history.len()) " versioner" }
+            (crate::web::admin::versions_table(&results.history))
+        }
+    }
+    }
+}
+
+/// Which questions' answers from older versions are left out of the figures, and why.
+fn versions_kept_apart(questionnaire: &Questionnaire, results: &Results) -> Markup {
+    let summary = &results.summary;
+    html! {
+    @if !results.kept_apart.is_uniform() {
+        section.versions-apart aria-labelledby="versions-apart" {
+            h2 #versions-apart { "Svar från äldre versioner räknas separat" }
+            p { "Några frågor har ändrats så att svaren inte kan räknas ihop (andra svarsalternativ, en annan typ av fråga eller andra positiva svar). Siffrorna nedan gäller bara versionerna där frågan ställdes som nu. Välj en version i filtret för att se dess svar." }
+            ul {
+                @for (question, versions) in results.kept_apart.apart() {
+                    li {
+                        @let text = questionnaire.question(question).map_or(question.as_str(), |q| q.text.get(&summary.language));
+                        "”" (text) "”: svaren från version "
+                        @for (n, version) in versions.iter().enumerate() {
+                            @if n > 0 { ", " }
+                            code { (version) }
+                        }
+                        " räknas inte med."
+                    }
+                }
+            }
+        }
+    }
+    }
+}
+
+/// Share of positive answers per SKR quality area.
+fn areas_section(summary: &Summary) -> Markup {
+    let m = summary.min_report_n;
+    html! {
+    @if !summary.areas.is_empty() {
+        section aria-labelledby="areas" {
+            h2 #areas { "Kvalitetsområden" }
+            p.hint { "Andel positiva svar: de två mest positiva svarsstegen, av alla svar utom \u{201d}vet inte\u{201d}." }
+            table.figures {
+                thead { tr { th scope="col" { "Område" } th scope="col" { "Andel positiva" } th scope="col" { "Antal svar (n)" } } }
+                tbody {
+                    @for line in &summary.areas {
+                        tr {
+                            th scope="row" { (area_label(line.area)) }
+                            td {
+                                (share(Some(line.share_positive), m))
+                                @if let Figure::Shown(value) = line.share_positive {
+                                    (share_bar(&format!("{}: {} positiva", area_label(line.area), percent(value)), value))
+                                }
+                            }
+                            td { (count(line.n, m)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    }
+}
+
+/// Each satisfaction question's answers, step by step.
+fn satisfaction_section(summary: &Summary) -> Markup {
+    let m = summary.min_report_n;
+    let satisfaction: Vec<&QuestionSummary> =
+        summary.questions.iter().filter(|question| question.role == Some(Role::Satisfaction)).collect();
+    html! {
+    @if !satisfaction.is_empty() {
+        section aria-labelledby="satisfaction" {
+            h2 #satisfaction { "Nöjdhet, fråga för fråga" }
+            @for question in &satisfaction {
+                (satisfaction_question(question, m))
+            }
+        }
+    }
+    }
+}
+
+/// The background and other choice questions.
+fn other_questions_section(summary: &Summary) -> Markup {
+    let m = summary.min_report_n;
+    let others: Vec<&QuestionSummary> = summary
+        .questions
+        .iter()
+        .filter(|question| matches!(question.role, None | Some(Role::Background)) && question.kind != AnswerKind::Text)
+        .collect();
+    html! {
+    @if !others.is_empty() {
+        section aria-labelledby="other-questions" {
+            h2 #other-questions { "Övriga frågor" }
+            @for question in &others {
+                (choice_question(question, m))
+            }
+        }
+    }
+    }
 }
 
 /// Which periods the figures cover, and why the latest answers are not
