@@ -226,3 +226,25 @@ async fn a_client_sending_its_body_too_slowly_gets_408_and_nothing_is_stored(bac
     drop(server);
     assert!(stored_nexus_responses(&database_url).await.is_empty(), "nothing is stored");
 }
+
+/// A bug that panics in a handler, as a person meets it: the calm "something
+/// went wrong" page with every privacy header, not a dropped connection, and
+/// the service answers the next request as before.
+#[tokio::test]
+async fn a_handler_that_panics_gives_a_calm_page_and_the_service_goes_on() {
+    let mut app = TestApp::with_questionnaires(Backend::Sqlite, "questionnaires").await;
+    let with_bug = enkat::web::routes().route("/s/nexus/fel", axum::routing::get(a_handler_with_a_bug));
+    app.router = enkat::web::with_layers(with_bug, app.state.clone(), enkat::web::DEFAULT_REQUEST_TIMEOUT);
+    let page = app.get("/s/nexus/fel").await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(page.body.contains("Något gick fel hos oss"), "{}", page.body);
+    assert_eq!(page.header("cache-control"), "no-store");
+    assert!(page.header("content-security-policy").contains("default-src 'self'"));
+    assert!(!page.body.contains("index out of bounds"), "the panic's message is not shown");
+    assert_eq!(app.get("/s/nexus").await.status, StatusCode::OK, "the next request is answered");
+}
+
+async fn a_handler_with_a_bug() -> &'static str {
+    let questions: Vec<&str> = Vec::new();
+    questions[0]
+}

@@ -40,7 +40,7 @@ pub enum OptionValue {
 /// and no other.
 #[derive(JsonSchema)]
 #[schemars(rename = "Text")]
-#[allow(dead_code, reason = "only its schema is used")]
+#[expect(dead_code, reason = "only its schema is used")]
 struct TextShape(BTreeMap<String, String>);
 
 // The shape of a `RawOption`, for the schema only: never built.
@@ -49,7 +49,7 @@ struct TextShape(BTreeMap<String, String>);
 /// An `id`, and the answer's text under each language code of the survey.
 #[derive(JsonSchema)]
 #[schemars(rename = "Option")]
-#[allow(dead_code, reason = "only its schema is used")]
+#[expect(dead_code, reason = "only its schema is used")]
 struct OptionShape {
     /// The option's id, unique within its question (counting options from a
     /// list). Not `dont_know` or `other`. Answers are stored under it: do not

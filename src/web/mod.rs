@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -91,9 +92,12 @@ pub fn app(state: AppState) -> Router {
 /// The whole application, where a request that is not answered within
 /// `request_timeout` (a client sending its body slowly) gets 408.
 pub fn app_with_timeout(state: AppState, request_timeout: Duration) -> Router {
-    let safety = state.safety.clone();
-    // One writer per app: responses sent together are committed together.
-    let writer = ResponseWriter::new(state.store.clone());
+    with_layers(routes(), state, request_timeout)
+}
+
+/// Every page and asset of the service, before the state and the layers
+/// around every request are added.
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assets/enkat.css", get(stylesheet))
         .route("/assets/enkat.js", get(script))
@@ -105,6 +109,17 @@ pub fn app_with_timeout(state: AppState, request_timeout: Duration) -> Router {
         .merge(staff::router())
         .merge(admin::router())
         .fallback(not_found)
+}
+
+/// `routes` with the state and what surrounds every request: the privacy
+/// headers and readable error pages, a bug caught as a calm page, the time
+/// and size limits, and the group-commit writer. Public so that a test can
+/// add a route of its own (one that panics) inside the same layers.
+pub fn with_layers(routes: Router<AppState>, state: AppState, request_timeout: Duration) -> Router {
+    let safety = state.safety.clone();
+    // One writer per app: responses sent together are committed together.
+    let writer = ResponseWriter::new(state.store.clone());
+    routes
         .with_state(state)
         // One stack, outermost first, given to the router as one layer: the
         // router boxes each layer it is given again, for every request.
@@ -112,6 +127,8 @@ pub fn app_with_timeout(state: AppState, request_timeout: Duration) -> Router {
             ServiceBuilder::new()
                 // Outside the limit and the timeout, whose answers have no page of their own.
                 .layer(middleware::from_fn_with_state(safety, every_response))
+                // Inside `every_response`, so the page of a bug has the headers too.
+                .layer(CatchPanicLayer::custom(bug_page))
                 .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
                 .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
                 .layer(Extension(writer)),
@@ -240,6 +257,15 @@ fn readable_error_pages(response: Response) -> Response {
     }
     *page.status_mut() = parts.status;
     page
+}
+
+/// What a person sees when a handler panics (a bug): the calm "something
+/// went wrong" page, and the connection and the service stay up. Nothing
+/// about the request is logged; the panic's own message goes to standard
+/// error as Rust prints it, without the request.
+fn bug_page(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let page = views::message_page(|locale| (&locale.unavailable_title, &locale.unavailable_text));
+    (StatusCode::INTERNAL_SERVER_ERROR, page).into_response()
 }
 
 async fn script() -> impl IntoResponse {

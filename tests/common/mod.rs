@@ -3,7 +3,7 @@
 //! Every storage test runs against SQLite (a file in a temporary folder) and
 //! against PostgreSQL when `ENKAT_TEST_POSTGRES_URL` names a server where the
 //! user may create databases; each test gets a database of its own.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test binary uses only some of the helpers")]
 
 pub mod server;
 
@@ -91,7 +91,6 @@ pub async fn fresh_database_url(backend: Backend) -> (String, Option<tempfile::T
 
 /// Takes a database back to its schema before migration 0006 (the tallies),
 /// keeping its responses: a database an older enkat left.
-#[allow(dead_code)] // Not every test file uses every helper.
 pub async fn undo_tallies_migration(store: &Store) {
     let undo = [
         "DROP TABLE response_tally",
@@ -144,6 +143,8 @@ pub fn complete_nexus_answers() -> Vec<(&'static str, &'static str)> {
 /// `folder`, as `enkat serve` would.
 pub struct TestApp {
     pub router: Router,
+    /// What the router was built with, for a test that builds its own.
+    pub state: AppState,
     pub store: Store,
     pub catalog: std::sync::Arc<Catalog>,
     /// The service's clock: the real one unless the test chose another.
@@ -231,7 +232,7 @@ impl TestApp {
             store.register_version(questionnaire, today).await.expect("versions are stored");
         }
         let catalog = std::sync::Arc::new(catalog.as_ref().clone());
-        let router = web::app(AppState {
+        let state = AppState {
             catalog: live.clone(),
             store: store.clone(),
             staff,
@@ -239,8 +240,9 @@ impl TestApp {
             public_url: "https://enkat.example.org".into(),
             codes: std::sync::Arc::default(),
             safety: std::sync::Arc::default(),
-        });
-        TestApp { router, store, catalog, clock, live, staff, _folder: guard }
+        };
+        let router = web::app(state.clone());
+        TestApp { router, state, store, catalog, clock, live, staff, _folder: guard }
     }
 
     /// The same service on the same database, started again on another
