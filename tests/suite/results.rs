@@ -2,13 +2,12 @@
 //! here are checked on the page, in both CSV files and in the xlsx, with
 //! small groups suppressed, on both databases.
 
-mod common;
 
 use std::io::Cursor;
 
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
-use common::{Backend, PASSWORD, TestApp};
+use crate::common::{Backend, PASSWORD, TestApp};
 use enkat::clock::Clock;
 use enkat::questionnaire::{Answer, DatePrecision, ReportPeriod};
 use enkat::report::period::Period;

@@ -4,10 +4,9 @@
 //! questions and pages whose condition is false are skipped, and the server
 //! decides again at the end, whatever the form carried.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::{Backend, Page, TestApp};
+use crate::common::{Backend, Page, TestApp};
 use enkat::questionnaire::Answer;
 
 on_both_databases!(

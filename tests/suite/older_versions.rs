@@ -5,13 +5,12 @@
 //! version replaced longer ago than the grace period is refused with a calm
 //! page that leads to the questionnaire as it is now.
 
-mod common;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use common::{Backend, Page, TestApp};
+use crate::common::{Backend, Page, TestApp};
 use enkat::clock::Clock;
 use enkat::questionnaire::{self, LiveCatalog, Questionnaire};
 use time::Date;

@@ -2,10 +2,9 @@
 //! day to its closing day (Stockholm time), a form sent twice is stored once,
 //! and kiosk mode leaves a shared tablet empty for the next person.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::{Backend, Page, TestApp};
+use crate::common::{Backend, Page, TestApp};
 use enkat::clock::Clock;
 use time::macros::date;
 

@@ -3,7 +3,6 @@
 //! every staff route to prove none is open to an anonymous request. Then
 //! the `enkat staff` and `enkat token` commands, run as the real binary.
 
-mod common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -12,7 +11,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum_extra::extract::cookie::SameSite;
-use common::{Backend, PASSWORD, TestApp};
+use crate::common::{Backend, PASSWORD, TestApp};
 use enkat::staff::{StaffSettings, ThrottlePolicy, fingerprint};
 use enkat::store::Store;
 use enkat::web::staff::STAFF_ROUTES;

@@ -1,11 +1,10 @@
 //! `enkat seed` through the real binary: it stores the number of responses
 //! asked for, each one a form the questionnaire itself accepts.
 
-mod common;
 
 use std::process::Command;
 
-use common::{Backend, fresh_database_url};
+use crate::common::{Backend, fresh_database_url};
 use enkat::questionnaire::{FormInput, OTHER, QuestionKind, load_dir, validate};
 use enkat::store::Store;
 

@@ -2,15 +2,14 @@
 //! `enkat serve`, each thanked (303 to the thank-you page), each stored
 //! exactly once and complete, never a 5xx. On SQLite and on PostgreSQL.
 
-mod common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use common::server::{Client, Server, nexus_answers, nexus_submission, stored_nexus_responses};
-use common::{Backend, fresh_database_url};
+use crate::common::server::{Client, Server, nexus_answers, nexus_submission, stored_nexus_responses};
+use crate::common::{Backend, fresh_database_url};
 
 const SUBMISSIONS: usize = 20_000;
 const CLIENTS: usize = 64;

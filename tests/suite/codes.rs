@@ -2,7 +2,6 @@
 //! a person answers with a code once and only once, and nothing stored
 //! pairs a code with the response it gave.
 
-mod common;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -10,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Backend, PASSWORD, Page, TestApp};
+use crate::common::{Backend, PASSWORD, Page, TestApp};
 use enkat::clock::Clock;
 use enkat::codes::Code;
 use enkat::questionnaire::Answer;
@@ -501,7 +500,7 @@ async fn a_batch_needs_a_count_of_20_to_1000_and_a_label(backend: Backend) {
 }
 
 async fn a_batch_below_four_times_min_report_n_is_refused_on_the_page_and_by_the_command_line(backend: Backend) {
-    let (url, _guard) = common::fresh_database_url(backend).await;
+    let (url, _guard) = crate::common::fresh_database_url(backend).await;
     let app = TestApp::with_database(&url, "tests/fixtures/coded").await;
     let staff = staff(&app).await;
     for count in ["1", "19"] {

@@ -3,11 +3,10 @@
 //! right to left, and staff read every response in the questionnaire's
 //! default language whatever language it was given in.
 
-mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Backend, PASSWORD, Page, TestApp};
+use crate::common::{Backend, PASSWORD, Page, TestApp};
 use enkat::clock::Clock;
 
 on_both_databases!(

@@ -2,9 +2,8 @@
 //! decided on their own. A duplicate form and a used code refuse only their
 //! own response; a database error fails the whole batch and stores nothing.
 
-mod common;
 
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use enkat::codes::Code;
 use enkat::questionnaire::{Answer, Questionnaire};
 use enkat::store::{CodeToUse, CodeUse, QueuedResponse, ResponseWriter, Stored};

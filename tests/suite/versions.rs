@@ -3,12 +3,11 @@
 //! positive answers changed counts only the versions where it was asked as
 //! now, and staff see a note saying which versions were kept apart and why.
 
-mod common;
 
 use std::path::Path;
 use std::sync::Arc;
 
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use enkat::questionnaire::{LiveCatalog, Questionnaire};
 use enkat::report::{self, Figure, Filter};
 

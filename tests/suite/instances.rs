@@ -2,14 +2,13 @@
 //! database, started together and taking answers at the same time, lose
 //! nothing; a one-time code sent to both at the same moment is used once.
 
-mod common;
 
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::server::{Client, ENKAT, Server, nexus_submission, stored_nexus_responses};
-use common::{Backend, fresh_database_url};
+use crate::common::server::{Client, ENKAT, Server, nexus_submission, stored_nexus_responses};
+use crate::common::{Backend, fresh_database_url};
 
 const SUBMISSIONS: usize = 4_000;
 const CLIENTS: usize = 32;

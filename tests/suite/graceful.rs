@@ -2,7 +2,6 @@
 //! server had begun to receive is finished, thanked and stored; then the
 //! process exits with status 0. On SQLite and PostgreSQL.
 
-mod common;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -11,8 +10,8 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{Request, header};
-use common::server::{Client, Server, nexus_submission, stored_nexus_responses};
-use common::{Backend, fresh_database_url};
+use crate::common::server::{Client, Server, nexus_submission, stored_nexus_responses};
+use crate::common::{Backend, fresh_database_url};
 use http_body_util::BodyExt;
 use http_body_util::channel::Channel;
 

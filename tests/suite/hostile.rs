@@ -6,7 +6,6 @@
 //! real server: a client sending its headers or body too slowly is cut off
 //! (408 for the body) and stores nothing. On SQLite and PostgreSQL.
 
-mod common;
 
 use std::time::{Duration, Instant};
 
@@ -16,8 +15,8 @@ use http_body_util::BodyExt;
 use http_body_util::channel::Channel;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use common::server::{Client, Server, nexus_submission, stored_nexus_responses};
-use common::{Backend, TestApp, fresh_database_url};
+use crate::common::server::{Client, Server, nexus_submission, stored_nexus_responses};
+use crate::common::{Backend, TestApp, fresh_database_url};
 
 on_both_databases!(
     hostile_requests_get_a_calm_4xx_page_and_store_nothing,

@@ -5,12 +5,11 @@
 //! that loosen a privacy promise are refused (it fails); the database is
 //! left as it was.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Backend, fresh_database_url, undo_tallies_migration};
+use crate::common::{Backend, fresh_database_url, undo_tallies_migration};
 use enkat::questionnaire::{self, Answer, Questionnaire};
 use enkat::store::{CHECKED_TABLES, NewResponse, Store};
 use time::macros::date;

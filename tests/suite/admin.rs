@@ -3,12 +3,11 @@
 //! every stored version with what changed, and a preview of any
 //! questionnaire, open or not, that stores nothing.
 
-mod common;
 
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use enkat::clock::Clock;
 use enkat::questionnaire::{LiveCatalog, parse};
 
@@ -135,8 +134,8 @@ async fn a_preview_walks_the_pages_and_checks_the_answers_like_the_real_form(bac
 
 async fn only_admins_see_the_files_and_the_preview(backend: Backend) {
     let app = TestApp::shipped(backend).await;
-    app.add_staff("personal", common::PASSWORD, false).await;
-    let staff = app.login("personal", common::PASSWORD).await;
+    app.add_staff("personal", crate::common::PASSWORD, false).await;
+    let staff = app.login("personal", crate::common::PASSWORD).await;
     assert_eq!(app.get_as(&staff, "/staff/admin/questionnaires").await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get_as(&staff, "/staff/admin/preview/nexus").await.status, StatusCode::FORBIDDEN);
     assert_ne!(app.get("/staff/admin/preview/nexus").await.status, StatusCode::OK, "nor anyone logged out");

@@ -3,15 +3,14 @@
 //! each time. Every answer that was thanked (303) is stored, with all its
 //! answers; no response is ever stored in part. On SQLite and PostgreSQL.
 
-mod common;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::server::{Client, Server, nexus_answers, nexus_submission, random_below, stored_nexus_responses};
-use common::{Backend, fresh_database_url};
+use crate::common::server::{Client, Server, nexus_answers, nexus_submission, random_below, stored_nexus_responses};
+use crate::common::{Backend, fresh_database_url};
 
 const KILLS: usize = 22;
 const CLIENTS: usize = 32;

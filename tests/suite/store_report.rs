@@ -2,11 +2,10 @@
 //! filters by period, language and version, splits by a background question
 //! or by language, and lists free texts and whole responses.
 
-mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Backend, fresh_database_url, fresh_store, undo_tallies_migration};
+use crate::common::{Backend, fresh_database_url, fresh_store, undo_tallies_migration};
 use enkat::cli::seed::{Random, synthetic_response};
 use enkat::questionnaire::{Answer, Questionnaire};
 use enkat::report::{AnswerCount, Filter, GroupCount, QuestionCount, Split, Tally, UNANSWERED};

@@ -3,12 +3,11 @@
 //! and `enkat backup` copies a SQLite database while it serves, a copy the
 //! service can be restored from.
 
-mod common;
 
 use std::process::{Command, Output};
 
 use axum::http::StatusCode;
-use common::{Backend, TestApp, fresh_database_url};
+use crate::common::{Backend, TestApp, fresh_database_url};
 use enkat::clock::Clock;
 use enkat::questionnaire::Answer;
 use enkat::retention::{self, RetentionPeriod};
@@ -211,7 +210,7 @@ async fn a_backup_taken_while_answers_arrive_is_complete_and_the_service_runs_on
     let responses = restored_app.store.responses("nexus").await.unwrap();
     assert_eq!(responses.len() as i64, copied);
     assert!(responses.iter().all(|response| !response.answers.is_empty()), "every copied response is whole");
-    let sent = restored_app.post_form("/s/nexus", &common::complete_nexus_answers()).await;
+    let sent = restored_app.post_form("/s/nexus", &crate::common::complete_nexus_answers()).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "the restored database takes answers");
     assert_eq!(restored_app.store.count_responses("nexus").await.unwrap(), copied + 1);
 

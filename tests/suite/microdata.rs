@@ -5,14 +5,13 @@
 //! in a list of their own, per period, only where the period has enough
 //! responses. On both databases, in the CSV, the workbook and the notes.
 
-mod common;
 
 use std::collections::HashMap;
 use std::io::Cursor;
 
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
-use common::{Backend, PASSWORD, TestApp};
+use crate::common::{Backend, PASSWORD, TestApp};
 use enkat::clock::Clock;
 use enkat::questionnaire::Answer;
 use enkat::report::Filter;

@@ -2,10 +2,9 @@
 //! link, answer, get thanked; and every way an answer can be refused, which
 //! must store nothing and keep what the person gave.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use enkat::questionnaire::Answer;
 use time::{Duration, Weekday};
 
@@ -27,16 +26,16 @@ on_both_databases!(
     the_start_page_is_the_same_for_everyone_in_one_language_and_version,
 );
 
-/// `common::complete_nexus_answers` with one field's values replaced (or removed, if `values` is empty).
+/// `crate::common::complete_nexus_answers` with one field's values replaced (or removed, if `values` is empty).
 fn answers_with(name: &str, values: &[&'static str]) -> Vec<(&'static str, &'static str)> {
-    let mut fields: Vec<_> = common::complete_nexus_answers().into_iter().filter(|(field, _)| *field != name).collect();
+    let mut fields: Vec<_> = crate::common::complete_nexus_answers().into_iter().filter(|(field, _)| *field != name).collect();
     let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
     fields.extend(values.iter().map(|value| (name, *value)));
     fields
 }
 
 #[track_caller]
-fn assert_refused(page: &common::Page, question: &str, message: &str) {
+fn assert_refused(page: &crate::common::Page, question: &str, message: &str) {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "a refused form is answered with 422");
     assert!(page.text("title").starts_with("Fel: "), "the title starts with `Fel:`: {}", page.text("title"));
     let summary = page.texts(".error-summary li a");
@@ -111,7 +110,7 @@ async fn the_form_speaks_english_when_asked(backend: Backend) {
 
 async fn a_complete_response_is_stored_and_thanked(backend: Backend) {
     let app = TestApp::shipped(backend).await;
-    let mut fields = common::complete_nexus_answers();
+    let mut fields = crate::common::complete_nexus_answers();
     fields.retain(|(name, _)| *name != "_lang");
     fields.push(("_lang", "en"));
 
@@ -163,7 +162,7 @@ async fn a_complete_response_is_stored_and_thanked(backend: Backend) {
 
 async fn a_reload_of_the_thank_you_page_stores_nothing_more(backend: Backend) {
     let app = TestApp::shipped(backend).await;
-    app.post_form("/s/nexus", &common::complete_nexus_answers()).await;
+    app.post_form("/s/nexus", &crate::common::complete_nexus_answers()).await;
     app.get("/s/nexus/tack").await;
     app.get("/s/nexus/tack").await;
     assert_eq!(app.store.count_responses("nexus").await.unwrap(), 1);
@@ -236,7 +235,7 @@ async fn something_else_without_saying_what_is_refused(backend: Backend) {
 
 async fn a_field_outside_the_questionnaire_stores_nothing(backend: Backend) {
     let app = TestApp::shipped(backend).await;
-    let mut fields = common::complete_nexus_answers();
+    let mut fields = crate::common::complete_nexus_answers();
     fields.push(("ip_address", "192.0.2.1"));
     let page = app.post_form("/s/nexus", &fields).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
@@ -248,7 +247,7 @@ async fn an_unknown_questionnaire_is_a_calm_not_found_page(backend: Backend) {
     let app = TestApp::shipped(backend).await;
     for page in [
         app.get("/s/no-such-survey").await,
-        app.post_form("/s/no-such-survey", &common::complete_nexus_answers()).await,
+        app.post_form("/s/no-such-survey", &crate::common::complete_nexus_answers()).await,
     ] {
         assert_eq!(page.status, StatusCode::NOT_FOUND);
         assert_eq!(page.text("h1"), "Sidan finns inte");
@@ -260,7 +259,7 @@ async fn an_unknown_questionnaire_is_a_calm_not_found_page(backend: Backend) {
 async fn the_stored_response_holds_nothing_that_identifies_the_person(backend: Backend) {
     let app = TestApp::shipped(backend).await;
     for _ in 0..3 {
-        app.post_form("/s/nexus", &common::complete_nexus_answers()).await;
+        app.post_form("/s/nexus", &crate::common::complete_nexus_answers()).await;
     }
     assert_eq!(
         table_columns(&app.store, "response").await,
@@ -333,7 +332,7 @@ async fn readyz_is_not_ready_without_a_questionnaire() {
 async fn when_the_database_fails_the_person_is_told_nothing_was_stored() {
     let app = TestApp::shipped(Backend::Sqlite).await;
     app.store.close().await;
-    let page = app.post_form("/s/nexus", &common::complete_nexus_answers()).await;
+    let page = app.post_form("/s/nexus", &crate::common::complete_nexus_answers()).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(page.text("h1"), "Något gick fel hos oss");
     assert!(page.body.contains("Inget har sparats."), "the person knows to try again");

@@ -1,0 +1,37 @@
+//! The integration tests, as one test binary: each module is what a file of
+//! its own was, and `tests/common` is compiled once for all of them (it was
+//! compiled again for each of 25 binaries). `tests/safety.rs` stays a binary
+//! of its own: it installs a global log subscriber for the whole process.
+//! Run one module with `cargo test --test suite staff::`.
+
+#[macro_use]
+#[path = "../common/mod.rs"]
+mod common;
+
+mod admin;
+mod browser;
+mod check;
+mod check_against;
+mod codes;
+mod crash;
+mod disclosure;
+mod graceful;
+mod group_commit;
+mod hostile;
+mod instances;
+mod language;
+mod load;
+mod microdata;
+mod migrations;
+mod older_versions;
+mod operations;
+mod pages;
+mod reach;
+mod reload;
+mod respond;
+mod results;
+mod schema;
+mod seed;
+mod staff;
+mod store_report;
+mod versions;
