@@ -427,10 +427,11 @@ async fn a_login_when_every_password_check_is_busy_is_refused_at_once(backend: B
     app.add_staff("anna", PASSWORD, false).await;
     let device = device_cookie(&app, "anna").await;
     let limit = std::thread::available_parallelism().map_or(1, usize::from);
-    assert_eq!(settings.password_checks.available_permits(), limit, "as many checks at once as cores");
+    assert_eq!(settings.password_checks.permits.available_permits(), limit, "as many checks at once as cores");
 
     // Every permit is taken, as by slow password checks under way.
-    let busy = settings.password_checks.clone().acquire_many_owned(u32::try_from(limit).unwrap()).await.unwrap();
+    let busy =
+        settings.password_checks.permits.clone().acquire_many_owned(u32::try_from(limit).unwrap()).await.unwrap();
     let page = app.try_login("anna", PASSWORD, None).await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(page.text(".error-message"), BUSY);

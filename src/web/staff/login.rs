@@ -13,13 +13,15 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use maud::Markup;
+use std::sync::Arc;
+
 use serde::Deserialize;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::auth::{self, CsrfChecked, NoFields};
 use super::{StaffRejection, safe_next, views};
 use crate::staff::{
-    AccountName, LoginVerdict, Secret, UNKNOWN_NAME, action, fingerprint, is_cross_site_login, verify_password,
+    AccountName, LoginVerdict, PasswordChecks, Secret, UNKNOWN_NAME, action, fingerprint, is_cross_site_login,
 };
 use crate::store::NewStaffSession;
 use crate::web::AppState;
@@ -144,7 +146,7 @@ async fn attempt_login(
         // locked out nor slowed down by others' failures, and may wait a
         // while for a free check.
         Some((device, _)) => {
-            let free = state.staff.password_checks.clone().acquire_owned();
+            let free = state.staff.password_checks.permits.clone().acquire_owned();
             match tokio::time::timeout(devices.wait_for_check, free).await {
                 Ok(Ok(permit)) => (permit, None),
                 _ => {
@@ -165,7 +167,7 @@ async fn attempt_login(
                 LoginVerdict::Proceed { .. } => {}
             }
             // No queue: a flood of logins would hold a thread and 19 MB each.
-            let Ok(permit) = state.staff.password_checks.clone().try_acquire_owned() else {
+            let Ok(permit) = state.staff.password_checks.permits.clone().try_acquire_owned() else {
                 state.store.forget_login_attempt(attempt.id).await?;
                 return Ok(Attempt::Busy);
             };
@@ -177,7 +179,8 @@ async fn attempt_login(
         None => None,
     };
     let stored_hash = credentials.as_ref().map(|account| account.password_hash.clone());
-    let verified = check_password(permit, stored_hash, password).await;
+    let checks = state.staff.password_checks.clone();
+    let verified = check_password(checks, permit, stored_hash, password).await;
     match credentials {
         Some(account) if verified => {
             // Others' failures for the name stay while a trusted browser
@@ -238,10 +241,15 @@ async fn attempt_login(
 /// Checks a password off the threads serving requests (argon2 is slow on
 /// purpose). The permit is held until the check ends, even if the browser
 /// has given up waiting meanwhile.
-async fn check_password(permit: OwnedSemaphorePermit, stored_hash: Option<String>, password: String) -> bool {
+async fn check_password(
+    checks: Arc<PasswordChecks>,
+    permit: OwnedSemaphorePermit,
+    stored_hash: Option<String>,
+    password: String,
+) -> bool {
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        verify_password(stored_hash.as_deref(), &password)
+        checks.verify(stored_hash.as_deref(), &password)
     })
     .await
     .unwrap_or(false)
