@@ -269,8 +269,16 @@ async fn audit_refusal(
     };
     let since = state.staff.throttle.counting_since(now);
     if state.store.mark_login_audit(actor, action::LOGIN_REFUSED, now, since).await? {
-        let details = "för många misslyckade inloggningar; fler försök inom 15 minuter skrivs inte ut";
-        state.store.record_audit(actor, action::LOGIN_REFUSED, details).await?;
+        let details = format!(
+            "för många misslyckade inloggningar; fler försök inom {} skrivs inte ut",
+            minutes(state.staff.throttle.window)
+        );
+        state.store.record_audit(actor, action::LOGIN_REFUSED, &details).await?;
     }
     Ok(())
+}
+
+/// A window such as "15 minuter", for the audit log.
+fn minutes(window: std::time::Duration) -> String {
+    format!("{} minuter", window.as_secs().div_ceil(60))
 }
