@@ -397,8 +397,17 @@ async fn old_failures_and_devices_are_pruned(backend: Backend) {
     later.try_login("bert", "inte rätt lösenord", None).await;
     assert_eq!(count(&app.store, "SELECT COUNT(*) FROM login_failure").await, 1, "failures older than the window");
 
+    // 91 days on, the device cookie is no longer trusted: with the name
+    // locked, its browser is a stranger.
     let much_later = app.on_clock(moved(&app, 91 * 24 * 60)).await;
-    let page = much_later.try_login("anna", PASSWORD, Some(&device)).await;
+    for _ in 0..10 {
+        much_later.try_login("anna", "inte rätt lösenord", None).await;
+    }
+    assert_eq!(much_later.try_login("anna", PASSWORD, Some(&device)).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // Once the lock has passed, another browser logs in, and the expired
+    // device's row is deleted.
+    let after_lock = app.on_clock(moved(&app, 91 * 24 * 60 + 16)).await;
+    let page = after_lock.try_login("anna", PASSWORD, None).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let stored = query_strings(&app.store, "SELECT token_hash FROM login_device").await;
     let new = page.cookie(DEVICE_COOKIE).expect("a new device cookie");
