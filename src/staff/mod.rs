@@ -1,16 +1,19 @@
 //! Staff accounts, as opposed to respondents: who may log in to see results,
 //! and the rules around it that are neither SQL nor HTTP: account names, the
 //! password policy, argon2id hashing, random secrets (session ids, CSRF and
-//! API tokens), when a session expires and when logins are throttled.
+//! API tokens), when a session expires, when logins are throttled, which
+//! browsers are trusted past the throttle, and which login posts come from
+//! another site.
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Argon2, Params};
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
+use tokio::sync::Semaphore;
 
 /// Why an account, a password or a secret could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -117,18 +120,76 @@ const DUMMY_HASH: &str =
 /// Whether `password` matches `stored_hash`. Without a stored hash (no such
 /// account) the password is checked against a dummy hash, at the same cost,
 /// and `false` is returned. Slow on purpose: call it off the async runtime's
-/// threads.
+/// threads. Takes its working memory afresh; `PasswordChecks::verify`
+/// reuses it.
 pub fn verify_password(stored_hash: Option<&str>, password: &str) -> bool {
-    let matches = |hash: &str| {
-        PasswordHash::new(hash)
-            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-    };
+    verify_password_in(&mut Vec::new(), stored_hash, password)
+}
+
+/// `verify_password` with argon2's working memory (19 MiB for today's
+/// parameters) taken from `memory`, grown if needed and kept for the next
+/// check: glibc keeps a freed buffer this size for the thread that used it,
+/// so a fresh one per check grew the process by 19 MiB per blocking thread.
+fn verify_password_in(memory: &mut Vec<Block>, stored_hash: Option<&str>, password: &str) -> bool {
     match stored_hash {
-        Some(hash) => matches(hash),
+        Some(hash) => matches_hash(memory, hash, password),
         None => {
-            matches(DUMMY_HASH);
+            matches_hash(memory, DUMMY_HASH, password);
             false
         }
+    }
+}
+
+fn matches_hash(memory: &mut Vec<Block>, hash: &str, password: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed)) else {
+        return false;
+    };
+    let Ok(version) = parsed.version.map_or(Ok(Version::default()), Version::try_from) else { return false };
+    let mut salt_bytes = [0_u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let mut computed = vec![0_u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version, params);
+    argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut computed, &mut memory[..blocks]).is_ok()
+        // `Output`'s comparison takes the same time wherever they differ.
+        && Output::new(&computed).is_ok_and(|computed| computed == expected)
+}
+
+/// The password checks of the whole app: a permit per check under way,
+/// `password_check_limit` in all, and the working memory of each, reused.
+/// A flood of logins gets a "try again" page at once instead of a thread
+/// and 19 MiB each (48 at once took the process from 15 MB to 881 MB).
+#[derive(Debug)]
+pub struct PasswordChecks {
+    /// One permit per check under way.
+    pub permits: Arc<Semaphore>,
+    /// Argon2's working memory, at most one buffer per permit.
+    memory: Mutex<Vec<Vec<Block>>>,
+    limit: usize,
+}
+
+impl PasswordChecks {
+    /// At most `limit` checks at once.
+    pub fn new(limit: usize) -> PasswordChecks {
+        PasswordChecks { permits: Arc::new(Semaphore::new(limit)), memory: Mutex::new(Vec::new()), limit }
+    }
+
+    /// `verify_password`, with working memory from earlier checks. Call it
+    /// holding a permit, off the async runtime's threads.
+    pub fn verify(&self, stored_hash: Option<&str>, password: &str) -> bool {
+        let mut memory = self.memory.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+        let matches = verify_password_in(&mut memory, stored_hash, password);
+        if let Ok(mut pool) = self.memory.lock()
+            && pool.len() < self.limit
+        {
+            pool.push(memory);
+        }
+        matches
     }
 }
 
@@ -234,23 +295,28 @@ impl SessionPolicy {
 
 /// How failed logins slow down and then stop password guessing. Failures
 /// are counted per name tried (whether or not an account has it, so that
-/// the answer never tells) and overall, within a sliding window.
+/// the answer never tells) and overall, within a sliding window. Overall
+/// failures only slow logins down: a lock on every name would let a
+/// stranger keep staff out by failing with random names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
     /// How long a failure counts.
     pub window: Duration,
     /// From this many recent failures for a name, each attempt waits.
     pub delay_after: u64,
-    /// The wait per recent failure.
+    /// The wait per recent failure for the name, and per
+    /// `slow_down_after_overall` failures in all.
     pub delay_step: Duration,
     /// The longest wait.
     pub delay_cap: Duration,
     /// With this many recent failures for a name, its logins are refused
-    /// until the oldest of them is older than the window.
+    /// until the oldest of them is older than the window, except from a
+    /// browser with a device cookie for the name.
     pub lock_after_for_name: u64,
-    /// With this many recent failures in all, every login is refused
-    /// likewise (guessing spread over many names).
-    pub lock_after_overall: u64,
+    /// From this many recent failures in all (guessing spread over many
+    /// names), every attempt without a device cookie waits: one step per
+    /// this many, up to the cap. Never a lock.
+    pub slow_down_after_overall: u64,
 }
 
 impl Default for ThrottlePolicy {
@@ -261,7 +327,7 @@ impl Default for ThrottlePolicy {
             delay_step: Duration::from_secs(1),
             delay_cap: Duration::from_secs(5),
             lock_after_for_name: 10,
-            lock_after_overall: 100,
+            slow_down_after_overall: 100,
         }
     }
 }
@@ -281,19 +347,90 @@ impl ThrottlePolicy {
         now - self.window
     }
 
-    /// What to do with an attempt, given the failures counted since `counting_since`.
+    /// What to do with an attempt from a browser without a device cookie
+    /// for the name, given the failures recorded before it since
+    /// `counting_since` (those of attempts still under way included).
     pub fn verdict(&self, failures_for_name: u64, failures_overall: u64) -> LoginVerdict {
-        if failures_for_name >= self.lock_after_for_name || failures_overall >= self.lock_after_overall {
+        if failures_for_name >= self.lock_after_for_name {
             return LoginVerdict::Locked;
         }
-        let delay = if failures_for_name >= self.delay_after {
-            let failures = u32::try_from(failures_for_name).unwrap_or(u32::MAX);
-            self.delay_step.saturating_mul(failures).min(self.delay_cap)
-        } else {
-            Duration::ZERO
-        };
-        LoginVerdict::Proceed { delay }
+        let steps = |n: u64| self.delay_step.saturating_mul(u32::try_from(n).unwrap_or(u32::MAX));
+        let for_name = if failures_for_name >= self.delay_after { steps(failures_for_name) } else { Duration::ZERO };
+        let overall = steps(failures_overall / self.slow_down_after_overall.max(1));
+        LoginVerdict::Proceed { delay: for_name.max(overall).min(self.delay_cap) }
     }
+}
+
+/// OWASP's device cookies: a browser that has logged in as a name gets a
+/// random cookie, and with it is let past the lock on that name and the
+/// overall slow-down, so that nobody can lock staff out by guessing. The
+/// cookie is stateful (only its fingerprint is stored), so no signing key
+/// is needed; wrong passwords sent with it count against it alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DevicePolicy {
+    /// How long a device cookie is valid after the login that gave it.
+    pub lifetime: Duration,
+    /// After this many wrong passwords sent with a device cookie, it is
+    /// revoked: a stolen cookie buys this many guesses, no more.
+    pub max_failures: u64,
+    /// How long a trusted browser waits for a password check to be free
+    /// before it too is asked to come back.
+    pub wait_for_check: Duration,
+}
+
+impl Default for DevicePolicy {
+    fn default() -> Self {
+        DevicePolicy {
+            lifetime: Duration::from_secs(90 * 24 * 3600),
+            max_failures: 10,
+            wait_for_check: Duration::from_secs(10),
+        }
+    }
+}
+
+impl DevicePolicy {
+    /// Device cookies issued before this have expired.
+    pub fn issued_since(&self, now: OffsetDateTime) -> OffsetDateTime {
+        now - self.lifetime
+    }
+
+    /// Whether a device cookie with `failures` wrong passwords (this one
+    /// included) is used up.
+    pub fn is_used_up(&self, failures: u64) -> bool {
+        failures >= self.max_failures
+    }
+}
+
+/// Whether a login form was posted from another site (login CSRF: a staff
+/// browser logged into an attacker's account, where what it then types is
+/// the attacker's to read). Browsers say where a request comes from in
+/// `Sec-Fetch-Site`; older ones only in `Origin`, compared with the hosts
+/// the service answers to (`Host`, and that of its public address). A
+/// request with neither header (a script, curl) is not a browser's and
+/// passes. `Origin: null` (a sandboxed frame, or a page with no referrer)
+/// is refused unless `Sec-Fetch-Site` vouches for it.
+pub fn is_cross_site_login(sec_fetch_site: Option<&str>, origin: Option<&str>, own_hosts: &[&str]) -> bool {
+    if let Some(site) = sec_fetch_site {
+        return !matches!(site.trim().to_ascii_lowercase().as_str(), "same-origin" | "none");
+    }
+    let Some(origin) = origin.map(str::trim) else { return false };
+    let Some(origin_host) = origin_host(origin) else { return true };
+    !own_hosts.iter().any(|host| without_default_port(&host.trim().to_ascii_lowercase()) == origin_host)
+}
+
+/// `host[:port]` of an `Origin` such as `https://enkat.example.org:8443`,
+/// lowercase, without the scheme's default port; `None` for `null` or
+/// anything else that is not an origin.
+fn origin_host(origin: &str) -> Option<String> {
+    let (scheme, rest) = origin.split_once("://")?;
+    let host = rest.to_ascii_lowercase();
+    let valid = matches!(scheme, "http" | "https") && !host.is_empty() && !host.contains(['/', '@', '?', '#']);
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    valid.then(|| host.strip_suffix(default_port).map_or(host.clone(), str::to_owned))
+}
+
+fn without_default_port(host: &str) -> String {
+    host.strip_suffix(":80").or_else(|| host.strip_suffix(":443")).unwrap_or(host).to_owned()
 }
 
 /// The `action` of audit log lines written about staff access; exports add
@@ -303,7 +440,8 @@ pub mod action {
     pub const LOGIN: &str = "login";
     /// A login failed: wrong password, or no such account.
     pub const LOGIN_FAILED: &str = "login_failed";
-    /// A login was refused without checking the password: too many failures.
+    /// Logins for a name were refused without checking the password: too
+    /// many failures. One line per name and lock, however many refusals.
     pub const LOGIN_REFUSED: &str = "login_refused";
     /// A staff member logged out.
     pub const LOGOUT: &str = "logout";
@@ -325,8 +463,21 @@ pub mod action {
     pub const CODES_REVOKED: &str = "codes_revoked";
 }
 
-/// Everything about staff logins that an installation (or a test) may set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The actor of the audit log's lines about logins with names no account
+/// has: one line per window for them all, and never the names (a mistyped
+/// password often lands in the name field). No account name has spaces.
+pub const UNKNOWN_NAME: &str = "(okänt namn)";
+
+/// How many passwords may be checked at once: one per core. Each check
+/// takes about 19 MB for a moment, and more at once only queue for the
+/// cores anyway.
+pub fn password_check_limit() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Everything about staff logins that an installation (or a test) may set,
+/// and the permits for password checks shared by the whole app.
+#[derive(Debug, Clone)]
 pub struct StaffSettings {
     /// Send the session cookie only over HTTPS. Off only for plain-HTTP
     /// use on one's own machine.
@@ -335,11 +486,22 @@ pub struct StaffSettings {
     pub sessions: SessionPolicy,
     /// When failed logins slow down or stop further attempts.
     pub throttle: ThrottlePolicy,
+    /// How long device cookies last and how many wrong passwords they allow.
+    pub devices: DevicePolicy,
+    /// The permits and working memory of password checks, shared by the
+    /// whole app.
+    pub password_checks: Arc<PasswordChecks>,
 }
 
 impl Default for StaffSettings {
     fn default() -> Self {
-        StaffSettings { cookie_secure: true, sessions: SessionPolicy::default(), throttle: ThrottlePolicy::default() }
+        StaffSettings {
+            cookie_secure: true,
+            sessions: SessionPolicy::default(),
+            throttle: ThrottlePolicy::default(),
+            devices: DevicePolicy::default(),
+            password_checks: Arc::new(PasswordChecks::new(password_check_limit())),
+        }
     }
 }
 
@@ -381,6 +543,19 @@ mod tests {
         assert!(!verify_password(Some(&hash), "korrekt häst batteri "));
         assert!(!verify_password(None, "korrekt häst batteri"), "no account: never a match");
         assert!(!verify_password(Some("not a hash"), "korrekt häst batteri"));
+        let checks = PasswordChecks::new(1);
+        for _ in 0..2 {
+            assert!(checks.verify(Some(&hash), "korrekt häst batteri"), "with reused memory");
+            assert!(!checks.verify(Some(&hash), "korrekt häst batteri "));
+            assert!(!checks.verify(None, "korrekt häst batteri"));
+        }
+        // A hash made elsewhere, with other parameters (RFC 9106's argon2id, m=64, t=3, p=4).
+        let other = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(64, 3, 4, None).unwrap());
+        let salt = SaltString::encode_b64(b"saltsaltsaltsalt").unwrap();
+        let small = other.hash_password(b"password", &salt).unwrap().to_string();
+        assert!(checks.verify(Some(&small), "password"), "{small}");
+        assert!(!checks.verify(Some(&small), "passwore"));
+        assert!(checks.verify(Some(&hash), "korrekt häst batteri"), "memory too small grows again");
     }
 
     #[test]
@@ -427,6 +602,58 @@ mod tests {
         assert_eq!(policy.verdict(3, 50), proceed(3));
         assert_eq!(policy.verdict(9, 50), proceed(5), "the wait is capped");
         assert_eq!(policy.verdict(10, 50), LoginVerdict::Locked);
-        assert_eq!(policy.verdict(0, 100), LoginVerdict::Locked, "guessing across many names");
+    }
+
+    #[test]
+    fn failures_across_many_names_slow_every_login_down_but_never_lock() {
+        let policy = ThrottlePolicy::default();
+        let proceed = |seconds| LoginVerdict::Proceed { delay: Duration::from_secs(seconds) };
+        assert_eq!(policy.verdict(0, 99), proceed(0));
+        assert_eq!(policy.verdict(0, 100), proceed(1), "guessing across many names");
+        assert_eq!(policy.verdict(0, 350), proceed(3));
+        for overall in [500, 1000, 1_000_000, u64::MAX] {
+            assert_eq!(policy.verdict(0, overall), proceed(5), "{overall} failures: capped, never locked");
+        }
+        assert_eq!(policy.verdict(4, 250), proceed(4), "the longer of the two waits");
+    }
+
+    #[test]
+    fn a_device_cookie_lasts_ninety_days_and_ten_wrong_passwords() {
+        let policy = DevicePolicy::default();
+        let now = OffsetDateTime::UNIX_EPOCH + Duration::from_secs(200 * 24 * 3600);
+        assert_eq!(now - policy.issued_since(now), time::Duration::days(90));
+        assert!(!policy.is_used_up(9));
+        assert!(policy.is_used_up(10));
+    }
+
+    #[test]
+    fn a_login_from_another_site_is_told_apart_by_its_headers() {
+        let hosts = ["enkat.example.org", "127.0.0.1:3000"];
+        let cross = |site, origin| is_cross_site_login(site, origin, &hosts);
+        for (site, origin) in [
+            (Some("cross-site"), None),
+            (Some("same-site"), Some("https://enkat.example.org")),
+            (Some("Cross-Site"), None),
+            (None, Some("https://evil.example")),
+            (None, Some("https://enkat.example.org.evil.example")),
+            (None, Some("https://enkat.example.org:8443")),
+            (None, Some("http://127.0.0.1:3001")),
+            (None, Some("https://evil.example@enkat.example.org")),
+            (None, Some("null")),
+            (None, Some("")),
+        ] {
+            assert!(cross(site, origin), "refused: Sec-Fetch-Site {site:?}, Origin {origin:?}");
+        }
+        for (site, origin) in [
+            (None, None),
+            (Some("same-origin"), Some("null")),
+            (Some("none"), None),
+            (None, Some("https://enkat.example.org")),
+            (None, Some("https://ENKAT.example.org:443")),
+            (None, Some("http://enkat.example.org:80")),
+            (None, Some("http://127.0.0.1:3000")),
+        ] {
+            assert!(!cross(site, origin), "let through: Sec-Fetch-Site {site:?}, Origin {origin:?}");
+        }
     }
 }

@@ -79,8 +79,8 @@ pub use codes::{CodeBatch, CodeUse, RevokedBatch};
 pub use inspect::CHECKED_TABLES;
 pub use report::{CellText, Snapshot, StoredVersion};
 pub use staff::{
-    ApiToken, AuditEvent, LoginFailureCounts, NewStaffSession, StaffAccount, StaffCredentials, StaffSession,
-    TokenHolder,
+    ApiToken, AuditEvent, LoginFailureCounts, NewStaffSession, RecordedAttempt, StaffAccount, StaffCredentials,
+    StaffSession, TokenHolder,
 };
 pub use writer::ResponseWriter;
 

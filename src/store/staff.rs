@@ -70,6 +70,16 @@ pub struct LoginFailureCounts {
     pub overall: u64,
 }
 
+/// A login attempt recorded as a failure before its password is checked:
+/// the failures recorded before it, and its own row's id, to take it back
+/// if the attempt is refused unchecked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordedAttempt {
+    pub id: i64,
+    /// Failures before this one (attempts still under way included).
+    pub earlier: LoginFailureCounts,
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditEvent {
@@ -102,9 +112,26 @@ const DELETE_ENDED_SESSIONS: &str = "DELETE FROM staff_session WHERE last_seen_a
 const COUNT_FAILURES: &str = "SELECT \
      (SELECT COUNT(*) FROM login_failure WHERE name = $1 AND failed_at > $2), \
      (SELECT COUNT(*) FROM login_failure WHERE failed_at > $2)";
-const INSERT_FAILURE: &str = "INSERT INTO login_failure (name, failed_at) VALUES ($1, $2)";
+const INSERT_FAILURE: &str = "INSERT INTO login_failure (name, failed_at) VALUES ($1, $2) RETURNING id";
+const DELETE_FAILURE: &str = "DELETE FROM login_failure WHERE id = $1";
 const DELETE_OLD_FAILURES: &str = "DELETE FROM login_failure WHERE failed_at <= $1";
 const DELETE_NAME_FAILURES: &str = "DELETE FROM login_failure WHERE name = $1";
+
+// A wrong password is counted against the device before it is checked, and
+// only while the device is valid for the name: a row comes back only then.
+const COUNT_DEVICE_ATTEMPT: &str = "UPDATE login_device SET failures = failures + 1 \
+     WHERE token_hash = $1 AND account = $2 AND issued_at > $3 AND failures < $4 RETURNING failures";
+const UNCOUNT_DEVICE_ATTEMPT: &str =
+    "UPDATE login_device SET failures = failures - 1 WHERE token_hash = $1 AND failures > 0";
+const DELETE_DEVICE: &str = "DELETE FROM login_device WHERE token_hash = $1";
+const DELETE_OLD_DEVICES: &str = "DELETE FROM login_device WHERE issued_at <= $1";
+// INSERT ... SELECT: no device for an account removed meanwhile.
+const INSERT_DEVICE: &str = "INSERT INTO login_device (token_hash, account, issued_at, failures) \
+     SELECT $1, name, $3, 0 FROM staff_account WHERE name = $2";
+
+const DELETE_OLD_AUDIT_MARKS: &str = "DELETE FROM login_audit_mark WHERE marked_at <= $1";
+const INSERT_AUDIT_MARK: &str = "INSERT INTO login_audit_mark (actor, action, marked_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (actor, action) DO NOTHING";
 
 // INSERT ... SELECT: no row, and so no token, unless the account exists.
 const INSERT_TOKEN: &str = "INSERT INTO api_token (token_hash, account, label, created_at) \
@@ -266,34 +293,37 @@ impl Store {
         Ok(deleted)
     }
 
-    /// Failed logins after `since`, for the name tried and overall.
-    pub async fn count_login_failures(
-        &self,
-        name: &str,
-        since: OffsetDateTime,
-    ) -> Result<LoginFailureCounts, StoreError> {
-        let (for_name, overall): (i64, i64) = on_pool!(self, pool => {
-            sqlx::query_as(COUNT_FAILURES).bind(name).bind(stamp(since)).fetch_one(pool).await?
-        });
-        Ok(LoginFailureCounts {
-            for_name: u64::try_from(for_name).unwrap_or(0),
-            overall: u64::try_from(overall).unwrap_or(0),
-        })
-    }
-
-    /// Records a failed login for the name tried, and forgets failures from
-    /// before `forget_before`, which no longer count.
-    pub async fn record_login_failure(
+    /// Records a login attempt for the name tried as a failure, before its
+    /// password is checked, and counts the failures since `since`. Each
+    /// statement commits on its own: the insert is visible to every attempt
+    /// that counts after it, so simultaneous attempts cannot all count
+    /// fewer than the limit. Failures from before `since` are forgotten.
+    pub async fn record_login_attempt(
         &self,
         name: &str,
         now: OffsetDateTime,
-        forget_before: OffsetDateTime,
-    ) -> Result<(), StoreError> {
+        since: OffsetDateTime,
+    ) -> Result<RecordedAttempt, StoreError> {
+        let (id, for_name, overall): (i64, i64, i64) = on_pool!(self, pool => {
+            sqlx::query(DELETE_OLD_FAILURES).bind(stamp(since)).execute(pool).await?;
+            let id: i64 = sqlx::query_scalar(INSERT_FAILURE).bind(name).bind(stamp(now)).fetch_one(pool).await?;
+            let (for_name, overall): (i64, i64) =
+                sqlx::query_as(COUNT_FAILURES).bind(name).bind(stamp(since)).fetch_one(pool).await?;
+            (id, for_name, overall)
+        });
+        // The counts include the attempt's own row.
+        let earlier = |count: i64| u64::try_from(count.saturating_sub(1)).unwrap_or(0);
+        Ok(RecordedAttempt {
+            id,
+            earlier: LoginFailureCounts { for_name: earlier(for_name), overall: earlier(overall) },
+        })
+    }
+
+    /// Takes back an attempt recorded by `record_login_attempt` whose
+    /// password was never checked (refused, or no check free).
+    pub async fn forget_login_attempt(&self, id: i64) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut transaction = pool.begin().await?;
-            sqlx::query(DELETE_OLD_FAILURES).bind(stamp(forget_before)).execute(&mut *transaction).await?;
-            sqlx::query(INSERT_FAILURE).bind(name).bind(stamp(now)).execute(&mut *transaction).await?;
-            transaction.commit().await?;
+            sqlx::query(DELETE_FAILURE).bind(id).execute(pool).await?;
         });
         Ok(())
     }
@@ -304,6 +334,99 @@ impl Store {
             sqlx::query(DELETE_NAME_FAILURES).bind(name).execute(pool).await?;
         });
         Ok(())
+    }
+
+    /// Counts a login attempt against the device cookie with this
+    /// fingerprint, before the password is checked, if it was issued to
+    /// `account` after `issued_since` and has fewer than `max_failures`
+    /// wrong passwords. Returns its failures with this attempt's, or
+    /// `None` when the device is not trusted for the name.
+    pub async fn count_device_attempt(
+        &self,
+        token_hash: &str,
+        account: &str,
+        issued_since: OffsetDateTime,
+        max_failures: u64,
+    ) -> Result<Option<u64>, StoreError> {
+        let max = i64::try_from(max_failures).unwrap_or(i64::MAX);
+        let failures: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar(COUNT_DEVICE_ATTEMPT)
+                .bind(token_hash)
+                .bind(account)
+                .bind(stamp(issued_since))
+                .bind(max)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(failures.map(|failures| u64::try_from(failures).unwrap_or(0)))
+    }
+
+    /// Takes back an attempt counted by `count_device_attempt` whose
+    /// password was never checked (no check came free in time).
+    pub async fn uncount_device_attempt(&self, token_hash: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(UNCOUNT_DEVICE_ATTEMPT).bind(token_hash).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Revokes a device cookie: it was used up by wrong passwords.
+    pub async fn revoke_login_device(&self, token_hash: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(DELETE_DEVICE).bind(token_hash).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Stores a new device cookie's fingerprint for `account`, after a
+    /// login, in place of the one the browser had (if any), and deletes
+    /// every device issued before `issued_since`, in one transaction.
+    pub async fn issue_login_device(
+        &self,
+        token_hash: &str,
+        account: &str,
+        now: OffsetDateTime,
+        replacing: Option<&str>,
+        issued_since: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut transaction = pool.begin().await?;
+            sqlx::query(DELETE_OLD_DEVICES).bind(stamp(issued_since)).execute(&mut *transaction).await?;
+            if let Some(old) = replacing {
+                sqlx::query(DELETE_DEVICE).bind(old).execute(&mut *transaction).await?;
+            }
+            sqlx::query(INSERT_DEVICE)
+                .bind(token_hash)
+                .bind(account)
+                .bind(stamp(now))
+                .execute(&mut *transaction)
+                .await?;
+            transaction.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Whether the audit log should get a line with `actor` and `action`
+    /// now: `true` the first time since `since`, and then not again until
+    /// that mark is older than `since` (one line per window for a flood).
+    pub async fn mark_login_audit(
+        &self,
+        actor: &str,
+        action: &str,
+        now: OffsetDateTime,
+        since: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let marked = on_pool!(self, pool => {
+            sqlx::query(DELETE_OLD_AUDIT_MARKS).bind(stamp(since)).execute(pool).await?;
+            sqlx::query(INSERT_AUDIT_MARK)
+                .bind(actor)
+                .bind(action)
+                .bind(stamp(now))
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(marked == 1)
     }
 
     /// Stores a new API token's fingerprint for an account; returns the

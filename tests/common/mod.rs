@@ -235,7 +235,7 @@ impl TestApp {
         let state = AppState {
             catalog: live.clone(),
             store: store.clone(),
-            staff,
+            staff: staff.clone(),
             clock: clock.clone(),
             public_url: "https://enkat.example.org".into(),
             codes: std::sync::Arc::default(),
@@ -272,7 +272,7 @@ impl TestApp {
     pub async fn later(&self, days: i64) -> TestApp {
         let moved = self.clock.now() + jiff::SignedDuration::from_hours(24 * days);
         let clock = Clock::fixed(moved, "Europe/Stockholm").expect("a known time zone");
-        TestApp::build_live(self.store.clone(), None, self.live.clone(), self.staff, clock).await
+        TestApp::build_live(self.store.clone(), None, self.live.clone(), self.staff.clone(), clock).await
     }
 
     /// Today where the service runs, by the service's clock.
@@ -389,12 +389,27 @@ impl TestApp {
     }
 
     pub async fn send(&self, request: Request<Body>) -> Page {
-        let response = self.router.clone().oneshot(request).await.expect("the app answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("a readable body").to_bytes();
-        Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
+        send_to(self.router.clone(), request).await
     }
+}
+
+/// Posts the login form to `router`, from a task of its own (for logins
+/// running at the same time as the test's own requests).
+pub async fn send_login(router: Router, name: &str, password: &str, cookie: Option<&str>) -> Page {
+    let fields = [("name", name), ("password", password)];
+    let mut request = form_request("/staff/login");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send_to(router, request.body(Body::from(form_body(&fields))).unwrap()).await
+}
+
+async fn send_to(router: Router, request: Request<Body>) -> Page {
+    let response = router.oneshot(request).await.expect("the app answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.expect("a readable body").to_bytes();
+    Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
 }
 
 fn form_request(uri: &str) -> axum::http::request::Builder {

@@ -17,6 +17,7 @@ on_both_databases!(
     a_questionnaire_not_yet_open_can_be_previewed_and_nothing_is_stored,
     a_preview_walks_the_pages_and_checks_the_answers_like_the_real_form,
     only_admins_see_the_files_and_the_preview,
+    a_preview_step_without_the_sessions_csrf_token_is_refused,
 );
 
 const SMALL: &str = r#"
@@ -139,4 +140,27 @@ async fn only_admins_see_the_files_and_the_preview(backend: Backend) {
     assert_eq!(app.get_as(&staff, "/staff/admin/questionnaires").await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get_as(&staff, "/staff/admin/preview/nexus").await.status, StatusCode::FORBIDDEN);
     assert_ne!(app.get("/staff/admin/preview/nexus").await.status, StatusCode::OK, "nor anyone logged out");
+}
+
+async fn a_preview_step_without_the_sessions_csrf_token_is_refused(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    let admin = app.logged_in_admin().await;
+    let start = app.get_as(&admin, "/staff/admin/preview/nexus").await;
+    let mut fields = start.form_fields();
+    let csrf = app.csrf_token(&admin).await;
+    assert!(fields.contains(&("_csrf".to_owned(), csrf.clone())), "the preview's form carries the token: {fields:?}");
+    fields.retain(|(name, _)| name != "_csrf");
+    fields.push(("_action".to_owned(), "next".to_owned()));
+    let wrong = "0".repeat(csrf.len());
+    for (what, token) in [("no token", None), ("a wrong token", Some(wrong.as_str()))] {
+        let mut sent: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+        sent.extend(token.map(|token| ("_csrf", token)));
+        let page = app.post_form_as(&admin, "/staff/admin/preview/nexus", &sent).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{what}");
+        assert_eq!(page.text("h1"), "Formuläret har gått ut", "{what}");
+    }
+    let page = app.start_as(&admin, "/staff/admin/preview/nexus").await;
+    assert_eq!(page.status, StatusCode::OK, "with the token the preview goes on: {}", page.body);
+    assert!(page.text(".preview-banner").contains("Inget du fyller i sparas."));
+    assert!(page.attributes("input[name=_csrf]", "value").contains(&csrf), "and every step carries it");
 }

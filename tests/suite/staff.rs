@@ -12,7 +12,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum_extra::extract::cookie::SameSite;
 use crate::common::{Backend, PASSWORD, TestApp};
-use enkat::staff::{StaffSettings, ThrottlePolicy, fingerprint};
+use enkat::clock::Clock;
+use enkat::staff::{StaffSettings, fingerprint, password_check_limit};
 use enkat::store::Store;
 use enkat::web::staff::STAFF_ROUTES;
 use time::OffsetDateTime;
@@ -29,7 +30,15 @@ on_both_databases!(
     a_session_ends_twelve_hours_after_login_however_busy,
     repeated_failures_lock_a_name_out_even_with_the_right_password,
     a_successful_login_forgets_the_failures,
-    failures_across_many_names_lock_every_login_out,
+    failures_across_many_names_slow_logins_down_but_lock_nobody_out,
+    a_device_cookie_is_given_at_login_and_only_its_fingerprint_is_stored,
+    an_admin_with_a_device_cookie_logs_in_whatever_strangers_try,
+    a_device_cookie_is_revoked_after_ten_wrong_passwords,
+    a_lock_is_audited_once_and_names_without_accounts_do_not_grow_the_audit_log,
+    old_failures_and_devices_are_pruned,
+    forty_simultaneous_guesses_check_at_most_ten_passwords,
+    a_login_when_every_password_check_is_busy_is_refused_at_once,
+    a_login_posted_from_another_site_is_refused,
     an_api_token_is_accepted_on_export_routes_until_revoked,
     html_pages_refuse_an_api_token,
     a_removed_account_loses_its_sessions_and_tokens,
@@ -44,6 +53,8 @@ on_both_databases!(
 
 const LOCKED: &str = "För många misslyckade inloggningar. Försök igen om en stund.";
 const FAILED: &str = "Fel användarnamn eller lösenord.";
+const BUSY: &str = "Inloggningen har många försök just nu. Vänta en halv minut och försök igen.";
+const DEVICE_COOKIE: &str = "enkat_device";
 
 async fn logging_in_starts_a_session_with_a_strict_staff_only_cookie(backend: Backend) {
     let app = TestApp::shipped(backend).await;
@@ -257,15 +268,234 @@ async fn a_successful_login_forgets_the_failures(backend: Backend) {
     app.login("anna", PASSWORD).await;
 }
 
-async fn failures_across_many_names_lock_every_login_out(backend: Backend) {
-    let throttle = ThrottlePolicy { lock_after_overall: 4, ..TestApp::staff_settings().throttle };
-    let app = TestApp::with_staff(backend, StaffSettings { throttle, ..TestApp::staff_settings() }).await;
+async fn failures_across_many_names_slow_logins_down_but_lock_nobody_out(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
     app.add_staff("anna", PASSWORD, false).await;
-    for name in ["a", "b", "c", "d"] {
-        app.try_login(name, "inte rätt lösenord", None).await;
-    }
+    fail_with_random_names(&app, 100).await;
+    // A stranger cannot aim the throttle at staff: a hundred failures for
+    // other names only slow every login down (no wait in the tests' settings).
     let page = app.try_login("anna", PASSWORD, None).await;
-    assert_eq!((page.status, page.text(".error-message")), (StatusCode::TOO_MANY_REQUESTS, LOCKED.to_owned()));
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "no global lock: {}", page.body);
+}
+
+async fn a_device_cookie_is_given_at_login_and_only_its_fingerprint_is_stored(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let page = app.try_login("anna", PASSWORD, None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let device = page.cookie(DEVICE_COOKIE).expect("a device cookie");
+    assert_eq!(device.http_only(), Some(true), "scripts cannot read it");
+    assert_eq!(device.same_site(), Some(SameSite::Strict));
+    assert_eq!(device.secure(), Some(true));
+    assert_eq!(device.path(), Some("/staff/login"), "sent only with a login");
+    assert_eq!(device.max_age(), Some(time::Duration::days(90)), "remembered for 90 days");
+    assert_eq!(device.value().len(), 64, "32 random bytes in hex");
+    let stored = query_strings(&app.store, "SELECT token_hash FROM login_device").await;
+    assert_eq!(stored, [fingerprint(device.value())], "only a fingerprint of the device cookie is stored");
+
+    // A failed login gives no device cookie, for any name.
+    for name in ["anna", "bert"] {
+        let failed = app.try_login(name, "inte rätt lösenord", None).await;
+        assert!(failed.cookie(DEVICE_COOKIE).is_none(), "{name}: no device cookie after a failure");
+    }
+    let settings = StaffSettings { cookie_secure: false, ..TestApp::staff_settings() };
+    let plain = TestApp::with_staff(backend, settings).await;
+    plain.add_staff("anna", PASSWORD, false).await;
+    let page = plain.try_login("anna", PASSWORD, None).await;
+    assert_eq!(page.cookie(DEVICE_COOKIE).expect("a device cookie").secure(), None, "plain HTTP: no Secure");
+}
+
+async fn an_admin_with_a_device_cookie_logs_in_whatever_strangers_try(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("admin", PASSWORD, true).await;
+    let mut device = device_cookie(&app, "admin").await;
+
+    // Guessing the admin's password locks the name for untrusted browsers...
+    for _ in 0..10 {
+        app.try_login("admin", "inte rätt lösenord", None).await;
+    }
+    let stranger = app.try_login("admin", PASSWORD, None).await;
+    assert_eq!((stranger.status, stranger.text(".error-message")), (StatusCode::TOO_MANY_REQUESTS, LOCKED.to_owned()));
+    // ...and failures for random names add up, to 100 and then 1000.
+    let mut failed = 0;
+    for total in [100, 1000] {
+        fail_with_random_names(&app, total - failed).await;
+        failed = total;
+        let page = app.try_login("admin", PASSWORD, Some(&device)).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "after {total} random-name failures: {}", page.body);
+        assert!(page.cookie("enkat_staff").is_some(), "after {total} random-name failures: a session");
+        // Each login gives the browser a fresh device cookie in place of the old one.
+        let fresh = page.cookie(DEVICE_COOKIE).expect("a fresh device cookie");
+        assert_ne!(format!("{DEVICE_COOKIE}={}", fresh.value()), device);
+        device = format!("{DEVICE_COOKIE}={}", fresh.value());
+    }
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM login_device").await, 1, "the old device cookies were replaced");
+}
+
+async fn a_device_cookie_is_revoked_after_ten_wrong_passwords(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let device = device_cookie(&app, "anna").await;
+    for _ in 0..10 {
+        app.try_login("anna", "inte rätt lösenord", None).await;
+    }
+    // A stolen device cookie allows ten guesses, then it is worth nothing.
+    for attempt in 1..=10 {
+        let page = app.try_login("anna", "inte rätt lösenord", Some(&device)).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "guess {attempt} with the device cookie");
+    }
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM login_device").await, 0, "the device was revoked");
+    let page = app.try_login("anna", PASSWORD, Some(&device)).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "a revoked device is a stranger, and the name is locked");
+    // A device cookie is for the name it logged in as, not another one.
+    app.add_staff("bert", PASSWORD, false).await;
+    let bert = device_cookie(&app, "bert").await;
+    assert_eq!(app.try_login("anna", PASSWORD, Some(&bert)).await.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn a_lock_is_audited_once_and_names_without_accounts_do_not_grow_the_audit_log(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    for _ in 0..10 {
+        app.try_login("anna", "inte rätt lösenord", None).await;
+    }
+    for _ in 0..30 {
+        assert_eq!(app.try_login("anna", PASSWORD, None).await.status, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let refused = "SELECT COUNT(*) FROM audit_event WHERE action = 'login_refused'";
+    assert_eq!(count(&app.store, refused).await, 1, "one refusal row for the name and its lock");
+
+    let before = count(&app.store, "SELECT COUNT(*) FROM audit_event").await;
+    fail_with_random_names(&app, 50).await;
+    let after = count(&app.store, "SELECT COUNT(*) FROM audit_event").await;
+    assert_eq!(after - before, 1, "fifty names without accounts: one row for the window");
+    let named = query_strings(&app.store, "SELECT actor FROM audit_event ORDER BY id").await;
+    assert!(!named.iter().any(|actor| actor.starts_with("stranger")), "names without accounts are not written down");
+
+    // The next window: the lock and the names without accounts are audited again, once.
+    let later = app.on_clock(moved(&app, 16)).await;
+    for _ in 0..10 {
+        later.try_login("anna", "inte rätt lösenord", None).await;
+    }
+    for _ in 0..5 {
+        later.try_login("anna", PASSWORD, None).await;
+    }
+    fail_with_random_names(&later, 5).await;
+    assert_eq!(count(&app.store, refused).await, 2, "a new lock, a new row");
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM audit_event").await, after + 10 + 1 + 1);
+}
+
+async fn old_failures_and_devices_are_pruned(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let device = device_cookie(&app, "anna").await;
+    fail_with_random_names(&app, 20).await;
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM login_failure").await, 20);
+
+    let later = app.on_clock(moved(&app, 16)).await;
+    later.try_login("bert", "inte rätt lösenord", None).await;
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM login_failure").await, 1, "failures older than the window");
+
+    // 91 days on, the device cookie is no longer trusted: with the name
+    // locked, its browser is a stranger.
+    let much_later = app.on_clock(moved(&app, 91 * 24 * 60)).await;
+    for _ in 0..10 {
+        much_later.try_login("anna", "inte rätt lösenord", None).await;
+    }
+    assert_eq!(much_later.try_login("anna", PASSWORD, Some(&device)).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // Once the lock has passed, another browser logs in, and the expired
+    // device's row is deleted.
+    let after_lock = app.on_clock(moved(&app, 91 * 24 * 60 + 16)).await;
+    let page = after_lock.try_login("anna", PASSWORD, None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let stored = query_strings(&app.store, "SELECT token_hash FROM login_device").await;
+    let new = page.cookie(DEVICE_COOKIE).expect("a new device cookie");
+    assert_eq!(stored, [fingerprint(new.value())], "the 91-day-old device is gone, the new one kept");
+}
+
+async fn forty_simultaneous_guesses_check_at_most_ten_passwords(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let guesses = (0..40).map(|n| {
+        let app = &app;
+        async move { app.try_login("anna", &format!("gissning nummer {n}"), None).await.status }
+    });
+    let outcomes = futures_util::future::join_all(guesses).await;
+    let checked = outcomes.iter().filter(|status| **status == StatusCode::UNPROCESSABLE_ENTITY).count();
+    let refused = outcomes.iter().filter(|status| **status == StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(checked <= 10, "at most 10 of 40 guesses were checked, {checked} were");
+    assert_eq!(checked + refused, 40, "every other guess was refused unchecked: {outcomes:?}");
+    let stored = count(&app.store, "SELECT COUNT(*) FROM login_failure WHERE name = 'anna'").await;
+    assert_eq!(stored, i64::try_from(checked).unwrap(), "each checked guess is a stored failure");
+}
+
+async fn a_login_when_every_password_check_is_busy_is_refused_at_once(backend: Backend) {
+    let settings = TestApp::staff_settings();
+    let app = TestApp::with_staff(backend, settings.clone()).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let device = device_cookie(&app, "anna").await;
+    let limit = std::thread::available_parallelism().map_or(1, usize::from);
+    assert_eq!(settings.password_checks.permits.available_permits(), limit, "as many checks at once as cores");
+
+    // Every permit is taken, as by slow password checks under way.
+    let busy =
+        settings.password_checks.permits.clone().acquire_many_owned(u32::try_from(limit).unwrap()).await.unwrap();
+    let page = app.try_login("anna", PASSWORD, None).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(page.text(".error-message"), BUSY);
+    assert!(page.cookie("enkat_staff").is_none());
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM login_failure").await, 0, "not counted as a failure");
+
+    // A trusted browser waits for a permit instead.
+    let waiting = tokio::spawn({
+        let router = app.router.clone();
+        let device = device.clone();
+        async move { crate::common::send_login(router, "anna", PASSWORD, Some(&device)).await }
+    });
+    tokio::task::yield_now().await;
+    drop(busy);
+    let page = waiting.await.unwrap();
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "the device waited and logged in: {}", page.body);
+}
+
+async fn a_login_posted_from_another_site_is_refused(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    app.add_staff("anna", PASSWORD, false).await;
+    let login = |headers: &[(&str, &str)]| {
+        let mut request = Request::post("/staff/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "enkat.example.org");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        app.send(request.body(Body::from(format!("name=anna&password={}", PASSWORD.replace(' ', "+")))).unwrap())
+    };
+    for headers in [
+        &[("sec-fetch-site", "cross-site")][..],
+        &[("sec-fetch-site", "same-site")],
+        &[("sec-fetch-site", "cross-site"), ("origin", "https://enkat.example.org")],
+        &[("origin", "https://evil.example")],
+        &[("origin", "https://enkat.example.org.evil.example")],
+        &[("origin", "null")],
+    ] {
+        let page = login(headers).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert_eq!(page.text("h1"), "Inloggningen kom från en annan webbplats", "{headers:?}");
+        assert!(page.body.contains("Öppna inloggningssidan"), "{headers:?}: says what to do");
+        assert!(page.cookie("enkat_staff").is_none(), "{headers:?}: no session");
+    }
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM staff_session").await, 0);
+    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM login_failure").await, 0, "nothing counted either");
+
+    for headers in [
+        &[("sec-fetch-site", "same-origin"), ("origin", "null")][..],
+        &[("sec-fetch-site", "none")],
+        &[("origin", "https://enkat.example.org")],
+        &[("origin", "http://enkat.example.org:80")],
+        &[],
+    ] {
+        assert_eq!(login(headers).await.status, StatusCode::SEE_OTHER, "{headers:?}");
+    }
 }
 
 async fn an_api_token_is_accepted_on_export_routes_until_revoked(backend: Backend) {
@@ -544,6 +774,37 @@ fn enkat_staff_add_refuses_a_weak_password_or_a_bad_name_and_says_why() {
 }
 
 // --- Helpers ---
+
+/// Failed logins for `n` names no account has, as a stranger's script
+/// spraying guesses: as many at once as passwords can be checked at once.
+async fn fail_with_random_names(app: &TestApp, n: usize) {
+    let mut names = (0..n).map(|i| format!("stranger{i}.{}", uuid::Uuid::new_v4().simple()));
+    loop {
+        let batch: Vec<String> = names.by_ref().take(password_check_limit()).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let pages =
+            futures_util::future::join_all(batch.iter().map(|name| app.try_login(name, "gissning", None))).await;
+        for page in pages {
+            assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "a random name's failure: {}", page.body);
+        }
+    }
+}
+
+/// Logs `name` in with the password; returns the device cookie the browser
+/// keeps (`enkat_device=...`).
+async fn device_cookie(app: &TestApp, name: &str) -> String {
+    let page = app.try_login(name, PASSWORD, None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{name} logs in");
+    let cookie = page.cookie(DEVICE_COOKIE).expect("a device cookie");
+    format!("{}={}", cookie.name(), cookie.value())
+}
+
+/// The app's clock, `minutes` later.
+fn moved(app: &TestApp, minutes: i64) -> Clock {
+    Clock::fixed(app.clock.now() + jiff::SignedDuration::from_mins(minutes), "Europe/Stockholm").unwrap()
+}
 
 fn minutes(n: u64) -> Duration {
     Duration::from_secs(n * 60)

@@ -9,15 +9,14 @@ pub(super) use view::versions_table;
 
 use std::path::Path as FilePath;
 
-use axum::extract::rejection::FormRejection;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::respond::{Step, next_step};
-use super::staff::{AdminUser, StaffRejection};
+use super::staff::{AdminUser, CsrfChecked, StaffRejection};
 use super::views::{self, FormTarget};
 use super::{AppState, WebError};
 use crate::questionnaire::versions::{Change, changes};
@@ -88,29 +87,31 @@ struct LanguageChoice {
 /// The start page, whether or not the questionnaire is open, without a code.
 async fn show_preview(
     State(state): State<AppState>,
-    _: AdminUser,
+    AdminUser(user): AdminUser,
     Path(id): Path<String>,
     Query(choice): Query<LanguageChoice>,
 ) -> Result<Response, WebError> {
     let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
     let language = questionnaire.language(choice.lang.as_deref());
     let input = FormInput::new(&questionnaire, Vec::new())?;
-    Ok(views::start_page(&questionnaire, language, &input, FormTarget::Preview).into_response())
+    let target = FormTarget::Preview { csrf_token: &user.csrf_token };
+    Ok(views::start_page(&questionnaire, language, &input, target).into_response())
 }
 
 /// A step of the preview: the same checks as for a respondent; at the end,
-/// what would have been stored, and nothing stored.
+/// what would have been stored, and nothing stored. Like every staff post
+/// it needs the session's CSRF token (refused with 403 without it).
 async fn step_preview(
     State(state): State<AppState>,
     _: AdminUser,
     Path(id): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CsrfChecked(user, pairs): CsrfChecked<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
-    let Form(pairs) = form.map_err(WebError::from)?;
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = questionnaire.language(Some(input.value(super::respond::LANGUAGE_FIELD))).to_owned();
-    match next_step(&questionnaire, &language, &input, FormTarget::Preview)? {
+    let target = FormTarget::Preview { csrf_token: &user.csrf_token };
+    match next_step(&questionnaire, &language, &input, target)? {
         Step::Show(page) => Ok(page),
         Step::Complete(answers) => Ok(views::preview_result(&questionnaire, &language, &answers).into_response()),
     }

@@ -16,6 +16,9 @@ use crate::web::AppState;
 /// The session cookie. Its `Path=/staff` keeps it away from the
 /// respondents' pages, which must never receive or set a cookie.
 pub const SESSION_COOKIE: &str = "enkat_staff";
+/// The device cookie: a browser that has logged in as a name before, let
+/// past the throttle for it (`staff::DevicePolicy`). Sent only with logins.
+pub const DEVICE_COOKIE: &str = "enkat_device";
 /// The hidden form field that carries the session's CSRF token.
 pub const CSRF_FIELD: &str = "_csrf";
 /// The header that may carry the CSRF token instead, for scripts.
@@ -146,6 +149,20 @@ pub fn session_cookie(session_id: &str, secure: bool) -> Cookie<'static> {
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)
+        .build()
+}
+
+/// The device cookie given at a login, kept for `lifetime` (unlike the
+/// session cookie, it outlives the browser's closing) and sent only to the
+/// login form, never readable by scripts or sent from another site.
+pub fn device_cookie(token: &str, secure: bool, lifetime: std::time::Duration) -> Cookie<'static> {
+    let max_age = time::Duration::try_from(lifetime).unwrap_or(time::Duration::days(90));
+    Cookie::build((DEVICE_COOKIE, token.to_owned()))
+        .path("/staff/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(max_age)
         .build()
 }
 

@@ -1,19 +1,28 @@
-//! Logging in and out. A login is throttled by recent failures, checks the
-//! password at the same cost whether or not the account exists, and always
-//! starts a new session (the browser's old one, if any, is deleted).
+//! Logging in and out. A login post from another site is refused. A login
+//! is recorded as a failure before its password is checked (so that
+//! simultaneous guesses cannot pass the limit), throttled by recent
+//! failures unless the browser has a device cookie for the name, checks
+//! the password at the same cost whether or not the account exists, with
+//! at most one check per core at once, and always starts a new session
+//! (the browser's old one, if any, is deleted).
 
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use maud::Markup;
+use std::sync::Arc;
+
 use serde::Deserialize;
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::auth::{self, CsrfChecked, NoFields};
 use super::{StaffRejection, safe_next, views};
-use crate::staff::{AccountName, LoginVerdict, Secret, action, fingerprint, verify_password};
+use crate::staff::{
+    AccountName, LoginVerdict, PasswordChecks, Secret, UNKNOWN_NAME, action, fingerprint, is_cross_site_login,
+};
 use crate::store::NewStaffSession;
 use crate::web::AppState;
 
@@ -39,24 +48,35 @@ pub(super) async fn show_login(Query(query): Query<LoginQuery>) -> Markup {
 
 pub(super) async fn log_in(
     State(state): State<AppState>,
+    headers: HeaderMap,
     jar: CookieJar,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, StaffRejection> {
+    if from_another_site(&headers, &state) {
+        return Err(StaffRejection::CrossSiteLogin);
+    }
     let Form(form) = form.map_err(|rejection| StaffRejection::UnreadableForm(rejection.body_text()))?;
     let next = safe_next(form.next.as_deref());
-    let replacing = jar.get(auth::SESSION_COOKIE).map(|cookie| fingerprint(cookie.value()));
-    match attempt_login(&state, &form.name, form.password, replacing.as_deref()).await? {
-        Attempt::LoggedIn(session_id) => {
-            let jar = jar.add(auth::session_cookie(session_id.expose(), state.staff.cookie_secure));
+    let browser = Browser {
+        session: jar.get(auth::SESSION_COOKIE).map(|cookie| fingerprint(cookie.value())),
+        device: jar.get(auth::DEVICE_COOKIE).map(|cookie| fingerprint(cookie.value())),
+    };
+    let refused = |message, status| (status, views::login_page(next, &form.name, Some(message)));
+    match attempt_login(&state, &form.name, form.password, &browser).await? {
+        Attempt::LoggedIn { session, device } => {
+            let secure = state.staff.cookie_secure;
+            let jar = jar.add(auth::session_cookie(session.expose(), secure)).add(auth::device_cookie(
+                device.expose(),
+                secure,
+                state.staff.devices.lifetime,
+            ));
             Ok((jar, Redirect::to(next.unwrap_or("/staff"))).into_response())
         }
-        Attempt::Failed => {
-            let page = views::login_page(next, &form.name, Some(views::text::LOGIN_FAILED));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Attempt::Locked => {
-            let page = views::login_page(next, &form.name, Some(views::text::LOGIN_LOCKED));
-            Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response())
+        Attempt::Failed => Ok(refused(views::text::LOGIN_FAILED, StatusCode::UNPROCESSABLE_ENTITY).into_response()),
+        Attempt::Locked => Ok(refused(views::text::LOGIN_LOCKED, StatusCode::TOO_MANY_REQUESTS).into_response()),
+        Attempt::Busy => {
+            let retry = [(header::RETRY_AFTER, HeaderValue::from_static("30"))];
+            Ok((retry, refused(views::text::LOGIN_BUSY, StatusCode::TOO_MANY_REQUESTS)).into_response())
         }
     }
 }
@@ -74,51 +94,103 @@ pub(super) async fn log_out(
     Ok((jar, Redirect::to("/staff/login")).into_response())
 }
 
+/// Whether the login post comes from another site's page (login CSRF).
+fn from_another_site(headers: &HeaderMap, state: &AppState) -> bool {
+    let header = |name| headers.get(name).and_then(|value| value.to_str().ok());
+    let public_host = state.public_url.split_once("://").and_then(|(_, rest)| rest.split('/').next());
+    let own_hosts: Vec<&str> = header(header::HOST.as_str()).into_iter().chain(public_host).collect();
+    is_cross_site_login(header("sec-fetch-site"), header(header::ORIGIN.as_str()), &own_hosts)
+}
+
+/// The fingerprints of the cookies a browser sent with its login.
+struct Browser {
+    session: Option<String>,
+    device: Option<String>,
+}
+
 /// How a login attempt ended.
 enum Attempt {
-    /// A new session, whose id goes into the cookie.
-    LoggedIn(Secret),
+    /// A new session, whose id goes into the cookie, and a new device cookie.
+    LoggedIn { session: Secret, device: Secret },
     /// Wrong name or password; which of them is never said.
     Failed,
     /// Too many recent failures: the password was not even checked.
     Locked,
+    /// Every password check is taken: come back in a while.
+    Busy,
 }
 
 async fn attempt_login(
     state: &AppState,
     typed_name: &str,
     password: String,
-    replacing: Option<&str>,
+    browser: &Browser,
 ) -> Result<Attempt, StaffRejection> {
     let now = state.clock.now_utc();
-    let throttle = state.staff.throttle;
+    let (throttle, devices) = (state.staff.throttle, state.staff.devices);
     let name = AccountName::from_login(typed_name);
     // Failures are counted under the name tried, account or not, so that
     // throttling never tells which names exist; a name no account can have
-    // counts only towards the overall limit.
+    // counts under ''.
     let tried = name.as_ref().map_or("", AccountName::as_str);
-    let failures = state.store.count_login_failures(tried, throttle.counting_since(now)).await?;
-    match throttle.verdict(failures.for_name, failures.overall) {
-        LoginVerdict::Locked => {
-            state.store.record_audit(tried, action::LOGIN_REFUSED, "för många misslyckade inloggningar").await?;
-            return Ok(Attempt::Locked);
+    let trusted_device = match (&name, &browser.device) {
+        (Some(name), Some(device)) => state
+            .store
+            .count_device_attempt(device, name.as_str(), devices.issued_since(now), devices.max_failures)
+            .await?
+            .map(|failures| (device.as_str(), failures)),
+        _ => None,
+    };
+    let (permit, recorded) = match trusted_device {
+        // A browser that has logged in as this name before is neither
+        // locked out nor slowed down by others' failures, and may wait a
+        // while for a free check.
+        Some((device, _)) => {
+            let free = state.staff.password_checks.permits.clone().acquire_owned();
+            match tokio::time::timeout(devices.wait_for_check, free).await {
+                Ok(Ok(permit)) => (permit, None),
+                _ => {
+                    state.store.uncount_device_attempt(device).await?;
+                    return Ok(Attempt::Busy);
+                }
+            }
         }
-        LoginVerdict::Proceed { delay } if !delay.is_zero() => tokio::time::sleep(delay).await,
-        LoginVerdict::Proceed { .. } => {}
-    }
+        None => {
+            let attempt = state.store.record_login_attempt(tried, now, throttle.counting_since(now)).await?;
+            match throttle.verdict(attempt.earlier.for_name, attempt.earlier.overall) {
+                LoginVerdict::Locked => {
+                    state.store.forget_login_attempt(attempt.id).await?;
+                    audit_refusal(state, name.as_ref(), now).await?;
+                    return Ok(Attempt::Locked);
+                }
+                LoginVerdict::Proceed { delay } if !delay.is_zero() => tokio::time::sleep(delay).await,
+                LoginVerdict::Proceed { .. } => {}
+            }
+            // No queue: a flood of logins would hold a thread and 19 MB each.
+            let Ok(permit) = state.staff.password_checks.permits.clone().try_acquire_owned() else {
+                state.store.forget_login_attempt(attempt.id).await?;
+                return Ok(Attempt::Busy);
+            };
+            (permit, Some(attempt))
+        }
+    };
     let credentials = match &name {
         Some(name) => state.store.staff_credentials(name.as_str()).await?,
         None => None,
     };
     let stored_hash = credentials.as_ref().map(|account| account.password_hash.clone());
-    // Argon2 is slow on purpose; keep it off the threads serving requests.
-    let verified =
-        tokio::task::spawn_blocking(move || verify_password(stored_hash.as_deref(), &password)).await.unwrap_or(false);
+    let checks = state.staff.password_checks.clone();
+    let verified = check_password(checks, permit, stored_hash, password).await;
     match credentials {
         Some(account) if verified => {
-            state.store.clear_login_failures(&account.name).await?;
+            // Others' failures for the name stay while a trusted browser
+            // logs in: the lock is theirs.
+            if recorded.is_some() {
+                state.store.clear_login_failures(&account.name).await?;
+            }
             let session_id = Secret::generate()?;
             let csrf_token = Secret::generate()?;
+            let device = Secret::generate()?;
             let sessions = state.staff.sessions;
             state.store.delete_ended_staff_sessions(sessions.idle_since(now), sessions.started_since(now)).await?;
             let session = NewStaffSession {
@@ -127,19 +199,86 @@ async fn attempt_login(
                 csrf_token: csrf_token.expose(),
                 now,
             };
-            state.store.start_staff_session(&session, replacing).await?;
+            state.store.start_staff_session(&session, browser.session.as_deref()).await?;
+            let replacing = browser.device.as_deref();
+            state
+                .store
+                .issue_login_device(&device.fingerprint(), &account.name, now, replacing, devices.issued_since(now))
+                .await?;
             state.store.record_audit(&account.name, action::LOGIN, "").await?;
-            Ok(Attempt::LoggedIn(session_id))
+            Ok(Attempt::LoggedIn { session: session_id, device })
         }
         credentials => {
-            state.store.record_login_failure(tried, now, throttle.counting_since(now)).await?;
-            let details = match (&name, credentials) {
-                (None, _) => "namnet kan inte vara ett kontonamn",
-                (Some(_), None) => "kontot finns inte",
-                (Some(_), Some(_)) => "fel lösenord",
-            };
-            state.store.record_audit(tried, action::LOGIN_FAILED, details).await?;
+            match (trusted_device, credentials) {
+                (Some((device, failures)), _) => {
+                    if devices.is_used_up(failures) {
+                        state.store.revoke_login_device(device).await?;
+                    }
+                    state
+                        .store
+                        .record_audit(tried, action::LOGIN_FAILED, "fel lösenord, från en känd webbläsare")
+                        .await?;
+                }
+                (None, Some(account)) => {
+                    state.store.record_audit(&account.name, action::LOGIN_FAILED, "fel lösenord").await?;
+                }
+                // Names without accounts: one line per window for them all,
+                // however many a stranger tries.
+                (None, None) => {
+                    let since = throttle.counting_since(now);
+                    if state.store.mark_login_audit(UNKNOWN_NAME, action::LOGIN_FAILED, now, since).await? {
+                        let details =
+                            "inloggning med ett namn som inget konto har; fler inom 15 minuter skrivs inte ut";
+                        state.store.record_audit(UNKNOWN_NAME, action::LOGIN_FAILED, details).await?;
+                    }
+                }
+            }
             Ok(Attempt::Failed)
         }
     }
+}
+
+/// Checks a password off the threads serving requests (argon2 is slow on
+/// purpose). The permit is held until the check ends, even if the browser
+/// has given up waiting meanwhile.
+async fn check_password(
+    checks: Arc<PasswordChecks>,
+    permit: OwnedSemaphorePermit,
+    stored_hash: Option<String>,
+    password: String,
+) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        checks.verify(stored_hash.as_deref(), &password)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Writes the refusal of a locked name to the audit log once per lock: a
+/// flood of refused attempts is one line. Names without an account share
+/// one line, so that a stranger cannot grow the log by trying many.
+async fn audit_refusal(
+    state: &AppState,
+    name: Option<&AccountName>,
+    now: time::OffsetDateTime,
+) -> Result<(), StaffRejection> {
+    let actor = match name {
+        Some(name) if state.store.staff_credentials(name.as_str()).await?.is_some() => name.as_str(),
+        _ => UNKNOWN_NAME,
+    };
+    let since = state.staff.throttle.counting_since(now);
+    if state.store.mark_login_audit(actor, action::LOGIN_REFUSED, now, since).await? {
+        let details = format!(
+            "för många misslyckade inloggningar; fler försök inom {} skrivs inte ut",
+            minutes(state.staff.throttle.window)
+        );
+        state.store.record_audit(actor, action::LOGIN_REFUSED, &details).await?;
+    }
+    Ok(())
+}
+
+/// A window such as "15 minuter", for the audit log.
+fn minutes(window: std::time::Duration) -> String {
+    format!("{} minuter", window.as_secs().div_ceil(60))
 }

@@ -16,7 +16,8 @@ use maud::Markup;
 use serde::Deserialize;
 
 pub use auth::{
-    AdminUser, CSRF_FIELD, CSRF_HEADER, CsrfChecked, ExportCaller, NoFields, SESSION_COOKIE, StaffUser, check_csrf,
+    AdminUser, CSRF_FIELD, CSRF_HEADER, CsrfChecked, DEVICE_COOKIE, ExportCaller, NoFields, SESSION_COOKIE, StaffUser,
+    check_csrf,
 };
 pub use views::{csrf_field, message_page, staff_layout, text};
 
@@ -132,6 +133,9 @@ pub enum StaffRejection {
     NotAdmin,
     #[error("the CSRF token is missing or wrong")]
     CsrfMismatch,
+    /// The login form was posted from another site's page (login CSRF).
+    #[error("a login was posted from another site")]
+    CrossSiteLogin,
     /// An export was asked for without a session or a valid API token.
     #[error("a session or an API token is needed")]
     TokenRequired { next: String },
@@ -161,6 +165,10 @@ impl IntoResponse for StaffRejection {
             }
             StaffRejection::CsrfMismatch => {
                 (StatusCode::FORBIDDEN, page(text::CSRF_TITLE, text::CSRF_TEXT, to_start)).into_response()
+            }
+            StaffRejection::CrossSiteLogin => {
+                let to_login = ("/staff/login", text::TO_LOGIN);
+                (StatusCode::FORBIDDEN, page(text::CROSS_SITE_TITLE, text::CROSS_SITE_TEXT, to_login)).into_response()
             }
             StaffRejection::TokenRequired { next } => {
                 let login = login_url(&next);

@@ -21,6 +21,9 @@ pub mod text {
     pub const LOGIN_BUTTON: &str = "Logga in";
     pub const LOGIN_FAILED: &str = "Fel användarnamn eller lösenord.";
     pub const LOGIN_LOCKED: &str = "För många misslyckade inloggningar. Försök igen om en stund.";
+    pub const LOGIN_BUSY: &str = "Inloggningen har många försök just nu. Vänta en halv minut och försök igen.";
+    pub const CROSS_SITE_TITLE: &str = "Inloggningen kom från en annan webbplats";
+    pub const CROSS_SITE_TEXT: &str = "Av säkerhetsskäl tas inloggningar bara emot från tjänstens egen inloggningssida. Du är inte inloggad och inget har ändrats. Öppna inloggningssidan direkt (skriv adressen eller använd ett bokmärke) och logga in där.";
     pub const START_TITLE: &str = "Enkäter";
     pub const START_INTRO: &str = "Enkäterna som tjänsten visar just nu, med antal svar från perioder som har avslutats (svar från den pågående perioden räknas inte förrän den är slut).";
     pub const COLUMN_QUESTIONNAIRE: &str = "Enkät";

@@ -26,30 +26,45 @@ pub const ACTION_FIELD: &str = "_action";
 pub const CHANGE_FIELD: &str = "_change";
 
 /// Where a form is sent: answered for real, or previewed by an admin, which
-/// stores nothing and says so on every page.
+/// stores nothing and says so on every page. A preview is a staff page: its
+/// forms carry the session's CSRF token, like every staff form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormTarget {
+pub enum FormTarget<'a> {
     Respondent,
-    Preview,
+    Preview { csrf_token: &'a str },
 }
 
-impl FormTarget {
+impl FormTarget<'_> {
     fn action(self, questionnaire: &Questionnaire) -> String {
         match self {
             FormTarget::Respondent => format!("/s/{}", questionnaire.id),
-            FormTarget::Preview => format!("/staff/admin/preview/{}", questionnaire.id),
+            FormTarget::Preview { .. } => format!("/staff/admin/preview/{}", questionnaire.id),
         }
     }
 
     fn banner(self) -> Markup {
         html! {
-            @if self == FormTarget::Preview {
-                // Staff read this in Swedish whatever the form's language.
-                div.preview-banner role="note" lang="sv" dir="ltr" {
-                    strong { "Förhandsvisning. " }
-                    "Så här ser enkäten ut för den som svarar. Inget du fyller i sparas."
-                }
+            @if let FormTarget::Preview { .. } = self { (preview_banner()) }
+        }
+    }
+
+    /// The preview's CSRF field; nothing for a respondent.
+    fn csrf_field(self) -> Markup {
+        html! {
+            @if let FormTarget::Preview { csrf_token } = self {
+                input type="hidden" name=(crate::web::staff::CSRF_FIELD) value=(csrf_token);
             }
+        }
+    }
+}
+
+/// What every page of a preview says above the form.
+fn preview_banner() -> Markup {
+    html! {
+        // Staff read this in Swedish whatever the form's language.
+        div.preview-banner role="note" lang="sv" dir="ltr" {
+            strong { "Förhandsvisning. " }
+            "Så här ser enkäten ut för den som svarar. Inget du fyller i sparas."
         }
     }
 }
@@ -88,6 +103,7 @@ pub fn start_page(questionnaire: &Questionnaire, language: &str, input: &FormInp
             input type="hidden" name=(VERSION_FIELD) value=(questionnaire.version.as_str());
             (carried_fields(input, kiosk))
             (super::code_field(input))
+            (target.csrf_field())
             div.buttons {
                 button.submit type="submit" name=(ACTION_FIELD) value="next" { (locale.start) }
             }
@@ -157,6 +173,7 @@ pub fn form(
             input type="hidden" name=(VERSION_FIELD) value=(questionnaire.version.as_str());
             (carried_fields(input, kiosk))
             (super::code_field(input))
+            (target.csrf_field())
             (carried_answers(questionnaire, input, &on_page))
             @for index in on_page.iter().copied() {
                 @let question = &questionnaire.questions[index];
@@ -197,6 +214,7 @@ pub fn check_answers(questionnaire: &Questionnaire, language: &str, input: &Form
             input type="hidden" name=(VERSION_FIELD) value=(questionnaire.version.as_str());
             (carried_fields(input, kiosk))
             (super::code_field(input))
+            (target.csrf_field())
             (carried_answers(questionnaire, input, &[]))
             dl.check-answers {
                 @for (_, question) in questionnaire.questions.iter().enumerate().filter(|(index, _)| shown.question(*index)) {
@@ -494,7 +512,7 @@ fn other_input(question: &Question, language: &str, locale: &Locale, input: &For
 pub fn preview_result(questionnaire: &Questionnaire, language: &str, answers: &[Answer]) -> Markup {
     let locale = locale::get(language);
     let body = html! {
-        (FormTarget::Preview.banner())
+        (preview_banner())
         h1 { (questionnaire.title.get(language)) }
         div lang="sv" dir="ltr" {
             h2.page-title { "Svaren är giltiga" }
