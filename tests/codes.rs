@@ -44,6 +44,8 @@ on_both_databases!(
     a_response_given_with_a_code_looks_like_one_given_openly,
     clearing_after_use_removes_what_pairs_a_code_with_its_response,
     a_kiosk_link_stays_in_kiosk_mode_from_the_code_to_the_next_person,
+    the_database_holds_no_sha256_of_any_issued_code,
+    codes_stored_as_sha256_before_keys_are_rekeyed_once_and_keep_working,
 );
 
 const ID: &str = "nexus-kort";
@@ -109,6 +111,8 @@ fn enkat_codes(url: &str, args: &[&str]) -> std::process::Output {
         .env("DATABASE_URL", url)
         .env("ENKAT_QUESTIONNAIRES", "tests/fixtures/coded")
         .env("ENKAT_PUBLIC_URL", "https://enkat.example.org")
+        // PostgreSQL has no key file next to it: the test servers' key.
+        .env("ENKAT_KEY", if url.starts_with("postgres") { common::server::TEST_KEY } else { "" })
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("enkat runs")
@@ -570,6 +574,7 @@ async fn beyond_the_threshold_wrong_codes_slow_every_code_attempt(backend: Backe
         clock: Clock::system("Europe/Stockholm").unwrap(),
         public_url: "https://enkat.example.org".into(),
         codes: Arc::new(CodeGuard::new(2, Duration::from_millis(300))),
+        key: app.key.clone(),
         safety: Arc::default(),
     });
     let get = |uri: String| {
@@ -764,7 +769,7 @@ async fn enkat_codes_creates_lists_and_revokes_batches() {
     let response =
         NewResponse { questionnaire, language: "sv", submitted_on: long_ago, answers: &given, submission: None };
     let (earlier, _) = rows[3].split_once(',').unwrap();
-    app.store.insert_response_with_code(&response, &Code::parse(earlier).unwrap().fingerprint()).await.unwrap();
+    app.store.insert_response_with_code(&response, &Code::parse(earlier).unwrap().fingerprint(&app.key)).await.unwrap();
     let listed = String::from_utf8_lossy(&enkat(&["list", ID]).stdout).into_owned();
     let line = listed.lines().find(|line| line.ends_with("\tSMS december")).unwrap();
     let period = Period::containing(questionnaire.report_period, long_ago);
@@ -812,7 +817,7 @@ async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend:
     let response =
         NewResponse { questionnaire, language: "sv", submitted_on: today, answers: &given, submission: None };
     // Straight to the store: the web would also clear, seconds later.
-    let fingerprint = Code::parse(&codes[0]).unwrap().fingerprint();
+    let fingerprint = Code::parse(&codes[0]).unwrap().fingerprint(&app.key);
     app.store.insert_response_with_code(&response, &fingerprint).await.unwrap();
     assert_eq!(sql_count(&app.store, "SELECT COUNT(*) FROM code_batch_use WHERE dirty").await, 1);
 
@@ -876,4 +881,177 @@ async fn a_kiosk_link_stays_in_kiosk_mode_from_the_code_to_the_next_person(backe
     let used = app.post_form(&format!("/s/{ID}"), &fields).await;
     let again = used.attributes("a[href*=kiosk]", "href");
     assert!(!again.is_empty(), "the used page's way back keeps kiosk mode: {}", used.body);
+}
+
+/// The plain SHA-256 of a code as typed on a card, in hex: what a stolen
+/// database must not hold (45 bits are searched by one GPU in under an hour).
+fn sha256_of(code: &str) -> String {
+    use sha2::Digest;
+    let canonical = code.replace('-', "");
+    sha2::Sha256::digest(canonical.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Every stored code value, on either database.
+async fn stored_code_values(store: &Store) -> Vec<String> {
+    let query = "SELECT hash FROM code";
+    match store {
+        Store::Sqlite(pool) => sqlx::query_scalar(query).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar(query).fetch_all(pool).await.unwrap(),
+    }
+}
+
+/// Issue 15, item 6: a copy of the database alone gives no code. Every code
+/// of a batch is looked for, as its SHA-256, in the rows and (SQLite) in the
+/// raw bytes of the database file and its log.
+async fn the_database_holds_no_sha256_of_any_issued_code(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
+    let stored: HashSet<String> = stored_code_values(&app.store).await.into_iter().collect();
+    assert_eq!(stored.len(), BATCH);
+    for code in &codes {
+        assert!(!stored.contains(&sha256_of(code)), "the database holds the plain SHA-256 of {code}");
+        assert!(stored.contains(&Code::parse(code).unwrap().fingerprint(&app.key)), "its keyed MAC is stored");
+    }
+    if let Store::Sqlite(pool) = &app.store {
+        let file: String = sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes.extend(std::fs::read(format!("{file}-wal")).unwrap_or_default());
+        let raw = String::from_utf8_lossy(&bytes);
+        for code in &codes {
+            assert!(!raw.contains(&sha256_of(code)), "the database file holds the SHA-256 of {code}");
+        }
+    }
+    // And the codes work as before.
+    let sent = app.post_form(&format!("/s/{ID}"), &answers(&codes[0])).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(responses(&app).await, 1);
+}
+
+/// A database from before keys holds plain SHA-256s: the first start with a
+/// key rekeys them all, once; a second start changes nothing more, and
+/// every code still gives its one response.
+async fn codes_stored_as_sha256_before_keys_are_rekeyed_once_and_keep_working(backend: Backend) {
+    let (url, _folder) = common::fresh_database_url(backend).await;
+    let old = Store::connect(&url).await.unwrap();
+    let codes: Vec<Code> = (0..BATCH).map(|_| Code::generate().unwrap()).collect();
+    let digests: Vec<String> = codes.iter().map(|code| sha256_of(code.canonical())).collect();
+    let today = Clock::system("Europe/Stockholm").unwrap().today();
+    old.create_code_batch(ID, "Före nycklar", today, &digests).await.unwrap();
+    old.close().await;
+
+    let key = enkat::codes::ServiceKey::generate().unwrap();
+    let app = TestApp::with_database_and_key(&url, "tests/fixtures/coded", key.clone()).await;
+    let stored: HashSet<String> = stored_code_values(&app.store).await.into_iter().collect();
+    let expected: HashSet<String> = codes.iter().map(|code| code.fingerprint(&key)).collect();
+    assert_eq!(stored, expected, "every code is rekeyed under the key, and no SHA-256 is left");
+    let sent = app.post_form(&format!("/s/{ID}"), &answers(&codes[0].display())).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "a card printed before keys still works: {}", sent.body);
+
+    // Started again with the same key: nothing is rekeyed twice.
+    let again = TestApp::with_database_and_key(&url, "tests/fixtures/coded", key.clone()).await;
+    let stored: HashSet<String> = stored_code_values(&again.store).await.into_iter().collect();
+    assert_eq!(stored.len(), BATCH - 1);
+    assert!(stored.is_subset(&expected), "the values are those of the first start");
+    let sent = again.post_form(&format!("/s/{ID}"), &answers(&codes[1].display())).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(again.store.count_responses(ID).await.unwrap(), 2);
+
+    let other = enkat::codes::ServiceKey::generate().unwrap();
+    assert_eq!(again.store.adopt_key(&other).await.unwrap(), enkat::store::KeyAdoption::Different);
+    let stored: HashSet<String> = stored_code_values(&again.store).await.into_iter().collect();
+    assert!(stored.is_subset(&expected), "another key changes nothing");
+}
+
+/// Runs `enkat ARGS` on the database at `url` with `key` in `ENKAT_KEY` (or
+/// the key file), waiting at most a minute; returns its status and stderr.
+fn enkat_with_key(url: &str, key: Option<&str>, args: &[&str]) -> (bool, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_enkat"));
+    command
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("ENKAT_QUESTIONNAIRES", "tests/fixtures/coded")
+        .env_remove("ENKAT_KEY")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if let Some(key) = key {
+        command.env("ENKAT_KEY", key);
+    }
+    let mut child = command.spawn().expect("enkat runs");
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            // Both streams: `serve` logs its refusal on standard output.
+            let mut said = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+            std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut said).unwrap();
+            return (status.success(), said);
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return (true, "still running after a minute: it started".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Issue 15, item 6: the key lives in a file of its own, 0600, next to a
+/// SQLite database; a start with another key, or without the file of a
+/// database that has one, is refused with what happened and what to do.
+#[tokio::test]
+async fn the_key_file_is_private_and_a_wrong_or_lost_key_refuses_to_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("enkat.db").display());
+    let key_file = folder.path().join("enkat.key");
+    let create = ["codes", "create", ID, "--count", "20", "--label", "Mottagningen"];
+
+    let (created, stderr) = enkat_with_key(&url, None, &create);
+    assert!(created, "{stderr}");
+    assert!(stderr.contains("back this file up"), "the operator is told to back the new key up: {stderr}");
+    let mode = std::fs::metadata(&key_file).expect("the key file is next to the database").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "only its owner may read the key file");
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    let database = std::fs::read(folder.path().join("enkat.db")).unwrap();
+    assert!(!String::from_utf8_lossy(&database).contains(key.trim()), "the key is not in the database");
+
+    let wrong = "17".repeat(32);
+    let serve = ["serve", "--listen", "127.0.0.1:0", "--watch", "false"];
+    for args in [&serve[..], &create[..]] {
+        let (started, stderr) = enkat_with_key(&url, Some(&wrong), args);
+        assert!(!started, "{args:?} with another key is refused");
+        assert!(stderr.contains("not the one this database was set up with"), "{args:?}: {stderr}");
+    }
+
+    std::fs::rename(&key_file, folder.path().join("elsewhere.key")).unwrap();
+    for args in [&serve[..], &create[..]] {
+        let (started, stderr) = enkat_with_key(&url, None, args);
+        assert!(!started, "{args:?} without the key file is refused");
+        assert!(stderr.contains("is missing") && stderr.contains("backup"), "{args:?}: {stderr}");
+        assert!(!key_file.exists(), "no new key replaces the lost one");
+    }
+
+    // Lost for good: forgetting it is refused while codes are live; once
+    // every batch is revoked, the next start makes a new key.
+    let (forgotten, stderr) = enkat_with_key(&url, None, &["codes", "forget-key"]);
+    assert!(!forgotten && stderr.contains("revoke every batch first"), "{stderr}");
+    let app = TestApp::with_database_and_key(
+        &url,
+        "tests/fixtures/coded",
+        enkat::codes::ServiceKey::parse(&key, "f").unwrap(),
+    )
+    .await;
+    for batch in batches(&app).await {
+        app.store.revoke_code_batch(batch.id).await.unwrap();
+    }
+    let (forgotten, stderr) = enkat_with_key(&url, None, &["codes", "forget-key"]);
+    assert!(forgotten, "{stderr}");
+    let (created, stderr) = enkat_with_key(&url, None, &create);
+    assert!(created, "a new key, new cards: {stderr}");
+    assert!(key_file.exists());
 }

@@ -36,6 +36,7 @@ fn router(app: &TestApp, clock: Clock, safety: SafetySettings) -> axum::Router {
         clock,
         public_url: "https://enkat.example.org".into(),
         codes: Arc::default(),
+        key: app.key.clone(),
         safety: Arc::new(safety),
     })
 }

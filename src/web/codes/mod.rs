@@ -208,7 +208,7 @@ pub async fn admit_to_form(
         return Err(CodeRefusal::new(questionnaire, language, kiosk, None, "").into());
     }
     let code = parse(state, questionnaire, language, kiosk, typed).await?;
-    let live = state.store.is_code_live(&questionnaire.id, &code.fingerprint()).await?;
+    let live = state.store.is_code_live(&questionnaire.id, &code.fingerprint(&state.key)).await?;
     if !live {
         state.codes.note_wrong_code(Instant::now());
         return Err(CodeRefusal::new(questionnaire, language, kiosk, Some(CodeProblem::UsedOrUnknown), typed).into());
@@ -266,7 +266,7 @@ pub async fn store_response(
     kiosk: bool,
     code: Option<&Code>,
 ) -> Result<Stored, WebError> {
-    let queued = QueuedResponse::new(response, code.map(Code::fingerprint));
+    let queued = QueuedResponse::new(response, code.map(|code| code.fingerprint(&state.key)));
     match writer.store(queued).await? {
         CodeUse::Answered(stored) => {
             if code.is_some() {
