@@ -7,14 +7,15 @@
 //!
 //! Why 9 random symbols (31^9 ≈ 2.6 × 10^13, about 45 bits) are enough:
 //! someone guessing codes wins a response slot, never anyone's answers. While
-//! more than 20 wrong codes a minute arrive, the service lets code attempts
-//! through one at a time, one every 2 s (`web::codes::CodeGuard`): at most
-//! about 30 guesses a minute, 30 × 60 × 24 × 365 ≈ 1.6 × 10^7 a year. With at
+//! 20 wrong codes a minute have arrived (or are being checked), the service
+//! checks one code attempt every 2 s and turns every other away at once
+//! (`web::codes::CodeGuard`): at most about 30 guesses a minute, 30 × 60 × 24 × 365 ≈ 1.6 × 10^7 a year. With at
 //! most N live codes each guess hits with probability N / 2.6 × 10^13, so a
 //! year of guessing hits with probability at most N × 6 × 10^-7: 0.06 % for
 //! 1 000 live codes, 0.6 % for 10 000 (per service instance). Unused codes
 //! of an ended survey should be revoked, which keeps N small.
 
+pub mod admitted;
 pub mod key;
 
 use std::fmt;

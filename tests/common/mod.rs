@@ -464,6 +464,13 @@ pub struct Page {
     pub bytes: Vec<u8>,
 }
 
+/// A response as read through a router by hand: status, headers, body.
+impl From<(StatusCode, axum::http::HeaderMap, Vec<u8>)> for Page {
+    fn from((status, headers, bytes): (StatusCode, axum::http::HeaderMap, Vec<u8>)) -> Page {
+        Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes }
+    }
+}
+
 impl Page {
     pub fn html(&self) -> Html {
         Html::parse_document(&self.body)
