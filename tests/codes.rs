@@ -1331,3 +1331,21 @@ async fn every_page_answering_a_kod_request_carries_the_script_that_clears_it(ba
     let script = app.get("/assets/enkat.js").await;
     assert!(script.body.contains("searchParams.delete(\"kod\")") && script.body.contains("history.replaceState"));
 }
+
+/// Issue 15, item 7: the safety page says, in each of its languages, what a
+/// card's link leaves in the browser and what it does not tell.
+#[tokio::test]
+async fn the_safety_page_says_what_a_card_link_leaves_in_the_browser() {
+    // The shipped questionnaire speaks all three; the page is the same for every questionnaire.
+    let app = TestApp::shipped(Backend::Sqlite).await;
+    for (language, leaves, tells) in [
+        ("sv", "tar sidan bort koden ur adressfältet och historiken", "den visar inte om du har svarat"),
+        ("en", "removes the code from the address bar and the history", "it does not show whether you have answered"),
+        ("ar", "تحذف الصفحة الرمز من شريط العنوان ومن السجلّ", "فهي لا تُظهر إن كنت قد أجبت"),
+    ] {
+        let page = app.get(&format!("/s/nexus/sakert?lang={language}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let text = page.texts("p").join(" ");
+        assert!(text.contains(leaves) && text.contains(tells), "{language}: {text}");
+    }
+}
