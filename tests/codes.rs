@@ -1186,6 +1186,11 @@ async fn the_key_file_is_private_and_a_wrong_or_lost_key_refuses_to_start() {
     let database = std::fs::read(folder.path().join("enkat.db")).unwrap();
     assert!(!String::from_utf8_lossy(&database).contains(key.trim()), "the key is not in the database");
 
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (created, stderr) = enkat_with_key(&url, None, &create);
+    assert!(created && stderr.contains("can be read by other users"), "a loose key file is pointed out: {stderr}");
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+
     let wrong = "17".repeat(32);
     let serve = ["serve", "--listen", "127.0.0.1:0", "--watch", "false"];
     for args in [&serve[..], &create[..]] {

@@ -51,7 +51,14 @@ pub async fn service_key(
             })?;
             let shown = path.display().to_string();
             match ServiceKey::read(&path).map_err(|error| error.to_string())? {
-                Some(key) => (key, shown),
+                Some(key) => {
+                    if let Some(mode) = readable_by_others(&path) {
+                        notes.push(format!(
+                            "the service key file {shown} can be read by other users (mode {mode:o}): `chmod 600` it"
+                        ));
+                    }
+                    (key, shown)
+                }
                 None if store.has_key().await.map_err(|error| error.to_string())? => {
                     return Err(format!(
                         "the service key file {shown} is missing, but this database was set up with a key: without \
@@ -85,4 +92,12 @@ pub async fn service_key(
         }
     }
     Ok((key, notes))
+}
+
+/// The permission bits of a key file that others than its owner may read
+/// or write, if any.
+fn readable_by_others(path: &std::path::Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then_some(mode)
 }
