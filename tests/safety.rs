@@ -36,6 +36,7 @@ fn router(app: &TestApp, clock: Clock, safety: SafetySettings) -> axum::Router {
         clock,
         public_url: "https://enkat.example.org".into(),
         codes: Arc::default(),
+        key: app.key.clone(),
         safety: Arc::new(safety),
     })
 }
@@ -514,7 +515,12 @@ async fn a_whole_respondent_journey_leaves_no_address_browser_code_cookie_or_ans
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "stored: {}", sent.body);
     assert_eq!(get_as_a_person(&app, sent.header("location")).await.status, StatusCode::OK);
     let used = get_as_a_person(&app, &format!("/s/nexus-kort?lang=sv&kod={code}")).await;
-    assert_eq!(used.status, StatusCode::FORBIDDEN, "a used code opens nothing");
+    assert_eq!(used.status, StatusCode::OK, "the card's link again: the same start page, telling nothing");
+    let mut again = used.form_fields();
+    again.push(("_action".to_owned(), "next".to_owned()));
+    let again: Vec<(&str, &str)> = again.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+    let refused = post_as_a_person(&app, "/s/nexus-kort", &again).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a used code opens nothing");
 
     // The open survey too, with a free text in "Something else".
     let open = app_with("questionnaires", settings()).await;

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use uuid::Uuid;
 
+use super::key::{KeyArgs, service_key};
 use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
 use crate::clock::Clock;
 use crate::codes::{BatchRefused, BatchRequest, Code, NoRandomness, write_csv};
@@ -23,7 +24,7 @@ use crate::store::{Store, StoreError};
 pub enum CodesCommand {
     /// Create a batch of one-time codes for a questionnaire with
     /// `access = "code"`, and write them as CSV (`code,url`). The codes are
-    /// shown this once: only their SHA-256 is stored. A batch goes to a
+    /// shown this once: only their MAC under the service key is stored. A batch goes to a
     /// group (a place and a month), never to one person, and its label
     /// never names a person.
     Create {
@@ -52,6 +53,8 @@ pub enum CodesCommand {
         time_zone: String,
         #[command(flatten)]
         database: DatabaseArgs,
+        #[command(flatten)]
+        key: KeyArgs,
     },
     /// List a questionnaire's batches: id, created, codes, revoked, the codes
     /// used in each closed reporting period (`2026-10:3`), label. The
@@ -74,6 +77,13 @@ pub enum CodesCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// After the service key is lost for good: forget the database's key so
+    /// the next start makes a new one. Refused while any unused code is
+    /// left: revoke every batch first, then print new cards.
+    ForgetKey {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 /// Why a codes command failed; printed as one line.
@@ -89,6 +99,12 @@ enum CodesCommandError {
     Batch(#[from] BatchRefused),
     #[error("there is no unrevoked batch with id {0}")]
     NoSuchBatch(String),
+    #[error(
+        "unused codes are left: revoke every batch first (`enkat codes list`, `enkat codes revoke`); nothing was changed"
+    )]
+    LiveCodesLeft,
+    #[error("{0}")]
+    Key(String),
     #[error(transparent)]
     Clock(#[from] crate::clock::UnknownTimeZone),
     #[error(transparent)]
@@ -115,14 +131,20 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             questionnaires,
             time_zone,
             database,
+            key,
         } => {
             let served = coded(&questionnaires, &questionnaire)?;
             // Refused before the database is opened: nothing is created.
             let request = BatchRequest::parse(&count, &label, served.min_report_n)?;
             let today = Clock::system(&time_zone)?.today();
             let store = Store::connect(&database.database_url).await?;
+            let (key, notes) =
+                service_key(&key, &database.database_url, &store).await.map_err(CodesCommandError::Key)?;
+            for note in notes {
+                eprintln!("{note}");
+            }
             let codes = request.generate()?;
-            let fingerprints: Vec<String> = codes.iter().map(Code::fingerprint).collect();
+            let fingerprints: Vec<String> = codes.iter().map(|code| code.fingerprint(&key)).collect();
             let id = store.create_code_batch(&questionnaire, &request.label, today, &fingerprints).await?;
             let details = format!("{questionnaire}: {} koder, \u{201d}{}\u{201d}", request.size, request.label);
             store.record_audit(CLI_ACTOR, action::CODES_CREATED, &details).await?;
@@ -172,6 +194,14 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             );
             store.record_audit(CLI_ACTOR, action::CODES_REVOKED, &details).await?;
             println!("Batch {id} revoked: {} unused codes deleted.", revoked.withdrawn);
+            store.close().await;
+        }
+        CodesCommand::ForgetKey { database } => {
+            let store = Store::connect(&database.database_url).await?;
+            if !store.forget_key().await? {
+                return Err(CodesCommandError::LiveCodesLeft);
+            }
+            println!("The service key is forgotten: the next start makes a new one. Print new cards.");
             store.close().await;
         }
     }

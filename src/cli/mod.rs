@@ -7,6 +7,7 @@
 mod against;
 mod codes;
 mod export;
+pub mod key;
 mod maintenance;
 mod reload;
 pub mod seed;
@@ -112,6 +113,8 @@ struct ServeArgs {
     listen: SocketAddr,
     #[command(flatten)]
     database: DatabaseArgs,
+    #[command(flatten)]
+    key: key::KeyArgs,
     /// Folder of questionnaire files (`*.toml`).
     #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
     questionnaires: PathBuf,
@@ -268,6 +271,11 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
         return Err(format!("--exit-url must be a full http(s) address of a neutral site, not `{}`", args.exit_url));
     }
     let store = Store::connect(&args.database.database_url).await.map_err(|error| error.to_string())?;
+    // Before anything is served: a wrong or lost key refuses to start.
+    let (service_key, notes) = key::service_key(&args.key, &args.database.database_url, &store).await?;
+    for note in notes {
+        tracing::warn!("{note}");
+    }
     let clock = Clock::system(&args.time_zone).map_err(|error| error.to_string())?;
     let today = clock.today();
     let catalog = live.catalog();
@@ -309,6 +317,7 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
         clock,
         public_url: args.public_url.trim_end_matches('/').into(),
         codes: Arc::default(),
+        key: Arc::new(service_key),
         safety: Arc::new(SafetySettings {
             exit_url: args.exit_url,
             privacy_contact: args.privacy_contact,

@@ -2,23 +2,28 @@
 //! how they are made, read back from a person's typing, and fingerprinted.
 //!
 //! A code is 9 random symbols and 1 check symbol from an alphabet without
-//! look-alikes (no 0/O, 1/I/L), shown as `XXXXX-XXXXX`. Only the SHA-256 of
-//! the canonical code is ever stored.
+//! look-alikes (no 0/O, 1/I/L), shown as `XXXXX-XXXXX`. Only a keyed MAC of
+//! the canonical code is ever stored (`Code::fingerprint`, `key`).
 //!
 //! Why 9 random symbols (31^9 ≈ 2.6 × 10^13, about 45 bits) are enough:
 //! someone guessing codes wins a response slot, never anyone's answers. While
-//! more than 20 wrong codes a minute arrive, the service lets code attempts
-//! through one at a time, one every 2 s (`web::codes::CodeGuard`): at most
-//! about 30 guesses a minute, 30 × 60 × 24 × 365 ≈ 1.6 × 10^7 a year. With at
+//! 20 wrong codes a minute have arrived (or are being checked), the service
+//! checks one code attempt every 2 s and turns every other away at once
+//! (`web::codes::CodeGuard`): at most about 30 guesses a minute, 30 × 60 × 24 × 365 ≈ 1.6 × 10^7 a year. With at
 //! most N live codes each guess hits with probability N / 2.6 × 10^13, so a
 //! year of guessing hits with probability at most N × 6 × 10^-7: 0.06 % for
 //! 1 000 live codes, 0.6 % for 10 000 (per service instance). Unused codes
 //! of an ended survey should be revoked, which keeps N small.
 
+pub mod admitted;
+pub mod key;
+
 use std::fmt;
 
 use sha2::{Digest, Sha256};
 use validator::Validate;
+
+pub use key::{KeyError, ServiceKey};
 
 /// The symbols of a code: digits 2–9 and A–Z without I, L and O, so that
 /// nothing on a card can be read as something else.
@@ -128,10 +133,18 @@ impl Code {
         format!("{}-{}", &canonical[..5], &canonical[5..])
     }
 
-    /// The hex SHA-256 of the canonical code: all the database keeps, so a
-    /// copy of it hands out no usable code.
-    pub fn fingerprint(&self) -> String {
-        Sha256::digest(self.canonical().as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+    /// What the database keeps of a code: HMAC-SHA-256 under the service
+    /// key (kept outside the database) of the canonical code's hex SHA-256.
+    /// A copy of the database without the key cannot be searched for codes;
+    /// the inner SHA-256 is what codes were stored as before keys, so those
+    /// are rekeyed in place (`Store::adopt_key`).
+    pub fn fingerprint(&self, key: &ServiceKey) -> String {
+        key.fingerprint_of_digest(&self.digest())
+    }
+
+    /// The hex SHA-256 of the canonical code: never stored on its own.
+    fn digest(&self) -> String {
+        key::hex(&Sha256::digest(self.canonical().as_bytes()))
     }
 }
 
@@ -355,14 +368,17 @@ mod tests {
     }
 
     #[test]
-    fn the_fingerprint_is_the_sha256_of_the_canonical_code() {
+    fn the_fingerprint_is_a_keyed_mac_never_the_plain_sha256() {
         let code = sample();
-        let fingerprint = code.fingerprint();
+        let key = ServiceKey::generate().unwrap();
+        let fingerprint = code.fingerprint(&key);
         assert_eq!(fingerprint.len(), 64);
-        assert_eq!(Code::parse(&code.display().to_lowercase()).unwrap().fingerprint(), fingerprint);
-        let expected: String =
+        assert_eq!(Code::parse(&code.display().to_lowercase()).unwrap().fingerprint(&key), fingerprint);
+        let plain: String =
             Sha256::digest(code.canonical().as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
-        assert_eq!(fingerprint, expected);
+        assert_ne!(fingerprint, plain, "a copy of the database cannot be searched without the key");
+        assert_eq!(fingerprint, key.fingerprint_of_digest(&plain), "a stored SHA-256 is rekeyed to the same value");
+        assert_ne!(fingerprint, code.fingerprint(&ServiceKey::generate().unwrap()), "another key, another value");
         assert!(!fingerprint.contains(&code.canonical().to_lowercase()));
         assert_eq!(format!("{code:?}"), "Code(…)", "a debug print never shows the code");
     }

@@ -185,6 +185,11 @@ pub struct CodeTexts {
     pub used_advice: String,
     /// The link back to the start page.
     pub try_another: String,
+    /// A code attempt held back by the brake on wrong codes (429): the
+    /// same for right and wrong codes.
+    pub busy_title: String,
+    pub busy_text: String,
+    pub busy_advice: String,
 }
 
 /// A page of plain information: a title, a lead paragraph and sections.

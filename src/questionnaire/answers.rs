@@ -41,6 +41,14 @@ impl FormInput {
         Ok(FormInput { fields })
     }
 
+    /// The same form with `value` as the only value of `name`, a field of
+    /// the form itself (starting with `_`), whatever was sent for it.
+    pub fn with_form_field(mut self, name: &str, value: String) -> FormInput {
+        debug_assert!(name.starts_with('_'), "a question's answer is never set by the service");
+        self.fields.insert(name.to_owned(), vec![value]);
+        self
+    }
+
     /// Every value given for a field, in form order.
     pub fn values(&self, name: &str) -> &[String] {
         self.fields.get(name).map_or(&[], Vec::as_slice)

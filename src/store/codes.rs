@@ -13,6 +13,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{NewResponse, QueuedResponse, Store, StoreError, Stored};
+use crate::codes::ServiceKey;
 use crate::questionnaire::Questionnaire;
 use crate::report::period::{Period, last_closed};
 
@@ -56,6 +57,18 @@ pub struct RevokedBatch {
     pub withdrawn: i64,
 }
 
+/// What the database said of the service key at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyAdoption {
+    /// The database had no key yet: this one is now its key, and the codes
+    /// it held as plain SHA-256 (from before keys) were rekeyed under it.
+    Adopted { rekeyed: u64 },
+    /// The database was set up with this key.
+    Same,
+    /// The database was set up with another key: nothing was changed.
+    Different,
+}
+
 #[derive(sqlx::FromRow)]
 struct BatchRow {
     id: Uuid,
@@ -90,6 +103,12 @@ const SELECT_DIRTY_USES: &str = "SELECT batch_id, period FROM code_batch_use WHE
 const CLEAR_USE: &str = "UPDATE code_batch_use SET dirty = FALSE WHERE batch_id = $1 AND period = $2 AND dirty";
 const SELECT_LIVE_CODE: &str = "SELECT COUNT(*) FROM code c JOIN code_batch b ON b.id = c.batch_id \
      WHERE c.hash = $1 AND b.questionnaire_id = $2 AND NOT b.revoked";
+const CLAIM_KEY: &str = "INSERT INTO code_key (id, check_value) VALUES (1, $1) ON CONFLICT DO NOTHING";
+const SELECT_KEY_CHECK: &str = "SELECT check_value FROM code_key WHERE id = 1";
+const SELECT_CODE_HASHES: &str = "SELECT hash FROM code";
+const REKEY_CODE: &str = "UPDATE code SET hash = $1 WHERE hash = $2";
+const COUNT_CODES: &str = "SELECT COUNT(*) FROM code";
+const FORGET_KEY: &str = "DELETE FROM code_key";
 const WITHDRAW_CODES: &str = "DELETE FROM code WHERE batch_id = $1";
 const REVOKE_BATCH: &str = "UPDATE code_batch SET revoked = TRUE, withdrawn = $2 \
      WHERE id = $1 AND NOT revoked RETURNING questionnaire_id, label, withdrawn";
@@ -122,6 +141,61 @@ impl Store {
             transaction.commit().await?;
         });
         Ok(id)
+    }
+
+    /// Whether the database was set up with a service key (any key): if
+    /// so, a key file that is missing is a lost key, never one to create.
+    pub async fn has_key(&self) -> Result<bool, StoreError> {
+        let check: Option<String> = on_pool!(self, pool => {
+            sqlx::query_scalar(SELECT_KEY_CHECK).fetch_optional(pool).await?
+        });
+        Ok(check.is_some())
+    }
+
+    /// Makes `key` the database's service key if it has none yet, rekeying
+    /// every stored code (plain SHA-256 before keys) to its MAC, all in one
+    /// transaction that also stores the key's check value, so it happens
+    /// once; or tells whether `key` is the one it was set up with. Two
+    /// instances starting at once: the second waits on the first's row and
+    /// then compares.
+    pub async fn adopt_key(&self, key: &ServiceKey) -> Result<KeyAdoption, StoreError> {
+        let check = key.check_value();
+        let adoption = on_pool!(self, pool => {
+            let mut transaction = pool.begin().await?;
+            let claimed = sqlx::query(CLAIM_KEY).bind(&check).execute(&mut *transaction).await?.rows_affected() == 1;
+            if claimed {
+                let digests: Vec<String> = sqlx::query_scalar(SELECT_CODE_HASHES).fetch_all(&mut *transaction).await?;
+                for digest in &digests {
+                    let keyed = key.fingerprint_of_digest(digest);
+                    sqlx::query(REKEY_CODE).bind(keyed).bind(digest).execute(&mut *transaction).await?;
+                }
+                transaction.commit().await?;
+                KeyAdoption::Adopted { rekeyed: u64::try_from(digests.len()).unwrap_or(u64::MAX) }
+            } else {
+                let stored: String = sqlx::query_scalar(SELECT_KEY_CHECK).fetch_one(&mut *transaction).await?;
+                transaction.rollback().await?;
+                if stored == check { KeyAdoption::Same } else { KeyAdoption::Different }
+            }
+        });
+        Ok(adoption)
+    }
+
+    /// Forgets the database's service key, after a key was lost for good,
+    /// so the next start makes a new one. Refused (`false`, nothing changed)
+    /// while any live code is left: revoke every batch first.
+    pub async fn forget_key(&self) -> Result<bool, StoreError> {
+        let forgotten = on_pool!(self, pool => {
+            let mut transaction = pool.begin().await?;
+            let live: i64 = sqlx::query_scalar(COUNT_CODES).fetch_one(&mut *transaction).await?;
+            if live == 0 {
+                sqlx::query(FORGET_KEY).execute(&mut *transaction).await?;
+                transaction.commit().await?;
+            } else {
+                transaction.rollback().await?;
+            }
+            live == 0
+        });
+        Ok(forgotten)
     }
 
     /// The batches of a questionnaire, newest first, with their codes used

@@ -75,7 +75,7 @@ mod submissions;
 mod writer;
 
 pub use batch::{BatchConnection, CodeToUse, QueuedResponse};
-pub use codes::{CodeBatch, CodeUse, RevokedBatch};
+pub use codes::{CodeBatch, CodeUse, KeyAdoption, RevokedBatch};
 pub use inspect::CHECKED_TABLES;
 pub use report::{CellText, Snapshot, StoredVersion};
 pub use staff::{

@@ -48,6 +48,9 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// The brake on wrong one-time codes and the vacuuming of used ones.
     pub codes: Arc<codes::CodeGuard>,
+    /// The service key, kept outside the database: one-time codes are
+    /// stored as MACs under it, and it signs a coded form's "admitted" mark.
+    pub key: Arc<crate::codes::ServiceKey>,
     /// The exit site, who answers for the data, and whether to ask for HTTPS.
     pub safety: Arc<SafetySettings>,
 }

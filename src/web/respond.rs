@@ -62,8 +62,9 @@ async fn show_form(
         return Ok(views::not_open(&questionnaire, language, availability).into_response());
     }
     let kiosk = reach::is_kiosk(&questionnaire, &choice.kiosk);
-    // A coded questionnaire shows the form only for a live code, and carries it.
-    let Some(code) = codes::admit_to_form(&state, &questionnaire, language, kiosk, &card).await? else {
+    // A coded questionnaire's start page carries a well-formed code into the
+    // form, unchecked: its button checks it (see `codes::admit_to_form`).
+    let Some(code) = codes::admit_to_form(&state, &questionnaire, language, kiosk, &card)? else {
         return kept_start_page(&state, &questionnaire, language, kiosk);
     };
     let input = start_input(&questionnaire, kiosk, Some(&code))?;
@@ -131,10 +132,11 @@ async fn submit_response(
     give_token_when_started(&mut pairs)?;
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = accepted.choose(&questionnaire, Some(input.value(LANGUAGE_FIELD))).to_owned();
-    // A coded questionnaire's form must carry a well-formed code; it is used
-    // up only with a stored response, so a refused form keeps it.
+    // A coded questionnaire's form must carry a well-formed code, checked on
+    // its start page; it is used up only with a stored response, so a
+    // refused form keeps it.
     let kiosk = reach::is_kiosk(&questionnaire, input.value(KIOSK_FIELD));
-    let code = codes::admit_submission(&state, &questionnaire, &language, kiosk, &input).await?;
+    let (code, input) = codes::admit_submission(&state, &questionnaire, &language, kiosk, input).await?;
     let answers = match next_step(&questionnaire, &language, &input, FormTarget::Respondent)? {
         Step::Show(page) => return Ok(page),
         Step::Complete(answers) => answers,

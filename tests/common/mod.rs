@@ -14,6 +14,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum_extra::extract::cookie::Cookie;
 use enkat::clock::Clock;
+use enkat::codes::ServiceKey;
 use enkat::questionnaire::{Catalog, LiveCatalog};
 use enkat::staff::{AccountName, NewPassword, Secret, StaffSettings, ThrottlePolicy};
 use enkat::store::Store;
@@ -149,6 +150,8 @@ pub struct TestApp {
     pub catalog: std::sync::Arc<Catalog>,
     /// The service's clock: the real one unless the test chose another.
     pub clock: Clock,
+    /// The service key the app stores codes under, as `enkat serve` has it.
+    pub key: std::sync::Arc<ServiceKey>,
     live: std::sync::Arc<LiveCatalog>,
     staff: StaffSettings,
     _folder: Option<tempfile::TempDir>,
@@ -184,14 +187,36 @@ impl TestApp {
     /// The app serving the shipped questionnaires on an existing database,
     /// such as a SQLite file the `enkat` command wrote to.
     pub async fn on_database(url: &str) -> TestApp {
-        let store = Store::connect(url).await.expect("the database opens");
-        TestApp::build(store, None, "questionnaires", TestApp::staff_settings(), TestApp::real_clock()).await
+        TestApp::with_database(url, "questionnaires").await
     }
 
     /// The app serving the questionnaires in `folder` on an existing database.
+    /// The app serving the questionnaires in `folder` on an existing
+    /// database, started with this service key.
+    pub async fn with_database_and_key(url: &str, folder: &str, key: ServiceKey) -> TestApp {
+        let store = Store::connect(url).await.expect("the database opens");
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        let live = LiveCatalog::open(&folder).expect("the test questionnaires are valid");
+        let clock = TestApp::real_clock();
+        TestApp::build_live(store, None, std::sync::Arc::new(live), TestApp::staff_settings(), clock, Some(key)).await
+    }
+
+    /// The service key is found as `enkat` finds it: the key file next to a
+    /// SQLite database (created if the database has none); for PostgreSQL,
+    /// `server::TEST_KEY`, which `enkat_codes`-style runs give in `ENKAT_KEY`.
     pub async fn with_database(url: &str, folder: &str) -> TestApp {
         let store = Store::connect(url).await.expect("the database opens");
-        TestApp::build(store, None, folder, TestApp::staff_settings(), TestApp::real_clock()).await
+        let key = if url.starts_with("postgres") {
+            // No key file for PostgreSQL: the key every test server is given.
+            ServiceKey::parse(server::TEST_KEY, "the test key").unwrap()
+        } else {
+            let args = enkat::cli::key::KeyArgs { key_file: None };
+            enkat::cli::key::service_key(&args, url, &store).await.expect("the database's service key").0
+        };
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        let live = LiveCatalog::open(&folder).expect("the test questionnaires are valid");
+        let clock = TestApp::real_clock();
+        TestApp::build_live(store, None, std::sync::Arc::new(live), TestApp::staff_settings(), clock, Some(key)).await
     }
 
     /// The settings of `enkat serve`, except that failed logins are not
@@ -210,22 +235,32 @@ impl TestApp {
     ) -> TestApp {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
         let live = LiveCatalog::open(&folder).expect("the test questionnaires are valid");
-        TestApp::build_live(store, guard, std::sync::Arc::new(live), staff, clock).await
+        TestApp::build_live(store, guard, std::sync::Arc::new(live), staff, clock, None).await
     }
 
     /// The app serving a live catalog, which the test may reload.
     pub async fn with_live_catalog(backend: Backend, live: std::sync::Arc<LiveCatalog>) -> TestApp {
         let (store, guard) = fresh_store(backend).await;
-        TestApp::build_live(store, guard, live, TestApp::staff_settings(), TestApp::real_clock()).await
+        TestApp::build_live(store, guard, live, TestApp::staff_settings(), TestApp::real_clock(), None).await
     }
 
+    /// `key`: the database's service key; `None` for a fresh database, which
+    /// gets a new one, as on a first `enkat serve`.
     async fn build_live(
         store: Store,
         guard: Option<tempfile::TempDir>,
         live: std::sync::Arc<LiveCatalog>,
         staff: StaffSettings,
         clock: Clock,
+        key: Option<ServiceKey>,
     ) -> TestApp {
+        let key = match key {
+            Some(key) => key,
+            None => ServiceKey::generate().expect("randomness for a key"),
+        };
+        let adopted = store.adopt_key(&key).await.expect("the key is adopted");
+        assert_ne!(adopted, enkat::store::KeyAdoption::Different, "the database's own key");
+        let key = std::sync::Arc::new(key);
         let catalog = live.catalog();
         let today = clock.today();
         for questionnaire in catalog.iter() {
@@ -239,10 +274,11 @@ impl TestApp {
             clock: clock.clone(),
             public_url: "https://enkat.example.org".into(),
             codes: std::sync::Arc::default(),
+            key: key.clone(),
             safety: std::sync::Arc::default(),
         };
         let router = web::app(state.clone());
-        TestApp { router, state, store, catalog, clock, live, staff, _folder: guard }
+        TestApp { router, state, store, catalog, clock, key, live, staff, _folder: guard }
     }
 
     /// The same service on the same database, started again on another
@@ -250,14 +286,16 @@ impl TestApp {
     /// alive while it runs (it owns a SQLite file's folder).
     pub async fn restarted_on(&self, clock: Clock) -> TestApp {
         let live = std::sync::Arc::new(LiveCatalog::fixed(self.catalog.as_ref().clone()));
-        TestApp::build_live(self.store.clone(), None, live, TestApp::staff_settings(), clock).await
+        TestApp::build_live(self.store.clone(), None, live, TestApp::staff_settings(), clock, Some((*self.key).clone()))
+            .await
     }
 
     /// The same service on the same database, on another clock: to read in
     /// a later period, once it has closed, what was answered in this one.
     pub async fn on_clock(&self, clock: Clock) -> TestApp {
         let live = std::sync::Arc::new(LiveCatalog::fixed(self.catalog.as_ref().clone()));
-        TestApp::build_live(self.store.clone(), None, live, TestApp::staff_settings(), clock).await
+        TestApp::build_live(self.store.clone(), None, live, TestApp::staff_settings(), clock, Some((*self.key).clone()))
+            .await
     }
 
     /// The app serving the shipped questionnaires (`questionnaires/`).
@@ -272,7 +310,8 @@ impl TestApp {
     pub async fn later(&self, days: i64) -> TestApp {
         let moved = self.clock.now() + jiff::SignedDuration::from_hours(24 * days);
         let clock = Clock::fixed(moved, "Europe/Stockholm").expect("a known time zone");
-        TestApp::build_live(self.store.clone(), None, self.live.clone(), self.staff.clone(), clock).await
+        let key = Some((*self.key).clone());
+        TestApp::build_live(self.store.clone(), None, self.live.clone(), self.staff.clone(), clock, key).await
     }
 
     /// Today where the service runs, by the service's clock.
@@ -440,6 +479,13 @@ pub struct Page {
     /// The body as text (a binary file's bytes are in `bytes`).
     pub body: String,
     pub bytes: Vec<u8>,
+}
+
+/// A response as read through a router by hand: status, headers, body.
+impl From<(StatusCode, axum::http::HeaderMap, Vec<u8>)> for Page {
+    fn from((status, headers, bytes): (StatusCode, axum::http::HeaderMap, Vec<u8>)) -> Page {
+        Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes }
+    }
 }
 
 impl Page {

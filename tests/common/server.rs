@@ -17,6 +17,10 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 pub const ENKAT: &str = env!("CARGO_BIN_EXE_enkat");
+/// The service key of every test server (`ENKAT_KEY`), as instances sharing
+/// one PostgreSQL share one key.
+pub const TEST_KEY: &str = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
+use enkat::cli::key::KEY_VARIABLE;
 
 /// How long a server may take to answer `/readyz` after it is started: a
 /// debug build on a busy machine, migrations included.
@@ -64,6 +68,8 @@ impl Server {
         assert!(self.child.is_none(), "the server is still running");
         let mut child = Command::new(ENKAT)
             .args(&self.args)
+            // PostgreSQL has no default key file: one key for every instance.
+            .env(KEY_VARIABLE, TEST_KEY)
             .env("NO_COLOR", "1")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

@@ -38,11 +38,16 @@ on_both_databases!(
     a_batch_below_four_times_min_report_n_is_refused_on_the_page_and_by_the_command_line,
     an_open_questionnaire_has_no_codes_and_ignores_kod,
     the_results_page_links_to_the_codes_only_when_the_questionnaire_uses_them,
-    beyond_the_threshold_wrong_codes_slow_every_code_attempt,
+    while_braking_right_and_wrong_codes_are_told_alike_at_once_and_admitted_forms_are_stored,
+    a_flood_of_wrong_codes_never_holds_back_a_real_respondent,
+    reopening_a_card_link_never_tells_whether_its_code_was_used,
+    every_page_answering_a_kod_request_carries_the_script_that_clears_it,
     no_column_or_foreign_key_links_codes_to_responses,
     a_response_given_with_a_code_looks_like_one_given_openly,
     clearing_after_use_removes_what_pairs_a_code_with_its_response,
     a_kiosk_link_stays_in_kiosk_mode_from_the_code_to_the_next_person,
+    the_database_holds_no_sha256_of_any_issued_code,
+    codes_stored_as_sha256_before_keys_are_rekeyed_once_and_keep_working,
 );
 
 const ID: &str = "nexus-kort";
@@ -108,6 +113,8 @@ fn enkat_codes(url: &str, args: &[&str]) -> std::process::Output {
         .env("DATABASE_URL", url)
         .env("ENKAT_QUESTIONNAIRES", "tests/fixtures/coded")
         .env("ENKAT_PUBLIC_URL", "https://enkat.example.org")
+        // PostgreSQL has no key file next to it: the test servers' key.
+        .env("ENKAT_KEY", if url.starts_with("postgres") { crate::common::server::TEST_KEY } else { "" })
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("enkat runs")
@@ -150,7 +157,7 @@ async fn the_start_page_speaks_english_when_asked(backend: Backend) {
 
     let page = app.get(&format!("/s/{ID}?lang=en&kod=ABCDE")).await;
     assert!(page.text("#code-error").contains("A code has 10 characters"), "{}", page.body);
-    let page = app.get(&format!("/s/{ID}?lang=en&kod=22222-22222")).await;
+    let page = app.start(&format!("/s/{ID}?lang=en&kod=22222-22222")).await;
     assert!(page.text(".code-refused").contains("already been used or does not exist"), "{}", page.body);
 }
 
@@ -177,12 +184,12 @@ async fn a_card_gives_one_response_and_then_says_it_is_used(backend: Backend) {
     assert_eq!(stored.len(), 1, "the response is stored");
     assert_eq!(stored[0].answers[0].option_id.as_deref(), Some("fairly_satisfied"));
 
-    assert_used_page(&app.get(&format!("/s/{ID}?kod={code}")).await);
+    assert_used_page(&app.start(&format!("/s/{ID}?kod={code}")).await);
     assert_used_page(&app.post_form(&format!("/s/{ID}"), &answers(code)).await);
     assert_eq!(responses(&app).await, 1, "a used code stores nothing more");
 
     let typed_differently = code.to_lowercase().replace('-', " ");
-    assert_used_page(&app.get(&format!("/s/{ID}?kod={}", typed_differently.replace(' ', "+"))).await);
+    assert_used_page(&app.start(&format!("/s/{ID}?kod={}", typed_differently.replace(' ', "+"))).await);
 }
 
 async fn a_refused_form_keeps_its_code_and_does_not_use_it(backend: Backend) {
@@ -288,7 +295,7 @@ async fn a_revoked_batch_refuses_its_codes(backend: Backend) {
     let revoked = app.post_form_as(&staff.cookie, &revoke, &[("_csrf", &staff.csrf)]).await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER);
     assert_eq!(revoked.header("location"), format!("/staff/q/{ID}/codes"));
-    assert_used_page(&app.get(&format!("/s/{ID}?kod={}", codes[0])).await);
+    assert_used_page(&app.start(&format!("/s/{ID}?kod={}", codes[0])).await);
     assert_used_page(&app.post_form(&format!("/s/{ID}"), &answers(&codes[1])).await);
     assert_eq!(responses(&app).await, 0);
 
@@ -557,33 +564,197 @@ async fn the_results_page_links_to_the_codes_only_when_the_questionnaire_uses_th
     assert!(page.attributes("a[href=\"/staff/q/nexus/codes\"]", "href").is_empty());
 }
 
-async fn beyond_the_threshold_wrong_codes_slow_every_code_attempt(backend: Backend) {
-    let app = coded_app(backend).await;
-    let staff = staff(&app).await;
-    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
-    // The same app with a brake of 2 wrong codes a minute and 300 ms a turn.
-    let router = web::app(AppState {
+/// The app on `app`'s database and key, with this brake and clock.
+fn router_with(app: &TestApp, guard: CodeGuard, clock: Clock) -> axum::Router {
+    web::app(AppState {
         catalog: std::sync::Arc::new(enkat::questionnaire::LiveCatalog::fixed(app.catalog.as_ref().clone())),
         store: app.store.clone(),
         staff: TestApp::staff_settings(),
-        clock: Clock::system("Europe/Stockholm").unwrap(),
+        clock,
         public_url: "https://enkat.example.org".into(),
-        codes: Arc::new(CodeGuard::new(2, Duration::from_millis(300))),
+        codes: Arc::new(guard),
+        key: app.key.clone(),
         safety: Arc::default(),
-    });
-    let get = |uri: String| {
-        let router = router.clone();
-        async move { router.oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap().status() }
-    };
+    })
+}
 
+/// What a browser sends pressing the start page's button with `code`.
+fn start_fields(code: &str) -> Vec<(String, String)> {
+    [("_lang", "sv"), ("_page", "start"), ("_code", code), ("_action", "next")]
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .to_vec()
+}
+
+/// Posts `fields` to the questionnaire through `router`: status, headers, body.
+async fn post_to(router: &axum::Router, fields: &[(String, String)]) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use http_body_util::BodyExt;
+    let request = Request::post(format!("/s/{ID}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let (status, mut headers) = (response.status(), response.headers().clone());
+    headers.remove(header::DATE);
+    (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+/// The form a person has filled in after pressing Start on their card's
+/// page: every field it carries (the code and its mark among them) and an answer.
+fn filled_in(form: &Page) -> Vec<(String, String)> {
+    let mut fields = form.form_fields();
+    fields.push(("overall".to_owned(), "fairly_satisfied".to_owned()));
+    fields.push(("_action".to_owned(), "next".to_owned()));
+    fields
+}
+
+/// Issue 15, item 3, in slow motion: while braking, one code is checked per
+/// interval and every other attempt is told at once (429, `Retry-After`),
+/// with the same page whether its code was right or wrong; a form whose code
+/// was admitted on its start page is stored all the same, while a forged or
+/// expired mark is braked like a guess.
+async fn while_braking_right_and_wrong_codes_are_told_alike_at_once_and_admitted_forms_are_stored(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
+    let clock = Clock::system("Europe/Stockholm").unwrap();
+    let router = router_with(&app, CodeGuard::new(2, Duration::from_secs(3600)), clock.clone());
+    // Started before the brake: admitted, with its mark.
+    let admitted = Page::from(post_to(&router, &start_fields(&codes[0])).await);
+    assert_eq!(admitted.status, StatusCode::OK, "{}", admitted.body);
+    assert_eq!(admitted.attributes("input[name=_admitted]", "value").len(), 1, "the form carries its mark");
+
+    let unknown = Code::generate().unwrap().display();
     for _ in 0..2 {
-        let started = Instant::now();
-        assert_eq!(get(format!("/s/{ID}?kod=22222-22222")).await, StatusCode::FORBIDDEN);
-        assert!(started.elapsed() < Duration::from_millis(300), "below the threshold nothing waits");
+        assert_eq!(post_to(&router, &start_fields(&unknown)).await.0, StatusCode::FORBIDDEN, "below the threshold");
     }
+    assert_eq!(post_to(&router, &start_fields(&unknown)).await.0, StatusCode::FORBIDDEN, "the interval's one check");
     let started = Instant::now();
-    assert_eq!(get(format!("/s/{ID}?kod={}", codes[0])).await, StatusCode::OK, "a right code still works");
-    assert!(started.elapsed() >= Duration::from_millis(300), "but waits like a wrong one would");
+    let right = post_to(&router, &start_fields(&codes[1])).await;
+    let wrong = post_to(&router, &start_fields(&unknown)).await;
+    assert!(started.elapsed() < Duration::from_secs(5), "nobody waits: {:?}", started.elapsed());
+    assert_eq!(right.0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(right.1.get(header::RETRY_AFTER).unwrap(), "60");
+    assert_eq!(right, wrong, "a right code and a wrong one get the same status, headers and bytes");
+    let page = Page::from(right);
+    assert_eq!(page.text(".code-braked"), "Många försök just nu. Vänta en minut och försök igen.");
+    let mut in_english = start_fields(&codes[1]);
+    in_english[0].1 = "en".to_owned();
+    let english = post_to(&router, &in_english).await;
+    assert!(String::from_utf8_lossy(&english.2).contains("Many attempts right now."), "in the respondent's language");
+
+    // The admitted form: not braked, stored, its code used up.
+    let mut forged = filled_in(&admitted);
+    let sent = post_to(&router, &filled_in(&admitted)).await;
+    assert_eq!(sent.0, StatusCode::SEE_OTHER, "{}", String::from_utf8_lossy(&sent.2));
+    assert_eq!(responses(&app).await, 1, "stored while braking");
+
+    // Another code with a mark that is not its own, or made up: braked.
+    for (name, value) in forged.iter_mut() {
+        if name == "_code" {
+            *value = codes[2].clone();
+        }
+    }
+    assert_eq!(post_to(&router, &forged).await.0, StatusCode::TOO_MANY_REQUESTS, "a mark for another code");
+    let mut made_up = forged.clone();
+    made_up.retain(|(name, _)| name != "_admitted");
+    made_up.push(("_admitted".into(), format!("99999999.{}", "ab".repeat(32))));
+    assert_eq!(post_to(&router, &made_up).await.0, StatusCode::TOO_MANY_REQUESTS, "a made-up mark");
+    // A mark from two days ago, on a fresh brake: expired, so checked like any
+    // code sent without one (and stored, as that code is live).
+    let later = Clock::fixed(clock.now() + jiff::SignedDuration::from_hours(48), "Europe/Stockholm").unwrap();
+    let braking_later = router_with(&app, CodeGuard::new(0, Duration::from_secs(3600)), later);
+    let second = Page::from(
+        post_to(&router_with(&app, CodeGuard::new(100, Duration::ZERO), clock), &start_fields(&codes[3])).await,
+    );
+    assert_eq!(post_to(&braking_later, &start_fields(&unknown)).await.0, StatusCode::FORBIDDEN, "the slot");
+    assert_eq!(post_to(&braking_later, &filled_in(&second)).await.0, StatusCode::TOO_MANY_REQUESTS, "expired");
+    assert_eq!(responses(&app).await, 1, "nothing braked was stored");
+}
+
+/// Issue 15, item 3, as it was met: 20 connections sending wrong codes as
+/// fast as they can. Before, every code attempt queued behind them, 2 s
+/// each, and a real card link and a completed form got 408 after 30 s with
+/// nothing stored. Now each attacker is answered at once, at most one code
+/// in 2 s is checked, a card link opens at once, and a form started before
+/// the flood is stored.
+async fn a_flood_of_wrong_codes_never_holds_back_a_real_respondent(backend: Backend) {
+    const ATTACKERS: usize = 20;
+    const THRESHOLD: usize = 20;
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
+    let form = app.start(&format!("/s/{ID}?kod={}", codes[0])).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+
+    let attack = Duration::from_secs(6);
+    let started = Instant::now();
+    let attackers: Vec<_> = (0..ATTACKERS)
+        .map(|_| {
+            let router = app.router.clone();
+            tokio::spawn(async move {
+                let mut answers = Vec::new();
+                while started.elapsed() < attack {
+                    let sent = Instant::now();
+                    let (status, headers, _) =
+                        post_to(&router, &start_fields(&Code::generate().unwrap().display())).await;
+                    answers.push((status, headers.contains_key(header::RETRY_AFTER), sent.elapsed()));
+                    // The test's runtime has one thread: a turned-away guess
+                    // is answered without waiting on anything, so let the
+                    // others (and the real respondents) run, as a server's
+                    // connections would.
+                    tokio::task::yield_now().await;
+                }
+                answers
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let (card, sent) = tokio::join!(
+        async {
+            let opened = Instant::now();
+            let card = app.get(&format!("/s/{ID}?kod={}", codes[1])).await;
+            let pressed = app.press_start(card.clone(), None).await;
+            (card, pressed, opened.elapsed())
+        },
+        async {
+            let sent = Instant::now();
+            (post_to(&app.router, &filled_in(&form)).await.0, sent.elapsed())
+        }
+    );
+    let mut answers = Vec::new();
+    for attacker in attackers {
+        answers.extend(attacker.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+
+    let (card, pressed, card_took) = card;
+    assert_eq!(card.status, StatusCode::OK, "the card link opens: {}", card.body);
+    assert_eq!(card.attributes("input[name=_code]", "value"), [codes[1].as_str()]);
+    assert!(
+        [StatusCode::OK, StatusCode::TOO_MANY_REQUESTS].contains(&pressed.status),
+        "its Start is checked or told to wait, never held: {}",
+        pressed.status
+    );
+    assert!(card_took < Duration::from_secs(10), "the card link answered in {card_took:?}");
+    assert_eq!(sent.0, StatusCode::SEE_OTHER, "the completed form is stored, not timed out");
+    assert!(sent.1 < Duration::from_secs(10), "in {:?}", sent.1);
+    assert_eq!(responses(&app).await, 1, "and its response is there");
+
+    let checked = answers.iter().filter(|(status, _, _)| *status == StatusCode::FORBIDDEN).count();
+    let braked = answers.iter().filter(|(status, _, _)| *status == StatusCode::TOO_MANY_REQUESTS).count();
+    let slowest = answers.iter().map(|(_, _, took)| *took).max().unwrap();
+    assert_eq!(checked + braked, answers.len(), "every guess is refused or turned away");
+    assert!(answers.iter().all(|(status, retry, _)| *status != StatusCode::TOO_MANY_REQUESTS || *retry), "Retry-After");
+    let allowed = THRESHOLD + usize::try_from(elapsed.as_secs() / 2).unwrap() + 2;
+    assert!(checked <= allowed, "{checked} guesses checked in {elapsed:?}, at most {allowed}");
+    assert!(braked > checked, "most guesses are turned away: {braked} braked, {checked} checked");
+    assert!(slowest < Duration::from_secs(5), "every guess is answered at once, the slowest in {slowest:?}");
+    eprintln!(
+        "{} guesses in {elapsed:?}: {checked} checked, {braked} braked, slowest {slowest:?}; card link {card_took:?}, form {:?}",
+        answers.len(),
+        sent.1
+    );
 }
 
 /// The columns of a table, lower case.
@@ -763,7 +934,7 @@ async fn enkat_codes_creates_lists_and_revokes_batches() {
     let response =
         NewResponse { questionnaire, language: "sv", submitted_on: long_ago, answers: &given, submission: None };
     let (earlier, _) = rows[3].split_once(',').unwrap();
-    app.store.insert_response_with_code(&response, &Code::parse(earlier).unwrap().fingerprint()).await.unwrap();
+    app.store.insert_response_with_code(&response, &Code::parse(earlier).unwrap().fingerprint(&app.key)).await.unwrap();
     let listed = String::from_utf8_lossy(&enkat(&["list", ID]).stdout).into_owned();
     let line = listed.lines().find(|line| line.ends_with("\tSMS december")).unwrap();
     let period = Period::containing(questionnaire.report_period, long_ago);
@@ -774,7 +945,7 @@ async fn enkat_codes_creates_lists_and_revokes_batches() {
     let withdrawn = format!("{} unused codes deleted", BATCH - 2);
     assert!(String::from_utf8_lossy(&revoke.stdout).contains(&withdrawn));
     let (second, _) = rows[2].split_once(',').unwrap();
-    assert_used_page(&app.get(&format!("/s/{ID}?kod={second}")).await);
+    assert_used_page(&app.start(&format!("/s/{ID}?kod={second}")).await);
 
     let audit: Vec<String> =
         app.store.audit_events(None, 10).await.unwrap().into_iter().map(|event| event.actor).collect();
@@ -811,7 +982,7 @@ async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend:
     let response =
         NewResponse { questionnaire, language: "sv", submitted_on: today, answers: &given, submission: None };
     // Straight to the store: the web would also clear, seconds later.
-    let fingerprint = Code::parse(&codes[0]).unwrap().fingerprint();
+    let fingerprint = Code::parse(&codes[0]).unwrap().fingerprint(&app.key);
     app.store.insert_response_with_code(&response, &fingerprint).await.unwrap();
     assert_eq!(sql_count(&app.store, "SELECT COUNT(*) FROM code_batch_use WHERE dirty").await, 1);
 
@@ -875,4 +1046,310 @@ async fn a_kiosk_link_stays_in_kiosk_mode_from_the_code_to_the_next_person(backe
     let used = app.post_form(&format!("/s/{ID}"), &fields).await;
     let again = used.attributes("a[href*=kiosk]", "href");
     assert!(!again.is_empty(), "the used page's way back keeps kiosk mode: {}", used.body);
+}
+
+/// The plain SHA-256 of a code as typed on a card, in hex: what a stolen
+/// database must not hold (45 bits are searched by one GPU in under an hour).
+fn sha256_of(code: &str) -> String {
+    use sha2::Digest;
+    let canonical = code.replace('-', "");
+    sha2::Sha256::digest(canonical.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Every stored code value, on either database.
+async fn stored_code_values(store: &Store) -> Vec<String> {
+    let query = "SELECT hash FROM code";
+    match store {
+        Store::Sqlite(pool) => sqlx::query_scalar(query).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar(query).fetch_all(pool).await.unwrap(),
+    }
+}
+
+/// Issue 15, item 6: a copy of the database alone gives no code. Every code
+/// of a batch is looked for, as its SHA-256, in the rows and (SQLite) in the
+/// raw bytes of the database file and its log.
+async fn the_database_holds_no_sha256_of_any_issued_code(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
+    let stored: HashSet<String> = stored_code_values(&app.store).await.into_iter().collect();
+    assert_eq!(stored.len(), BATCH);
+    for code in &codes {
+        assert!(!stored.contains(&sha256_of(code)), "the database holds the plain SHA-256 of {code}");
+        assert!(stored.contains(&Code::parse(code).unwrap().fingerprint(&app.key)), "its keyed MAC is stored");
+    }
+    if let Store::Sqlite(pool) = &app.store {
+        let file: String = sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes.extend(std::fs::read(format!("{file}-wal")).unwrap_or_default());
+        let raw = String::from_utf8_lossy(&bytes);
+        for code in &codes {
+            assert!(!raw.contains(&sha256_of(code)), "the database file holds the SHA-256 of {code}");
+        }
+    }
+    // And the codes work as before.
+    let sent = app.post_form(&format!("/s/{ID}"), &answers(&codes[0])).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(responses(&app).await, 1);
+}
+
+/// A database from before keys holds plain SHA-256s: the first start with a
+/// key rekeys them all, once; a second start changes nothing more, and
+/// every code still gives its one response.
+async fn codes_stored_as_sha256_before_keys_are_rekeyed_once_and_keep_working(backend: Backend) {
+    let (url, _folder) = crate::common::fresh_database_url(backend).await;
+    let old = Store::connect(&url).await.unwrap();
+    let codes: Vec<Code> = (0..BATCH).map(|_| Code::generate().unwrap()).collect();
+    let digests: Vec<String> = codes.iter().map(|code| sha256_of(code.canonical())).collect();
+    let today = Clock::system("Europe/Stockholm").unwrap().today();
+    old.create_code_batch(ID, "Före nycklar", today, &digests).await.unwrap();
+    old.close().await;
+
+    let key = enkat::codes::ServiceKey::generate().unwrap();
+    let app = TestApp::with_database_and_key(&url, "tests/fixtures/coded", key.clone()).await;
+    let stored: HashSet<String> = stored_code_values(&app.store).await.into_iter().collect();
+    let expected: HashSet<String> = codes.iter().map(|code| code.fingerprint(&key)).collect();
+    assert_eq!(stored, expected, "every code is rekeyed under the key, and no SHA-256 is left");
+    let sent = app.post_form(&format!("/s/{ID}"), &answers(&codes[0].display())).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "a card printed before keys still works: {}", sent.body);
+
+    // Started again with the same key: nothing is rekeyed twice.
+    let again = TestApp::with_database_and_key(&url, "tests/fixtures/coded", key.clone()).await;
+    let stored: HashSet<String> = stored_code_values(&again.store).await.into_iter().collect();
+    assert_eq!(stored.len(), BATCH - 1);
+    assert!(stored.is_subset(&expected), "the values are those of the first start");
+    let sent = again.post_form(&format!("/s/{ID}"), &answers(&codes[1].display())).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(again.store.count_responses(ID).await.unwrap(), 2);
+
+    let other = enkat::codes::ServiceKey::generate().unwrap();
+    assert_eq!(again.store.adopt_key(&other).await.unwrap(), enkat::store::KeyAdoption::Different);
+    let stored: HashSet<String> = stored_code_values(&again.store).await.into_iter().collect();
+    assert!(stored.is_subset(&expected), "another key changes nothing");
+}
+
+/// Runs `enkat ARGS` on the database at `url` with `key` in `ENKAT_KEY` (or
+/// the key file), waiting at most a minute; returns its status and stderr.
+fn enkat_with_key(url: &str, key: Option<&str>, args: &[&str]) -> (bool, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_enkat"));
+    command
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("ENKAT_QUESTIONNAIRES", "tests/fixtures/coded")
+        .env_remove("ENKAT_KEY")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if let Some(key) = key {
+        command.env("ENKAT_KEY", key);
+    }
+    let mut child = command.spawn().expect("enkat runs");
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            // Both streams: `serve` logs its refusal on standard output.
+            let mut said = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+            std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut said).unwrap();
+            return (status.success(), said);
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return (true, "still running after a minute: it started".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Issue 15, item 6: the key lives in a file of its own, 0600, next to a
+/// SQLite database; a start with another key, or without the file of a
+/// database that has one, is refused with what happened and what to do.
+#[tokio::test]
+async fn the_key_file_is_private_and_a_wrong_or_lost_key_refuses_to_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("enkat.db").display());
+    let key_file = folder.path().join("enkat.key");
+    let create = ["codes", "create", ID, "--count", "20", "--label", "Mottagningen"];
+
+    let (created, stderr) = enkat_with_key(&url, None, &create);
+    assert!(created, "{stderr}");
+    assert!(stderr.contains("back this file up"), "the operator is told to back the new key up: {stderr}");
+    let mode = std::fs::metadata(&key_file).expect("the key file is next to the database").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "only its owner may read the key file");
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    let database = std::fs::read(folder.path().join("enkat.db")).unwrap();
+    assert!(!String::from_utf8_lossy(&database).contains(key.trim()), "the key is not in the database");
+
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (created, stderr) = enkat_with_key(&url, None, &create);
+    assert!(created && stderr.contains("can be read by other users"), "a loose key file is pointed out: {stderr}");
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    let wrong = "17".repeat(32);
+    let serve = ["serve", "--listen", "127.0.0.1:0", "--watch", "false"];
+    for args in [&serve[..], &create[..]] {
+        let (started, stderr) = enkat_with_key(&url, Some(&wrong), args);
+        assert!(!started, "{args:?} with another key is refused");
+        assert!(stderr.contains("not the one this database was set up with"), "{args:?}: {stderr}");
+    }
+
+    std::fs::rename(&key_file, folder.path().join("elsewhere.key")).unwrap();
+    for args in [&serve[..], &create[..]] {
+        let (started, stderr) = enkat_with_key(&url, None, args);
+        assert!(!started, "{args:?} without the key file is refused");
+        assert!(stderr.contains("is missing") && stderr.contains("backup"), "{args:?}: {stderr}");
+        assert!(!key_file.exists(), "no new key replaces the lost one");
+    }
+
+    // Lost for good: forgetting it is refused while codes are live; once
+    // every batch is revoked, the next start makes a new key.
+    let (forgotten, stderr) = enkat_with_key(&url, None, &["codes", "forget-key"]);
+    assert!(!forgotten && stderr.contains("revoke every batch first"), "{stderr}");
+    let app = TestApp::with_database_and_key(
+        &url,
+        "tests/fixtures/coded",
+        enkat::codes::ServiceKey::parse(&key, "f").unwrap(),
+    )
+    .await;
+    for batch in batches(&app).await {
+        app.store.revoke_code_batch(batch.id).await.unwrap();
+    }
+    let (forgotten, stderr) = enkat_with_key(&url, None, &["codes", "forget-key"]);
+    assert!(forgotten, "{stderr}");
+    let (created, stderr) = enkat_with_key(&url, None, &create);
+    assert!(created, "a new key, new cards: {stderr}");
+    assert!(key_file.exists());
+}
+
+/// Two answers a person (or whoever holds their phone) cannot tell apart:
+/// the same status, the same headers (but the date) and the same bytes.
+#[track_caller]
+fn assert_alike(one: &Page, other: &Page, what: &str) {
+    let headers = |page: &Page| {
+        let mut headers = page.headers.clone();
+        headers.remove(header::DATE);
+        headers
+    };
+    assert_eq!(one.status, other.status, "{what}: the status");
+    assert_eq!(headers(one), headers(other), "{what}: the headers");
+    assert!(one.bytes == other.bytes, "{what}: the page\n{}\n---\n{}", one.body, other.body);
+}
+
+/// Issue 15, item 7: a card's link left in a browser's history, opened
+/// again by someone else, showed the form (200) if the person had not
+/// answered and "used" (403) if they had. Now the link's answer is the same
+/// page, byte for byte, before and after answering, and the same as for an
+/// unknown code but for the code in it; pressing Start, or sending a whole
+/// form, with a used code and with an unknown one gives identical answers.
+async fn reopening_a_card_link_never_tells_whether_its_code_was_used(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
+    let code = &codes[0];
+    let link = format!("/s/{ID}?kod={code}");
+
+    let before = app.get(&link).await;
+    let form = app.start(&link).await;
+    let fields = filled_in(&form);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+    let sent = app.post_form(&format!("/s/{ID}"), &fields).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(responses(&app).await, 1);
+    let after = app.get(&link).await;
+    assert_alike(&before, &after, "the card link before and after answering");
+
+    let unknown = Code::generate().unwrap().display();
+    let mut other = app.get(&format!("/s/{ID}?kod={unknown}")).await;
+    other.bytes = other.body.replace(&unknown, code).into_bytes();
+    assert_alike(&after, &other, "a used code's link and an unknown code's, but for the code");
+
+    let used = Page::from(post_to(&app.router, &start_fields(code)).await);
+    let never = Page::from(post_to(&app.router, &start_fields(&unknown)).await);
+    assert_used_page(&used);
+    assert_alike(&used, &never, "Start with a used code and with an unknown one");
+    let whole = |code: &str| {
+        answers(code).into_iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect::<Vec<_>>()
+    };
+    let used = Page::from(post_to(&app.router, &whole(code)).await);
+    let never = Page::from(post_to(&app.router, &whole(&unknown)).await);
+    assert_used_page(&used);
+    assert_alike(&used, &never, "a whole form with a used code and with an unknown one");
+    assert_eq!(responses(&app).await, 1);
+}
+
+/// Issue 15, item 7: whatever answers a request with `?kod=`, the page
+/// carries the script that takes the code out of the address bar and the
+/// history as it loads: every page a card's link, a typed code or a
+/// hand-edited address can reach, errors included.
+async fn every_page_answering_a_kod_request_carries_the_script_that_clears_it(backend: Backend) {
+    let app = coded_app(backend).await;
+    let staff = staff(&app).await;
+    let (_, codes) = create_batch(&app, &staff, BATCH, "Mottagningen").await;
+    let used = &codes[1];
+    let sent = app.post_form(&format!("/s/{ID}"), &answers(used)).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let live = &codes[0];
+    let unknown = Code::generate().unwrap().display();
+    let not_yet_open = TestApp::with_clock(backend, "tests/fixtures/reach", clock_at("2026-11-15T12:00:00Z")).await;
+
+    let mut pages = Vec::new();
+    for (what, uri) in [
+        ("the page asking for the code", format!("/s/{ID}?kod=")),
+        ("a malformed code", format!("/s/{ID}?kod=ABCDE")),
+        ("a mistyped code", format!("/s/{ID}?kod=22222-22223")),
+        ("a live code", format!("/s/{ID}?kod={live}")),
+        ("a used code", format!("/s/{ID}?kod={used}")),
+        ("an unknown code", format!("/s/{ID}?kod={unknown}")),
+        ("in English", format!("/s/{ID}?lang=en&kod={live}")),
+        ("in Arabic", format!("/s/{ID}?lang=ar&kod={live}")),
+        ("in kiosk mode", format!("/s/{ID}?kiosk=1&kod={live}")),
+        ("an open questionnaire", format!("/s/nexus?kod={live}")),
+        ("no such questionnaire", format!("/s/finns-inte?kod={live}")),
+        ("no such page", format!("/ingenting?kod={live}")),
+        ("the thank-you page", format!("/s/{ID}/tack?kod={live}")),
+        ("the safety page", format!("/s/{ID}/sakert?kod={live}")),
+        ("the privacy page", format!("/integritet?kod={live}")),
+    ] {
+        pages.push((what.to_owned(), app.get(&uri).await));
+    }
+    pages.push(("a questionnaire not yet open".into(), not_yet_open.get(&format!("/s/winter?kod={live}")).await));
+    pages.push(("Start with a used code".into(), Page::from(post_to(&app.router, &start_fields(used)).await)));
+    let braking = router_with(&app, CodeGuard::new(0, Duration::from_secs(3600)), app.clock.clone());
+    post_to(&braking, &start_fields(&unknown)).await;
+    pages.push(("many attempts right now".into(), Page::from(post_to(&braking, &start_fields(live)).await)));
+    assert_eq!(pages.last().unwrap().1.status, StatusCode::TOO_MANY_REQUESTS);
+
+    for (what, page) in &pages {
+        assert!(
+            page.attributes("script[src=\"/assets/enkat.js\"]", "src").len() == 1,
+            "{what} ({}) carries the script: {}",
+            page.status,
+            page.body
+        );
+    }
+    let script = app.get("/assets/enkat.js").await;
+    assert!(script.body.contains("searchParams.delete(\"kod\")") && script.body.contains("history.replaceState"));
+}
+
+/// Issue 15, item 7: the safety page says, in each of its languages, what a
+/// card's link leaves in the browser and what it does not tell.
+#[tokio::test]
+async fn the_safety_page_says_what_a_card_link_leaves_in_the_browser() {
+    // The shipped questionnaire speaks all three; the page is the same for every questionnaire.
+    let app = TestApp::shipped(Backend::Sqlite).await;
+    for (language, leaves, tells) in [
+        ("sv", "tar sidan bort koden ur adressfältet och historiken", "den visar inte om du har svarat"),
+        ("en", "removes the code from the address bar and the history", "it does not show whether you have answered"),
+        ("ar", "تحذف الصفحة الرمز من شريط العنوان ومن السجلّ", "فهي لا تُظهر إن كنت قد أجبت"),
+    ] {
+        let page = app.get(&format!("/s/nexus/sakert?lang={language}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let text = page.texts("p").join(" ");
+        assert!(text.contains(leaves) && text.contains(tells), "{language}: {text}");
+    }
 }

@@ -14,6 +14,11 @@ on_both_databases!(
     concurrent_submissions_share_transactions_and_keep_their_outcomes,
 );
 
+/// A fixed service key: the store compares fingerprints, whatever the key.
+fn key() -> enkat::codes::ServiceKey {
+    enkat::codes::ServiceKey::parse(&"ab".repeat(32), "test").unwrap()
+}
+
 fn response(questionnaire: &Questionnaire, option: &str, token: Option<&str>, code: Option<&Code>) -> QueuedResponse {
     let today = time::OffsetDateTime::now_utc().date();
     let submitted_on = questionnaire.date_precision.coarsen(today);
@@ -24,7 +29,7 @@ fn response(questionnaire: &Questionnaire, option: &str, token: Option<&str>, co
         submitted_on,
         answers: vec![Answer { question_id: "overall".into(), option_id: Some(option.into()), text: None }],
         submission: token.map(str::to_owned),
-        code: code.map(|code| CodeToUse::new(code.fingerprint(), questionnaire, submitted_on)),
+        code: code.map(|code| CodeToUse::new(code.fingerprint(&key()), questionnaire, submitted_on)),
     }
 }
 
@@ -32,7 +37,7 @@ fn response(questionnaire: &Questionnaire, option: &str, token: Option<&str>, co
 async fn coded(backend: Backend, count: usize) -> (TestApp, Vec<Code>) {
     let app = TestApp::with_questionnaires(backend, "tests/fixtures/coded").await;
     let codes: Vec<Code> = (0..count).map(|_| Code::generate().unwrap()).collect();
-    let fingerprints: Vec<String> = codes.iter().map(Code::fingerprint).collect();
+    let fingerprints: Vec<String> = codes.iter().map(|code| code.fingerprint(&key())).collect();
     let today = time::OffsetDateTime::now_utc().date();
     app.store.create_code_batch("nexus-kort", "Mottagningen", today, &fingerprints).await.unwrap();
     (app, codes)
@@ -73,7 +78,7 @@ async fn a_batch_decides_each_response_on_its_own(backend: Backend) {
     // A refused form keeps nothing: sent again with a live code, it is stored.
     let spare = Code::generate().unwrap();
     let today = time::OffsetDateTime::now_utc().date();
-    app.store.create_code_batch("nexus-kort", "Reserv", today, &[spare.fingerprint()]).await.unwrap();
+    app.store.create_code_batch("nexus-kort", "Reserv", today, &[spare.fingerprint(&key())]).await.unwrap();
     let again = response(questionnaire, "fairly_satisfied", Some("token-b"), Some(&spare));
     assert!(matches!(app.store.insert_responses(&[again]).await.unwrap()[..], [CodeUse::Answered(Stored::New(_))]));
     assert_eq!(app.store.count_responses("nexus-kort").await.unwrap(), 4);

@@ -7,8 +7,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::common::server::{Client, ENKAT, Server, nexus_submission, stored_nexus_responses};
+use crate::common::server::{Client, ENKAT, Server, TEST_KEY, nexus_submission, stored_nexus_responses};
 use crate::common::{Backend, fresh_database_url};
+use enkat::cli::key::KEY_VARIABLE;
 
 const SUBMISSIONS: usize = 4_000;
 const CLIENTS: usize = 32;
@@ -85,6 +86,8 @@ async fn a_code_sent_to_two_instances_at_the_same_moment_is_accepted_once() {
         .arg("--questionnaires")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires"))
         .args(["--database-url", &database_url])
+        // The instances' key: codes are stored under it.
+        .env(KEY_VARIABLE, TEST_KEY)
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));

@@ -206,6 +206,11 @@ async fn a_backup_taken_while_answers_arrive_is_complete_and_the_service_runs_on
     // Restoring is copying the file into place and starting the service on it.
     let restored = guard.as_ref().unwrap().path().join("återställd.db");
     std::fs::copy(&backup, &restored).unwrap();
+    // And its service key, backed up apart, put back next to it: without it
+    // the service refuses to start on a database that has a key.
+    let key = enkat::codes::key::default_key_file(&url).unwrap();
+    let restored_key = enkat::codes::key::default_key_file(&format!("sqlite://{}", restored.display())).unwrap();
+    std::fs::copy(&key, &restored_key).unwrap();
     let restored_app = TestApp::on_database(&format!("sqlite://{}", restored.display())).await;
     let responses = restored_app.store.responses("nexus").await.unwrap();
     assert_eq!(responses.len() as i64, copied);

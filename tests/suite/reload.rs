@@ -267,6 +267,8 @@ fn serve_refuses_to_start_with_a_file_that_loosens_a_promise() {
         server.wait_for("the server stops", || server.get("/healthz").0 == 0);
         std::thread::sleep(Duration::from_millis(300));
         std::fs::copy(&database, copy.path().join("enkat.db")).unwrap();
+        // With its service key, or the start is refused for the missing key.
+        std::fs::copy(Path::new(&database).with_file_name("enkat.key"), copy.path().join("enkat.key")).unwrap();
         copy
     };
     std::fs::write(

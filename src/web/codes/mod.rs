@@ -10,19 +10,19 @@ mod staff;
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 use serde::Deserialize;
 
 pub use staff::router;
 
-use super::views::{code_refused, code_start_page};
+use super::views::{PAGE_FIELD, START_PAGE, code_braked, code_refused, code_start_page};
 use super::{AppState, WebError};
-use crate::codes::{Code, CodeError};
+use crate::codes::{Code, CodeError, admitted};
 use crate::questionnaire::{Access, FormInput, Questionnaire};
 use crate::store::{CodeUse, NewResponse, QueuedResponse, ResponseWriter, Store, Stored};
 
@@ -45,15 +45,21 @@ pub struct CodeGuard {
     /// While braking, one code attempt is let through per this interval.
     delay: Duration,
     wrong: Mutex<VecDeque<Instant>>,
-    /// Attempts wait here in turn while braking, so that parallel requests
-    /// cannot go around the brake.
-    gate: tokio::sync::Mutex<()>,
+    /// While braking, the moment from which the next attempt may be checked.
+    /// Nobody waits for it: an attempt before it is answered at once with
+    /// "many attempts right now", so a flood of guesses never queues real
+    /// respondents behind it.
+    next_slot: Mutex<Option<Instant>>,
+    /// Codes being checked right now: counted as wrong until they turn out
+    /// right, so that a burst of parallel guesses cannot all be let through
+    /// before the first of them is found wrong.
+    checking: AtomicUsize,
     vacuum_pending: AtomicBool,
 }
 
 impl Default for CodeGuard {
     /// The service's brake: beyond 20 wrong codes a minute, one code attempt
-    /// every 2 seconds.
+    /// checked every 2 seconds (at most 30 a minute).
     fn default() -> Self {
         CodeGuard::new(20, Duration::from_secs(2))
     }
@@ -67,7 +73,8 @@ impl CodeGuard {
             threshold,
             delay,
             wrong: Mutex::new(VecDeque::new()),
-            gate: tokio::sync::Mutex::new(()),
+            next_slot: Mutex::new(None),
+            checking: AtomicUsize::new(0),
             vacuum_pending: AtomicBool::new(false),
         }
     }
@@ -79,21 +86,30 @@ impl CodeGuard {
         wrong.push_back(now);
     }
 
-    /// Whether, at `now`, the wrong codes of the last minute exceed the threshold.
+    /// Whether, at `now`, the wrong codes of the last minute, with those
+    /// being checked, reach the threshold.
     pub fn is_braking(&self, now: Instant) -> bool {
         let mut wrong = self.wrong.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         forget_before(&mut wrong, now);
-        wrong.len() >= self.threshold
+        wrong.len() + self.checking.load(Ordering::Acquire) >= self.threshold
     }
 
-    /// Waits before a code is looked up, while the brake is on: attempts go
-    /// through one at a time, `delay` apart. Right and wrong codes wait
-    /// alike, so a quick answer never tells a guesser they hit.
-    pub async fn pace(&self) {
-        if self.is_braking(Instant::now()) {
-            let _turn = self.gate.lock().await;
-            tokio::time::sleep(self.delay).await;
+    /// Whether a code may be checked at `now`: always without the brake;
+    /// while braking, the first attempt of each `delay`, and no other. Never
+    /// waits. Right and wrong codes are decided alike, before any lookup,
+    /// so how quickly the answer comes never tells a guesser they hit. Keep
+    /// the ticket until the code is found right, or noted wrong.
+    pub fn may_check(&self, now: Instant) -> Option<CheckTicket<'_>> {
+        // One lock for the decision: parallel attempts are let through one by one.
+        let mut next = self.next_slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if self.is_braking(now) {
+            match *next {
+                Some(slot) if now < slot => return None,
+                _ => *next = Some(now + self.delay),
+            }
         }
+        self.checking.fetch_add(1, Ordering::AcqRel);
+        Some(CheckTicket(self))
     }
 
     /// Has `store` clear what pairs used codes with responses (VACUUM, or a
@@ -117,6 +133,17 @@ impl CodeGuard {
     }
 }
 
+/// A code being checked (see `CodeGuard::may_check`); dropped once it is
+/// found right or noted wrong.
+#[derive(Debug)]
+pub struct CheckTicket<'a>(&'a CodeGuard);
+
+impl Drop for CheckTicket<'_> {
+    fn drop(&mut self) {
+        self.0.checking.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 fn forget_before(wrong: &mut VecDeque<Instant>, now: Instant) {
     while wrong.front().is_some_and(|&at| now.saturating_duration_since(at) >= WRONG_CODE_WINDOW) {
         wrong.pop_front();
@@ -129,8 +156,14 @@ pub struct CodeQuery {
     kod: Option<String>,
 }
 
+/// The hidden form field with the "admitted" mark (`codes::admitted`).
+pub const ADMITTED_FIELD: &str = "_admitted";
+/// What a braked attempt is told to wait, in seconds (`Retry-After`).
+const RETRY_AFTER_SECONDS: &str = "60";
+
 /// A page instead of the form: the questionnaire asks for a code and the
-/// request brought none that works. Rendered in the respondent's language.
+/// request brought none that works, or none could be checked now.
+/// Rendered in the respondent's language.
 #[derive(Clone)]
 pub struct CodeRefusal {
     status: StatusCode,
@@ -153,6 +186,9 @@ impl From<CodeRefusal> for WebError {
 
 impl IntoResponse for CodeRefusal {
     fn into_response(self) -> Response {
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            return (self.status, [(header::RETRY_AFTER, RETRY_AFTER_SECONDS)], self.page).into_response();
+        }
         (self.status, self.page).into_response()
     }
 }
@@ -166,6 +202,8 @@ pub(crate) enum CodeProblem {
     Malformed(CodeError),
     /// Well-formed, but no live code of this questionnaire.
     UsedOrUnknown,
+    /// Not checked: the brake on wrong codes holds this attempt back.
+    Busy,
 }
 
 impl CodeRefusal {
@@ -181,20 +219,28 @@ impl CodeRefusal {
             None => StatusCode::OK,
             Some(CodeProblem::Missing | CodeProblem::Malformed(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             Some(CodeProblem::UsedOrUnknown) => StatusCode::FORBIDDEN,
+            Some(CodeProblem::Busy) => StatusCode::TOO_MANY_REQUESTS,
         };
         let page = match problem {
             Some(CodeProblem::UsedOrUnknown) => code_refused(questionnaire, language, kiosk),
+            Some(CodeProblem::Busy) => code_braked(questionnaire, language),
             _ => code_start_page(questionnaire, language, kiosk, problem, typed),
         };
         CodeRefusal { status, page }
     }
 }
 
-/// For `GET /s/{id}`: the code the form may be shown with. `None` for an
-/// open questionnaire; for a coded one, the start page without a code, the
-/// start page with the reason for a malformed one, or the "used or unknown"
-/// page, all as `WebError::Code`.
-pub async fn admit_to_form(
+/// For `GET /s/{id}`: the code the start page carries into the form. `None`
+/// for an open questionnaire; for a coded one without a code, the page
+/// asking for it, and for a malformed one, that page with the reason, both
+/// as `WebError::Code`.
+///
+/// A well-formed code is not looked up here: the answer to a card's link
+/// is the same page, byte for byte, whether the code is live, used or
+/// unknown, so the link found again in a browser's history never tells
+/// whether the person answered. It is checked when the start page's button
+/// is pressed (a POST, which no history entry repeats): `admit_submission`.
+pub fn admit_to_form(
     state: &AppState,
     questionnaire: &Questionnaire,
     language: &str,
@@ -208,66 +254,104 @@ pub async fn admit_to_form(
     if typed.trim().is_empty() {
         return Err(CodeRefusal::new(questionnaire, language, kiosk, None, "").into());
     }
-    let code = parse(state, questionnaire, language, kiosk, typed).await?;
-    let live = state.store.is_code_live(&questionnaire.id, &code.fingerprint()).await?;
-    if !live {
-        state.codes.note_wrong_code(Instant::now());
-        return Err(CodeRefusal::new(questionnaire, language, kiosk, Some(CodeProblem::UsedOrUnknown), typed).into());
-    }
-    Ok(Some(code))
+    parse(state, questionnaire, language, kiosk, typed).map(Some)
+}
+
+/// A code sent with a coded questionnaire's form.
+#[derive(Debug)]
+pub struct SentCode {
+    code: Code,
+    /// The form carries a valid "admitted" mark for it: it was found live
+    /// when the form was started, so its posts are not braked.
+    vouched: bool,
 }
 
 /// For `POST /s/{id}`: the code a coded questionnaire's form must carry,
-/// well-formed (whether it is live is decided when storing, see
-/// `store_response`). `None` for an open questionnaire.
+/// well-formed, and `input` as the form goes on. `None` for an open
+/// questionnaire. The start page's button checks the code (through the
+/// brake): a live one gets the "admitted" mark, carried on every page after;
+/// a used or unknown one the page that says so. Whether it is still live at
+/// the end is decided when storing, see `store_response`.
 pub async fn admit_submission(
     state: &AppState,
     questionnaire: &Questionnaire,
     language: &str,
     kiosk: bool,
-    input: &FormInput,
-) -> Result<Option<Code>, WebError> {
+    input: FormInput,
+) -> Result<(Option<SentCode>, FormInput), WebError> {
     if questionnaire.access != Access::Code {
-        return Ok(None);
+        return Ok((None, input));
     }
     let typed = input.value(CODE_FIELD);
     if typed.trim().is_empty() {
         return Err(CodeRefusal::new(questionnaire, language, kiosk, Some(CodeProblem::Missing), "").into());
     }
-    parse(state, questionnaire, language, kiosk, typed).await.map(Some)
+    let code = parse(state, questionnaire, language, kiosk, typed)?;
+    let now = state.clock.now_utc().unix_timestamp();
+    let vouched = admitted::is_valid(&state.key, &questionnaire.id, &code, input.value(ADMITTED_FIELD), now);
+    if vouched || input.value(PAGE_FIELD) != START_PAGE {
+        return Ok((Some(SentCode { code, vouched }), input));
+    }
+    let _checking = brake(state, questionnaire, language, kiosk)?;
+    if !state.store.is_code_live(&questionnaire.id, &code.fingerprint(&state.key)).await? {
+        state.codes.note_wrong_code(Instant::now());
+        return Err(CodeRefusal::new(questionnaire, language, kiosk, Some(CodeProblem::UsedOrUnknown), typed).into());
+    }
+    let mark = admitted::mark(&state.key, &questionnaire.id, &code, now);
+    Ok((Some(SentCode { code, vouched: true }), input.with_form_field(ADMITTED_FIELD, mark)))
 }
 
-/// Reads a typed code, after the brake; a malformed one is counted as wrong.
-async fn parse(
+/// Reads a typed code; a malformed one is counted as wrong. No lookup, so
+/// no brake: a mistyped code is told at once, even while braking.
+fn parse(
     state: &AppState,
     questionnaire: &Questionnaire,
     language: &str,
     kiosk: bool,
     typed: &str,
 ) -> Result<Code, WebError> {
-    state.codes.pace().await;
     Code::parse(typed).map_err(|error| {
         state.codes.note_wrong_code(Instant::now());
         CodeRefusal::new(questionnaire, language, kiosk, Some(CodeProblem::Malformed(error)), typed).into()
     })
 }
 
-/// The hidden fields that carry an admitted code into the form.
+/// Lets a code be checked now, or answers at once "many attempts right now"
+/// (429, `Retry-After`): see `CodeGuard::may_check`.
+fn brake<'a>(
+    state: &'a AppState,
+    questionnaire: &Questionnaire,
+    language: &str,
+    kiosk: bool,
+) -> Result<CheckTicket<'a>, WebError> {
+    state
+        .codes
+        .may_check(Instant::now())
+        .ok_or_else(|| CodeRefusal::new(questionnaire, language, kiosk, Some(CodeProblem::Busy), "").into())
+}
+
+/// The hidden fields that carry a code into the start page's form.
 pub fn carried(code: Option<&Code>) -> Vec<(String, String)> {
     code.map(|code| (CODE_FIELD.to_owned(), code.display())).into_iter().collect()
 }
 
 /// Stores a response through the group-commit `writer`: openly, or with
-/// its code used up in the same transaction. A code found used (or unknown)
-/// at that moment gives the "used or unknown" page and stores nothing.
+/// its code used up in the same transaction. A form whose code was admitted
+/// on its start page (a valid mark) is never braked; any other is, like a
+/// guess. A code found used (or unknown) at that moment gives the "used or
+/// unknown" page and stores nothing.
 pub async fn store_response(
     state: &AppState,
     writer: &ResponseWriter,
     response: &NewResponse<'_>,
     kiosk: bool,
-    code: Option<&Code>,
+    code: Option<&SentCode>,
 ) -> Result<Stored, WebError> {
-    let queued = QueuedResponse::new(response, code.map(Code::fingerprint));
+    let _checking = match code {
+        Some(sent) if !sent.vouched => Some(brake(state, response.questionnaire, response.language, kiosk)?),
+        _ => None,
+    };
+    let queued = QueuedResponse::new(response, code.map(|sent| sent.code.fingerprint(&state.key)));
     match writer.store(queued).await? {
         CodeUse::Answered(stored) => {
             if code.is_some() {
@@ -282,7 +366,7 @@ pub async fn store_response(
                 response.language,
                 kiosk,
                 Some(CodeProblem::UsedOrUnknown),
-                &code.map(Code::display).unwrap_or_default(),
+                &code.map(|sent| sent.code.display()).unwrap_or_default(),
             );
             Err(refusal.into())
         }
@@ -306,32 +390,24 @@ mod tests {
         assert!(!guard.is_braking(start + Duration::from_secs(61)), "a minute after the second, only one counts");
     }
 
-    #[tokio::test]
-    async fn while_braking_attempts_pass_one_at_a_time() {
-        let guard = std::sync::Arc::new(CodeGuard::new(1, Duration::from_millis(100)));
-        guard.note_wrong_code(Instant::now());
-        let started = Instant::now();
-        let attempts: Vec<_> = (0..3)
-            .map(|_| {
-                let guard = guard.clone();
-                tokio::spawn(async move { guard.pace().await })
-            })
-            .collect();
-        for attempt in attempts {
-            attempt.await.unwrap();
-        }
-        assert!(
-            started.elapsed() >= Duration::from_millis(300),
-            "3 attempts × 100 ms in turn: {:?}",
-            started.elapsed()
-        );
-    }
-
-    #[tokio::test]
-    async fn without_wrong_codes_nothing_waits() {
-        let guard = CodeGuard::new(1, Duration::from_secs(60));
-        let started = Instant::now();
-        guard.pace().await;
-        assert!(started.elapsed() < Duration::from_secs(1));
+    #[test]
+    fn while_braking_one_attempt_an_interval_is_checked_and_the_others_are_told_at_once() {
+        let start = Instant::now();
+        let guard = CodeGuard::new(2, Duration::from_secs(2));
+        assert!(guard.may_check(start).is_some(), "no brake: every attempt is checked");
+        assert!(guard.may_check(start).is_some(), "one after the other");
+        let (first, second) = (guard.may_check(start).unwrap(), guard.may_check(start).unwrap());
+        assert!(guard.may_check(start).is_some(), "two in flight count as wrong: braking, the interval's one check");
+        assert!(guard.may_check(start).is_none(), "the next is turned away, without waiting");
+        drop((first, second));
+        guard.note_wrong_code(start);
+        guard.note_wrong_code(start);
+        assert!(guard.may_check(start + Duration::from_millis(1999)).is_none());
+        assert!(guard.may_check(start + Duration::from_secs(2)).is_some(), "one more after the interval");
+        // Attempts every 100 ms while the two wrong codes count (a minute).
+        let checked = (0..560)
+            .filter(|tenth| guard.may_check(start + Duration::from_millis(2000 + 100 * tenth)).is_some())
+            .count();
+        assert_eq!(checked, 27, "one every 2 s, at 4 s, 6 s ... 56 s, and no more");
     }
 }

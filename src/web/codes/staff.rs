@@ -149,7 +149,7 @@ async fn create_batch(
             }
         };
         let codes = request.generate()?;
-        let fingerprints: Vec<String> = codes.iter().map(Code::fingerprint).collect();
+        let fingerprints: Vec<String> = codes.iter().map(|code| code.fingerprint(&state.key)).collect();
         state.store.create_code_batch(&id, &request.label, state.clock.today(), &fingerprints).await?;
         let details = format!("{id}: {} koder, \u{201d}{}\u{201d}", request.size, request.label);
         state.store.record_audit(&user.name, action::CODES_CREATED, &details).await?;

@@ -8,7 +8,7 @@ use super::{isolated, language_link, layout, paragraphs, safety_link, tab_name};
 use crate::codes::CodeError;
 use crate::locale::{self, CodeTexts};
 use crate::questionnaire::{FormInput, Questionnaire};
-use crate::web::codes::{CODE_FIELD, CodeProblem};
+use crate::web::codes::{ADMITTED_FIELD, CODE_FIELD, CodeProblem};
 
 /// The query parameter the start page's form sends the code in (as the QR
 /// code on a card does).
@@ -21,6 +21,7 @@ fn problem_text(texts: &CodeTexts, problem: CodeProblem) -> &str {
         CodeProblem::Malformed(CodeError::WrongLength) => &texts.wrong_length,
         CodeProblem::Malformed(CodeError::Mistyped) => &texts.mistyped,
         CodeProblem::UsedOrUnknown => &texts.used_text,
+        CodeProblem::Busy => &texts.busy_text,
     }
 }
 
@@ -95,12 +96,28 @@ pub fn code_refused(questionnaire: &Questionnaire, language: &str, kiosk: bool) 
     layout(locale, &format!("{} – {}", texts.used_title, tab_name(questionnaire, language)), Some(questionnaire), body)
 }
 
-/// The hidden field with the code, in the form of a coded questionnaire
-/// (empty for an open one, whose form carries no code).
+/// The page for a code attempt held back by the brake on wrong codes: the
+/// same words, and the same bytes, whether the code was right or wrong.
+pub fn code_braked(questionnaire: &Questionnaire, language: &str) -> Markup {
+    let locale = locale::get(language);
+    let texts = &locale.codes;
+    let body = html! {
+        h1 { (texts.busy_title) }
+        p.code-braked { (texts.busy_text) }
+        p { (texts.busy_advice) }
+    };
+    layout(locale, &format!("{} – {}", texts.busy_title, tab_name(questionnaire, language)), Some(questionnaire), body)
+}
+
+/// The hidden fields with the code and, once it was found live on the start
+/// page, its "admitted" mark, in the form of a coded questionnaire (empty
+/// for an open one, whose form carries no code).
 pub fn code_field(input: &FormInput) -> Markup {
     let code = input.value(CODE_FIELD);
+    let admitted = input.value(ADMITTED_FIELD);
     html! {
         @if !code.is_empty() { input type="hidden" name=(CODE_FIELD) value=(code); }
+        @if !code.is_empty() && !admitted.is_empty() { input type="hidden" name=(ADMITTED_FIELD) value=(admitted); }
     }
 }
 

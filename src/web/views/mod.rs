@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use maud::{DOCTYPE, Markup, html};
 
-pub use codes::{code_field, code_query, code_refused, start_page as code_start_page};
+pub use codes::{code_braked, code_field, code_query, code_refused, start_page as code_start_page};
 pub use form::{
     ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, FormTarget, PAGE_FIELD, START_PAGE, check_answers, form, preview_result,
     start_page,
