@@ -201,6 +201,7 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             if !store.forget_key().await? {
                 return Err(CodesCommandError::LiveCodesLeft);
             }
+            store.record_audit(CLI_ACTOR, action::CODES_KEY_FORGOTTEN, "").await?;
             println!("The service key is forgotten: the next start makes a new one. Print new cards.");
             store.close().await;
         }

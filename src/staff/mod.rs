@@ -461,6 +461,8 @@ pub mod action {
     pub const CODES_CREATED: &str = "codes_created";
     /// A batch of one-time codes was revoked: its unused codes deleted.
     pub const CODES_REVOKED: &str = "codes_revoked";
+    /// The service key was forgotten (`enkat codes forget-key`), after it was lost.
+    pub const CODES_KEY_FORGOTTEN: &str = "codes_key_forgotten";
 }
 
 /// The actor of the audit log's lines about logins with names no account

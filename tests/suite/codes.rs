@@ -1221,6 +1221,8 @@ async fn the_key_file_is_private_and_a_wrong_or_lost_key_refuses_to_start() {
     }
     let (forgotten, stderr) = enkat_with_key(&url, None, &["codes", "forget-key"]);
     assert!(forgotten, "{stderr}");
+    let audited = app.store.audit_events(Some(enkat::staff::action::CODES_KEY_FORGOTTEN), 10).await.unwrap();
+    assert_eq!(audited.len(), 1, "forgetting the key is in the audit log");
     let (created, stderr) = enkat_with_key(&url, None, &create);
     assert!(created, "a new key, new cards: {stderr}");
     assert!(key_file.exists());
