@@ -3,11 +3,10 @@
 //! every stored version with what changed, and a preview of any
 //! questionnaire, open or not, that stores nothing.
 
-
 use std::sync::Arc;
 
-use axum::http::StatusCode;
 use crate::common::{Backend, TestApp};
+use axum::http::StatusCode;
 use enkat::clock::Clock;
 use enkat::questionnaire::{LiveCatalog, parse};
 

@@ -5,7 +5,6 @@
 //! that loosen a privacy promise are refused (it fails); the database is
 //! left as it was.
 
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -2,14 +2,13 @@
 //! a person answers with a code once and only once, and nothing stored
 //! pairs a code with the response it gave.
 
-
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::common::{Backend, PASSWORD, Page, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use crate::common::{Backend, PASSWORD, Page, TestApp};
 use enkat::clock::Clock;
 use enkat::codes::Code;
 use enkat::questionnaire::Answer;

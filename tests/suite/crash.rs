@@ -3,7 +3,6 @@
 //! each time. Every answer that was thanked (303) is stored, with all its
 //! answers; no response is ever stored in part. On SQLite and PostgreSQL.
 
-
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -12,11 +12,10 @@
 //! rest on 0 or at least `min_report_n` answers? A difference of 1 to 4
 //! would single out a few people's answers.
 
-
 use std::collections::BTreeMap;
 
-use axum::http::StatusCode;
 use crate::common::{Backend, PASSWORD, TestApp};
+use axum::http::StatusCode;
 use enkat::clock::Clock;
 use enkat::questionnaire::{Answer, Questionnaire, ReportPeriod, parse};
 use enkat::report::period::Period;

@@ -2,16 +2,15 @@
 //! server had begun to receive is finished, thanked and stored; then the
 //! process exits with status 0. On SQLite and PostgreSQL.
 
-
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::http::{Request, header};
 use crate::common::server::{Client, Server, nexus_submission, stored_nexus_responses};
 use crate::common::{Backend, fresh_database_url};
+use axum::body::Bytes;
+use axum::http::{Request, header};
 use http_body_util::BodyExt;
 use http_body_util::channel::Channel;
 

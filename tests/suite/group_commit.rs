@@ -2,7 +2,6 @@
 //! decided on their own. A duplicate form and a used code refuse only their
 //! own response; a database error fails the whole batch and stores nothing.
 
-
 use crate::common::{Backend, TestApp};
 use enkat::codes::Code;
 use enkat::questionnaire::{Answer, Questionnaire};

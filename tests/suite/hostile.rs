@@ -6,7 +6,6 @@
 //! real server: a client sending its headers or body too slowly is cut off
 //! (408 for the body) and stores nothing. On SQLite and PostgreSQL.
 
-
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};

@@ -2,7 +2,6 @@
 //! database, started together and taking answers at the same time, lose
 //! nothing; a one-time code sent to both at the same moment is used once.
 
-
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -3,10 +3,9 @@
 //! right to left, and staff read every response in the questionnaire's
 //! default language whatever language it was given in.
 
-
+use crate::common::{Backend, PASSWORD, Page, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use crate::common::{Backend, PASSWORD, Page, TestApp};
 use enkat::clock::Clock;
 
 on_both_databases!(

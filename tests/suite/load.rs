@@ -2,7 +2,6 @@
 //! `enkat serve`, each thanked (303 to the thank-you page), each stored
 //! exactly once and complete, never a 5xx. On SQLite and on PostgreSQL.
 
-
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -5,13 +5,12 @@
 //! in a list of their own, per period, only where the period has enough
 //! responses. On both databases, in the CSV, the workbook and the notes.
 
-
 use std::collections::HashMap;
 use std::io::Cursor;
 
+use crate::common::{Backend, PASSWORD, TestApp};
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
-use crate::common::{Backend, PASSWORD, TestApp};
 use enkat::clock::Clock;
 use enkat::questionnaire::Answer;
 use enkat::report::Filter;

@@ -5,12 +5,11 @@
 //! version replaced longer ago than the grace period is refused with a calm
 //! page that leads to the questionnaire as it is now.
 
-
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::http::StatusCode;
 use crate::common::{Backend, Page, TestApp};
+use axum::http::StatusCode;
 use enkat::clock::Clock;
 use enkat::questionnaire::{self, LiveCatalog, Questionnaire};
 use time::Date;

@@ -3,11 +3,10 @@
 //! and `enkat backup` copies a SQLite database while it serves, a copy the
 //! service can be restored from.
 
-
 use std::process::{Command, Output};
 
-use axum::http::StatusCode;
 use crate::common::{Backend, TestApp, fresh_database_url};
+use axum::http::StatusCode;
 use enkat::clock::Clock;
 use enkat::questionnaire::Answer;
 use enkat::retention::{self, RetentionPeriod};

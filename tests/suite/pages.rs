@@ -4,9 +4,8 @@
 //! questions and pages whose condition is false are skipped, and the server
 //! decides again at the end, whatever the form carried.
 
-
-use axum::http::StatusCode;
 use crate::common::{Backend, Page, TestApp};
+use axum::http::StatusCode;
 use enkat::questionnaire::Answer;
 
 on_both_databases!(

@@ -2,9 +2,8 @@
 //! day to its closing day (Stockholm time), a form sent twice is stored once,
 //! and kiosk mode leaves a shared tablet empty for the next person.
 
-
-use axum::http::StatusCode;
 use crate::common::{Backend, Page, TestApp};
+use axum::http::StatusCode;
 use enkat::clock::Clock;
 use time::macros::date;
 

@@ -2,9 +2,8 @@
 //! link, answer, get thanked; and every way an answer can be refused, which
 //! must store nothing and keep what the person gave.
 
-
-use axum::http::StatusCode;
 use crate::common::{Backend, TestApp};
+use axum::http::StatusCode;
 use enkat::questionnaire::Answer;
 use time::{Duration, Weekday};
 
@@ -28,7 +27,8 @@ on_both_databases!(
 
 /// `crate::common::complete_nexus_answers` with one field's values replaced (or removed, if `values` is empty).
 fn answers_with(name: &str, values: &[&'static str]) -> Vec<(&'static str, &'static str)> {
-    let mut fields: Vec<_> = crate::common::complete_nexus_answers().into_iter().filter(|(field, _)| *field != name).collect();
+    let mut fields: Vec<_> =
+        crate::common::complete_nexus_answers().into_iter().filter(|(field, _)| *field != name).collect();
     let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
     fields.extend(values.iter().map(|value| (name, *value)));
     fields

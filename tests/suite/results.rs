@@ -2,12 +2,11 @@
 //! here are checked on the page, in both CSV files and in the xlsx, with
 //! small groups suppressed, on both databases.
 
-
 use std::io::Cursor;
 
+use crate::common::{Backend, PASSWORD, TestApp};
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
-use crate::common::{Backend, PASSWORD, TestApp};
 use enkat::clock::Clock;
 use enkat::questionnaire::{Answer, DatePrecision, ReportPeriod};
 use enkat::report::period::Period;

@@ -1,7 +1,6 @@
 //! `enkat seed` through the real binary: it stores the number of responses
 //! asked for, each one a form the questionnaire itself accepts.
 
-
 use std::process::Command;
 
 use crate::common::{Backend, fresh_database_url};

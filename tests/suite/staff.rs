@@ -3,15 +3,14 @@
 //! every staff route to prove none is open to an anonymous request. Then
 //! the `enkat staff` and `enkat token` commands, run as the real binary.
 
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use crate::common::{Backend, PASSWORD, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum_extra::extract::cookie::SameSite;
-use crate::common::{Backend, PASSWORD, TestApp};
 use enkat::clock::Clock;
 use enkat::staff::{StaffSettings, fingerprint, password_check_limit};
 use enkat::store::Store;

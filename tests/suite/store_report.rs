@@ -2,7 +2,6 @@
 //! filters by period, language and version, splits by a background question
 //! or by language, and lists free texts and whole responses.
 
-
 use std::collections::BTreeSet;
 
 use crate::common::{Backend, fresh_database_url, fresh_store, undo_tallies_migration};

@@ -3,7 +3,6 @@
 //! positive answers changed counts only the versions where it was asked as
 //! now, and staff see a note saying which versions were kept apart and why.
 
-
 use std::path::Path;
 use std::sync::Arc;
 

@@ -16,7 +16,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::respond::{Step, next_step};
-use super::staff::{AdminUser, CsrfChecked, StaffRejection};
+use super::staff::{AdminUser, CsrfChecked, StaffPageError};
 use super::views::{self, FormTarget};
 use super::{AppState, WebError};
 use crate::questionnaire::versions::{Change, changes};
@@ -41,7 +41,7 @@ pub(crate) struct VersionHistory {
 async fn show_questionnaires(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
-) -> Result<Response, StaffRejection> {
+) -> Result<Response, StaffPageError> {
     let catalog = state.catalog.catalog();
     let mut histories = Vec::new();
     for served in catalog.iter() {

@@ -15,8 +15,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{TryStreamExt, stream};
 use tokio::sync::mpsc;
 
-use super::view::ResultsPageError;
-use super::{ResultsError, ResultsQuery, find, given};
+use super::{ResultsQuery, find, given};
 use crate::questionnaire::Questionnaire;
 use crate::report::csv::{Dialect, ResponsesCsv};
 use crate::report::microdata;
@@ -26,6 +25,7 @@ use crate::staff::action;
 use crate::store::{Snapshot, Store, StoreError};
 use crate::web::AppState;
 use crate::web::staff::ExportCaller;
+use crate::web::staff::StaffPageError;
 
 const CSV: &str = "text/csv; charset=utf-8";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -124,7 +124,7 @@ async fn export(
 ) -> Response {
     match write_export(what, &caller, &state, &id, &query).await {
         Ok(response) => response,
-        Err(error) => ResultsPageError::new(None, error).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -134,20 +134,20 @@ async fn write_export(
     state: &AppState,
     id: &str,
     query: &ResultsQuery,
-) -> Result<Response, ResultsError> {
+) -> Result<Response, StaffPageError> {
     let questionnaire = find(state, id)?;
     if what.admin_only() && !caller.is_admin {
-        return Err(ResultsError::NotAdmin);
+        return Err(StaffPageError::ResponsesForAdminsOnly);
     }
     let filter = query.filter(&questionnaire)?;
     let dialect = match query.dialect.as_deref().filter(|name| !name.is_empty()) {
         None => Dialect::default(),
-        Some(name) => Dialect::from_str(name).map_err(|error| ResultsError::BadFilter(error.to_string()))?,
+        Some(name) => Dialect::from_str(name).map_err(|error| StaffPageError::BadFilter(error.to_string()))?,
     };
     // A link from before texts were a list of their own gets an answer
     // that says where they are, not a file without them.
     if matches!(what, Export::ResponsesCsv | Export::ResponsesXlsx) && given(&query.text).is_some() {
-        return Err(ResultsError::BadFilter(format!(
+        return Err(StaffPageError::BadFilter(format!(
             "Fritextsvar kopplas inte till enskilda svar: en text kan visa vem som skrev, och kopplad till svaren \
              skulle den visa allt annat personen svarade. Fritextsvaren finns som en egen lista per period: \
              /staff/q/{id}/export/texts.csv"
@@ -264,7 +264,7 @@ fn stream_responses_csv(
             }
             csv.finish()?;
             let _ = chunks.send(Ok(buffer.take())).await;
-            Ok::<_, ResultsError>(())
+            Ok::<_, StaffPageError>(())
         }
         .await;
         if let Err(error) = written {

@@ -13,11 +13,10 @@ use maud::Markup;
 use serde::Deserialize;
 
 use super::AppState;
-use super::staff::StaffUser;
+use super::staff::{StaffPageError, StaffUser};
 use crate::questionnaire::{Questionnaire, Role};
 use crate::report::period::Period;
 use crate::report::{self, Disclosure, Filter, Scope, ScopeError, Split};
-use crate::store::StoreError;
 
 /// The staff results routes, for `STAFF_ROUTES` and `web::app`.
 pub fn router() -> Router<AppState> {
@@ -29,21 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/staff/q/{id}/export/responses.xlsx", get(export::responses_xlsx))
         .route("/staff/q/{id}/export/responses-notes.txt", get(export::responses_notes))
         .route("/staff/q/{id}/export/texts.csv", get(export::texts_csv))
-}
-
-/// Why results could not be shown, as a page a staff member can act on.
-#[derive(Debug, thiserror::Error)]
-pub enum ResultsError {
-    #[error("no questionnaire `{0}`")]
-    UnknownQuestionnaire(String),
-    #[error("{0}")]
-    BadFilter(String),
-    #[error("only admins may export whole responses")]
-    NotAdmin,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Report(#[from] report::ReportError),
 }
 
 /// The query string of the results page and exports: the filter, the
@@ -70,10 +54,11 @@ fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|value| !value.is_empty())
 }
 
-fn parse_period(questionnaire: &Questionnaire, value: Option<&str>) -> Result<Option<Period>, ResultsError> {
+fn parse_period(questionnaire: &Questionnaire, value: Option<&str>) -> Result<Option<Period>, StaffPageError> {
     value
         .map(|text| {
-            Period::parse(questionnaire.report_period, text).map_err(|error| ResultsError::BadFilter(error.to_string()))
+            Period::parse(questionnaire.report_period, text)
+                .map_err(|error| StaffPageError::BadFilter(error.to_string()))
         })
         .transpose()
 }
@@ -82,13 +67,13 @@ impl ResultsQuery {
     /// The filter this query asks for, checked against the questionnaire:
     /// whole periods (`from` and `to` are period ids such as 2026-11), as
     /// dates.
-    pub fn filter(&self, questionnaire: &Questionnaire) -> Result<Filter, ResultsError> {
+    pub fn filter(&self, questionnaire: &Questionnaire) -> Result<Filter, StaffPageError> {
         let from = parse_period(questionnaire, given(&self.from))?;
         let to = parse_period(questionnaire, given(&self.to))?;
         if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
-            return Err(ResultsError::BadFilter(ScopeError::FromAfterTo.to_string()));
+            return Err(StaffPageError::BadFilter(ScopeError::FromAfterTo.to_string()));
         }
         let language = self.language(questionnaire)?;
         Ok(Filter {
@@ -99,34 +84,36 @@ impl ResultsQuery {
         })
     }
 
-    fn language(&self, questionnaire: &Questionnaire) -> Result<Option<String>, ResultsError> {
+    fn language(&self, questionnaire: &Questionnaire) -> Result<Option<String>, StaffPageError> {
         let language = given(&self.lang).map(str::to_owned);
         if let Some(language) = &language
             && !questionnaire.languages.contains(language)
         {
-            return Err(ResultsError::BadFilter(format!("Enkäten finns inte på språket \u{201d}{language}\u{201d}.")));
+            return Err(StaffPageError::BadFilter(format!(
+                "Enkäten finns inte på språket \u{201d}{language}\u{201d}."
+            )));
         }
         Ok(language)
     }
 
     /// The scope this query asks for: whole closed periods, a language and
     /// a version.
-    pub fn scope(&self, questionnaire: &Questionnaire, disclosure: &Disclosure) -> Result<Scope, ResultsError> {
+    pub fn scope(&self, questionnaire: &Questionnaire, disclosure: &Disclosure) -> Result<Scope, StaffPageError> {
         let language = self.language(questionnaire)?;
         disclosure
             .scope(given(&self.from), given(&self.to), language, given(&self.version).map(str::to_owned))
-            .map_err(|error| ResultsError::BadFilter(error.to_string()))
+            .map_err(|error| StaffPageError::BadFilter(error.to_string()))
     }
 
     /// The breakdown this query asks for, if any: by language, or by a
     /// background question of the questionnaire.
-    pub fn split(&self, questionnaire: &Questionnaire) -> Result<Option<Split>, ResultsError> {
+    pub fn split(&self, questionnaire: &Questionnaire) -> Result<Option<Split>, StaffPageError> {
         match given(&self.by) {
             None => Ok(None),
             Some("language") => Ok(Some(Split::Language)),
             Some(id) => match questionnaire.question(id) {
                 Some(question) if question.role == Some(Role::Background) => Ok(Some(Split::Question(id.to_owned()))),
-                _ => Err(ResultsError::BadFilter(format!(
+                _ => Err(StaffPageError::BadFilter(format!(
                     "Det går inte att dela upp svaren efter \u{201d}{id}\u{201d}."
                 ))),
             },
@@ -150,8 +137,8 @@ impl ResultsQuery {
     }
 }
 
-pub(super) fn find(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, ResultsError> {
-    state.catalog.get(id).ok_or_else(|| ResultsError::UnknownQuestionnaire(id.to_owned()))
+pub(super) fn find(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, StaffPageError> {
+    state.catalog.get(id).ok_or_else(|| StaffPageError::UnknownQuestionnaire(id.to_owned()))
 }
 
 async fn show_results(
@@ -159,35 +146,29 @@ async fn show_results(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<ResultsQuery>,
-) -> Result<Markup, view::ResultsPageError> {
-    let questionnaire = find(&state, &id).map_err(|error| view::ResultsPageError::new(Some(&user), error))?;
-    let page = async {
-        let today = state.clock.today();
-        let disclosure = state.store.disclosure(&questionnaire, today).await?;
-        let scope = query.scope(&questionnaire, &disclosure)?;
-        let split = query.split(&questionnaire)?;
-        let summary = disclosure.summary(&scope);
-        let through = disclosure.last_closed().last_day();
-        let breakdown = match &split {
-            Some(split) => {
-                let rows = state.store.cell_tallies(&id, through, Some(split)).await?;
-                Some(disclosure.breakdown(&scope, split, rows))
-            }
-            None => None,
-        };
-        let texts = state.store.cell_texts(&id, through).await?;
-        let free_texts = disclosure.free_texts(&scope, texts.into_iter().map(released_text));
-        let versions = state.store.versions(&id).await?;
-        let history = super::admin::version_history(&state, &questionnaire).await?;
-        let periods = Periods::new(&questionnaire, &disclosure, &scope);
-        let kept_apart = disclosure.plan().clone();
-        Ok::<_, ResultsError>(view::Results { summary, breakdown, free_texts, versions, kept_apart, history, periods })
-    }
-    .await;
-    match page {
-        Ok(results) => Ok(view::results_page(&user, &questionnaire, &query, &results)),
-        Err(error) => Err(view::ResultsPageError::new(Some(&user), error)),
-    }
+) -> Result<Markup, StaffPageError> {
+    let questionnaire = find(&state, &id)?;
+    let today = state.clock.today();
+    let disclosure = state.store.disclosure(&questionnaire, today).await?;
+    let scope = query.scope(&questionnaire, &disclosure)?;
+    let split = query.split(&questionnaire)?;
+    let summary = disclosure.summary(&scope);
+    let through = disclosure.last_closed().last_day();
+    let breakdown = match &split {
+        Some(split) => {
+            let rows = state.store.cell_tallies(&id, through, Some(split)).await?;
+            Some(disclosure.breakdown(&scope, split, rows))
+        }
+        None => None,
+    };
+    let texts = state.store.cell_texts(&id, through).await?;
+    let free_texts = disclosure.free_texts(&scope, texts.into_iter().map(released_text));
+    let versions = state.store.versions(&id).await?;
+    let history = super::admin::version_history(&state, &questionnaire).await?;
+    let periods = Periods::new(&questionnaire, &disclosure, &scope);
+    let kept_apart = disclosure.plan().clone();
+    let results = view::Results { summary, breakdown, free_texts, versions, kept_apart, history, periods };
+    Ok(view::results_page(&user, &questionnaire, &query, &results))
 }
 
 /// A stored free text as `Disclosure::free_texts` takes it.

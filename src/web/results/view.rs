@@ -1,11 +1,9 @@
 //! The results page: the filter, then the figures a person would rather look
 //! at than read (bars), each with the numbers behind it in a table.
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
-use super::{ResultsError, ResultsQuery};
+use super::ResultsQuery;
 use crate::locale;
 use crate::questionnaire::{Access, Area, Questionnaire, Role};
 use crate::report::{
@@ -13,7 +11,7 @@ use crate::report::{
     QuestionSummary, Split, Summary, SupportRanking, VersionPlan, area_id,
 };
 use crate::store::StoredVersion;
-use crate::web::staff::{StaffUser, message_page, staff_layout};
+use crate::web::staff::{StaffUser, staff_layout};
 use crate::web::views::charts::{Segment, decimal, percent, share_bar, stacked_bar};
 
 /// Everything the page shows, fetched and computed by the handler.
@@ -28,55 +26,6 @@ pub struct Results {
     pub history: Vec<crate::web::admin::VersionHistory>,
     /// The closed periods, the chosen ones, and the one still running.
     pub periods: super::Periods,
-}
-
-/// A results request that could not be answered, as a page.
-pub struct ResultsPageError {
-    status: StatusCode,
-    page: Markup,
-}
-
-impl ResultsPageError {
-    /// The page for `error`; `user` when a logged-in staff member asked
-    /// (exports may come from a script with a token).
-    pub fn new(user: Option<&StaffUser>, error: ResultsError) -> ResultsPageError {
-        let (status, title, text) = match &error {
-            ResultsError::UnknownQuestionnaire(_) => {
-                (StatusCode::NOT_FOUND, "Enkäten finns inte", "Tjänsten visar ingen enkät med det namnet.".to_owned())
-            }
-            ResultsError::BadFilter(problem) => {
-                (StatusCode::BAD_REQUEST, "Filtret kunde inte användas", problem.clone())
-            }
-            ResultsError::NotAdmin => (
-                StatusCode::FORBIDDEN,
-                "Du saknar behörighet",
-                "Bara administratörer får ladda ner enskilda svar.".to_owned(),
-            ),
-            ResultsError::Store(store) => {
-                tracing::error!(error = %store, "results failed on the database");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Något gick fel hos oss",
-                    "Databasen svarar inte just nu. Försök igen om en stund.".to_owned(),
-                )
-            }
-            ResultsError::Report(report) => {
-                tracing::error!(error = %report, "an export could not be written");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Något gick fel hos oss",
-                    "Filen kunde inte skapas. Försök igen.".to_owned(),
-                )
-            }
-        };
-        ResultsPageError { status, page: message_page(user, title, &text, ("/staff", "Till startsidan")) }
-    }
-}
-
-impl IntoResponse for ResultsPageError {
-    fn into_response(self) -> Response {
-        (self.status, self.page).into_response()
-    }
 }
 
 /// An SKR quality area as a heading: "Tillgänglighet".

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method, header};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::de::DeserializeOwned;
 
-use super::StaffRejection;
+use super::StaffPageError;
 use crate::staff::{fingerprint, secrets_match};
 use crate::store::StoreError;
 use crate::web::AppState;
@@ -38,7 +38,7 @@ pub struct StaffUser {
 }
 
 impl FromRequestParts<AppState> for StaffUser {
-    type Rejection = StaffRejection;
+    type Rejection = StaffPageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         // Several extractors in one handler look up the session once.
@@ -50,8 +50,8 @@ impl FromRequestParts<AppState> for StaffUser {
                 parts.extensions.insert(user.clone());
                 Ok(user)
             }
-            None if is_read(&parts.method) => Err(StaffRejection::LoginRequired { next: path_and_query(parts) }),
-            None => Err(StaffRejection::NotLoggedIn),
+            None if is_read(&parts.method) => Err(StaffPageError::LoginRequired { next: path_and_query(parts) }),
+            None => Err(StaffPageError::NotLoggedIn),
         }
     }
 }
@@ -62,11 +62,11 @@ impl FromRequestParts<AppState> for StaffUser {
 pub struct AdminUser(pub StaffUser);
 
 impl FromRequestParts<AppState> for AdminUser {
-    type Rejection = StaffRejection;
+    type Rejection = StaffPageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = StaffUser::from_request_parts(parts, state).await?;
-        if user.is_admin { Ok(AdminUser(user)) } else { Err(StaffRejection::NotAdmin) }
+        if user.is_admin { Ok(AdminUser(user)) } else { Err(StaffPageError::NotAdmin) }
     }
 }
 
@@ -85,7 +85,7 @@ pub struct ExportCaller {
 }
 
 impl FromRequestParts<AppState> for ExportCaller {
-    type Rejection = StaffRejection;
+    type Rejection = StaffPageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(user) = session_user(&parts.headers, state).await? {
@@ -96,7 +96,7 @@ impl FromRequestParts<AppState> for ExportCaller {
         {
             return Ok(ExportCaller { name: holder.name, is_admin: holder.is_admin, via_token: true });
         }
-        Err(StaffRejection::TokenRequired { next: path_and_query(parts) })
+        Err(StaffPageError::TokenRequired { next: path_and_query(parts) })
     }
 }
 
@@ -107,7 +107,7 @@ impl FromRequestParts<AppState> for ExportCaller {
 pub struct CsrfChecked<T>(pub StaffUser, pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfChecked<T> {
-    type Rejection = StaffRejection;
+    type Rejection = StaffPageError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
@@ -115,14 +115,14 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfChecked<T> {
         // The app's body limit applies below this; no second limit here.
         let bytes = axum::body::to_bytes(body, usize::MAX)
             .await
-            .map_err(|error| StaffRejection::UnreadableForm(error.to_string()))?;
+            .map_err(|error| StaffPageError::UnreadableForm(error.to_string()))?;
         let fields: Vec<(String, String)> =
-            serde_urlencoded::from_bytes(&bytes).map_err(|error| StaffRejection::UnreadableForm(error.to_string()))?;
+            serde_urlencoded::from_bytes(&bytes).map_err(|error| StaffPageError::UnreadableForm(error.to_string()))?;
         let from_form = fields.iter().find(|(name, _)| name == CSRF_FIELD).map(|(_, value)| value.as_str());
         let from_header = parts.headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok());
         check_csrf(&user, from_header.or(from_form))?;
         let form =
-            serde_urlencoded::from_bytes(&bytes).map_err(|error| StaffRejection::UnreadableForm(error.to_string()))?;
+            serde_urlencoded::from_bytes(&bytes).map_err(|error| StaffPageError::UnreadableForm(error.to_string()))?;
         Ok(CsrfChecked(user, form))
     }
 }
@@ -134,10 +134,10 @@ pub struct NoFields {}
 /// Refuses (403, "the form has expired, nothing was changed") unless
 /// `presented` is the CSRF token of `user`'s session. For handlers that read
 /// their body themselves; `CsrfChecked` calls it.
-pub fn check_csrf(user: &StaffUser, presented: Option<&str>) -> Result<(), StaffRejection> {
+pub fn check_csrf(user: &StaffUser, presented: Option<&str>) -> Result<(), StaffPageError> {
     match presented {
         Some(token) if secrets_match(token, &user.csrf_token) => Ok(()),
-        _ => Err(StaffRejection::CsrfMismatch),
+        _ => Err(StaffPageError::CsrfMismatch),
     }
 }
 

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::auth::{self, CsrfChecked, NoFields};
-use super::{StaffRejection, safe_next, views};
+use super::{StaffPageError, safe_next, views};
 use crate::staff::{
     AccountName, LoginVerdict, PasswordChecks, Secret, UNKNOWN_NAME, action, fingerprint, is_cross_site_login,
 };
@@ -51,11 +51,11 @@ pub(super) async fn log_in(
     headers: HeaderMap,
     jar: CookieJar,
     form: Result<Form<LoginForm>, FormRejection>,
-) -> Result<Response, StaffRejection> {
+) -> Result<Response, StaffPageError> {
     if from_another_site(&headers, &state) {
-        return Err(StaffRejection::CrossSiteLogin);
+        return Err(StaffPageError::CrossSiteLogin);
     }
-    let Form(form) = form.map_err(|rejection| StaffRejection::UnreadableForm(rejection.body_text()))?;
+    let Form(form) = form.map_err(|rejection| StaffPageError::UnreadableForm(rejection.body_text()))?;
     let next = safe_next(form.next.as_deref());
     let browser = Browser {
         session: jar.get(auth::SESSION_COOKIE).map(|cookie| fingerprint(cookie.value())),
@@ -85,7 +85,7 @@ pub(super) async fn log_out(
     State(state): State<AppState>,
     jar: CookieJar,
     CsrfChecked(user, NoFields {}): CsrfChecked<NoFields>,
-) -> Result<Response, StaffRejection> {
+) -> Result<Response, StaffPageError> {
     if let Some(session) = jar.get(auth::SESSION_COOKIE) {
         state.store.end_staff_session(&fingerprint(session.value())).await?;
     }
@@ -125,7 +125,7 @@ async fn attempt_login(
     typed_name: &str,
     password: String,
     browser: &Browser,
-) -> Result<Attempt, StaffRejection> {
+) -> Result<Attempt, StaffPageError> {
     let now = state.clock.now_utc();
     let (throttle, devices) = (state.staff.throttle, state.staff.devices);
     let name = AccountName::from_login(typed_name);
@@ -262,7 +262,7 @@ async fn audit_refusal(
     state: &AppState,
     name: Option<&AccountName>,
     now: time::OffsetDateTime,
-) -> Result<(), StaffRejection> {
+) -> Result<(), StaffPageError> {
     let actor = match name {
         Some(name) if state.store.staff_credentials(name.as_str()).await?.is_some() => name.as_str(),
         _ => UNKNOWN_NAME,

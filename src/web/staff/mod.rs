@@ -4,13 +4,12 @@
 //! an API token); unknown paths under `/staff/` too, before they 404.
 
 mod auth;
+mod error;
 mod login;
 mod views;
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{any, get, post};
 use maud::Markup;
 use serde::Deserialize;
@@ -19,11 +18,10 @@ pub use auth::{
     AdminUser, CSRF_FIELD, CSRF_HEADER, CsrfChecked, DEVICE_COOKIE, ExportCaller, NoFields, SESSION_COOKIE, StaffUser,
     check_csrf,
 };
+pub use error::StaffPageError;
 pub use views::{csrf_field, message_page, staff_layout, text};
 
 use super::AppState;
-use crate::staff::StaffError;
-use crate::store::StoreError;
 
 /// Every staff route that requires a session or a token, as (method, path
 /// with sample parameters). A test walks it: each must refuse an anonymous
@@ -67,7 +65,7 @@ pub fn router() -> Router<AppState> {
 /// At most this many audit log lines are shown.
 const AUDIT_LIMIT: i64 = 500;
 
-async fn show_start(State(state): State<AppState>, user: StaffUser) -> Result<Markup, StaffRejection> {
+async fn show_start(State(state): State<AppState>, user: StaffUser) -> Result<Markup, StaffPageError> {
     let mut served = Vec::new();
     let today = state.clock.today();
     for questionnaire in state.catalog.catalog().iter() {
@@ -93,7 +91,7 @@ async fn show_audit(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     Query(filter): Query<AuditFilter>,
-) -> Result<Markup, StaffRejection> {
+) -> Result<Markup, StaffPageError> {
     let action = filter.action.as_deref().filter(|action| !action.is_empty());
     let events = state.store.audit_events(action, AUDIT_LIMIT).await?;
     let actions = state.store.audit_actions().await?;
@@ -105,8 +103,8 @@ async fn show_caller(caller: ExportCaller) -> String {
     caller.name
 }
 
-async fn staff_not_found(_: StaffUser) -> StaffRejection {
-    StaffRejection::NotFound
+async fn staff_not_found(_: StaffUser) -> StaffPageError {
+    StaffPageError::NotFound
 }
 
 /// `next` if it is a staff page to return to after logging in; never a
@@ -119,89 +117,8 @@ fn safe_next(next: Option<&str>) -> Option<&str> {
     (on_staff_pages && plain && !rest.starts_with("/login")).then_some(next)
 }
 
-/// Why a staff request was not served: an extractor's refusal or a failure
-/// while serving it. Each becomes a calm Swedish page with its status.
-#[derive(Debug, thiserror::Error)]
-pub enum StaffRejection {
-    /// A page was asked for without a session: log in, then come back.
-    #[error("a staff page needs a session")]
-    LoginRequired { next: String },
-    /// A change was posted without a session.
-    #[error("a staff change needs a session")]
-    NotLoggedIn,
-    #[error("the page is for admins only")]
-    NotAdmin,
-    #[error("the CSRF token is missing or wrong")]
-    CsrfMismatch,
-    /// The login form was posted from another site's page (login CSRF).
-    #[error("a login was posted from another site")]
-    CrossSiteLogin,
-    /// An export was asked for without a session or a valid API token.
-    #[error("a session or an API token is needed")]
-    TokenRequired { next: String },
-    #[error("no such staff page")]
-    NotFound,
-    #[error("the form could not be read: {0}")]
-    UnreadableForm(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Staff(#[from] StaffError),
-}
-
-impl IntoResponse for StaffRejection {
-    fn into_response(self) -> Response {
-        let page = |title, message, link| views::message_page(None, title, message, link);
-        let to_start = ("/staff", text::TO_START);
-        match self {
-            StaffRejection::LoginRequired { next } => Redirect::to(&login_url(&next)).into_response(),
-            StaffRejection::NotLoggedIn => {
-                let to_login = ("/staff/login", text::TO_LOGIN);
-                (StatusCode::FORBIDDEN, page(text::NOT_LOGGED_IN_TITLE, text::NOT_LOGGED_IN_TEXT, to_login))
-                    .into_response()
-            }
-            StaffRejection::NotAdmin => {
-                (StatusCode::FORBIDDEN, page(text::NOT_ADMIN_TITLE, text::NOT_ADMIN_TEXT, to_start)).into_response()
-            }
-            StaffRejection::CsrfMismatch => {
-                (StatusCode::FORBIDDEN, page(text::CSRF_TITLE, text::CSRF_TEXT, to_start)).into_response()
-            }
-            StaffRejection::CrossSiteLogin => {
-                let to_login = ("/staff/login", text::TO_LOGIN);
-                (StatusCode::FORBIDDEN, page(text::CROSS_SITE_TITLE, text::CROSS_SITE_TEXT, to_login)).into_response()
-            }
-            StaffRejection::TokenRequired { next } => {
-                let login = login_url(&next);
-                let body = page(text::TOKEN_REQUIRED_TITLE, text::TOKEN_REQUIRED_TEXT, (&login, text::TO_LOGIN));
-                let challenge = [(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))];
-                (StatusCode::UNAUTHORIZED, challenge, body).into_response()
-            }
-            StaffRejection::NotFound => {
-                (StatusCode::NOT_FOUND, page(text::NOT_FOUND_TITLE, text::NOT_FOUND_TEXT, to_start)).into_response()
-            }
-            StaffRejection::UnreadableForm(_) => {
-                (StatusCode::BAD_REQUEST, page(text::BAD_REQUEST_TITLE, text::BAD_REQUEST_TEXT, to_start))
-                    .into_response()
-            }
-            StaffRejection::Store(error) => {
-                // Logged here, once; the page gives no details.
-                tracing::error!(%error, "staff request failed on the database");
-                unavailable(page(text::UNAVAILABLE_TITLE, text::UNAVAILABLE_TEXT, to_start))
-            }
-            StaffRejection::Staff(error) => {
-                tracing::error!(%error, "staff request failed");
-                unavailable(page(text::UNAVAILABLE_TITLE, text::UNAVAILABLE_TEXT, to_start))
-            }
-        }
-    }
-}
-
-fn unavailable(page: Markup) -> Response {
-    (StatusCode::SERVICE_UNAVAILABLE, page).into_response()
-}
-
 /// The login page, returning to `next` afterwards.
-fn login_url(next: &str) -> String {
+pub(super) fn login_url(next: &str) -> String {
     match serde_urlencoded::to_string([("next", next)]) {
         Ok(query) => format!("/staff/login?{query}"),
         Err(_) => "/staff/login".to_owned(),

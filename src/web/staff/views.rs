@@ -54,7 +54,19 @@ pub mod text {
     pub const BAD_REQUEST_TITLE: &str = "Formuläret kunde inte läsas";
     pub const BAD_REQUEST_TEXT: &str = "Inget har ändrats. Gå tillbaka och försök igen.";
     pub const UNAVAILABLE_TITLE: &str = "Något gick fel hos oss";
-    pub const UNAVAILABLE_TEXT: &str = "Databasen svarar inte just nu. Försök igen om en stund.";
+    pub const UNAVAILABLE_TEXT: &str = "Databasen svarar inte just nu. Inget har ändrats. Försök igen om en stund.";
+    pub const TRY_AGAIN_TEXT: &str = "Inget har ändrats. Försök igen.";
+    pub const FILE_FAILED_TEXT: &str = "Filen kunde inte skapas. Försök igen.";
+    pub const RESPONSES_FOR_ADMINS: &str = "Bara administratörer får ladda ner enskilda svar.";
+    pub const NO_QUESTIONNAIRE_TITLE: &str = "Enkäten finns inte";
+    pub const NO_QUESTIONNAIRE_TEXT: &str = "Tjänsten visar ingen enkät med det namnet.";
+    pub const BAD_FILTER_TITLE: &str = "Filtret kunde inte användas";
+    pub const NOT_CODED_TITLE: &str = "Enkäten använder inga koder";
+    pub const NOT_CODED_TEXT: &str = "Alla med länken kan svara på den här enkäten. Skriv access = \"code\" i enkätfilen för att använda engångskoder.";
+    pub const NO_BATCH_TITLE: &str = "Kodserien finns inte";
+    pub const NO_BATCH_TEXT: &str = "Enkäten har ingen kodserie med det id:t.";
+    pub const UNREADABLE_CODES_TITLE: &str = "Koderna kunde inte läsas";
+    pub const UNREADABLE_CODES_TEXT: &str = "Inget har ändrats. Gå tillbaka till korten och försök igen.";
     pub const TO_LOGIN: &str = "Till inloggningen";
     pub const TO_START: &str = "Till startsidan";
 
