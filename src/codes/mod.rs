@@ -275,6 +275,19 @@ pub fn write_csv<W: std::io::Write>(
     Ok(())
 }
 
+/// Why a code did not open the form, for the page that says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeProblem {
+    /// None was given (a start page, or a form sent without its code).
+    Missing,
+    /// Not a code at all: see `CodeError`.
+    Malformed(CodeError),
+    /// Well-formed, but no live code of this questionnaire.
+    UsedOrUnknown,
+    /// Not checked: the brake on wrong codes holds this attempt back.
+    Busy,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

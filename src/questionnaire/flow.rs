@@ -1,5 +1,7 @@
-//! Pages and conditions: which parts of a questionnaire a respondent is
-//! shown, given what they have answered so far.
+//! Pages, conditions and the steps between them: which parts of a
+//! questionnaire a respondent is shown, given what they have answered so
+//! far, and what a sent form step leads to (`next_step`), for a respondent
+//! and an admin's preview alike. The web layer only renders the step.
 //!
 //! Conditions only look back (at questions earlier in the file, and for a
 //! page at questions on earlier pages), so one pass in file order decides
@@ -9,7 +11,8 @@
 
 use std::ops::Range;
 
-use super::{FormInput, OTHER, Questionnaire};
+use super::protocol::{ACTION_FIELD, BACK, CHANGE_FIELD, CHECK_PAGE, PAGE_FIELD, START_PAGE};
+use super::{Answer, AnswerError, FormInput, OTHER, Questionnaire, validate, validate_until};
 
 /// A part of the form shown on its own: a title, its questions (a range of
 /// `Questionnaire::questions`) and, optionally, a condition.
@@ -72,6 +75,116 @@ impl Shown {
     }
 }
 
+/// What follows a sent form step.
+#[derive(Debug, PartialEq)]
+pub enum Step {
+    /// A screen to show the person.
+    Show(Screen),
+    /// Every answer checked, ready to store.
+    Complete(Vec<Answer>),
+}
+
+/// A screen of the form.
+#[derive(Debug, PartialEq)]
+pub enum Screen {
+    /// A page of questions, by index, with the problems found on it (none
+    /// when the person moves on or back).
+    Page { index: usize, problems: Vec<AnswerError> },
+    /// The "check your answers" page.
+    CheckAnswers,
+}
+
+/// A form names a page the questionnaire does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("there is no page `{0}` in this questionnaire")]
+pub struct NoSuchPage(String);
+
+/// Where in the questionnaire a sent form stood.
+#[derive(Debug, Clone, Copy)]
+enum Position {
+    /// The start page: on to the first page of questions, nothing checked.
+    Start,
+    /// A page of questions, by index.
+    Page(usize),
+    /// The "check your answers" page.
+    Check,
+    /// A form that names no page (a script, or a form from before pages):
+    /// everything it holds is checked and, if valid, stored.
+    End,
+}
+
+impl Position {
+    fn of(questionnaire: &Questionnaire, input: &FormInput) -> Result<Position, NoSuchPage> {
+        match input.value(PAGE_FIELD) {
+            "" => Ok(Position::End),
+            CHECK_PAGE => Ok(Position::Check),
+            START_PAGE => Ok(Position::Start),
+            page => page
+                .parse::<usize>()
+                .ok()
+                .filter(|page| *page < questionnaire.pages.len())
+                .map(Position::Page)
+                .ok_or_else(|| NoSuchPage(page.to_owned())),
+        }
+    }
+}
+
+/// Decides the next step of a form: Back, Change, the next page, the check
+/// page, or the end.
+pub fn next_step(questionnaire: &Questionnaire, input: &FormInput) -> Result<Step, NoSuchPage> {
+    let position = Position::of(questionnaire, input)?;
+    let shown = questionnaire.shown(input);
+    let page = |index: usize| Step::Show(Screen::Page { index, problems: Vec::new() });
+    if let Position::Start = position {
+        return Ok(page(shown.pages().next().unwrap_or_default()));
+    }
+    // Back and "Change" move between steps without checking anything: the
+    // answers travel along as they are, to be checked when the person goes on.
+    if input.value(ACTION_FIELD) == BACK {
+        return Ok(page(match position {
+            Position::Page(index) => shown.previous_page(index).unwrap_or(index),
+            Position::Check | Position::End | Position::Start => shown.pages().last().unwrap_or_default(),
+        }));
+    }
+    let change = input.value(CHANGE_FIELD);
+    if !change.is_empty() {
+        let index = questionnaire.page_of_question(change).filter(|index| shown.page(*index));
+        return Ok(page(index.unwrap_or_default()));
+    }
+    // Everything answered so far is checked at every step; the first page
+    // with a problem is shown again, with only its own problems.
+    let last_page = match position {
+        Position::Page(index) => index,
+        Position::Check | Position::End | Position::Start => questionnaire.pages.len() - 1,
+    };
+    if let Err(errors) = validate_until(questionnaire, input, last_page) {
+        return Ok(first_page_with(questionnaire, errors));
+    }
+    if let Position::Page(index) = position {
+        if let Some(next) = shown.next_page(index) {
+            return Ok(page(next));
+        }
+        if questionnaire.check_answers {
+            return Ok(Step::Show(Screen::CheckAnswers));
+        }
+    }
+    // Every condition is evaluated again here: an answer to a question that
+    // is not shown is dropped, whatever the form carried.
+    Ok(match validate(questionnaire, input) {
+        Ok(answers) => Step::Complete(answers),
+        Err(errors) => first_page_with(questionnaire, errors),
+    })
+}
+
+/// The first page with a problem, with only the problems on it: the page the
+/// person is shown again, with only what they can fix there.
+fn first_page_with(questionnaire: &Questionnaire, errors: Vec<AnswerError>) -> Step {
+    let page_of = |error: &AnswerError| questionnaire.page_of_question(&error.question_id).unwrap_or_default();
+    let index = errors.iter().map(page_of).min().unwrap_or_default();
+    let problems = errors.into_iter().filter(|error| page_of(error) == index).collect();
+    Step::Show(Screen::Page { index, problems })
+}
+
 impl Questionnaire {
     /// Evaluates every condition against `input`. A question is shown when
     /// its page is and its own condition holds; a condition on a question
@@ -131,6 +244,7 @@ mod tests {
 
     use super::*;
     use crate::questionnaire::parse;
+    use crate::questionnaire::protocol::{ACTION_FIELD, BACK, CHANGE_FIELD, CHECK_PAGE, PAGE_FIELD, START_PAGE};
 
     /// `got` decides four follow-ups, one per test; `why` follows `helped`,
     /// which is itself conditional.
@@ -215,5 +329,95 @@ text = { en = "Why?" }
         assert_eq!(shown_for(&[("got", "b"), ("helped", "Yes")]), ["got", "helped", "answered", "why"]);
         // `helped` is hidden by "none", so its carried answer does not count.
         assert_eq!(shown_for(&[("got", "none"), ("helped", "Yes")]), ["got", "answered"]);
+    }
+
+    /// Three pages, the second shown only to those who got support, and a
+    /// check page at the end.
+    const PAGED: &str = r#"
+id = "p"
+languages = ["en"]
+title = { en = "P" }
+check_answers = true
+
+[[page]]
+title = { en = "One" }
+
+[[page.question]]
+id = "got"
+type = "single"
+required = true
+text = { en = "Got support?" }
+options = [ { id = "yes", en = "Yes" }, { id = "no", en = "No" } ]
+
+[[page]]
+title = { en = "Two" }
+show_if = { question = "got", any_of = ["yes"] }
+
+[[page.question]]
+id = "good"
+type = "single"
+required = true
+text = { en = "Good?" }
+options = [ { id = "yes", en = "Yes" }, { id = "no", en = "No" } ]
+
+[[page]]
+title = { en = "Three" }
+
+[[page.question]]
+id = "comment"
+type = "text"
+text = { en = "Anything else?" }
+"#;
+
+    fn step(fields: &[(&str, &str)]) -> Result<Step, NoSuchPage> {
+        let questionnaire = parse(Path::new("p.toml"), PAGED).expect("the example is valid");
+        let pairs = fields.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        next_step(&questionnaire, &FormInput::new(&questionnaire, pairs).expect("known fields"))
+    }
+
+    fn page(index: usize) -> Result<Step, NoSuchPage> {
+        Ok(Step::Show(Screen::Page { index, problems: Vec::new() }))
+    }
+
+    fn problems_on(result: Result<Step, NoSuchPage>) -> (usize, Vec<String>) {
+        match result {
+            Ok(Step::Show(Screen::Page { index, problems })) => {
+                (index, problems.into_iter().map(|problem| problem.question_id).collect())
+            }
+            other => panic!("a page with problems, not {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_step_leads_on_back_or_to_the_first_page_with_a_problem() {
+        let (yes, no) = (("got", "yes"), ("got", "no"));
+        assert_eq!(step(&[(PAGE_FIELD, START_PAGE)]), page(0), "the start page opens the first page");
+        assert_eq!(step(&[(PAGE_FIELD, "0"), yes]), page(1), "on to the page its condition shows");
+        assert_eq!(step(&[(PAGE_FIELD, "0"), no]), page(2), "past the page its condition hides");
+        assert_eq!(problems_on(step(&[(PAGE_FIELD, "0")])), (0, vec!["got".to_owned()]), "a required answer");
+        assert_eq!(step(&[(PAGE_FIELD, "0"), (ACTION_FIELD, BACK)]), page(0), "Back from the first page stays");
+        assert_eq!(step(&[(PAGE_FIELD, "2"), no, (ACTION_FIELD, BACK)]), page(0), "Back skips the hidden page");
+        assert_eq!(step(&[(PAGE_FIELD, "2"), yes, (ACTION_FIELD, BACK)]), page(1), "Back checks nothing");
+        assert_eq!(step(&[(PAGE_FIELD, "2"), no]), Ok(Step::Show(Screen::CheckAnswers)), "then the check page");
+        assert_eq!(step(&[(PAGE_FIELD, CHECK_PAGE), no, (CHANGE_FIELD, "got")]), page(0), "Change goes to its page");
+        assert_eq!(step(&[(PAGE_FIELD, CHECK_PAGE), no, (CHANGE_FIELD, "good")]), page(0), "a hidden question: page 0");
+        assert_eq!(step(&[(PAGE_FIELD, CHECK_PAGE), no, (ACTION_FIELD, BACK)]), page(2), "Back to the last page");
+        assert_eq!(
+            problems_on(step(&[(PAGE_FIELD, "2"), yes])),
+            (1, vec!["good".to_owned()]),
+            "a later step finds what an earlier page is missing"
+        );
+        assert_eq!(step(&[(PAGE_FIELD, "7")]), Err(NoSuchPage("7".to_owned())));
+        assert_eq!(step(&[(PAGE_FIELD, "one")]), Err(NoSuchPage("one".to_owned())));
+    }
+
+    #[test]
+    fn only_what_was_shown_is_stored() {
+        let Ok(Step::Complete(answers)) = step(&[(PAGE_FIELD, CHECK_PAGE), ("got", "no"), ("good", "yes")]) else {
+            panic!("the check page's send completes the form")
+        };
+        let ids: Vec<&str> = answers.iter().map(|answer| answer.question_id.as_str()).collect();
+        assert_eq!(ids, ["got"], "the answer to the hidden page is dropped");
+        assert!(matches!(step(&[("got", "yes"), ("good", "no")]), Ok(Step::Complete(_))), "a form without a page");
     }
 }

@@ -10,6 +10,7 @@ pub mod compat;
 mod flow;
 mod live;
 mod load;
+pub mod protocol;
 mod raw;
 mod rendered;
 mod schema;
@@ -27,7 +28,7 @@ pub use answers::{
     Answer, AnswerError, AnswerProblem, FormInput, OTHER_MAX_LENGTH, UnknownField, validate, validate_until,
 };
 pub use availability::Availability;
-pub use flow::{Condition, Page, Shown, Test};
+pub use flow::{Condition, NoSuchPage, Page, Screen, Shown, Step, Test, next_step};
 pub use live::{LiveCatalog, Reload};
 pub use load::{Catalog, Problem, load_dir, load_paths, parse};
 pub use rendered::Rendered;

@@ -323,6 +323,12 @@ pub enum WebError {
     Code(codes::CodeRefusal),
 }
 
+impl From<crate::questionnaire::NoSuchPage> for WebError {
+    fn from(error: crate::questionnaire::NoSuchPage) -> WebError {
+        WebError::UnreadableForm(error.to_string())
+    }
+}
+
 impl From<FormRejection> for WebError {
     fn from(rejection: FormRejection) -> WebError {
         // The body limit shows up here when the body had no length to refuse

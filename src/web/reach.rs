@@ -7,14 +7,9 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use crate::clock::Clock;
+use crate::questionnaire::protocol::SUBMISSION_FIELD;
 use crate::questionnaire::{FormInput, Questionnaire};
 use crate::store::Store;
-
-/// The hidden form field with the form's one-time submission token.
-pub const SUBMISSION_FIELD: &str = "_submission";
-
-/// The hidden form field that keeps kiosk mode on (`1`) through a submission.
-pub const KIOSK_FIELD: &str = "_kiosk";
 
 /// How long a submission token is remembered. Protection against a second
 /// send is needed for minutes; keeping the rows longer would only keep more.

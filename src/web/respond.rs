@@ -14,14 +14,15 @@ use serde::Deserialize;
 use time::Date;
 
 use super::language::AcceptLanguage;
-use super::reach::{self, KIOSK_FIELD, SUBMISSION_FIELD, SubmissionToken};
-use super::views::{ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, FormTarget, PAGE_FIELD, START_PAGE};
+use super::reach::{self, SubmissionToken};
+use super::views::FormTarget;
 use super::{AppState, WebError, codes, views};
 use crate::codes::Code;
-use crate::questionnaire::versions::{self, FormVersion};
-use crate::questionnaire::{
-    self, Access, Answer, AnswerError, Availability, FormInput, Questionnaire, validate, validate_until,
+use crate::questionnaire::protocol::{
+    CODE_FIELD, KIOSK_FIELD, LANGUAGE_FIELD, PAGE_FIELD, START_PAGE, SUBMISSION_FIELD, VERSION_FIELD,
 };
+use crate::questionnaire::versions::{self, FormVersion};
+use crate::questionnaire::{self, Access, Availability, FormInput, Questionnaire, Step};
 use crate::store::{NewResponse, ResponseWriter, Stored};
 
 pub fn router() -> Router<AppState> {
@@ -37,11 +38,6 @@ struct LanguageChoice {
     #[serde(default)]
     kiosk: String,
 }
-
-/// The form field that carries the language through a submission.
-pub const LANGUAGE_FIELD: &str = "_lang";
-/// The form field with the version of the questionnaire the form shows.
-pub const VERSION_FIELD: &str = "_version";
 
 fn find(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, WebError> {
     state.catalog.get(id).ok_or(WebError::NotFound)
@@ -137,8 +133,12 @@ async fn submit_response(
     // refused form keeps it.
     let kiosk = reach::is_kiosk(&questionnaire, input.value(KIOSK_FIELD));
     let (code, input) = codes::admit_submission(&state, &questionnaire, &language, kiosk, input).await?;
-    let answers = match next_step(&questionnaire, &language, &input, FormTarget::Respondent)? {
-        Step::Show(page) => return Ok(page),
+    let answers = match questionnaire::next_step(&questionnaire, &input)? {
+        Step::Show(screen) => {
+            return Ok(
+                views::screen(&questionnaire, &language, &input, &screen, FormTarget::Respondent).into_response()
+            );
+        }
         Step::Complete(answers) => answers,
     };
     let today = state.clock.today();
@@ -193,7 +193,7 @@ fn version_changed(served: &Questionnaire, accepted: &AcceptLanguage, pairs: &[(
     let language = accepted.choose(served, sent(pairs, LANGUAGE_FIELD));
     let kiosk = reach::is_kiosk(served, sent(pairs, KIOSK_FIELD).unwrap_or_default());
     let code = (served.access == Access::Code)
-        .then(|| sent(pairs, codes::CODE_FIELD).and_then(|typed| Code::parse(typed).ok()))
+        .then(|| sent(pairs, CODE_FIELD).and_then(|typed| Code::parse(typed).ok()))
         .flatten();
     (StatusCode::CONFLICT, views::version_changed(served, language, kiosk, code.as_ref())).into_response()
 }
@@ -210,73 +210,6 @@ fn give_token_when_started(pairs: &mut Vec<(String, String)>) -> Result<(), WebE
     pairs.retain(|(name, _)| name != SUBMISSION_FIELD);
     pairs.push((SUBMISSION_FIELD.to_owned(), token.as_str().to_owned()));
     Ok(())
-}
-
-/// What follows a sent form step: a page to show, or every answer checked
-/// and ready to store.
-pub(super) enum Step {
-    Show(Response),
-    Complete(Vec<Answer>),
-}
-
-/// Decides the next step of a form in pages, for a respondent or a preview
-/// alike: Back, Change, the next page, the check page, or the end.
-pub(super) fn next_step(
-    questionnaire: &Questionnaire,
-    language: &str,
-    input: &FormInput,
-    target: FormTarget,
-) -> Result<Step, WebError> {
-    let position = Position::of(questionnaire, input)?;
-    let shown = questionnaire.shown(input);
-    let page_view =
-        |page: usize, errors: &[AnswerError]| views::form(questionnaire, language, input, errors, page, target);
-    if let Position::Start = position {
-        return Ok(Step::Show(page_view(shown.pages().next().unwrap_or_default(), &[]).into_response()));
-    }
-    // Back and "Change" move between steps without checking anything: the
-    // answers travel along as they are, to be checked when the person goes on.
-    if input.value(ACTION_FIELD) == "back" {
-        let page = match position {
-            Position::Page(page) => shown.previous_page(page).unwrap_or(page),
-            Position::Check | Position::End => shown.pages().last().unwrap_or_default(),
-            Position::Start => unreachable!("the start page is answered above"),
-        };
-        return Ok(Step::Show(page_view(page, &[]).into_response()));
-    }
-    let change = input.value(CHANGE_FIELD);
-    if !change.is_empty() {
-        let page = questionnaire.page_of_question(change).filter(|page| shown.page(*page));
-        return Ok(Step::Show(page_view(page.unwrap_or_default(), &[]).into_response()));
-    }
-    // Everything answered so far is checked at every step; the first page
-    // with a problem is shown again, with only its own problems.
-    let last_page = match position {
-        Position::Page(page) => page,
-        Position::Check | Position::End => questionnaire.pages.len() - 1,
-        Position::Start => unreachable!("the start page is answered above"),
-    };
-    let refused = |errors: Vec<AnswerError>| {
-        let (page, on_page) = first_page_with_errors(questionnaire, errors);
-        Step::Show((StatusCode::UNPROCESSABLE_ENTITY, page_view(page, &on_page)).into_response())
-    };
-    if let Err(errors) = validate_until(questionnaire, input, last_page) {
-        return Ok(refused(errors));
-    }
-    if let Position::Page(page) = position {
-        if let Some(next) = shown.next_page(page) {
-            return Ok(Step::Show(page_view(next, &[]).into_response()));
-        }
-        if questionnaire.check_answers {
-            return Ok(Step::Show(views::check_answers(questionnaire, language, input, target).into_response()));
-        }
-    }
-    // Every condition is evaluated again here: an answer to a question that
-    // is not shown is dropped, whatever the form carried.
-    Ok(match validate(questionnaire, input) {
-        Ok(answers) => Step::Complete(answers),
-        Err(errors) => refused(errors),
-    })
 }
 
 /// The version of the questionnaire a form was shown in, as it is taken now.
@@ -325,44 +258,6 @@ async fn earlier_version(state: &AppState, id: &str, version: &str) -> Result<Op
             let problems = format!("version {version}: {} problem(s)", problems.len());
             super::respondent_log::note("a stored version of a questionnaire no longer loads", &problems);
             Ok(None)
-        }
-    }
-}
-
-/// The first page with a problem, and the problems on it: the page the
-/// person is shown again, with only what they can fix there.
-fn first_page_with_errors(questionnaire: &Questionnaire, errors: Vec<AnswerError>) -> (usize, Vec<AnswerError>) {
-    let page_of = |error: &AnswerError| questionnaire.page_of_question(&error.question_id).unwrap_or_default();
-    let page = errors.iter().map(page_of).min().unwrap_or_default();
-    (page, errors.into_iter().filter(|error| page_of(error) == page).collect())
-}
-
-/// Where in the questionnaire a sent form stood.
-#[derive(Debug, Clone, Copy)]
-enum Position {
-    /// The start page: on to the first page of questions, nothing checked.
-    Start,
-    /// A page of questions, by index.
-    Page(usize),
-    /// The "check your answers" page.
-    Check,
-    /// A form that names no page (a script, or a form from before pages):
-    /// everything it holds is checked and, if valid, stored.
-    End,
-}
-
-impl Position {
-    fn of(questionnaire: &Questionnaire, input: &FormInput) -> Result<Position, WebError> {
-        match input.value(PAGE_FIELD) {
-            "" => Ok(Position::End),
-            CHECK_PAGE => Ok(Position::Check),
-            START_PAGE => Ok(Position::Start),
-            page => page
-                .parse::<usize>()
-                .ok()
-                .filter(|page| *page < questionnaire.pages.len())
-                .map(Position::Page)
-                .ok_or_else(|| WebError::UnreadableForm(format!("there is no page `{page}` in this questionnaire"))),
         }
     }
 }

@@ -15,12 +15,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::respond::{Step, next_step};
 use super::staff::{AdminUser, CsrfChecked, StaffPageError};
 use super::views::{self, FormTarget};
 use super::{AppState, WebError};
+use crate::questionnaire::protocol::LANGUAGE_FIELD;
 use crate::questionnaire::versions::{Change, changes};
-use crate::questionnaire::{self, FormInput};
+use crate::questionnaire::{self, FormInput, Step};
 use crate::store::StoreError;
 
 pub fn router() -> Router<AppState> {
@@ -109,10 +109,10 @@ async fn step_preview(
 ) -> Result<Response, WebError> {
     let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
     let input = FormInput::new(&questionnaire, pairs)?;
-    let language = questionnaire.language(Some(input.value(super::respond::LANGUAGE_FIELD))).to_owned();
+    let language = questionnaire.language(Some(input.value(LANGUAGE_FIELD))).to_owned();
     let target = FormTarget::Preview { csrf_token: &user.csrf_token };
-    match next_step(&questionnaire, &language, &input, target)? {
-        Step::Show(page) => Ok(page),
+    match questionnaire::next_step(&questionnaire, &input)? {
+        Step::Show(screen) => Ok(views::screen(&questionnaire, &language, &input, &screen, target).into_response()),
         Step::Complete(answers) => Ok(views::preview_result(&questionnaire, &language, &answers).into_response()),
     }
 }

@@ -20,14 +20,12 @@ use serde::Deserialize;
 
 pub use staff::router;
 
-use super::views::{PAGE_FIELD, START_PAGE, code_braked, code_refused, code_start_page};
+use super::views::{code_braked, code_refused, code_start_page};
 use super::{AppState, WebError};
-use crate::codes::{Code, CodeError, admitted};
+use crate::codes::{Code, CodeProblem, admitted};
+use crate::questionnaire::protocol::{ADMITTED_FIELD, CODE_FIELD, PAGE_FIELD, START_PAGE};
 use crate::questionnaire::{Access, FormInput, Questionnaire};
 use crate::store::{CodeUse, NewResponse, QueuedResponse, ResponseWriter, Store, Stored};
-
-/// The hidden form field that carries the code through the form.
-pub const CODE_FIELD: &str = "_code";
 
 /// How far back wrong codes are counted.
 const WRONG_CODE_WINDOW: Duration = Duration::from_secs(60);
@@ -156,8 +154,6 @@ pub struct CodeQuery {
     kod: Option<String>,
 }
 
-/// The hidden form field with the "admitted" mark (`codes::admitted`).
-pub const ADMITTED_FIELD: &str = "_admitted";
 /// What a braked attempt is told to wait, in seconds (`Retry-After`).
 const RETRY_AFTER_SECONDS: &str = "60";
 
@@ -191,19 +187,6 @@ impl IntoResponse for CodeRefusal {
         }
         (self.status, self.page).into_response()
     }
-}
-
-/// Why a code did not open the form, for the page that says so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CodeProblem {
-    /// None was given (a start page, or a form sent without its code).
-    Missing,
-    /// Not a code at all: see `CodeError`.
-    Malformed(CodeError),
-    /// Well-formed, but no live code of this questionnaire.
-    UsedOrUnknown,
-    /// Not checked: the brake on wrong codes holds this attempt back.
-    Busy,
 }
 
 impl CodeRefusal {

@@ -6,13 +6,10 @@ use maud::{Markup, html};
 
 use super::{isolated, language_link, layout, paragraphs, safety_link, tab_name};
 use crate::codes::CodeError;
+use crate::codes::CodeProblem;
 use crate::locale::{self, CodeTexts};
+use crate::questionnaire::protocol::{ADMITTED_FIELD, CODE_FIELD, CODE_PARAMETER};
 use crate::questionnaire::{FormInput, Questionnaire};
-use crate::web::codes::{ADMITTED_FIELD, CODE_FIELD, CodeProblem};
-
-/// The query parameter the start page's form sends the code in (as the QR
-/// code on a card does).
-pub(super) const CODE_PARAMETER: &str = "kod";
 
 fn problem_text(texts: &CodeTexts, problem: CodeProblem) -> &str {
     match problem {

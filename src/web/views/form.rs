@@ -1,29 +1,39 @@
 //! The questionnaire form: one page, every question a fieldset (or a
 //! labelled text box), errors summarised at the top and shown at each question.
 
+use axum::http::StatusCode;
 use maud::{Markup, html};
 
 use super::reach::{carried_fields, fresh_form_url, restart_link};
 use super::{fill, isolated, language_link, layout, paragraphs, safety_link, tab_name};
 use crate::locale::{self, Locale};
+use crate::questionnaire::Screen;
+use crate::questionnaire::protocol::{
+    ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, KIOSK_FIELD, LANGUAGE_FIELD, PAGE_FIELD, START_PAGE, VERSION_FIELD,
+};
 use crate::questionnaire::{
     Answer, AnswerError, AnswerProblem, Choice, Condition, FormInput, OTHER, OTHER_MAX_LENGTH, Question, QuestionKind,
     Questionnaire, Shown, Test,
 };
-use crate::web::reach::{self, KIOSK_FIELD};
-use crate::web::respond::{LANGUAGE_FIELD, VERSION_FIELD};
+use crate::web::reach;
 
-/// The hidden form field with the index of the page a form shows, or
-/// `check` on the "check your answers" page.
-pub const PAGE_FIELD: &str = "_page";
-/// The value of `PAGE_FIELD` on the "check your answers" page.
-pub const CHECK_PAGE: &str = "check";
-/// The value of `PAGE_FIELD` on the start page.
-pub const START_PAGE: &str = "start";
-/// The buttons' field: `next` (continue, or send on the last step) or `back`.
-pub const ACTION_FIELD: &str = "_action";
-/// The check page's "Change" buttons: the id of the question to change.
-pub const CHANGE_FIELD: &str = "_change";
+/// The screen a form step shows (`questionnaire::next_step`), with its
+/// status: 422 for a page shown again with problems on it.
+pub fn screen(
+    questionnaire: &Questionnaire,
+    language: &str,
+    input: &FormInput,
+    screen: &Screen,
+    target: FormTarget,
+) -> (StatusCode, Markup) {
+    match screen {
+        Screen::Page { index, problems } => {
+            let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            (status, form(questionnaire, language, input, problems, *index, target))
+        }
+        Screen::CheckAnswers => (StatusCode::OK, check_answers(questionnaire, language, input, target)),
+    }
+}
 
 /// Where a form is sent: answered for real, or previewed by an admin, which
 /// stores nothing and says so on every page. A preview is a staff page: its

@@ -13,10 +13,7 @@ use std::sync::Arc;
 use maud::{DOCTYPE, Markup, html};
 
 pub use codes::{code_braked, code_field, code_query, code_refused, start_page as code_start_page};
-pub use form::{
-    ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, FormTarget, PAGE_FIELD, START_PAGE, check_answers, form, preview_result,
-    start_page,
-};
+pub use form::{FormTarget, preview_result, screen, start_page};
 use info::language_link;
 pub use info::{privacy_page, safety_page};
 pub use reach::{fresh_form_url, not_open, version_changed};

@@ -4,12 +4,11 @@
 
 use maud::{Markup, html};
 
-use super::codes::CODE_PARAMETER;
 use super::{fill, layout, tab_name};
 use crate::codes::Code;
 use crate::locale::{self, Locale};
+use crate::questionnaire::protocol::{CODE_PARAMETER, KIOSK_FIELD, SUBMISSION_FIELD};
 use crate::questionnaire::{Availability, FormInput, Questionnaire};
-use crate::web::reach::{KIOSK_FIELD, SUBMISSION_FIELD};
 
 /// How long a kiosk's thank-you page stays before the empty form returns:
 /// long enough to read the thanks, short enough that the next person does
