@@ -256,6 +256,152 @@ macro_rules! insert_chunked {
     };
 }
 
+/// Records the submission tokens of a round's responses (`$round`, indexes
+/// into `$batch`) on `$transaction`; evaluates to the tokens seen for the
+/// first time, whose responses are new.
+macro_rules! record_tokens {
+    ($transaction:ident, $placeholders:expr, $batch:expr, $round:expr) => {{
+        let (batch, round, placeholders) = ($batch, $round, $placeholders);
+        // Tokens in a fixed order (their hash), so that two instances
+        // storing the same forms at once never wait for each other in a cycle.
+        let mut tokens: Vec<(&str, Date)> = round
+            .iter()
+            .filter_map(|&at| batch[at].submission.as_deref().map(|token| (token, batch[at].submitted_on)))
+            .collect();
+        tokens.sort_unstable();
+        let mut recorded: HashSet<String> = HashSet::with_capacity(tokens.len());
+        for range in chunks(tokens.len()) {
+            let mut query = sqlx::query_scalar::<_, String>(RECORD_SUBMISSIONS.for_rows(range.len(), placeholders));
+            for (token, seen_on) in &tokens[range] {
+                query = query.bind(*token).bind(*seen_on);
+            }
+            recorded.extend(query.fetch_all(&mut *$transaction).await?);
+        }
+        recorded
+    }};
+}
+
+/// Decides each response of a round: a duplicate of a stored form, refused
+/// for a code used or unknown (its token forgotten again), or accepted with
+/// a new random id, its code used up. Sets `$outcomes` and counts code uses
+/// in `$tallies`; evaluates to the accepted (index, id) pairs.
+macro_rules! decide_round {
+    ($transaction:ident, $batch:expr, $round:expr, $recorded:expr, $outcomes:expr, $tallies:expr) => {{
+        let (batch, round, recorded, outcomes, tallies) = ($batch, $round, $recorded, $outcomes, $tallies);
+        let mut accepted: Vec<(usize, Uuid)> = Vec::with_capacity(round.len());
+        // Codes in a fixed order too, as tokens are: two instances storing
+        // at once never wait for each other in a cycle.
+        let fingerprint = |at: usize| batch[at].code.as_ref().map(|code| code.fingerprint.as_str());
+        round.sort_by(|&a, &b| fingerprint(a).cmp(&fingerprint(b)));
+        for at in round.iter().copied() {
+            let response = &batch[at];
+            if let Some(token) = response.submission.as_deref()
+                && !recorded.contains(token)
+            {
+                outcomes[at] = Some(CodeUse::Answered(Stored::Duplicate));
+                continue;
+            }
+            if let Some(code) = &response.code {
+                let used_from: Option<Uuid> = sqlx::query_scalar(USE_CODE)
+                    .bind(&code.fingerprint)
+                    .bind(&response.questionnaire_id)
+                    .fetch_optional(&mut *$transaction)
+                    .await?;
+                let Some(batch_id) = used_from else {
+                    if let Some(token) = response.submission.as_deref() {
+                        sqlx::query(FORGET_SUBMISSION).bind(token).execute(&mut *$transaction).await?;
+                    }
+                    outcomes[at] = Some(CodeUse::Refused);
+                    continue;
+                };
+                *tallies.code_uses.entry((batch_id, code.period.to_string())).or_default() += 1;
+            }
+            // Random (v4), never time-ordered: the id must not reveal
+            // when, or in which order, people answered.
+            let id = Uuid::new_v4();
+            outcomes[at] = Some(CodeUse::Answered(Stored::New(id)));
+            accepted.push((at, id));
+        }
+        accepted
+    }};
+}
+
+/// Inserts the accepted responses of a round and their answers.
+macro_rules! insert_round {
+    ($transaction:ident, $placeholders:expr, $batch:expr, $accepted:expr) => {{
+        let (batch, placeholders, mut accepted) = ($batch, $placeholders, $accepted);
+        // Rows in the order of their random ids, not of arrival.
+        accepted.sort_unstable_by_key(|&(_, id)| id);
+        insert_chunked!($transaction, placeholders, INSERT_RESPONSES, accepted, |query, &(at, id)| {
+            let response = &batch[at];
+            query
+                .bind(id)
+                .bind(&response.questionnaire_id)
+                .bind(&response.version)
+                .bind(&response.language)
+                .bind(response.submitted_on)
+        });
+        let answers: Vec<AnswerRow<'_>> = accepted
+            .iter()
+            .flat_map(|&(at, id)| {
+                (0_i32..).zip(&batch[at].answers).map(move |(position, answer)| AnswerRow {
+                    response_id: id,
+                    position,
+                    answer,
+                })
+            })
+            .collect();
+        insert_chunked!($transaction, placeholders, INSERT_ANSWERS, answers, |query, row| {
+            query
+                .bind(row.response_id)
+                .bind(row.position)
+                .bind(&row.answer.question_id)
+                .bind(row.answer.option_id.as_deref())
+                .bind(row.answer.text.as_deref())
+        });
+    }};
+}
+
+/// Adds a whole batch's counts to the tallies, after every round: the locks
+/// on them (PostgreSQL) are held only for the commit.
+macro_rules! add_tallies {
+    ($transaction:ident, $placeholders:expr, $tallies:expr) => {{
+        let (tallies, placeholders) = ($tallies, $placeholders);
+        let responses: Vec<_> = tallies.responses.iter().collect();
+        insert_chunked!($transaction, placeholders, ADD_TO_RESPONSE_TALLY, responses, |query,
+                                                                                       (
+            (questionnaire, version, language, day),
+            n,
+        )| {
+            query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(**n)
+        });
+        let answers: Vec<_> = tallies.answers.iter().collect();
+        insert_chunked!($transaction, placeholders, ADD_TO_ANSWER_TALLY, answers, |query,
+                                                                                   (
+            ((questionnaire, version, language, day), question, option),
+            n,
+        )| {
+            query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(*question).bind(*option).bind(**n)
+        });
+        let respondents: Vec<_> = tallies.respondents.iter().collect();
+        insert_chunked!($transaction, placeholders, ADD_TO_QUESTION_TALLY, respondents, |query,
+                                                                                         (
+            ((questionnaire, version, language, day), question),
+            n,
+        )| {
+            query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(*question).bind(**n)
+        });
+        let code_uses: Vec<_> = tallies.code_uses.iter().collect();
+        insert_chunked!(
+            $transaction,
+            placeholders,
+            ADD_TO_CODE_BATCH_USE,
+            code_uses,
+            |query, ((batch_id, period), n)| { query.bind(*batch_id).bind(period.as_str()).bind(**n) }
+        );
+    }};
+}
+
 /// A connection taken from the pool to store batches with. On SQLite, group
 /// commit keeps one for as long as it works: SQLite empties a connection's
 /// page cache whenever another connection has written since, so batches
@@ -306,119 +452,18 @@ impl BatchConnection {
             while !pending.is_empty() {
                 // A round holds each token once; later copies wait for the next.
                 let mut tokens_in_round = HashSet::new();
-                let (round, later): (Vec<usize>, Vec<usize>) = pending.iter().partition(|&&at| {
+                let (mut round, later): (Vec<usize>, Vec<usize>) = pending.iter().partition(|&&at| {
                     batch[at].submission.as_deref().is_none_or(|token| tokens_in_round.insert(token))
                 });
                 pending = later;
-
-                // Tokens in a fixed order (their hash), so that two instances
-                // storing the same forms at once never wait for each other in a cycle.
-                let mut tokens: Vec<(&str, Date)> = round
-                    .iter()
-                    .filter_map(|&at| batch[at].submission.as_deref().map(|token| (token, batch[at].submitted_on)))
-                    .collect();
-                tokens.sort_unstable();
-                let mut recorded: HashSet<String> = HashSet::with_capacity(tokens.len());
-                for range in chunks(tokens.len()) {
-                    let mut query = sqlx::query_scalar::<_, String>(RECORD_SUBMISSIONS.for_rows(range.len(), placeholders));
-                    for (token, seen_on) in &tokens[range] {
-                        query = query.bind(*token).bind(*seen_on);
-                    }
-                    recorded.extend(query.fetch_all(&mut *transaction).await?);
-                }
-
-                let mut accepted: Vec<(usize, Uuid)> = Vec::with_capacity(round.len());
-                // Codes in a fixed order too, for the same reason.
-                let mut round = round;
-                let fingerprint = |at: usize| batch[at].code.as_ref().map(|code| code.fingerprint.as_str());
-                round.sort_by(|&a, &b| fingerprint(a).cmp(&fingerprint(b)));
-                for at in round {
-                    let response = &batch[at];
-                    if let Some(token) = response.submission.as_deref()
-                        && !recorded.contains(token)
-                    {
-                        outcomes[at] = Some(CodeUse::Answered(Stored::Duplicate));
-                        continue;
-                    }
-                    if let Some(code) = &response.code {
-                        let used_from: Option<Uuid> = sqlx::query_scalar(USE_CODE)
-                            .bind(&code.fingerprint)
-                            .bind(&response.questionnaire_id)
-                            .fetch_optional(&mut *transaction)
-                            .await?;
-                        let Some(batch_id) = used_from else {
-                            if let Some(token) = response.submission.as_deref() {
-                                sqlx::query(FORGET_SUBMISSION).bind(token).execute(&mut *transaction).await?;
-                            }
-                            outcomes[at] = Some(CodeUse::Refused);
-                            continue;
-                        };
-                        *tallies.code_uses.entry((batch_id, code.period.to_string())).or_default() += 1;
-                    }
-                    // Random (v4), never time-ordered: the id must not reveal
-                    // when, or in which order, people answered.
-                    let id = Uuid::new_v4();
-                    outcomes[at] = Some(CodeUse::Answered(Stored::New(id)));
-                    accepted.push((at, id));
-                }
+                let recorded = record_tokens!(transaction, placeholders, batch, &round);
+                let accepted = decide_round!(transaction, batch, &mut round, &recorded, &mut outcomes, &mut tallies);
                 for &(at, _) in &accepted {
                     tallies.count(&batch[at]);
                 }
-                // Rows in the order of their random ids, not of arrival.
-                accepted.sort_unstable_by_key(|&(_, id)| id);
-                insert_chunked!(transaction, placeholders, INSERT_RESPONSES, accepted, |query, &(at, id)| {
-                    let response = &batch[at];
-                    query
-                        .bind(id)
-                        .bind(&response.questionnaire_id)
-                        .bind(&response.version)
-                        .bind(&response.language)
-                        .bind(response.submitted_on)
-                });
-                let answers: Vec<AnswerRow<'_>> = accepted
-                    .iter()
-                    .flat_map(|&(at, id)| {
-                        (0_i32..).zip(&batch[at].answers).map(move |(position, answer)| AnswerRow {
-                            response_id: id,
-                            position,
-                            answer,
-                        })
-                    })
-                    .collect();
-                insert_chunked!(transaction, placeholders, INSERT_ANSWERS, answers, |query, row| {
-                    query
-                        .bind(row.response_id)
-                        .bind(row.position)
-                        .bind(&row.answer.question_id)
-                        .bind(row.answer.option_id.as_deref())
-                        .bind(row.answer.text.as_deref())
-                });
+                insert_round!(transaction, placeholders, batch, accepted);
             }
-            // The counters last, once for the whole batch: the locks on them
-            // (PostgreSQL) are held only for the commit.
-            let responses: Vec<_> = tallies.responses.iter().collect();
-            insert_chunked!(transaction, placeholders, ADD_TO_RESPONSE_TALLY, responses, |query, ((questionnaire, version, language, day), n)| {
-                query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(**n)
-            });
-            let answers: Vec<_> = tallies.answers.iter().collect();
-            insert_chunked!(transaction, placeholders, ADD_TO_ANSWER_TALLY, answers, |query, (((questionnaire, version, language, day), question, option), n)| {
-                query
-                    .bind(*questionnaire)
-                    .bind(*version)
-                    .bind(*language)
-                    .bind(*day)
-                    .bind(*question)
-                    .bind(*option)
-                    .bind(**n)
-            });
-            let respondents: Vec<_> = tallies.respondents.iter().collect();
-            insert_chunked!(transaction, placeholders, ADD_TO_QUESTION_TALLY, respondents, |query, (((questionnaire, version, language, day), question), n)| {
-                query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(*question).bind(**n)
-            });
-            let code_uses: Vec<_> = tallies.code_uses.iter().collect();
-            insert_chunked!(transaction, placeholders, ADD_TO_CODE_BATCH_USE, code_uses, |query, ((batch_id, period), n)| {
-                query.bind(*batch_id).bind(period.as_str()).bind(**n)
-            });
+            add_tallies!(transaction, placeholders, &tallies);
             transaction.commit().await?;
         });
         Ok(outcomes.into_iter().map(|outcome| outcome.expect("every response of the batch is decided")).collect())

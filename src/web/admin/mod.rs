@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
+use super::AppState;
 use super::staff::{AdminUser, CsrfChecked, StaffPageError};
 use super::views::{self, FormTarget};
-use super::{AppState, WebError};
 use crate::questionnaire::protocol::LANGUAGE_FIELD;
 use crate::questionnaire::versions::{Change, changes};
 use crate::questionnaire::{self, FormInput, Step};
@@ -90,8 +90,8 @@ async fn show_preview(
     AdminUser(user): AdminUser,
     Path(id): Path<String>,
     Query(choice): Query<LanguageChoice>,
-) -> Result<Response, WebError> {
-    let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
+) -> Result<Response, StaffPageError> {
+    let questionnaire = state.catalog.get(&id).ok_or_else(|| StaffPageError::UnknownQuestionnaire(id.clone()))?;
     let language = questionnaire.language(choice.lang.as_deref());
     let input = FormInput::new(&questionnaire, Vec::new())?;
     let target = FormTarget::Preview { csrf_token: &user.csrf_token };
@@ -106,8 +106,8 @@ async fn step_preview(
     _: AdminUser,
     Path(id): Path<String>,
     CsrfChecked(user, pairs): CsrfChecked<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let questionnaire = state.catalog.get(&id).ok_or(WebError::NotFound)?;
+) -> Result<Response, StaffPageError> {
+    let questionnaire = state.catalog.get(&id).ok_or_else(|| StaffPageError::UnknownQuestionnaire(id.clone()))?;
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = questionnaire.language(Some(input.value(LANGUAGE_FIELD))).to_owned();
     let target = FormTarget::Preview { csrf_token: &user.csrf_token };

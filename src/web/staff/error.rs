@@ -2,7 +2,8 @@
 //! exports, codes, the admin pages): an extractor's refusal or a failure
 //! while serving, each turned into a calm Swedish page with its status and
 //! a way on. Failures of the service itself are logged here, once; the
-//! page never shows their details. (Respondent pages have `WebError`.)
+//! page never shows their details. (Respondent pages have `WebError`;
+//! an admin's preview of the form is a staff page, and has this one.)
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -63,6 +64,20 @@ pub enum StaffPageError {
     Randomness(#[from] NoRandomness),
     #[error("a CSV file could not be written: {0}")]
     Csv(#[from] csv::Error),
+}
+
+/// A form field the questionnaire does not have (an admin's preview).
+impl From<crate::questionnaire::UnknownField> for StaffPageError {
+    fn from(error: crate::questionnaire::UnknownField) -> StaffPageError {
+        StaffPageError::UnreadableForm(error.to_string())
+    }
+}
+
+/// A form step naming a page the questionnaire does not have (an admin's preview).
+impl From<crate::questionnaire::NoSuchPage> for StaffPageError {
+    fn from(error: crate::questionnaire::NoSuchPage) -> StaffPageError {
+        StaffPageError::UnreadableForm(error.to_string())
+    }
 }
 
 impl IntoResponse for StaffPageError {
