@@ -12,8 +12,7 @@ use super::raw::{
     OptionValue, RawCondition, RawKind, RawOption, RawOptions, RawPage, RawQuestion, RawQuestionnaire, RawText,
 };
 use super::{
-    Choice, Condition, DONT_KNOW, OTHER, Page, Question, QuestionKind, Questionnaire, Rendered, Role, Scale, Test,
-    Text, Version,
+    Choice, Condition, DONT_KNOW, OTHER, Page, Question, QuestionKind, Questionnaire, Role, Scale, Test, Text, Version,
 };
 use crate::locale;
 
@@ -78,7 +77,6 @@ impl Checker {
             check_answers: raw.check_answers,
             questions,
             pages,
-            rendered: Rendered::default(),
         }
     }
 

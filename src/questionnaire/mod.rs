@@ -12,7 +12,6 @@ mod live;
 mod load;
 pub mod protocol;
 mod raw;
-mod rendered;
 mod schema;
 pub mod versions;
 
@@ -31,7 +30,6 @@ pub use availability::Availability;
 pub use flow::{Condition, NoSuchPage, Page, Screen, Shown, Step, Test, next_step};
 pub use live::{LiveCatalog, Reload};
 pub use load::{Catalog, Problem, load_dir, load_paths, parse};
-pub use rendered::Rendered;
 pub use schema::json_schema;
 
 /// A questionnaire as the service serves it: validated, with every text
@@ -74,9 +72,6 @@ pub struct Questionnaire {
     pub questions: Vec<Question>,
     /// The form's pages, each a range of `questions`; one page without `[[page]]`.
     pub pages: Vec<Page>,
-    /// Pages rendered from this version alone (an open questionnaire's start
-    /// page), kept while it is served.
-    pub rendered: Rendered,
 }
 
 /// Who may answer a questionnaire.

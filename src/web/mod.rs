@@ -3,6 +3,7 @@
 
 mod admin;
 pub mod codes;
+mod kept_pages;
 pub mod language;
 pub mod reach;
 mod respond;
@@ -116,8 +117,9 @@ pub fn routes() -> Router<AppState> {
 
 /// `routes` with the state and what surrounds every request: the privacy
 /// headers and readable error pages, a bug caught as a calm page, the time
-/// and size limits, and the group-commit writer. Public so that a test can
-/// add a route of its own (one that panics) inside the same layers.
+/// and size limits, the group-commit writer and the kept start pages.
+/// Public so that a test can add a route of its own (one that panics)
+/// inside the same layers.
 pub fn with_layers(routes: Router<AppState>, state: AppState, request_timeout: Duration) -> Router {
     let safety = state.safety.clone();
     // One writer per app: responses sent together are committed together.
@@ -134,7 +136,8 @@ pub fn with_layers(routes: Router<AppState>, state: AppState, request_timeout: D
                 .layer(CatchPanicLayer::custom(bug_page))
                 .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
                 .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-                .layer(Extension(writer)),
+                .layer(Extension(writer))
+                .layer(Extension(Arc::new(kept_pages::KeptPages::default()))),
         )
     // No request log: even a line with only the path and a timestamp would
     // tell when someone answered, and a response's date is kept coarse

@@ -13,6 +13,7 @@ use maud::Markup;
 use serde::Deserialize;
 use time::Date;
 
+use super::kept_pages::KeptPages;
 use super::language::AcceptLanguage;
 use super::reach::{self, SubmissionToken};
 use super::views::FormTarget;
@@ -45,6 +46,7 @@ fn find(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, WebError> {
 
 async fn show_form(
     State(state): State<AppState>,
+    Extension(kept): Extension<Arc<KeptPages>>,
     Path(id): Path<String>,
     Query(choice): Query<LanguageChoice>,
     Query(card): Query<codes::CodeQuery>,
@@ -61,7 +63,7 @@ async fn show_form(
     // A coded questionnaire's start page carries a well-formed code into the
     // form, unchecked: its button checks it (see `codes::admit_to_form`).
     let Some(code) = codes::admit_to_form(&state, &questionnaire, language, kiosk, &card)? else {
-        return kept_start_page(&state, &questionnaire, language, kiosk);
+        return kept_start_page(&state, &kept, &questionnaire, language, kiosk);
     };
     let input = start_input(&questionnaire, kiosk, Some(&code))?;
     Ok(views::start_page(&questionnaire, language, &input, FormTarget::Respondent).into_response())
@@ -79,27 +81,20 @@ fn start_input(questionnaire: &Questionnaire, kiosk: bool, code: Option<&Code>) 
     Ok(FormInput::new(questionnaire, carried)?)
 }
 
-/// An open questionnaire's start page depends on nothing but its version,
-/// the language, kiosk mode and the exit site: it is rendered once for each
-/// and then sent as the same bytes to everyone, which is most of what
-/// serving it used to cost (issue 8).
+/// An open questionnaire's start page, the same bytes for everyone with
+/// the same language, kiosk mode and exit site (see `KeptPages`).
 fn kept_start_page(
     state: &AppState,
-    questionnaire: &Questionnaire,
+    kept: &KeptPages,
+    questionnaire: &Arc<Questionnaire>,
     language: &str,
     kiosk: bool,
 ) -> Result<Response, WebError> {
     let key = format!("start {language} kiosk={kiosk} exit={}", state.safety.exit_url);
-    let page = match questionnaire.rendered.get(&key) {
-        Some(page) => page,
-        None => {
-            let input = start_input(questionnaire, kiosk, None)?;
-            let page = views::start_page(questionnaire, language, &input, FormTarget::Respondent);
-            let page = Bytes::from(page.into_string());
-            questionnaire.rendered.keep(key, page.clone());
-            page
-        }
-    };
+    let input = start_input(questionnaire, kiosk, None)?;
+    let page = kept.get_or_render(questionnaire, key, || {
+        Bytes::from(views::start_page(questionnaire, language, &input, FormTarget::Respondent).into_string())
+    });
     Ok(Html(page).into_response())
 }
 
