@@ -144,7 +144,7 @@ impl Code {
 
     /// The hex SHA-256 of the canonical code: never stored on its own.
     fn digest(&self) -> String {
-        key::hex(&Sha256::digest(self.canonical().as_bytes()))
+        hex::encode(Sha256::digest(self.canonical().as_bytes()))
     }
 }
 
