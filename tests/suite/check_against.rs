@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Backend, fresh_database_url, undo_tallies_migration};
-use enkat::questionnaire::{self, Answer, Questionnaire};
+use crate::common::{Backend, answer, fresh_database_url, undo_tallies_migration};
+use enkat::questionnaire::{self, Questionnaire};
 use enkat::store::{CHECKED_TABLES, NewResponse, Store};
 use time::macros::date;
 
@@ -23,10 +23,6 @@ fn stored_text() -> String {
         .replace("date_precision = \"week\"\n", "date_precision = \"week\"\naccess = \"code\"\n");
     small
         + "\n[[question]]\nid = \"unused\"\ntype = \"single\"\ntext = { en = \"Asked of no one yet\" }\noptions = [ { id = \"a\", en = \"A\" } ]\n"
-}
-
-fn answer(question: &str, option: Option<&str>, text: Option<&str>) -> Answer {
-    Answer { question_id: question.to_owned(), option_id: option.map(str::to_owned), text: text.map(str::to_owned) }
 }
 
 /// `stored_text()` as its first version, with three responses, in a new database.
