@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::questionnaire::compat::{AnswerCounts, Baseline, compare};
-use crate::questionnaire::{self, Catalog, Questionnaire};
+use crate::questionnaire::{Catalog, Questionnaire};
 use crate::store::{CHECKED_TABLES, Store};
 
 /// Compares every questionnaire in `catalog` with the database at `url`.
@@ -60,12 +60,12 @@ async fn against(catalog: &Catalog, store: &Store) -> Result<usize, String> {
         };
         let mut old: Vec<Questionnaire> = Vec::new();
         for version in &versions {
-            let Some(source) = store.version_source(&new.id, version).await.map_err(database)? else { continue };
             // A stored text this enkat cannot read any more (the format has
             // changed since) cannot be compared; say so rather than guess.
-            match questionnaire::parse(Path::new(version), &source) {
-                Ok(parsed) => old.push(parsed),
-                Err(problems) => eprintln!(
+            match store.stored_questionnaire(&new.id, version).await.map_err(database)? {
+                None => {}
+                Some(Ok(parsed)) => old.push(parsed),
+                Some(Err(problems)) => eprintln!(
                     "{}: warning: the stored version {version} cannot be read any more ({}), so it is not compared",
                     new.id,
                     problems.first().map(|problem| problem.message.as_str()).unwrap_or_default()

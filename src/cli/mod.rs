@@ -14,7 +14,7 @@ pub mod seed;
 mod staff;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -345,12 +345,11 @@ async fn refuse_loosening(store: &Store, questionnaire: &Questionnaire) -> Resul
     let Some(last) = versions.iter().rev().find(|stored| stored.version != questionnaire.version.as_str()) else {
         return Ok(());
     };
-    let Some(source) =
-        store.version_source(&questionnaire.id, &last.version).await.map_err(|error| error.to_string())?
+    let Some(Ok(stored)) =
+        store.stored_questionnaire(&questionnaire.id, &last.version).await.map_err(|error| error.to_string())?
     else {
         return Ok(());
     };
-    let Ok(stored) = questionnaire::parse(Path::new(&last.version), &source) else { return Ok(()) };
     let refused = versions::loosenings(&stored, questionnaire);
     if refused.is_empty() {
         return Ok(());

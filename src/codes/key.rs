@@ -44,10 +44,6 @@ pub enum KeyError {
     Randomness(getrandom::Error),
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 impl ServiceKey {
     /// A new random key.
     pub fn generate() -> Result<ServiceKey, KeyError> {
@@ -95,7 +91,7 @@ impl ServiceKey {
         let key = ServiceKey::generate()?;
         match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
             Ok(mut file) => {
-                file.write_all(format!("{}\n", hex(&key.0)).as_bytes()).map_err(failed)?;
+                file.write_all(format!("{}\n", hex::encode(key.0)).as_bytes()).map_err(failed)?;
                 file.sync_all().map_err(failed)?;
                 Ok(key)
             }
@@ -119,7 +115,7 @@ impl ServiceKey {
 
     /// The hex HMAC-SHA-256 of `parts`.
     pub fn sign(&self, parts: &[&[u8]]) -> String {
-        hex(&self.mac(parts).finalize().into_bytes())
+        hex::encode(self.mac(parts).finalize().into_bytes())
     }
 
     /// Whether `tag` (hex) is the MAC of `parts`, compared in constant time.

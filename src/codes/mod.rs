@@ -23,6 +23,8 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 use validator::Validate;
 
+use crate::report::csv::text_cell;
+
 pub use key::{KeyError, ServiceKey};
 
 /// The symbols of a code: digits 2–9 and A–Z without I, L and O, so that
@@ -144,7 +146,7 @@ impl Code {
 
     /// The hex SHA-256 of the canonical code: never stored on its own.
     fn digest(&self) -> String {
-        key::hex(&Sha256::digest(self.canonical().as_bytes()))
+        hex::encode(Sha256::digest(self.canonical().as_bytes()))
     }
 }
 
@@ -256,8 +258,8 @@ pub fn card_url(public_url: &str, questionnaire_id: &str, code: &Code) -> String
 }
 
 /// Writes codes as CSV with the columns `code,url` (for SMS or a mail
-/// merge). A cell a spreadsheet would run as a formula (starting with
-/// `= + - @`) gets a leading apostrophe; codes never do, a strange public
+/// merge). A cell a spreadsheet would run as a formula gets a leading
+/// apostrophe (`report::csv::text_cell`); codes never do, a strange public
 /// URL might.
 pub fn write_csv<W: std::io::Write>(
     public_url: &str,
@@ -265,11 +267,10 @@ pub fn write_csv<W: std::io::Write>(
     codes: &[Code],
     out: W,
 ) -> Result<(), csv::Error> {
-    let neutral = |cell: String| if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell };
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(["code", "url"])?;
     for code in codes {
-        writer.write_record([neutral(code.display()), neutral(card_url(public_url, questionnaire_id, code))])?;
+        writer.write_record([text_cell(&code.display()), text_cell(&card_url(public_url, questionnaire_id, code))])?;
     }
     writer.flush()?;
     Ok(())

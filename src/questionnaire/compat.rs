@@ -356,40 +356,20 @@ mod tests {
     use super::*;
     use crate::questionnaire::parse;
 
-    const BASE: &str = r#"id = "v"
-languages = ["en"]
-title = { en = "T" }
-min_report_n = 5
-date_precision = "week"
-access = "code"
-
-[scales.agree]
-options = [ { id = "yes", en = "Yes" }, { id = "partly", en = "Partly" }, { id = "no", en = "No" } ]
-positive = ["yes"]
-
-[lists.support]
-options = [ { id = "move", en = "Move" }, { id = "things", en = "Things" } ]
-
-[[question]]
-id = "overall"
-type = "scale"
-scale = "agree"
-role = "satisfaction"
-area = "helhet"
-text = { en = "Good?" }
-
-[[question]]
-id = "got"
-type = "multi"
-text = { en = "Got?" }
-options_from = "support"
-options = [ { id = "none", en = "None", exclusive = true } ]
-
-[[question]]
-id = "comment"
-type = "text"
-text = { en = "Comment" }
-"#;
+    /// The shared small questionnaire (`tests/fixtures/small/v.toml`), coded,
+    /// with `got`'s options from a list and an exclusive `none`.
+    fn base() -> String {
+        include_str!("../../tests/fixtures/small/v.toml")
+            .replace("date_precision = \"week\"\n", "date_precision = \"week\"\naccess = \"code\"\n")
+            .replace(
+                "options = [ { id = \"move\", en = \"Move\" }, { id = \"things\", en = \"Things\" } ]",
+                "options_from = \"support\"\noptions = [ { id = \"none\", en = \"None\", exclusive = true } ]",
+            )
+            .replace(
+                "positive = [\"yes\"]\n",
+                "positive = [\"yes\"]\n\n[lists.support]\noptions = [ { id = \"move\", en = \"Move\" }, { id = \"things\", en = \"Things\" } ]\n",
+            )
+    }
 
     fn version(text: &str) -> Questionnaire {
         parse(Path::new("v.toml"), text).expect("the edited example is valid")
@@ -410,12 +390,12 @@ text = { en = "Comment" }
     }
 
     fn verdict(edit: impl Fn(&str) -> String, answers: &AnswerCounts) -> Verdict {
-        compare(Path::new("v.toml"), &version(&edit(BASE)), &[version(BASE)], answers)
+        compare(Path::new("v.toml"), &version(&edit(&base())), &[version(&base())], answers)
     }
 
-    /// The verdict on `new(BASE)` after `old(BASE)`.
+    /// The verdict on `new(base())` after `old(base())`.
     fn verdict_from(old: impl Fn(&str) -> String, new: impl Fn(&str) -> String, answers: &AnswerCounts) -> Verdict {
-        compare(Path::new("v.toml"), &version(&new(BASE)), &[version(&old(BASE))], answers)
+        compare(Path::new("v.toml"), &version(&new(&base())), &[version(&old(&base()))], answers)
     }
 
     fn lines(problems: &[Problem]) -> Vec<String> {
@@ -590,9 +570,9 @@ text = { en = "Comment" }
 
     #[test]
     fn several_versions_of_the_latest_day_give_each_finding_once() {
-        let edited = BASE.replace("positive = [\"yes\"]", "positive = [\"yes\", \"partly\"]");
-        let other_same_day = version(&BASE.replace("Good?", "Good at all?"));
-        let found = compare(Path::new("v.toml"), &version(&edited), &[version(BASE), other_same_day], &answered());
+        let edited = base().replace("positive = [\"yes\"]", "positive = [\"yes\", \"partly\"]");
+        let other_same_day = version(&base().replace("Good?", "Good at all?"));
+        let found = compare(Path::new("v.toml"), &version(&edited), &[version(&base()), other_same_day], &answered());
         assert_eq!(found.warnings.len(), 1);
         assert_eq!(found.notes, ["question `overall` reworded"]);
     }

@@ -107,7 +107,7 @@ impl Version {
     /// versions of one questionnaire never collide.
     pub fn of(source: &str) -> Version {
         let digest = Sha256::digest(source.as_bytes());
-        Version(digest[..8].iter().map(|byte| format!("{byte:02x}")).collect())
+        Version(hex::encode(&digest[..8]))
     }
 
     pub fn as_str(&self) -> &str {

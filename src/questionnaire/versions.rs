@@ -322,36 +322,8 @@ mod tests {
     use super::*;
     use crate::questionnaire::parse;
 
-    const BASE: &str = r#"
-id = "v"
-languages = ["en"]
-title = { en = "T" }
-min_report_n = 5
-date_precision = "week"
-
-[scales.agree]
-options = [ { id = "yes", en = "Yes" }, { id = "partly", en = "Partly" }, { id = "no", en = "No" } ]
-positive = ["yes"]
-
-[[question]]
-id = "overall"
-type = "scale"
-scale = "agree"
-role = "satisfaction"
-area = "helhet"
-text = { en = "Good?" }
-
-[[question]]
-id = "got"
-type = "multi"
-text = { en = "Got?" }
-options = [ { id = "move", en = "Move" }, { id = "things", en = "Things" } ]
-
-[[question]]
-id = "comment"
-type = "text"
-text = { en = "Comment" }
-"#;
+    /// The small questionnaire the domain's and the report's tests share.
+    const BASE: &str = include_str!("../../tests/fixtures/small/v.toml");
 
     fn version(edit: impl Fn(&str) -> String) -> Questionnaire {
         parse(Path::new("v.toml"), &edit(BASE)).expect("the edited example is valid")

@@ -211,8 +211,9 @@ pub fn write_texts<W: io::Write>(texts: &[ListedText], dialect: Dialect, out: W)
 
 /// A text cell that a spreadsheet will not run as a formula: a leading `'`
 /// before `=`, `+`, `-`, `@`, tab or carriage return. Only for text; numbers
-/// are written by this module and never start with one of these.
-fn text_cell(text: &str) -> String {
+/// are written by this module and never start with one of these. The one
+/// guard for every CSV enkat writes (also `codes::write_csv`).
+pub fn text_cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
 }
 
@@ -508,12 +509,17 @@ mod tests {
 
     #[test]
     fn only_text_cells_are_neutralised() {
-        assert_eq!(text_cell("=1+1"), "'=1+1");
-        assert_eq!(text_cell("+46 70"), "'+46 70");
-        assert_eq!(text_cell("-"), "'-");
-        assert_eq!(text_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(text_cell("\tx"), "'\tx");
-        assert_eq!(text_cell("\rx"), "'\rx");
+        // Each leading character a spreadsheet may run as a formula.
+        for (cell, neutral) in [
+            ("=1+1", "'=1+1"),
+            ("+46 70", "'+46 70"),
+            ("-", "'-"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+        ] {
+            assert_eq!(text_cell(cell), neutral, "{cell:?}");
+        }
         assert_eq!(text_cell("Bra, 1+1=2"), "Bra, 1+1=2");
         assert_eq!(Dialect::Standard.decimal(-0.5, 4), "-0.5000", "numbers are written as they are");
     }

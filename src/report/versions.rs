@@ -71,28 +71,7 @@ mod tests {
     use crate::questionnaire::parse;
     use crate::report::{AnswerCount, GroupCount, QuestionCount};
 
-    const V1: &str = r#"
-id = "v"
-languages = ["en"]
-title = { en = "T" }
-
-[scales.agree]
-options = [ { id = "yes", en = "Yes" }, { id = "no", en = "No" } ]
-positive = ["yes"]
-
-[[question]]
-id = "overall"
-type = "scale"
-scale = "agree"
-role = "satisfaction"
-area = "helhet"
-text = { en = "Good?" }
-
-[[question]]
-id = "comment"
-type = "text"
-text = { en = "Comment" }
-"#;
+    const V1: &str = include_str!("../../tests/fixtures/small/v.toml");
 
     fn answer(question: &str, option: &str, count: u64) -> AnswerCount {
         AnswerCount { group: None, question_id: question.into(), option_id: Some(option.into()), count }

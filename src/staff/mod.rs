@@ -218,7 +218,7 @@ impl Secret {
     pub fn generate() -> Result<Secret, StaffError> {
         let mut bytes = [0_u8; 32];
         getrandom::fill(&mut bytes).map_err(StaffError::Randomness)?;
-        Ok(Secret(hex(&bytes)))
+        Ok(Secret(hex::encode(bytes)))
     }
 
     /// The secret itself, to hand out once.
@@ -242,7 +242,7 @@ impl fmt::Debug for Secret {
 /// that a copy of the database does not let anyone log in. (A fast hash is
 /// enough: the secrets are random, not guessable like passwords.)
 pub fn fingerprint(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 /// Whether a presented secret equals the expected one, in time that does not
@@ -250,15 +250,6 @@ pub fn fingerprint(secret: &str) -> String {
 pub fn secrets_match(presented: &str, expected: &str) -> bool {
     presented.len() == expected.len()
         && presented.bytes().zip(expected.bytes()).fold(0_u8, |differ, (a, b)| differ | (a ^ b)) == 0
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes
-        .iter()
-        .flat_map(|byte| [DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 0xf)]])
-        .map(char::from)
-        .collect()
 }
 
 /// How long a staff session lasts.

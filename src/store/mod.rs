@@ -16,7 +16,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use time::Date;
 use uuid::Uuid;
 
-use crate::questionnaire::{Answer, Questionnaire};
+use crate::questionnaire::{self, Answer, Problem, Questionnaire};
 
 /// A problem with the database. Shown to people only as a calm "try again"
 /// page; logged once, by whoever gives up on the operation.
@@ -242,6 +242,19 @@ impl Store {
                 .await?
         });
         Ok(source)
+    }
+
+    /// A stored version of a questionnaire, read back from its stored text:
+    /// `None` if it is not stored, `Some(Err(problems))` if its text no
+    /// longer loads (an older enkat's format), which each caller treats in
+    /// its own way (most leave it out; some say why).
+    pub async fn stored_questionnaire(
+        &self,
+        questionnaire_id: &str,
+        version: &str,
+    ) -> Result<Option<Result<Questionnaire, Vec<Problem>>>, StoreError> {
+        let Some(source) = self.version_source(questionnaire_id, version).await? else { return Ok(None) };
+        Ok(Some(questionnaire::parse(Path::new(version), &source)))
     }
 
     /// Stores a response and all its answers in a transaction of its own:

@@ -10,9 +10,8 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{Store, StoreError};
-use std::path::Path;
 
-use crate::questionnaire::{self, Answer, Questionnaire};
+use crate::questionnaire::{Answer, Questionnaire};
 use crate::report::microdata::{ListedText, StoredText, texts_by_period};
 use crate::report::release::Disclosure;
 use crate::report::{
@@ -344,8 +343,7 @@ impl Store {
         for version in
             self.versions(id).await?.iter().filter(|version| version.version != questionnaire.version.as_str())
         {
-            let Some(source) = self.version_source(id, &version.version).await? else { continue };
-            if let Ok(older) = questionnaire::parse(Path::new(&version.version), &source) {
+            if let Some(Ok(older)) = self.stored_questionnaire(id, &version.version).await? {
                 stored.push((version.version.clone(), older));
             }
         }
@@ -433,10 +431,9 @@ impl Store {
         let versions = self.versions(id).await?;
         let mut stored = Vec::new();
         for version in versions.iter().filter(|version| version.version != questionnaire.version.as_str()) {
-            let Some(source) = self.version_source(id, &version.version).await? else { continue };
             // A stored text that no longer loads (an older enkat's format) is
             // counted with today's figures, as before versions were compared.
-            if let Ok(older) = questionnaire::parse(Path::new(&version.version), &source) {
+            if let Some(Ok(older)) = self.stored_questionnaire(id, &version.version).await? {
                 stored.push((version.version.clone(), older));
             }
         }

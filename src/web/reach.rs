@@ -28,7 +28,7 @@ impl SubmissionToken {
     pub fn generate() -> Result<SubmissionToken, getrandom::Error> {
         let mut bytes = [0_u8; 16];
         getrandom::fill(&mut bytes)?;
-        Ok(SubmissionToken(hex(&bytes)))
+        Ok(SubmissionToken(hex::encode(bytes)))
     }
 
     /// The token as the form carries it.
@@ -41,12 +41,8 @@ impl SubmissionToken {
     /// when the form carried no token (see `submit_response`).
     pub fn hash_of_sent(input: &FormInput) -> Option<String> {
         let sent = input.value(SUBMISSION_FIELD);
-        (!sent.is_empty()).then(|| hex(&Sha256::digest(sent.as_bytes())))
+        (!sent.is_empty()).then(|| hex::encode(Sha256::digest(sent.as_bytes())))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Whether a form is in kiosk mode: the questionnaire always is, or the

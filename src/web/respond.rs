@@ -246,10 +246,10 @@ async fn earlier_version(state: &AppState, id: &str, version: &str) -> Result<Op
     if let Some(shown) = state.catalog.version(id, version) {
         return Ok(Some(shown));
     }
-    let Some(source) = state.store.version_source(id, version).await? else { return Ok(None) };
-    match questionnaire::parse(std::path::Path::new(version), &source) {
-        Ok(shown) => Ok(Some(Arc::new(shown))),
-        Err(problems) => {
+    match state.store.stored_questionnaire(id, version).await? {
+        None => Ok(None),
+        Some(Ok(shown)) => Ok(Some(Arc::new(shown))),
+        Some(Err(problems)) => {
             let problems = format!("version {version}: {} problem(s)", problems.len());
             super::respondent_log::note("a stored version of a questionnaire no longer loads", &problems);
             Ok(None)

@@ -15,7 +15,7 @@ use axum::http::{Request, StatusCode, header};
 use axum_extra::extract::cookie::Cookie;
 use enkat::clock::Clock;
 use enkat::codes::ServiceKey;
-use enkat::questionnaire::{Catalog, LiveCatalog};
+use enkat::questionnaire::{Answer, Catalog, LiveCatalog};
 use enkat::staff::{AccountName, NewPassword, Secret, StaffSettings, ThrottlePolicy};
 use enkat::store::Store;
 use enkat::web::staff::SESSION_COOKIE;
@@ -49,6 +49,11 @@ macro_rules! on_both_databases {
             )*
         }
     };
+}
+
+/// An answer to store directly: the option chosen, or the text written.
+pub fn answer(question: &str, option: Option<&str>, text: Option<&str>) -> Answer {
+    Answer { question_id: question.into(), option_id: option.map(Into::into), text: text.map(Into::into) }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

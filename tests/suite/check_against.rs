@@ -8,58 +8,26 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Backend, fresh_database_url, undo_tallies_migration};
-use enkat::questionnaire::{self, Answer, Questionnaire};
+use crate::common::{Backend, answer, fresh_database_url, undo_tallies_migration};
+use enkat::questionnaire::{self, Questionnaire};
 use enkat::store::{CHECKED_TABLES, NewResponse, Store};
 use time::macros::date;
 
 const ENKAT: &str = env!("CARGO_BIN_EXE_enkat");
 
-/// The stored version. `unused` is never answered; nobody chose `things`.
-const STORED: &str = r#"id = "followup"
-languages = ["en"]
-title = { en = "Follow-up" }
-min_report_n = 5
-date_precision = "week"
-access = "code"
-
-[scales.agree]
-options = [ { id = "yes", en = "Yes" }, { id = "partly", en = "Partly" }, { id = "no", en = "No" } ]
-positive = ["yes"]
-
-[[question]]
-id = "overall"
-type = "scale"
-scale = "agree"
-role = "satisfaction"
-area = "helhet"
-text = { en = "Was the support good?" }
-
-[[question]]
-id = "got"
-type = "multi"
-text = { en = "What did you get?" }
-options = [ { id = "move", en = "Help to move" }, { id = "things", en = "Things" } ]
-
-[[question]]
-id = "comment"
-type = "text"
-text = { en = "Anything else?" }
-
-[[question]]
-id = "unused"
-type = "single"
-text = { en = "Asked of no one yet" }
-options = [ { id = "a", en = "A" } ]
-"#;
-
-fn answer(question: &str, option: Option<&str>, text: Option<&str>) -> Answer {
-    Answer { question_id: question.to_owned(), option_id: option.map(str::to_owned), text: text.map(str::to_owned) }
+/// The stored version: the shared small questionnaire as `followup`, coded,
+/// with a question `unused` that is never answered; nobody chose `things`.
+fn stored_text() -> String {
+    let small = include_str!("../fixtures/small/v.toml")
+        .replacen("id = \"v\"\n", "id = \"followup\"\n", 1)
+        .replace("date_precision = \"week\"\n", "date_precision = \"week\"\naccess = \"code\"\n");
+    small
+        + "\n[[question]]\nid = \"unused\"\ntype = \"single\"\ntext = { en = \"Asked of no one yet\" }\noptions = [ { id = \"a\", en = \"A\" } ]\n"
 }
 
-/// `STORED` as its first version, with three responses, in a new database.
+/// `stored_text()` as its first version, with three responses, in a new database.
 async fn database_with_answers(url: &str) -> Questionnaire {
-    let stored = questionnaire::parse(Path::new("followup.toml"), STORED).expect("the stored version is valid");
+    let stored = questionnaire::parse(Path::new("followup.toml"), &stored_text()).expect("the stored version is valid");
     let store = Store::connect(url).await.expect("the database opens");
     store.register_version(&stored, date!(2026 - 03 - 02)).await.unwrap();
     let responses = [
@@ -112,9 +80,7 @@ const CASES: &[Case] = &[
     Case { what: "an unchanged file", edit: |s| s.to_owned(), lines: &[], passes: true },
     Case {
         what: "a removed question with answers",
-        edit: |s| {
-            s.replace("[[question]]\nid = \"comment\"\ntype = \"text\"\ntext = { en = \"Anything else?\" }\n\n", "")
-        },
+        edit: |s| s.replace("[[question]]\nid = \"comment\"\ntype = \"text\"\ntext = { en = \"Comment\" }\n\n", ""),
         lines: &[
             "FILE:1:6: warning: question `comment` is not in the file any more, but 1 response answered it: they stay in the database, but results and exports, which follow the file, will no longer show them (to change its text, keep its id)",
         ],
@@ -128,7 +94,7 @@ const CASES: &[Case] = &[
     },
     Case {
         what: "a removed option with answers",
-        edit: |s| s.replace("{ id = \"move\", en = \"Help to move\" }, ", ""),
+        edit: |s| s.replace("{ id = \"move\", en = \"Move\" }, ", ""),
         lines: &[
             "FILE:21:6: warning: option `move` is removed from `got`, but 2 responses chose it: results for `got` will be shown separately for the old and new version, because the new one no longer offers `move`",
         ],
@@ -196,7 +162,7 @@ async fn every_edit_is_judged_against_the_stored_answers() {
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("followup.toml");
     for case in CASES {
-        std::fs::write(&file, (case.edit)(STORED)).unwrap();
+        std::fs::write(&file, (case.edit)(&stored_text())).unwrap();
         let run = check_against(&url, &[&file]);
         let mut expected: Vec<String> =
             case.lines.iter().map(|line| line.replace("FILE", &file.display().to_string())).collect();
@@ -210,7 +176,7 @@ async fn every_edit_is_judged_against_the_stored_answers() {
     }
 
     // Unchanged: the file is the stored version.
-    std::fs::write(&file, STORED).unwrap();
+    std::fs::write(&file, stored_text()).unwrap();
     let run = check_against(&url, &[&file]);
     assert!(
         run.stdout.contains(&format!("followup: the same as the stored version {}", stored.version)),
@@ -233,7 +199,7 @@ async fn a_database_an_older_enkat_left_is_compared_without_being_migrated() {
     store.close().await;
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("followup.toml");
-    std::fs::write(&file, STORED.replace("{ id = \"move\", en = \"Help to move\" }, ", "")).unwrap();
+    std::fs::write(&file, stored_text().replace("{ id = \"move\", en = \"Move\" }, ", "")).unwrap();
 
     let run = check_against(&url, &[&file]);
     assert!(
@@ -254,7 +220,7 @@ async fn removed_and_new_questionnaires_are_mentioned() {
     let (url, _guard) = fresh_database_url(Backend::Sqlite).await;
     database_with_answers(&url).await;
     let folder = tempfile::tempdir().unwrap();
-    std::fs::write(folder.path().join("other.toml"), STORED.replace("\"followup\"", "\"other\"")).unwrap();
+    std::fs::write(folder.path().join("other.toml"), stored_text().replace("\"followup\"", "\"other\"")).unwrap();
     let run = check_against(&url, &[folder.path()]);
     assert!(run.success, "{:?}", run.stderr);
     assert!(run.stdout.contains("other: not in the database yet: nothing to compare with"), "{}", run.stdout);
@@ -271,7 +237,7 @@ async fn removed_and_new_questionnaires_are_mentioned() {
 async fn a_database_that_is_not_enkats_is_refused_and_left_alone() {
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("followup.toml");
-    std::fs::write(&file, STORED).unwrap();
+    std::fs::write(&file, stored_text()).unwrap();
 
     let missing: PathBuf = folder.path().join("typo.db");
     let run = check_against(&format!("sqlite://{}", missing.display()), &[&file]);
@@ -313,7 +279,11 @@ async fn a_read_only_store_reads_and_cannot_write(backend: Backend) {
     assert!(store.missing_tables().await.unwrap().is_empty());
     assert_eq!(store.questionnaire_ids().await.unwrap(), ["followup"]);
     assert_eq!(store.count_responses("followup").await.unwrap(), 3);
-    let edited = questionnaire::parse(Path::new("followup.toml"), &STORED.replace("Anything else?", "More?")).unwrap();
+    let edited = questionnaire::parse(
+        Path::new("followup.toml"),
+        &stored_text().replace("{ en = \"Comment\" }", "{ en = \"More?\" }"),
+    )
+    .unwrap();
     assert!(store.register_version(&edited, date!(2026 - 03 - 09)).await.is_err(), "writing is refused");
     assert_eq!(store.versions("followup").await.unwrap().len(), 1);
     assert_eq!(stored.version.as_str(), store.versions("followup").await.unwrap()[0].version);

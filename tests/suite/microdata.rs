@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use crate::common::{Backend, PASSWORD, TestApp};
+use crate::common::{Backend, PASSWORD, TestApp, answer};
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use enkat::clock::Clock;
@@ -48,10 +48,6 @@ fn monday(app: &TestApp, months_back: u8, week: i64) -> Date {
     }
     let offset = (7 - i64::from(first.weekday().number_days_from_monday())) % 7;
     first + Duration::days(offset + 7 * week)
-}
-
-fn answer(question: &str, option: Option<&str>, text: Option<&str>) -> Answer {
-    Answer { question_id: question.into(), option_id: option.map(Into::into), text: text.map(Into::into) }
 }
 
 /// `count` responses on `on` in `language`, each with these background

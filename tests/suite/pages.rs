@@ -4,7 +4,7 @@
 //! questions and pages whose condition is false are skipped, and the server
 //! decides again at the end, whatever the form carried.
 
-use crate::common::{Backend, Page, TestApp};
+use crate::common::{Backend, Page, TestApp, answer};
 use axum::http::StatusCode;
 use enkat::questionnaire::Answer;
 
@@ -46,10 +46,6 @@ fn questions_on(page: &Page) -> Vec<String> {
         .into_iter()
         .map(|id| id.trim_start_matches("question-").to_owned())
         .collect()
-}
-
-fn answer(question: &str, option: Option<&str>, text: Option<&str>) -> Answer {
-    Answer { question_id: question.into(), option_id: option.map(Into::into), text: text.map(Into::into) }
 }
 
 async fn stored(app: &TestApp) -> Vec<Vec<Answer>> {

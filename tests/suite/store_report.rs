@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::common::{Backend, fresh_database_url, fresh_store, undo_tallies_migration};
+use crate::common::{Backend, answer, fresh_database_url, fresh_store, undo_tallies_migration};
 use enkat::cli::seed::{Random, synthetic_response};
 use enkat::questionnaire::{Answer, Questionnaire};
 use enkat::report::{AnswerCount, Filter, GroupCount, QuestionCount, Split, Tally, UNANSWERED};
@@ -26,10 +26,6 @@ fn nexus() -> Questionnaire {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("questionnaires/nexus.toml");
     let source = std::fs::read_to_string(&path).unwrap();
     enkat::questionnaire::parse(&path, &source).unwrap()
-}
-
-fn answer(question: &str, option: Option<&str>, text: Option<&str>) -> Answer {
-    Answer { question_id: question.into(), option_id: option.map(Into::into), text: text.map(Into::into) }
 }
 
 /// Five responses: (date, language, answers).

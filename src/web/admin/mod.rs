@@ -7,8 +7,6 @@ mod view;
 
 pub(super) use view::versions_table;
 
-use std::path::Path as FilePath;
-
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -59,8 +57,7 @@ pub(super) async fn version_history(
     let mut history = Vec::new();
     let mut before: Option<questionnaire::Questionnaire> = None;
     for stored in state.store.versions(&served.id).await? {
-        let source = state.store.version_source(&served.id, &stored.version).await?.unwrap_or_default();
-        let parsed = questionnaire::parse(FilePath::new(&stored.version), &source).ok();
+        let parsed = state.store.stored_questionnaire(&served.id, &stored.version).await?.and_then(Result::ok);
         let changes = match (&before, &parsed) {
             (Some(before), Some(parsed)) => Some(changes(before, parsed)),
             _ => None,
