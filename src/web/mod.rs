@@ -11,6 +11,7 @@ pub mod respondent_log;
 mod results;
 mod safety;
 pub mod staff;
+mod versions;
 pub(crate) mod views;
 
 use std::sync::Arc;

@@ -5,8 +5,6 @@
 
 mod view;
 
-pub(super) use view::versions_table;
-
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -15,25 +13,15 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::staff::{AdminUser, CsrfChecked, StaffPageError};
+use super::versions::version_history;
 use super::views::{self, FormTarget};
 use crate::questionnaire::protocol::LANGUAGE_FIELD;
-use crate::questionnaire::versions::{Change, changes};
 use crate::questionnaire::{self, FormInput, Step};
-use crate::store::StoreError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/admin/questionnaires", get(show_questionnaires))
         .route("/staff/admin/preview/{id}", get(show_preview).post(step_preview))
-}
-
-/// One stored version, and what changed since the one before it.
-pub(crate) struct VersionHistory {
-    pub version: String,
-    pub first_seen: time::Date,
-    pub served: bool,
-    /// `None` for the first version, or when a stored text no longer loads.
-    pub changes: Option<Vec<Change>>,
 }
 
 async fn show_questionnaires(
@@ -46,33 +34,6 @@ async fn show_questionnaires(
         histories.push((served.clone(), version_history(&state, served).await?));
     }
     Ok(view::questionnaires_page(&user, &histories, &state.catalog.problems()).into_response())
-}
-
-/// Every stored version of `served`'s questionnaire, oldest first, each
-/// with what changed since the one before.
-pub(super) async fn version_history(
-    state: &AppState,
-    served: &questionnaire::Questionnaire,
-) -> Result<Vec<VersionHistory>, StoreError> {
-    let mut history = Vec::new();
-    let mut before: Option<questionnaire::Questionnaire> = None;
-    for stored in state.store.versions(&served.id).await? {
-        let parsed = state.store.stored_questionnaire(&served.id, &stored.version).await?.and_then(Result::ok);
-        let changes = match (&before, &parsed) {
-            (Some(before), Some(parsed)) => Some(changes(before, parsed)),
-            _ => None,
-        };
-        history.push(VersionHistory {
-            served: stored.version == served.version.as_str(),
-            version: stored.version,
-            first_seen: stored.first_seen,
-            changes,
-        });
-        if parsed.is_some() {
-            before = parsed;
-        }
-    }
-    Ok(history)
 }
 
 /// `?lang=en`: the language to preview in.

@@ -4,11 +4,10 @@ use std::sync::Arc;
 
 use maud::{Markup, html};
 
-use super::VersionHistory;
 use crate::locale;
-use crate::questionnaire::versions::Change;
 use crate::questionnaire::{Problem, Questionnaire};
 use crate::web::staff::{StaffUser, staff_layout};
+use crate::web::versions::{VersionHistory, versions_table};
 
 const TITLE: &str = "Enkätfiler";
 
@@ -46,58 +45,4 @@ pub fn questionnaires_page(
         }
     };
     staff_layout(Some(user), TITLE, body)
-}
-
-/// The versions of a questionnaire, oldest first, with what changed.
-pub fn versions_table(history: &[VersionHistory]) -> Markup {
-    html! {
-        table.staff-table.versions {
-            caption { "Versioner" }
-            thead { tr { th scope="col" { "Version" } th scope="col" { "Först använd" } th scope="col" { "Ändringar mot versionen före" } } }
-            tbody {
-                @for version in history {
-                    tr {
-                        td { code { (version.version) } @if version.served { " (visas nu)" } }
-                        td { (version.first_seen) }
-                        td {
-                            @match &version.changes {
-                                None => { "–" }
-                                Some(changes) if changes.is_empty() => { "Inga ändringar i frågor eller svarsalternativ" }
-                                Some(changes) => {
-                                    ul {
-                                        @for change in changes {
-                                            li {
-                                                (change_text(change))
-                                                @if change.splits_results() { " " strong { "(resultaten redovisas separat per version)" } }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// A change between two versions, in words.
-fn change_text(change: &Change) -> String {
-    match change {
-        Change::QuestionAdded { question } => format!("Frågan {question} har lagts till"),
-        Change::QuestionRemoved { question } => format!("Frågan {question} har tagits bort"),
-        Change::QuestionReworded { question } => format!("Frågan {question} har formulerats om"),
-        Change::QuestionTypeChanged { question } => format!("Frågan {question} har bytt typ"),
-        Change::OptionAdded { question, option } => format!("Svarsalternativet {option} har lagts till i {question}"),
-        Change::OptionRemoved { question, option } => {
-            format!("Svarsalternativet {option} har tagits bort ur {question}")
-        }
-        Change::OptionReworded { question, option } => {
-            format!("Svarsalternativet {option} i {question} har formulerats om")
-        }
-        Change::PositiveChanged { question } => {
-            format!("Vilka svar som räknas som positiva har ändrats för {question}")
-        }
-    }
 }

@@ -164,7 +164,7 @@ async fn show_results(
     let texts = state.store.cell_texts(&id, through).await?;
     let free_texts = disclosure.free_texts(&scope, texts.into_iter().map(released_text));
     let versions = state.store.versions(&id).await?;
-    let history = super::admin::version_history(&state, &questionnaire).await?;
+    let history = super::versions::version_history(&state, &questionnaire).await?;
     let periods = Periods::new(&questionnaire, &disclosure, &scope);
     let kept_apart = disclosure.plan().clone();
     let results = view::Results { summary, breakdown, free_texts, versions, kept_apart, history, periods };

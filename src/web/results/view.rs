@@ -23,7 +23,7 @@ pub struct Results {
     /// Versions whose answers to a question are not in its figures.
     pub kept_apart: VersionPlan,
     /// Every stored version, with what changed between them.
-    pub history: Vec<crate::web::admin::VersionHistory>,
+    pub history: Vec<crate::web::versions::VersionHistory>,
     /// The closed periods, the chosen ones, and the one still running.
     pub periods: super::Periods,
 }
@@ -93,7 +93,7 @@ fn version_history(results: &Results) -> Markup {
     @if results.history.len() > 1 {
         details.version-history {
             summary { "Enkäten har ändrats: " (results.history.len()) " versioner" }
-            (crate::web::admin::versions_table(&results.history))
+            (crate::web::versions::versions_table(&results.history))
         }
     }
     }
