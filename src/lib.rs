@@ -1,10 +1,12 @@
 //! enkat: anonymous user surveys for social services.
 //!
-//! `questionnaire` is the domain (TOML model, validation, answers), `codes`
-//! the one-time codes of coded questionnaires, `retention` how long
-//! responses are kept, `staff` the rules for staff accounts and logins, `store` keeps responses and
-//! accounts in SQLite or PostgreSQL, `web` serves the respondent's form and
-//! the staff pages, and `cli` is what `enkat` does from the command line.
+//! `questionnaire` is the domain (TOML model, checking, answers, the form's
+//! flow), `report` the figures staff see and the disclosure rules over them,
+//! `codes` the one-time codes of coded questionnaires, `retention` how long
+//! responses are kept, `staff` the rules for staff accounts and logins,
+//! `store` keeps responses and accounts in SQLite or PostgreSQL, `web`
+//! serves the respondent's form and the staff pages, and `cli` is what
+//! `enkat` does from the command line. docs/ARCHITECTURE.md has the rest.
 
 pub mod cli;
 pub mod clock;
