@@ -136,7 +136,8 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             let served = coded(&questionnaires, &questionnaire)?;
             // Refused before the database is opened: nothing is created.
             let request = BatchRequest::parse(&count, &label, served.min_report_n)?;
-            let today = Clock::system(&time_zone)?.today();
+            let clock = Clock::system(&time_zone)?;
+            let today = clock.today();
             let store = Store::connect(&database.database_url).await?;
             let (key, notes) =
                 service_key(&key, &database.database_url, &store).await.map_err(CodesCommandError::Key)?;
@@ -147,7 +148,7 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             let fingerprints: Vec<String> = codes.iter().map(|code| code.fingerprint(&key)).collect();
             let id = store.create_code_batch(&questionnaire, &request.label, today, &fingerprints).await?;
             let details = format!("{questionnaire}: {} koder, \u{201d}{}\u{201d}", request.size, request.label);
-            store.record_audit(CLI_ACTOR, action::CODES_CREATED, &details).await?;
+            store.record_audit(CLI_ACTOR, action::CODES_CREATED, &details, clock.now_utc()).await?;
             if let Err(error) = write_codes(&public_url, &questionnaire, &codes, output.as_ref()) {
                 // Codes nobody can read must not stay live.
                 store.revoke_code_batch(id).await?;
@@ -185,6 +186,7 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             store.close().await;
         }
         CodesCommand::Revoke { batch, database } => {
+            let clock = Clock::utc();
             let id = Uuid::parse_str(&batch).map_err(|_| CodesCommandError::NoSuchBatch(batch.clone()))?;
             let store = Store::connect(&database.database_url).await?;
             let revoked = store.revoke_code_batch(id).await?.ok_or(CodesCommandError::NoSuchBatch(batch))?;
@@ -192,16 +194,17 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
                 "{}: \u{201d}{}\u{201d}, {} oanvända koder återkallade",
                 revoked.questionnaire_id, revoked.label, revoked.withdrawn
             );
-            store.record_audit(CLI_ACTOR, action::CODES_REVOKED, &details).await?;
+            store.record_audit(CLI_ACTOR, action::CODES_REVOKED, &details, clock.now_utc()).await?;
             println!("Batch {id} revoked: {} unused codes deleted.", revoked.withdrawn);
             store.close().await;
         }
         CodesCommand::ForgetKey { database } => {
+            let clock = Clock::utc();
             let store = Store::connect(&database.database_url).await?;
             if !store.forget_key().await? {
                 return Err(CodesCommandError::LiveCodesLeft);
             }
-            store.record_audit(CLI_ACTOR, action::CODES_KEY_FORGOTTEN, "").await?;
+            store.record_audit(CLI_ACTOR, action::CODES_KEY_FORGOTTEN, "", clock.now_utc()).await?;
             println!("The service key is forgotten: the next start makes a new one. Print new cards.");
             store.close().await;
         }

@@ -147,7 +147,8 @@ async fn export(args: ExportArgs) -> Result<(), ExportError> {
     };
     // Whole responses and texts come from closed periods only; the summary
     // from the units of closed periods (report::release).
-    let today = Clock::system(&args.time_zone)?.today();
+    let clock = Clock::system(&args.time_zone)?;
+    let today = clock.today();
     let (closed, last_closed) = microdata::closed_only(&asked, questionnaire, today);
     let filter = if args.what == What::Summary { asked } else { closed };
     let store = Store::connect(&args.database.database_url).await?;
@@ -166,7 +167,7 @@ async fn export(args: ExportArgs) -> Result<(), ExportError> {
     std::fs::rename(&partial, &args.output).map_err(|source| write_error(&args.output, source))?;
 
     let details = format!("{} {:?} {:?} {filter:?}", questionnaire.id, args.what, args.format);
-    store.record_audit(CLI_ACTOR, action::EXPORT, &details).await?;
+    store.record_audit(CLI_ACTOR, action::EXPORT, &details, clock.now_utc()).await?;
     store.close().await;
     eprintln!("wrote {} ({rows} rows)", args.output.display());
     Ok(())

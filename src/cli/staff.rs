@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
+use crate::clock::Clock;
 use crate::staff::{AccountName, NewPassword, Secret, StaffError, action};
 use crate::store::{Store, StoreError};
 
@@ -105,6 +106,7 @@ pub fn run_token(command: TokenCommand) -> ExitCode {
 }
 
 async fn staff(command: StaffCommand) -> Result<(), CommandError> {
+    let clock = Clock::utc();
     match command {
         StaffCommand::Add { name, admin, database } => {
             let name = AccountName::parse(&name)?;
@@ -113,11 +115,13 @@ async fn staff(command: StaffCommand) -> Result<(), CommandError> {
                 return Err(CommandError::AccountExists(name));
             }
             let hash = read_new_password(&name)?.hash()?;
-            if !store.add_staff_account(name.as_str(), &hash, admin, OffsetDateTime::now_utc()).await? {
+            if !store.add_staff_account(name.as_str(), &hash, admin, clock.now_utc()).await? {
                 return Err(CommandError::AccountExists(name));
             }
             let role = if admin { ", administratör" } else { "" };
-            store.record_audit(CLI_ACTOR, action::ACCOUNT_ADDED, &format!("konto: {name}{role}")).await?;
+            store
+                .record_audit(CLI_ACTOR, action::ACCOUNT_ADDED, &format!("konto: {name}{role}"), clock.now_utc())
+                .await?;
             println!("Account {name} added{}.", if admin { " (admin)" } else { "" });
             store.close().await;
         }
@@ -131,18 +135,18 @@ async fn staff(command: StaffCommand) -> Result<(), CommandError> {
             if !store.change_staff_password(name.as_str(), &hash).await? {
                 return Err(CommandError::NoSuchAccount(name));
             }
-            store.record_audit(CLI_ACTOR, action::PASSWORD_CHANGED, &format!("konto: {name}")).await?;
+            store.record_audit(CLI_ACTOR, action::PASSWORD_CHANGED, &format!("konto: {name}"), clock.now_utc()).await?;
             println!("Password of {name} changed; its sessions have ended.");
             store.close().await;
         }
         StaffCommand::Remove { name, database } => {
             let name = AccountName::parse(&name)?;
             let store = Store::connect(&database.database_url).await?;
-            let Some(revoked) = store.remove_staff_account(name.as_str(), OffsetDateTime::now_utc()).await? else {
+            let Some(revoked) = store.remove_staff_account(name.as_str(), clock.now_utc()).await? else {
                 return Err(CommandError::NoSuchAccount(name));
             };
             let details = format!("konto: {name}, {revoked} API-nycklar återkallade");
-            store.record_audit(CLI_ACTOR, action::ACCOUNT_REMOVED, &details).await?;
+            store.record_audit(CLI_ACTOR, action::ACCOUNT_REMOVED, &details, clock.now_utc()).await?;
             println!("Account {name} removed; its sessions have ended and {revoked} API token(s) were revoked.");
             store.close().await;
         }
@@ -165,17 +169,18 @@ async fn staff(command: StaffCommand) -> Result<(), CommandError> {
 }
 
 async fn token(command: TokenCommand) -> Result<(), CommandError> {
+    let clock = Clock::utc();
     match command {
         TokenCommand::Create { name, label, database } => {
             let name = AccountName::parse(&name)?;
             let store = Store::connect(&database.database_url).await?;
             let token = Secret::generate()?;
-            let now = OffsetDateTime::now_utc();
+            let now = clock.now_utc();
             let Some(id) = store.create_api_token(name.as_str(), &token.fingerprint(), &label, now).await? else {
                 return Err(CommandError::NoSuchAccount(name));
             };
             let details = format!("nyckel {id} för {name}, etikett: {label}");
-            store.record_audit(CLI_ACTOR, action::TOKEN_CREATED, &details).await?;
+            store.record_audit(CLI_ACTOR, action::TOKEN_CREATED, &details, clock.now_utc()).await?;
             // The token alone on stdout, so a script can capture it.
             println!("{}", token.expose());
             eprintln!("API token {id} for {name} created. It is shown only this once: keep it somewhere safe.");
@@ -198,10 +203,12 @@ async fn token(command: TokenCommand) -> Result<(), CommandError> {
         }
         TokenCommand::Revoke { id, database } => {
             let store = Store::connect(&database.database_url).await?;
-            let Some(account) = store.revoke_api_token(id, OffsetDateTime::now_utc()).await? else {
+            let Some(account) = store.revoke_api_token(id, clock.now_utc()).await? else {
                 return Err(CommandError::NoSuchToken(id));
             };
-            store.record_audit(CLI_ACTOR, action::TOKEN_REVOKED, &format!("nyckel {id} för {account}")).await?;
+            store
+                .record_audit(CLI_ACTOR, action::TOKEN_REVOKED, &format!("nyckel {id} för {account}"), clock.now_utc())
+                .await?;
             println!("API token {id} of {account} revoked.");
             store.close().await;
         }
