@@ -11,7 +11,7 @@ use clap::Subcommand;
 use uuid::Uuid;
 
 use super::key::{KeyArgs, service_key};
-use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
+use super::{CLI_ACTOR, DatabaseArgs, QuestionnairesArgs, TimeZoneArgs, run_to_completion};
 use crate::clock::Clock;
 use crate::codes::{BatchRefused, BatchRequest, Code, NoRandomness, write_csv};
 use crate::questionnaire::{self, Access, Questionnaire};
@@ -45,12 +45,10 @@ pub enum CodesCommand {
         /// The address people use to reach the service, for the links.
         #[arg(long, env = "ENKAT_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
         public_url: String,
-        /// Folder of questionnaire files (`*.toml`).
-        #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
-        questionnaires: PathBuf,
-        /// The time zone of the batch's creation date.
-        #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-        time_zone: String,
+        #[command(flatten)]
+        questionnaires: QuestionnairesArgs,
+        #[command(flatten)]
+        time_zone: TimeZoneArgs,
         #[command(flatten)]
         database: DatabaseArgs,
         #[command(flatten)]
@@ -61,12 +59,10 @@ pub enum CodesCommand {
     /// current period's uses are never shown.
     List {
         questionnaire: String,
-        /// Folder of questionnaire files (`*.toml`), for the reporting period.
-        #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
-        questionnaires: PathBuf,
-        /// The time zone that decides which periods have closed.
-        #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-        time_zone: String,
+        #[command(flatten)]
+        questionnaires: QuestionnairesArgs,
+        #[command(flatten)]
+        time_zone: TimeZoneArgs,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -133,10 +129,10 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             database,
             key,
         } => {
-            let served = coded(&questionnaires, &questionnaire)?;
+            let served = coded(questionnaires.folder(), &questionnaire)?;
             // Refused before the database is opened: nothing is created.
             let request = BatchRequest::parse(&count, &label, served.min_report_n)?;
-            let clock = Clock::system(&time_zone)?;
+            let clock = time_zone.clock()?;
             let today = clock.today();
             let store = Store::connect(&database.database_url).await?;
             let (key, notes) =
@@ -161,8 +157,8 @@ async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
             store.close().await;
         }
         CodesCommand::List { questionnaire, questionnaires, time_zone, database } => {
-            let served = coded(&questionnaires, &questionnaire)?;
-            let today = Clock::system(&time_zone)?.today();
+            let served = coded(questionnaires.folder(), &questionnaire)?;
+            let today = time_zone.clock()?.today();
             let closed = last_closed(served.report_period, served.date_precision, today);
             let store = Store::connect(&database.database_url).await?;
             let batches = store.code_batches(&served, today).await?;

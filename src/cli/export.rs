@@ -12,8 +12,8 @@ use futures_util::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::Date;
 
-use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
-use crate::clock::{Clock, UnknownTimeZone};
+use super::{CLI_ACTOR, DatabaseArgs, QuestionnairesArgs, TimeZoneArgs, run_to_completion};
+use crate::clock::UnknownTimeZone;
 use crate::questionnaire::{self, Questionnaire};
 use crate::report::csv::{Dialect, ResponsesCsv};
 use crate::report::microdata;
@@ -44,9 +44,8 @@ pub struct ExportArgs {
     /// Last reporting period included; default the last closed one.
     #[arg(long)]
     to: Option<String>,
-    /// The service's time zone, which decides which periods have closed.
-    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-    time_zone: String,
+    #[command(flatten)]
+    time_zone: TimeZoneArgs,
     /// Only responses in this language.
     #[arg(long)]
     lang: Option<String>,
@@ -65,9 +64,8 @@ pub struct ExportArgs {
     output: PathBuf,
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Folder of questionnaire files (`*.toml`).
-    #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
-    questionnaires: PathBuf,
+    #[command(flatten)]
+    questionnaires: QuestionnairesArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -121,7 +119,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
 }
 
 async fn export(args: ExportArgs) -> Result<(), ExportError> {
-    let catalog = questionnaire::load_dir(&args.questionnaires).map_err(|problems| {
+    let catalog = questionnaire::load_dir(args.questionnaires.folder()).map_err(|problems| {
         ExportError::Questionnaires(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
     })?;
     let questionnaire = catalog
@@ -147,7 +145,7 @@ async fn export(args: ExportArgs) -> Result<(), ExportError> {
     };
     // Whole responses and texts come from closed periods only; the summary
     // from the units of closed periods (report::release).
-    let clock = Clock::system(&args.time_zone)?;
+    let clock = args.time_zone.clock()?;
     let today = clock.today();
     let (closed, last_closed) = microdata::closed_only(&asked, questionnaire, today);
     let filter = if args.what == What::Summary { asked } else { closed };

@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::{DatabaseArgs, run_to_completion};
-use crate::clock::Clock;
+use super::{DatabaseArgs, TimeZoneArgs, run_to_completion};
 use crate::retention::RetentionPeriod;
 use crate::store::{Store, StoreError};
 
@@ -27,9 +26,8 @@ pub struct PurgeArgs {
     /// Only say how many responses would be deleted.
     #[arg(long)]
     dry_run: bool,
-    /// The time zone that decides what day it is.
-    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-    time_zone: String,
+    #[command(flatten)]
+    time_zone: TimeZoneArgs,
     #[command(flatten)]
     database: DatabaseArgs,
 }
@@ -95,7 +93,7 @@ fn partial_path(target: &Path) -> PathBuf {
 /// Deletes responses past the retention period and says how many, and how
 /// many are kept: counts only, never what was in them.
 async fn delete_old_responses(args: PurgeArgs) -> Result<(), MaintenanceError> {
-    let today = Clock::system(&args.time_zone)?.today();
+    let today = args.time_zone.clock()?.today();
     let first_kept = args.older_than.first_day_kept(today);
     let store = Store::connect_existing(&args.database.database_url).await?;
     let outcome = if args.dry_run {

@@ -106,6 +106,38 @@ struct DatabaseArgs {
     database_url: String,
 }
 
+/// Where the questionnaire files are: the same option for every command
+/// that reads them.
+#[derive(Debug, Args)]
+struct QuestionnairesArgs {
+    /// Folder of questionnaire files (`*.toml`).
+    #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
+    questionnaires: PathBuf,
+}
+
+impl QuestionnairesArgs {
+    fn folder(&self) -> &Path {
+        &self.questionnaires
+    }
+}
+
+/// The service's time zone: the same option for every command that needs
+/// to know what day it is.
+#[derive(Debug, Args)]
+struct TimeZoneArgs {
+    /// The service's time zone: it decides what day it is, for opening and
+    /// closing dates, stored dates and which reporting periods have closed.
+    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
+    time_zone: String,
+}
+
+impl TimeZoneArgs {
+    /// The real clock in this time zone.
+    fn clock(&self) -> Result<Clock, crate::clock::UnknownTimeZone> {
+        Clock::system(&self.time_zone)
+    }
+}
+
 #[derive(Debug, Args)]
 struct ServeArgs {
     /// Address and port to listen on.
@@ -115,16 +147,14 @@ struct ServeArgs {
     database: DatabaseArgs,
     #[command(flatten)]
     key: key::KeyArgs,
-    /// Folder of questionnaire files (`*.toml`).
-    #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
-    questionnaires: PathBuf,
+    #[command(flatten)]
+    questionnaires: QuestionnairesArgs,
     /// The address people use to reach the service (scheme, host, any path
     /// prefix), for links printed on cards and in QR codes.
     #[arg(long, env = "ENKAT_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
     public_url: String,
-    /// The time zone of opening and closing dates and of stored dates.
-    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-    time_zone: String,
+    #[command(flatten)]
+    time_zone: TimeZoneArgs,
     /// Send the staff session cookie only over HTTPS. Set to false only for
     /// plain-HTTP use on your own machine.
     #[arg(long, env = "ENKAT_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
@@ -237,9 +267,9 @@ fn serve(args: ServeArgs) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
-    let live = match LiveCatalog::open(&args.questionnaires) {
+    let live = match LiveCatalog::open(args.questionnaires.folder()) {
         Ok(live) if live.catalog().is_empty() => {
-            tracing::error!(folder = %args.questionnaires.display(), "no questionnaire files (*.toml) found");
+            tracing::error!(folder = %args.questionnaires.folder().display(), "no questionnaire files (*.toml) found");
             return ExitCode::FAILURE;
         }
         Ok(live) => Arc::new(live),
@@ -276,7 +306,7 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
     for note in notes {
         tracing::warn!("{note}");
     }
-    let clock = Clock::system(&args.time_zone).map_err(|error| error.to_string())?;
+    let clock = args.time_zone.clock().map_err(|error| error.to_string())?;
     let today = clock.today();
     let catalog = live.catalog();
     for questionnaire in catalog.iter() {

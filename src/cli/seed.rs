@@ -5,15 +5,13 @@
 //! Never run it against a database with real answers: the results would
 //! mix with them and could not be told apart.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::{Date, Duration};
 
-use super::{DatabaseArgs, run_to_completion};
-use crate::clock::Clock;
+use super::{DatabaseArgs, QuestionnairesArgs, TimeZoneArgs, run_to_completion};
 use crate::questionnaire::{self, FormInput, QuestionKind, Questionnaire, validate};
 use crate::store::{QueuedResponse, Store, StoreError};
 
@@ -33,12 +31,10 @@ pub struct SeedArgs {
     seed: Option<u64>,
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Folder of questionnaire files (`*.toml`).
-    #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
-    questionnaires: PathBuf,
-    /// The time zone the dates count back from.
-    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-    time_zone: String,
+    #[command(flatten)]
+    questionnaires: QuestionnairesArgs,
+    #[command(flatten)]
+    time_zone: TimeZoneArgs,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,12 +57,12 @@ pub fn run(args: SeedArgs) -> ExitCode {
 }
 
 async fn seed(args: SeedArgs) -> Result<(), SeedError> {
-    let catalog = questionnaire::load_dir(&args.questionnaires).map_err(|problems| {
+    let catalog = questionnaire::load_dir(args.questionnaires.folder()).map_err(|problems| {
         SeedError::Questionnaires(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
     })?;
     let questionnaire =
         catalog.get(&args.questionnaire).ok_or_else(|| SeedError::UnknownQuestionnaire(args.questionnaire.clone()))?;
-    let today = Clock::system(&args.time_zone)?.today();
+    let today = args.time_zone.clock()?.today();
     let mut random = match args.seed {
         Some(seed) => Random::new(seed),
         None => Random::new(getrandom::u64().map_err(SeedError::Randomness)?),
