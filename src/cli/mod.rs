@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -81,18 +82,36 @@ enum Command {
 
 /// Runs one command's work to completion on a small runtime, printing its
 /// error if it fails: the exit code says whether it went well.
-fn run_to_completion<E: std::fmt::Display>(work: impl Future<Output = Result<(), E>>) -> ExitCode {
-    let outcome = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime.block_on(work).map_err(|error| error.to_string()),
-        Err(error) => Err(format!("cannot start the async runtime: {error}")),
-    };
+fn run_to_completion(work: impl Future<Output = anyhow::Result<()>>) -> ExitCode {
+    let outcome = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .and_then(|runtime| runtime.block_on(work));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", error_line(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, joined by `: ` as anyhow's `{:#}`
+/// does, except that the lower layers' errors (the store's, the key's)
+/// already end with their cause: once a cause is said, the rest of the
+/// chain is too, and is not repeated.
+fn error_line(error: &anyhow::Error) -> String {
+    let mut line = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if line.ends_with(&cause) {
+            break;
+        }
+        line.push_str(": ");
+        line.push_str(&cause);
+    }
+    line
 }
 
 /// The audit log's actor for whatever is done on the command line.
@@ -118,6 +137,19 @@ struct QuestionnairesArgs {
 impl QuestionnairesArgs {
     fn folder(&self) -> &Path {
         &self.questionnaires
+    }
+
+    /// The questionnaire `id` from the files in the folder; every problem
+    /// of the files, or that there is no such questionnaire, otherwise.
+    fn questionnaire(&self, id: &str) -> anyhow::Result<Arc<Questionnaire>> {
+        let catalog = questionnaire::load_dir(self.folder()).map_err(|problems| {
+            let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("the questionnaires could not be loaded:\n{}", problems.join("\n"))
+        })?;
+        let found = catalog
+            .get(id)
+            .with_context(|| format!("there is no questionnaire `{id}` in the questionnaires folder"))?;
+        Ok(found.clone())
     }
 }
 
@@ -288,37 +320,39 @@ fn serve(args: ServeArgs) -> ExitCode {
     match runtime.block_on(serve_catalog(args, live)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!("{error}");
+            tracing::error!("{}", error_line(&error));
             ExitCode::FAILURE
         }
     }
 }
 
-async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), String> {
+async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> anyhow::Result<()> {
     // The exit must lead somewhere else entirely: a typo here would leave a
     // person in a hurry on a broken or relative link.
-    if !(args.exit_url.starts_with("https://") || args.exit_url.starts_with("http://")) {
-        return Err(format!("--exit-url must be a full http(s) address of a neutral site, not `{}`", args.exit_url));
-    }
-    let store = Store::connect(&args.database.database_url).await.map_err(|error| error.to_string())?;
+    anyhow::ensure!(
+        args.exit_url.starts_with("https://") || args.exit_url.starts_with("http://"),
+        "--exit-url must be a full http(s) address of a neutral site, not `{}`",
+        args.exit_url
+    );
+    let store = Store::connect(&args.database.database_url).await?;
     // Before anything is served: a wrong or lost key refuses to start.
     let (service_key, notes) = key::service_key(&args.key, &args.database.database_url, &store).await?;
     for note in notes {
         tracing::warn!("{note}");
     }
-    let clock = args.time_zone.clock().map_err(|error| error.to_string())?;
+    let clock = args.time_zone.clock()?;
     let today = clock.today();
     let catalog = live.catalog();
     for questionnaire in catalog.iter() {
-        refuse_loosening(&store, questionnaire).await?;
-        store.register_version(questionnaire, today).await.map_err(|error| error.to_string())?;
+        refuse_loosening(&store, questionnaire).await.map_err(anyhow::Error::msg)?;
+        store.register_version(questionnaire, today).await?;
     }
     // Kept for as long as the service runs: dropping it stops the watching.
     let _watcher = reload::spawn(live.clone(), store.clone(), clock.clone(), args.watch)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
-        .map_err(|error| format!("cannot listen on {}: {error}", args.listen))?;
-    let address = listener.local_addr().map_err(|error| error.to_string())?;
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
     tracing::info!(database = store.kind(), "listening on http://{address}");
     for questionnaire in catalog.iter() {
         tracing::info!(

@@ -7,13 +7,14 @@
 
 use std::process::ExitCode;
 
+use anyhow::anyhow;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::{Date, Duration};
 
 use super::{DatabaseArgs, QuestionnairesArgs, TimeZoneArgs, run_to_completion};
 use crate::questionnaire::{self, FormInput, QuestionKind, Questionnaire, validate};
-use crate::store::{QueuedResponse, Store, StoreError};
+use crate::store::{QueuedResponse, Store};
 
 /// Responses stored per transaction: large, so a million take minutes.
 const PER_TRANSACTION: usize = 10_000;
@@ -37,35 +38,17 @@ pub struct SeedArgs {
     time_zone: TimeZoneArgs,
 }
 
-#[derive(Debug, thiserror::Error)]
-enum SeedError {
-    #[error("the questionnaires could not be loaded:\n{0}")]
-    Questionnaires(String),
-    #[error("there is no questionnaire `{0}` in the questionnaires folder")]
-    UnknownQuestionnaire(String),
-    #[error(transparent)]
-    Clock(#[from] crate::clock::UnknownTimeZone),
-    #[error("no randomness to start from: {0}")]
-    Randomness(getrandom::Error),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Runs `enkat seed ...`.
 pub fn run(args: SeedArgs) -> ExitCode {
     run_to_completion(seed(args))
 }
 
-async fn seed(args: SeedArgs) -> Result<(), SeedError> {
-    let catalog = questionnaire::load_dir(args.questionnaires.folder()).map_err(|problems| {
-        SeedError::Questionnaires(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
-    })?;
-    let questionnaire =
-        catalog.get(&args.questionnaire).ok_or_else(|| SeedError::UnknownQuestionnaire(args.questionnaire.clone()))?;
+async fn seed(args: SeedArgs) -> anyhow::Result<()> {
+    let questionnaire = &*args.questionnaires.questionnaire(&args.questionnaire)?;
     let today = args.time_zone.clock()?.today();
     let mut random = match args.seed {
         Some(seed) => Random::new(seed),
-        None => Random::new(getrandom::u64().map_err(SeedError::Randomness)?),
+        None => Random::new(getrandom::u64().map_err(|error| anyhow!("no randomness to start from: {error}"))?),
     };
     let store = Store::connect(&args.database.database_url).await?;
     store.register_version(questionnaire, today).await?;
