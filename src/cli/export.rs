@@ -171,52 +171,7 @@ async fn write_file(
             }
             rows
         }
-        What::Responses => {
-            let responses = store.count_matching(&questionnaire.id, filter).await?;
-            // Read twice: once to count, once to write.
-            let passes = match args.format {
-                Format::Csv => 2,
-                Format::Xlsx => 1,
-            };
-            let progress =
-                if responses >= PROGRESS_FROM { ProgressBar::new(responses * passes) } else { ProgressBar::hidden() };
-            progress.set_style(
-                ProgressStyle::with_template("{bar:40} {pos}/{len} responses read, {eta} left")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            let mut snapshot = store.snapshot().await?;
-            let written = match args.format {
-                // Counted, then written row by row from the database to the
-                // file: memory stays flat however many responses there are.
-                Format::Csv => {
-                    let plan = count_responses(&mut snapshot, questionnaire, filter, last_closed, &progress).await?;
-                    let mut csv = ResponsesCsv::new(&plan, args.dialect, &mut out)?;
-                    let mut records =
-                        snapshot.stream_response_records(&questionnaire.id, filter).inspect_ok(|_| progress.inc(1));
-                    while let Some(record) = records.try_next().await? {
-                        csv.write(&record)?;
-                    }
-                    csv.finish()?;
-                    plan.rows()
-                }
-                // A workbook is built in memory by rust_xlsxwriter in any case.
-                Format::Xlsx => {
-                    let records: Vec<_> = snapshot
-                        .stream_response_records(&questionnaire.id, filter)
-                        .inspect_ok(|_| progress.inc(1))
-                        .try_collect()
-                        .await?;
-                    let texts = snapshot.listed_texts(questionnaire, filter).await?;
-                    let plan = ResponsesPlan::from_records(questionnaire, &records, last_closed);
-                    let notes = plan.notes(filter);
-                    out.write_all(&report::xlsx::responses_workbook(&plan, records, &texts, &notes)?)
-                        .with_context(|| cannot_write(path))?;
-                    plan.rows()
-                }
-            };
-            progress.finish_and_clear();
-            usize::try_from(written).unwrap_or(usize::MAX)
-        }
+        What::Responses => write_responses(args, questionnaire, store, filter, last_closed, &mut out, path).await?,
         What::ResponsesNotes => {
             let mut snapshot = store.snapshot().await?;
             let plan =
@@ -244,6 +199,62 @@ async fn write_file(
         .sync_all()
         .with_context(|| cannot_write(path))?;
     Ok(rows)
+}
+
+/// Every response of the closed periods, k-anonymous; returns how many rows.
+async fn write_responses(
+    args: &ExportArgs,
+    questionnaire: &Questionnaire,
+    store: &Store,
+    filter: &Filter,
+    last_closed: Period,
+    out: &mut BufWriter<std::fs::File>,
+    path: &Path,
+) -> anyhow::Result<usize> {
+    let responses = store.count_matching(&questionnaire.id, filter).await?;
+    // Read twice: once to count, once to write.
+    let passes = match args.format {
+        Format::Csv => 2,
+        Format::Xlsx => 1,
+    };
+    let progress =
+        if responses >= PROGRESS_FROM { ProgressBar::new(responses * passes) } else { ProgressBar::hidden() };
+    progress.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} responses read, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut snapshot = store.snapshot().await?;
+    let written = match args.format {
+        // Counted, then written row by row from the database to the
+        // file: memory stays flat however many responses there are.
+        Format::Csv => {
+            let plan = count_responses(&mut snapshot, questionnaire, filter, last_closed, &progress).await?;
+            let mut csv = ResponsesCsv::new(&plan, args.dialect, &mut *out)?;
+            let mut records =
+                snapshot.stream_response_records(&questionnaire.id, filter).inspect_ok(|_| progress.inc(1));
+            while let Some(record) = records.try_next().await? {
+                csv.write(&record)?;
+            }
+            csv.finish()?;
+            plan.rows()
+        }
+        // A workbook is built in memory by rust_xlsxwriter in any case.
+        Format::Xlsx => {
+            let records: Vec<_> = snapshot
+                .stream_response_records(&questionnaire.id, filter)
+                .inspect_ok(|_| progress.inc(1))
+                .try_collect()
+                .await?;
+            let texts = snapshot.listed_texts(questionnaire, filter).await?;
+            let plan = ResponsesPlan::from_records(questionnaire, &records, last_closed);
+            let notes = plan.notes(filter);
+            out.write_all(&report::xlsx::responses_workbook(&plan, records, &texts, &notes)?)
+                .with_context(|| cannot_write(path))?;
+            plan.rows()
+        }
+    };
+    progress.finish_and_clear();
+    Ok(usize::try_from(written).unwrap_or(usize::MAX))
 }
 
 /// The first pass of the responses export: counts the combinations of

@@ -42,38 +42,7 @@ pub async fn service_key(
     // Set but empty counts as not set.
     let (key, source) = match std::env::var(KEY_VARIABLE).ok().filter(|text| !text.trim().is_empty()) {
         Some(text) => (ServiceKey::parse(&text, KEY_VARIABLE)?, KEY_VARIABLE.to_owned()),
-        None => {
-            let path = args.key_file.clone().or_else(|| default_key_file(database_url)).context(
-                "with PostgreSQL the service key must be given: --key-file FILE (ENKAT_KEY_FILE) or the key in \
-                 ENKAT_KEY, the same for every instance on this database (see README, \"The service key\")",
-            )?;
-            let shown = path.display().to_string();
-            match ServiceKey::read(&path)? {
-                Some(key) => {
-                    if let Some(mode) = readable_by_others(&path) {
-                        notes.push(format!(
-                            "the service key file {shown} can be read by other users (mode {mode:o}): `chmod 600` it"
-                        ));
-                    }
-                    (key, shown)
-                }
-                None if store.has_key().await? => {
-                    bail!(
-                        "the service key file {shown} is missing, but this database was set up with a key: without \
-                         it no unused one-time code can be checked. Restore the key file from its backup (or give \
-                         the key in ENKAT_KEY). If it is lost for good: revoke every batch (`enkat codes revoke`), \
-                         run `enkat codes forget-key`, start again for a new key, and print new cards."
-                    );
-                }
-                None => {
-                    let key = ServiceKey::create(&path)?;
-                    notes.push(format!(
-                        "created a new service key in {shown}: back this file up, apart from the database backups"
-                    ));
-                    (key, shown)
-                }
-            }
-        }
+        None => key_from_file(args, database_url, store, &mut notes).await?,
     };
     match store.adopt_key(&key).await? {
         KeyAdoption::Adopted { rekeyed } if rekeyed > 0 => {
@@ -90,6 +59,46 @@ pub async fn service_key(
         }
     }
     Ok((key, notes))
+}
+
+/// The key from the key file, created only for a database that never had
+/// a key; also returns the file's name, for the errors.
+async fn key_from_file(
+    args: &KeyArgs,
+    database_url: &str,
+    store: &Store,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<(ServiceKey, String)> {
+    let path = args.key_file.clone().or_else(|| default_key_file(database_url)).context(
+        "with PostgreSQL the service key must be given: --key-file FILE (ENKAT_KEY_FILE) or the key in \
+         ENKAT_KEY, the same for every instance on this database (see README, \"The service key\")",
+    )?;
+    let shown = path.display().to_string();
+    match ServiceKey::read(&path)? {
+        Some(key) => {
+            if let Some(mode) = readable_by_others(&path) {
+                notes.push(format!(
+                    "the service key file {shown} can be read by other users (mode {mode:o}): `chmod 600` it"
+                ));
+            }
+            Ok((key, shown))
+        }
+        None if store.has_key().await? => {
+            bail!(
+                "the service key file {shown} is missing, but this database was set up with a key: without \
+                 it no unused one-time code can be checked. Restore the key file from its backup (or give \
+                 the key in ENKAT_KEY). If it is lost for good: revoke every batch (`enkat codes revoke`), \
+                 run `enkat codes forget-key`, start again for a new key, and print new cards."
+            );
+        }
+        None => {
+            let key = ServiceKey::create(&path)?;
+            notes.push(format!(
+                "created a new service key in {shown}: back this file up, apart from the database backups"
+            ));
+            Ok((key, shown))
+        }
+    }
 }
 
 /// The permission bits of a key file that others than its owner may read

@@ -23,6 +23,7 @@ use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use crate::clock::Clock;
+use crate::codes::ServiceKey;
 use crate::questionnaire::{self, LiveCatalog, Problem, Questionnaire, versions};
 use crate::retention::{self, RetentionPeriod};
 use crate::staff::StaffSettings;
@@ -341,20 +342,40 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> anyhow::Resul
         tracing::warn!("{note}");
     }
     let clock = args.time_zone.clock()?;
-    let today = clock.today();
-    let catalog = live.catalog();
-    for questionnaire in catalog.iter() {
-        refuse_loosening(&store, questionnaire).await.map_err(anyhow::Error::msg)?;
-        store.register_version(questionnaire, today).await?;
-    }
+    register_versions(&store, &live, &clock).await?;
     // Kept for as long as the service runs: dropping it stops the watching.
     let _watcher = reload::spawn(live.clone(), store.clone(), clock.clone(), args.watch)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
+    announce(&store, &live, address, args.cookie_secure);
+    spawn_daily_work(&store, &clock, args.retention);
+    let request_timeout = std::time::Duration::from_secs(args.request_timeout);
+    let state = app_state(args, live, store.clone(), clock.clone(), service_key);
+    let app = web::app_with_timeout(state, request_timeout);
+    web::serve(listener, app, request_timeout, shutdown_signal()).await;
+    web::respondent_log::report(clock.today());
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Stores each served questionnaire's version before it is served (a
+/// response always finds its version), refusing one that loosens promises.
+async fn register_versions(store: &Store, live: &LiveCatalog, clock: &Clock) -> anyhow::Result<()> {
+    let today = clock.today();
+    for questionnaire in live.catalog().iter() {
+        refuse_loosening(store, questionnaire).await.map_err(anyhow::Error::msg)?;
+        store.register_version(questionnaire, today).await?;
+    }
+    Ok(())
+}
+
+/// Logs where the service and each questionnaire are reached.
+fn announce(store: &Store, live: &LiveCatalog, address: SocketAddr, cookie_secure: bool) {
     tracing::info!(database = store.kind(), "listening on http://{address}");
-    for questionnaire in catalog.iter() {
+    for questionnaire in live.catalog().iter() {
         tracing::info!(
             version = %questionnaire.version,
             "questionnaire {} at http://{address}/s/{}",
@@ -362,40 +383,39 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> anyhow::Resul
             questionnaire.id
         );
     }
-    if !args.cookie_secure {
+    if !cookie_secure {
         tracing::warn!(
             "staff session cookies are sent without `Secure`: use this only over plain HTTP on your own machine"
         );
     }
-    let staff = StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() };
+}
+
+/// What runs beside the requests: forgetting submissions, the daily report
+/// of failures respondents met, and the retention purge if a period is set.
+fn spawn_daily_work(store: &Store, clock: &Clock, retention: Option<RetentionPeriod>) {
     web::reach::spawn_forgetting_submissions(store.clone(), clock.clone());
     web::respondent_log::spawn_daily_report(clock.clone());
-    match args.retention {
+    match retention {
         Some(period) => retention::spawn_daily_purge(store.clone(), clock.clone(), period),
         None => tracing::info!("no retention period set: responses are kept until `enkat purge` deletes them"),
     }
-    let state = AppState {
+}
+
+fn app_state(args: ServeArgs, live: Arc<LiveCatalog>, store: Store, clock: Clock, key: ServiceKey) -> AppState {
+    AppState {
         catalog: live,
-        store: store.clone(),
-        staff,
+        store,
+        staff: StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() },
         clock,
         public_url: args.public_url.trim_end_matches('/').into(),
         codes: Arc::default(),
-        key: Arc::new(service_key),
+        key: Arc::new(key),
         safety: Arc::new(SafetySettings {
             exit_url: args.exit_url,
             privacy_contact: args.privacy_contact,
             hsts: args.hsts,
         }),
-    };
-    let request_timeout = std::time::Duration::from_secs(args.request_timeout);
-    let today = state.clock.clone();
-    let app = web::app_with_timeout(state, request_timeout);
-    web::serve(listener, app, request_timeout, shutdown_signal()).await;
-    web::respondent_log::report(today.today());
-    store.close().await;
-    tracing::info!("stopped");
-    Ok(())
+    }
 }
 
 /// Refuses to start with a questionnaire that weakens a privacy setting
