@@ -26,6 +26,12 @@ impl Clock {
         Ok(Clock { time_zone, fixed: None })
     }
 
+    /// The real clock in UTC, for commands that only stamp moments (staff
+    /// accounts, API tokens, the audit log) and never need today's date.
+    pub fn utc() -> Clock {
+        Clock { time_zone: TimeZone::UTC, fixed: None }
+    }
+
     /// A clock that always says `at`, for tests of dates and boundaries.
     pub fn fixed(at: Timestamp, time_zone: &str) -> Result<Clock, UnknownTimeZone> {
         Ok(Clock { fixed: Some(at), ..Clock::system(time_zone)? })

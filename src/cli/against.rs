@@ -6,6 +6,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use crate::questionnaire::compat::{AnswerCounts, Baseline, compare};
 use crate::questionnaire::{Catalog, Questionnaire};
 use crate::store::{CHECKED_TABLES, Store};
@@ -13,12 +15,12 @@ use crate::store::{CHECKED_TABLES, Store};
 /// Compares every questionnaire in `catalog` with the database at `url`.
 pub fn run(catalog: &Catalog, url: &str) -> ExitCode {
     super::run_to_completion(async {
-        let store = Store::open_read_only(url).await.map_err(|error| format!("cannot open the database: {error}"))?;
+        let store = Store::open_read_only(url).await.context("cannot open the database")?;
         let outcome = against(catalog, &store).await;
         store.close().await;
-        match outcome? {
+        match outcome.map_err(anyhow::Error::msg)? {
             0 => Ok(()),
-            refused => Err(format!(
+            refused => Err(anyhow::anyhow!(
                 "{refused} change(s) refused: they would break what those who already answered were promised"
             )),
         }

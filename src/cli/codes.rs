@@ -4,20 +4,22 @@
 //! batch. Audited with actor `cli`.
 
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use anyhow::{Context, anyhow, ensure};
 use clap::Subcommand;
 use uuid::Uuid;
 
 use super::key::{KeyArgs, service_key};
-use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
+use super::{CLI_ACTOR, DatabaseArgs, QuestionnairesArgs, TimeZoneArgs, run_to_completion};
 use crate::clock::Clock;
-use crate::codes::{BatchRefused, BatchRequest, Code, NoRandomness, write_csv};
-use crate::questionnaire::{self, Access, Questionnaire};
+use crate::codes::{BatchRequest, Code, write_csv};
+use crate::questionnaire::{Access, Questionnaire};
 use crate::report::period::last_closed;
 use crate::staff::action;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 /// `enkat codes ...`
 #[derive(Debug, Subcommand)]
@@ -45,12 +47,10 @@ pub enum CodesCommand {
         /// The address people use to reach the service, for the links.
         #[arg(long, env = "ENKAT_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
         public_url: String,
-        /// Folder of questionnaire files (`*.toml`).
-        #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
-        questionnaires: PathBuf,
-        /// The time zone of the batch's creation date.
-        #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-        time_zone: String,
+        #[command(flatten)]
+        questionnaires: QuestionnairesArgs,
+        #[command(flatten)]
+        time_zone: TimeZoneArgs,
         #[command(flatten)]
         database: DatabaseArgs,
         #[command(flatten)]
@@ -61,12 +61,10 @@ pub enum CodesCommand {
     /// current period's uses are never shown.
     List {
         questionnaire: String,
-        /// Folder of questionnaire files (`*.toml`), for the reporting period.
-        #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
-        questionnaires: PathBuf,
-        /// The time zone that decides which periods have closed.
-        #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-        time_zone: String,
+        #[command(flatten)]
+        questionnaires: QuestionnairesArgs,
+        #[command(flatten)]
+        time_zone: TimeZoneArgs,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -86,154 +84,157 @@ pub enum CodesCommand {
     },
 }
 
-/// Why a codes command failed; printed as one line.
-#[derive(Debug, thiserror::Error)]
-enum CodesCommandError {
-    #[error("the questionnaires could not be loaded:\n{0}")]
-    Questionnaires(String),
-    #[error("there is no questionnaire `{0}` in the questionnaires folder")]
-    UnknownQuestionnaire(String),
-    #[error("the questionnaire `{0}` is open to anyone with the link (access = \"open\"); it uses no codes")]
-    NotCoded(String),
-    #[error("{0}")]
-    Batch(#[from] BatchRefused),
-    #[error("there is no unrevoked batch with id {0}")]
-    NoSuchBatch(String),
-    #[error(
-        "unused codes are left: revoke every batch first (`enkat codes list`, `enkat codes revoke`); nothing was changed"
-    )]
-    LiveCodesLeft,
-    #[error("{0}")]
-    Key(String),
-    #[error(transparent)]
-    Clock(#[from] crate::clock::UnknownTimeZone),
-    #[error(transparent)]
-    Randomness(#[from] NoRandomness),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
-}
-
 /// Runs `enkat codes ...`.
 pub fn run(command: CodesCommand) -> ExitCode {
-    run_to_completion(codes(command))
+    run_to_completion(async {
+        match command {
+            CodesCommand::Create {
+                questionnaire,
+                count,
+                label,
+                output,
+                public_url,
+                questionnaires,
+                time_zone,
+                database,
+                key,
+            } => {
+                let batch = NewBatch { questionnaire, count, label, output, public_url };
+                create(batch, &questionnaires, &time_zone, &database, &key).await
+            }
+            CodesCommand::List { questionnaire, questionnaires, time_zone, database } => {
+                list(&questionnaire, &questionnaires, &time_zone, &database).await
+            }
+            CodesCommand::Revoke { batch, database } => revoke(&batch, &database).await,
+            CodesCommand::ForgetKey { database } => forget_key(&database).await,
+        }
+    })
 }
 
-async fn codes(command: CodesCommand) -> Result<(), CodesCommandError> {
-    match command {
-        CodesCommand::Create {
-            questionnaire,
-            count,
-            label,
-            output,
-            public_url,
-            questionnaires,
-            time_zone,
-            database,
-            key,
-        } => {
-            let served = coded(&questionnaires, &questionnaire)?;
-            // Refused before the database is opened: nothing is created.
-            let request = BatchRequest::parse(&count, &label, served.min_report_n)?;
-            let today = Clock::system(&time_zone)?.today();
-            let store = Store::connect(&database.database_url).await?;
-            let (key, notes) =
-                service_key(&key, &database.database_url, &store).await.map_err(CodesCommandError::Key)?;
-            for note in notes {
-                eprintln!("{note}");
-            }
-            let codes = request.generate()?;
-            let fingerprints: Vec<String> = codes.iter().map(|code| code.fingerprint(&key)).collect();
-            let id = store.create_code_batch(&questionnaire, &request.label, today, &fingerprints).await?;
-            let details = format!("{questionnaire}: {} koder, \u{201d}{}\u{201d}", request.size, request.label);
-            store.record_audit(CLI_ACTOR, action::CODES_CREATED, &details).await?;
-            if let Err(error) = write_codes(&public_url, &questionnaire, &codes, output.as_ref()) {
-                // Codes nobody can read must not stay live.
-                store.revoke_code_batch(id).await?;
-                return Err(error);
-            }
-            eprintln!(
-                "Batch {id}: {} codes for {questionnaire}. They are not stored and cannot be shown again.",
-                request.size
-            );
-            store.close().await;
-        }
-        CodesCommand::List { questionnaire, questionnaires, time_zone, database } => {
-            let served = coded(&questionnaires, &questionnaire)?;
-            let today = Clock::system(&time_zone)?.today();
-            let closed = last_closed(served.report_period, served.date_precision, today);
-            let store = Store::connect(&database.database_url).await?;
-            let batches = store.code_batches(&served, today).await?;
-            eprintln!(
-                "Used codes are counted per closed reporting period (the latest is {closed}); \
-                 the current period's are never shown. A label must never name a person."
-            );
-            println!("id\tcreated\tcodes\trevoked\tused\tlabel");
-            for batch in batches {
-                let used: Vec<String> = batch.used.iter().map(|(period, used)| format!("{period}:{used}")).collect();
-                println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}",
-                    batch.id,
-                    batch.created_on,
-                    batch.size,
-                    if batch.revoked { "yes" } else { "no" },
-                    if used.is_empty() { "-".to_owned() } else { used.join(" ") },
-                    batch.label
-                );
-            }
-            store.close().await;
-        }
-        CodesCommand::Revoke { batch, database } => {
-            let id = Uuid::parse_str(&batch).map_err(|_| CodesCommandError::NoSuchBatch(batch.clone()))?;
-            let store = Store::connect(&database.database_url).await?;
-            let revoked = store.revoke_code_batch(id).await?.ok_or(CodesCommandError::NoSuchBatch(batch))?;
-            let details = format!(
-                "{}: \u{201d}{}\u{201d}, {} oanvända koder återkallade",
-                revoked.questionnaire_id, revoked.label, revoked.withdrawn
-            );
-            store.record_audit(CLI_ACTOR, action::CODES_REVOKED, &details).await?;
-            println!("Batch {id} revoked: {} unused codes deleted.", revoked.withdrawn);
-            store.close().await;
-        }
-        CodesCommand::ForgetKey { database } => {
-            let store = Store::connect(&database.database_url).await?;
-            if !store.forget_key().await? {
-                return Err(CodesCommandError::LiveCodesLeft);
-            }
-            store.record_audit(CLI_ACTOR, action::CODES_KEY_FORGOTTEN, "").await?;
-            println!("The service key is forgotten: the next start makes a new one. Print new cards.");
-            store.close().await;
-        }
+/// What `enkat codes create` was asked for.
+struct NewBatch {
+    questionnaire: String,
+    count: String,
+    label: String,
+    output: Option<PathBuf>,
+    public_url: String,
+}
+
+/// `enkat codes create`: stores the batch's fingerprints, then writes the
+/// codes once; a batch whose codes could not be written is revoked.
+async fn create(
+    batch: NewBatch,
+    questionnaires: &QuestionnairesArgs,
+    time_zone: &TimeZoneArgs,
+    database: &DatabaseArgs,
+    key: &KeyArgs,
+) -> anyhow::Result<()> {
+    let NewBatch { questionnaire, count, label, output, public_url } = batch;
+    let served = coded(questionnaires, &questionnaire)?;
+    // Refused before the database is opened: nothing is created.
+    let request = BatchRequest::parse(&count, &label, served.min_report_n)?;
+    let clock = time_zone.clock()?;
+    let today = clock.today();
+    let store = Store::connect(&database.database_url).await?;
+    let (key, notes) = service_key(key, &database.database_url, &store).await?;
+    for note in notes {
+        eprintln!("{note}");
     }
+    let codes = request.generate()?;
+    let fingerprints: Vec<String> = codes.iter().map(|code| code.fingerprint(&key)).collect();
+    let id = store.create_code_batch(&questionnaire, &request.label, today, &fingerprints).await?;
+    let details = format!("{questionnaire}: {} koder, \u{201d}{}\u{201d}", request.size, request.label);
+    store.record_audit(CLI_ACTOR, action::CODES_CREATED, &details, clock.now_utc()).await?;
+    if let Err(error) = write_codes(&public_url, &questionnaire, &codes, output.as_ref()) {
+        // Codes nobody can read must not stay live.
+        store.revoke_code_batch(id).await?;
+        return Err(error);
+    }
+    eprintln!("Batch {id}: {} codes for {questionnaire}. They are not stored and cannot be shown again.", request.size);
+    store.close().await;
     Ok(())
 }
 
-/// The questionnaire `id` from the files in `folder`, if it uses codes.
-fn coded(folder: &Path, id: &str) -> Result<std::sync::Arc<Questionnaire>, CodesCommandError> {
-    let catalog = questionnaire::load_dir(folder).map_err(|problems| {
-        CodesCommandError::Questionnaires(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
-    })?;
-    let served = catalog.get(id).ok_or_else(|| CodesCommandError::UnknownQuestionnaire(id.to_owned()))?;
-    if served.access != Access::Code {
-        return Err(CodesCommandError::NotCoded(id.to_owned()));
+/// `enkat codes list`: the batches, with their uses per closed period only.
+async fn list(
+    questionnaire: &str,
+    questionnaires: &QuestionnairesArgs,
+    time_zone: &TimeZoneArgs,
+    database: &DatabaseArgs,
+) -> anyhow::Result<()> {
+    let served = coded(questionnaires, questionnaire)?;
+    let today = time_zone.clock()?.today();
+    let closed = last_closed(served.report_period, served.date_precision, today);
+    let store = Store::connect(&database.database_url).await?;
+    let batches = store.code_batches(&served, today).await?;
+    eprintln!(
+        "Used codes are counted per closed reporting period (the latest is {closed}); \
+         the current period's are never shown. A label must never name a person."
+    );
+    println!("id\tcreated\tcodes\trevoked\tused\tlabel");
+    for batch in batches {
+        let used: Vec<String> = batch.used.iter().map(|(period, used)| format!("{period}:{used}")).collect();
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            batch.id,
+            batch.created_on,
+            batch.size,
+            if batch.revoked { "yes" } else { "no" },
+            if used.is_empty() { "-".to_owned() } else { used.join(" ") },
+            batch.label
+        );
     }
-    Ok(served.clone())
+    store.close().await;
+    Ok(())
+}
+
+/// `enkat codes revoke`: the batch's unused codes are deleted.
+async fn revoke(batch: &str, database: &DatabaseArgs) -> anyhow::Result<()> {
+    let no_such_batch = || anyhow!("there is no unrevoked batch with id {batch}");
+    let id = Uuid::parse_str(batch).map_err(|_| no_such_batch())?;
+    let store = Store::connect(&database.database_url).await?;
+    let revoked = store.revoke_code_batch(id).await?.ok_or_else(no_such_batch)?;
+    let details = format!(
+        "{}: \u{201d}{}\u{201d}, {} oanvända koder återkallade",
+        revoked.questionnaire_id, revoked.label, revoked.withdrawn
+    );
+    store.record_audit(CLI_ACTOR, action::CODES_REVOKED, &details, Clock::utc().now_utc()).await?;
+    println!("Batch {id} revoked: {} unused codes deleted.", revoked.withdrawn);
+    store.close().await;
+    Ok(())
+}
+
+/// `enkat codes forget-key`: refused while any unused code is left.
+async fn forget_key(database: &DatabaseArgs) -> anyhow::Result<()> {
+    let store = Store::connect(&database.database_url).await?;
+    ensure!(
+        store.forget_key().await?,
+        "unused codes are left: revoke every batch first (`enkat codes list`, `enkat codes revoke`); nothing was changed"
+    );
+    store.record_audit(CLI_ACTOR, action::CODES_KEY_FORGOTTEN, "", Clock::utc().now_utc()).await?;
+    println!("The service key is forgotten: the next start makes a new one. Print new cards.");
+    store.close().await;
+    Ok(())
+}
+
+/// The questionnaire `id` from the questionnaires folder, if it uses codes.
+fn coded(questionnaires: &QuestionnairesArgs, id: &str) -> anyhow::Result<Arc<Questionnaire>> {
+    let served = questionnaires.questionnaire(id)?;
+    ensure!(
+        served.access == Access::Code,
+        "the questionnaire `{id}` is open to anyone with the link (access = \"open\"); it uses no codes"
+    );
+    Ok(served)
 }
 
 /// Writes the CSV to `output`, or to standard output.
-fn write_codes(
-    public_url: &str,
-    questionnaire: &str,
-    codes: &[Code],
-    output: Option<&PathBuf>,
-) -> Result<(), CodesCommandError> {
+fn write_codes(public_url: &str, questionnaire: &str, codes: &[Code], output: Option<&PathBuf>) -> anyhow::Result<()> {
     let target = output.map_or_else(|| "standard output".to_owned(), |path| path.display().to_string());
-    let failed = |source: std::io::Error| CodesCommandError::Write { path: target.clone(), source };
+    let failed = || format!("cannot write {target}");
     let mut out: Box<dyn Write> = match output {
-        Some(path) => Box::new(BufWriter::new(super::create_private_file(path).map_err(failed)?)),
+        Some(path) => Box::new(BufWriter::new(super::create_private_file(path).with_context(failed)?)),
         None => Box::new(std::io::stdout().lock()),
     };
-    write_csv(public_url, questionnaire, codes, &mut out).map_err(|error| failed(error.into()))?;
-    out.flush().map_err(failed)
+    write_csv(public_url, questionnaire, codes, &mut out).map_err(std::io::Error::from).with_context(failed)?;
+    out.flush().with_context(failed)
 }

@@ -7,18 +7,18 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::{Context, ensure};
 use clap::{Args, ValueEnum};
 use futures_util::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::Date;
 
-use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
-use crate::clock::{Clock, UnknownTimeZone};
-use crate::questionnaire::{self, Questionnaire};
+use super::{CLI_ACTOR, DatabaseArgs, QuestionnairesArgs, TimeZoneArgs, run_to_completion};
+use crate::questionnaire::Questionnaire;
 use crate::report::csv::{Dialect, ResponsesCsv};
 use crate::report::microdata;
 use crate::report::period::Period;
-use crate::report::{self, Filter, ReportError, ResponsesCounter, ResponsesPlan};
+use crate::report::{self, Filter, ResponsesCounter, ResponsesPlan};
 use crate::staff::action;
 use crate::store::{Snapshot, Store, StoreError};
 
@@ -44,9 +44,8 @@ pub struct ExportArgs {
     /// Last reporting period included; default the last closed one.
     #[arg(long)]
     to: Option<String>,
-    /// The service's time zone, which decides which periods have closed.
-    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-    time_zone: String,
+    #[command(flatten)]
+    time_zone: TimeZoneArgs,
     /// Only responses in this language.
     #[arg(long)]
     lang: Option<String>,
@@ -65,9 +64,8 @@ pub struct ExportArgs {
     output: PathBuf,
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Folder of questionnaire files (`*.toml`).
-    #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
-    questionnaires: PathBuf,
+    #[command(flatten)]
+    questionnaires: QuestionnairesArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,51 +88,21 @@ fn parse_dialect(text: &str) -> Result<Dialect, String> {
     text.parse::<Dialect>().map_err(|error| error.to_string())
 }
 
-#[derive(Debug, thiserror::Error)]
-enum ExportError {
-    #[error("the questionnaires could not be loaded:\n{0}")]
-    Questionnaires(String),
-    #[error("there is no questionnaire `{0}` in the questionnaires folder")]
-    UnknownQuestionnaire(String),
-    #[error("the questionnaire has no language `{0}`")]
-    UnknownLanguage(String),
-    #[error("{0}")]
-    Period(#[from] crate::report::ScopeError),
-    #[error(
-        "--text is no more: free texts are never joined to a response, since a text can name its writer and \
-         would then show everything else they answered; export them as a list of their own with --what texts"
-    )]
-    TextsApart,
-    #[error(transparent)]
-    TimeZone(#[from] UnknownTimeZone),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Report(#[from] ReportError),
-    #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
-}
-
 /// Runs `enkat export ...`.
 pub fn run(args: ExportArgs) -> ExitCode {
     run_to_completion(export(args))
 }
 
-async fn export(args: ExportArgs) -> Result<(), ExportError> {
-    let catalog = questionnaire::load_dir(&args.questionnaires).map_err(|problems| {
-        ExportError::Questionnaires(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
-    })?;
-    let questionnaire = catalog
-        .get(&args.questionnaire)
-        .ok_or_else(|| ExportError::UnknownQuestionnaire(args.questionnaire.clone()))?;
-    if let Some(language) = &args.lang
-        && !questionnaire.languages.contains(language)
-    {
-        return Err(ExportError::UnknownLanguage(language.clone()));
+async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let questionnaire = &*args.questionnaires.questionnaire(&args.questionnaire)?;
+    if let Some(language) = &args.lang {
+        ensure!(questionnaire.languages.contains(language), "the questionnaire has no language `{language}`");
     }
-    if args.text {
-        return Err(ExportError::TextsApart);
-    }
+    ensure!(
+        !args.text,
+        "--text is no more: free texts are never joined to a response, since a text can name its writer and \
+         would then show everything else they answered; export them as a list of their own with --what texts"
+    );
     let kind = questionnaire.report_period;
     let period = |text: &Option<String>| {
         text.as_deref().map(|text| Period::parse(kind, text)).transpose().map_err(crate::report::ScopeError::from)
@@ -147,7 +115,8 @@ async fn export(args: ExportArgs) -> Result<(), ExportError> {
     };
     // Whole responses and texts come from closed periods only; the summary
     // from the units of closed periods (report::release).
-    let today = Clock::system(&args.time_zone)?.today();
+    let clock = args.time_zone.clock()?;
+    let today = clock.today();
     let (closed, last_closed) = microdata::closed_only(&asked, questionnaire, today);
     let filter = if args.what == What::Summary { asked } else { closed };
     let store = Store::connect(&args.database.database_url).await?;
@@ -163,17 +132,17 @@ async fn export(args: ExportArgs) -> Result<(), ExportError> {
             return Err(error);
         }
     };
-    std::fs::rename(&partial, &args.output).map_err(|source| write_error(&args.output, source))?;
+    std::fs::rename(&partial, &args.output).with_context(|| cannot_write(&args.output))?;
 
     let details = format!("{} {:?} {:?} {filter:?}", questionnaire.id, args.what, args.format);
-    store.record_audit(CLI_ACTOR, action::EXPORT, &details).await?;
+    store.record_audit(CLI_ACTOR, action::EXPORT, &details, clock.now_utc()).await?;
     store.close().await;
     eprintln!("wrote {} ({rows} rows)", args.output.display());
     Ok(())
 }
 
-fn write_error(path: &Path, source: std::io::Error) -> ExportError {
-    ExportError::Write { path: path.display().to_string(), source }
+fn cannot_write(path: &Path) -> String {
+    format!("cannot write {}", path.display())
 }
 
 /// Writes the export to `path`; returns how many rows it has.
@@ -184,8 +153,8 @@ async fn write_file(
     filter: &Filter,
     (today, last_closed): (Date, Period),
     path: &Path,
-) -> Result<usize, ExportError> {
-    let file = super::create_private_file(path).map_err(|source| write_error(path, source))?;
+) -> anyhow::Result<usize> {
+    let file = super::create_private_file(path).with_context(|| cannot_write(path))?;
     let mut out = BufWriter::new(file);
     let rows = match args.what {
         What::Summary => {
@@ -196,64 +165,19 @@ async fn write_file(
             let rows = summary.questions.iter().map(|question| question.figures.options.len()).sum();
             match args.format {
                 Format::Csv => report::csv::write_summary(&summary, args.dialect, &mut out)?,
-                Format::Xlsx => out
-                    .write_all(&report::xlsx::summary_workbook(&summary)?)
-                    .map_err(|source| write_error(path, source))?,
+                Format::Xlsx => {
+                    out.write_all(&report::xlsx::summary_workbook(&summary)?).with_context(|| cannot_write(path))?
+                }
             }
             rows
         }
-        What::Responses => {
-            let responses = store.count_matching(&questionnaire.id, filter).await?;
-            // Read twice: once to count, once to write.
-            let passes = match args.format {
-                Format::Csv => 2,
-                Format::Xlsx => 1,
-            };
-            let progress =
-                if responses >= PROGRESS_FROM { ProgressBar::new(responses * passes) } else { ProgressBar::hidden() };
-            progress.set_style(
-                ProgressStyle::with_template("{bar:40} {pos}/{len} responses read, {eta} left")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            let mut snapshot = store.snapshot().await?;
-            let written = match args.format {
-                // Counted, then written row by row from the database to the
-                // file: memory stays flat however many responses there are.
-                Format::Csv => {
-                    let plan = count_responses(&mut snapshot, questionnaire, filter, last_closed, &progress).await?;
-                    let mut csv = ResponsesCsv::new(&plan, args.dialect, &mut out)?;
-                    let mut records =
-                        snapshot.stream_response_records(&questionnaire.id, filter).inspect_ok(|_| progress.inc(1));
-                    while let Some(record) = records.try_next().await? {
-                        csv.write(&record)?;
-                    }
-                    csv.finish()?;
-                    plan.rows()
-                }
-                // A workbook is built in memory by rust_xlsxwriter in any case.
-                Format::Xlsx => {
-                    let records: Vec<_> = snapshot
-                        .stream_response_records(&questionnaire.id, filter)
-                        .inspect_ok(|_| progress.inc(1))
-                        .try_collect()
-                        .await?;
-                    let texts = snapshot.listed_texts(questionnaire, filter).await?;
-                    let plan = ResponsesPlan::from_records(questionnaire, &records, last_closed);
-                    let notes = plan.notes(filter);
-                    out.write_all(&report::xlsx::responses_workbook(&plan, records, &texts, &notes)?)
-                        .map_err(|source| write_error(path, source))?;
-                    plan.rows()
-                }
-            };
-            progress.finish_and_clear();
-            usize::try_from(written).unwrap_or(usize::MAX)
-        }
+        What::Responses => write_responses(args, questionnaire, store, filter, last_closed, &mut out, path).await?,
         What::ResponsesNotes => {
             let mut snapshot = store.snapshot().await?;
             let plan =
                 count_responses(&mut snapshot, questionnaire, filter, last_closed, &ProgressBar::hidden()).await?;
             let notes = plan.notes(filter).to_text();
-            out.write_all(notes.as_bytes()).map_err(|source| write_error(path, source))?;
+            out.write_all(notes.as_bytes()).with_context(|| cannot_write(path))?;
             notes.lines().count()
         }
         What::Texts => {
@@ -262,18 +186,75 @@ async fn write_file(
             match args.format {
                 Format::Csv => report::csv::write_texts(&texts, args.dialect, &mut out)?,
                 Format::Xlsx => {
-                    out.write_all(&report::xlsx::texts_workbook(&texts)?).map_err(|source| write_error(path, source))?
+                    out.write_all(&report::xlsx::texts_workbook(&texts)?).with_context(|| cannot_write(path))?
                 }
             }
             texts.len()
         }
     };
-    out.flush().map_err(|source| write_error(path, source))?;
+    out.flush().with_context(|| cannot_write(path))?;
     out.into_inner()
-        .map_err(|error| write_error(path, error.into_error()))?
+        .map_err(|error| error.into_error())
+        .with_context(|| cannot_write(path))?
         .sync_all()
-        .map_err(|source| write_error(path, source))?;
+        .with_context(|| cannot_write(path))?;
     Ok(rows)
+}
+
+/// Every response of the closed periods, k-anonymous; returns how many rows.
+async fn write_responses(
+    args: &ExportArgs,
+    questionnaire: &Questionnaire,
+    store: &Store,
+    filter: &Filter,
+    last_closed: Period,
+    out: &mut BufWriter<std::fs::File>,
+    path: &Path,
+) -> anyhow::Result<usize> {
+    let responses = store.count_matching(&questionnaire.id, filter).await?;
+    // Read twice: once to count, once to write.
+    let passes = match args.format {
+        Format::Csv => 2,
+        Format::Xlsx => 1,
+    };
+    let progress =
+        if responses >= PROGRESS_FROM { ProgressBar::new(responses * passes) } else { ProgressBar::hidden() };
+    progress.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} responses read, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut snapshot = store.snapshot().await?;
+    let written = match args.format {
+        // Counted, then written row by row from the database to the
+        // file: memory stays flat however many responses there are.
+        Format::Csv => {
+            let plan = count_responses(&mut snapshot, questionnaire, filter, last_closed, &progress).await?;
+            let mut csv = ResponsesCsv::new(&plan, args.dialect, &mut *out)?;
+            let mut records =
+                snapshot.stream_response_records(&questionnaire.id, filter).inspect_ok(|_| progress.inc(1));
+            while let Some(record) = records.try_next().await? {
+                csv.write(&record)?;
+            }
+            csv.finish()?;
+            plan.rows()
+        }
+        // A workbook is built in memory by rust_xlsxwriter in any case.
+        Format::Xlsx => {
+            let records: Vec<_> = snapshot
+                .stream_response_records(&questionnaire.id, filter)
+                .inspect_ok(|_| progress.inc(1))
+                .try_collect()
+                .await?;
+            let texts = snapshot.listed_texts(questionnaire, filter).await?;
+            let plan = ResponsesPlan::from_records(questionnaire, &records, last_closed);
+            let notes = plan.notes(filter);
+            out.write_all(&report::xlsx::responses_workbook(&plan, records, &texts, &notes)?)
+                .with_context(|| cannot_write(path))?;
+            plan.rows()
+        }
+    };
+    progress.finish_and_clear();
+    Ok(usize::try_from(written).unwrap_or(usize::MAX))
 }
 
 /// The first pass of the responses export: counts the combinations of

@@ -3,12 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::{Context, ensure};
 use clap::Args;
 
-use super::{DatabaseArgs, run_to_completion};
-use crate::clock::Clock;
+use super::{DatabaseArgs, TimeZoneArgs, run_to_completion};
 use crate::retention::RetentionPeriod;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
@@ -27,24 +27,10 @@ pub struct PurgeArgs {
     /// Only say how many responses would be deleted.
     #[arg(long)]
     dry_run: bool,
-    /// The time zone that decides what day it is.
-    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-    time_zone: String,
+    #[command(flatten)]
+    time_zone: TimeZoneArgs,
     #[command(flatten)]
     database: DatabaseArgs,
-}
-
-/// Why a backup or a purge did not happen.
-#[derive(Debug, thiserror::Error)]
-enum MaintenanceError {
-    #[error("{0} already exists: choose a new file name, a backup never overwrites")]
-    Exists(String),
-    #[error("cannot write the backup {file}: {source}")]
-    Write { file: String, source: std::io::Error },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    TimeZone(#[from] crate::clock::UnknownTimeZone),
 }
 
 pub fn backup(args: BackupArgs) -> ExitCode {
@@ -57,18 +43,16 @@ pub fn purge(args: PurgeArgs) -> ExitCode {
 
 /// Copies the database to a `.partial` file next to the target and renames
 /// it when complete, so a backup that fails half-way never looks finished.
-async fn write_backup(args: BackupArgs) -> Result<(), MaintenanceError> {
+async fn write_backup(args: BackupArgs) -> anyhow::Result<()> {
     let target = &args.file;
-    if target.exists() {
-        return Err(MaintenanceError::Exists(target.display().to_string()));
-    }
+    ensure!(!target.exists(), "{} already exists: choose a new file name, a backup never overwrites", target.display());
     let store = Store::open_read_only(&args.database.database_url).await?;
     let partial = partial_path(target);
-    let write_error = |source| MaintenanceError::Write { file: target.display().to_string(), source };
+    let cannot_write = || format!("cannot write the backup {}", target.display());
     match std::fs::remove_file(&partial) {
         Ok(()) => {}
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-        Err(error) => return Err(write_error(error)),
+        Err(error) => return Err(error).with_context(cannot_write),
     }
     store.backup_to(&partial).await?;
     store.close().await;
@@ -76,9 +60,9 @@ async fn write_backup(args: BackupArgs) -> Result<(), MaintenanceError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600)).map_err(write_error)?;
+        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600)).with_context(cannot_write)?;
     }
-    std::fs::rename(&partial, target).map_err(write_error)?;
+    std::fs::rename(&partial, target).with_context(cannot_write)?;
     let copy = Store::open_read_only(&format!("sqlite://{}", target.display())).await?;
     let responses = copy.count_all_responses().await?;
     copy.close().await;
@@ -94,8 +78,8 @@ fn partial_path(target: &Path) -> PathBuf {
 
 /// Deletes responses past the retention period and says how many, and how
 /// many are kept: counts only, never what was in them.
-async fn delete_old_responses(args: PurgeArgs) -> Result<(), MaintenanceError> {
-    let today = Clock::system(&args.time_zone)?.today();
+async fn delete_old_responses(args: PurgeArgs) -> anyhow::Result<()> {
+    let today = args.time_zone.clock()?.today();
     let first_kept = args.older_than.first_day_kept(today);
     let store = Store::connect_existing(&args.database.database_url).await?;
     let outcome = if args.dry_run {

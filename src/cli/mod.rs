@@ -18,10 +18,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use crate::clock::Clock;
+use crate::codes::ServiceKey;
 use crate::questionnaire::{self, LiveCatalog, Problem, Questionnaire, versions};
 use crate::retention::{self, RetentionPeriod};
 use crate::staff::StaffSettings;
@@ -81,18 +83,36 @@ enum Command {
 
 /// Runs one command's work to completion on a small runtime, printing its
 /// error if it fails: the exit code says whether it went well.
-fn run_to_completion<E: std::fmt::Display>(work: impl Future<Output = Result<(), E>>) -> ExitCode {
-    let outcome = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime.block_on(work).map_err(|error| error.to_string()),
-        Err(error) => Err(format!("cannot start the async runtime: {error}")),
-    };
+fn run_to_completion(work: impl Future<Output = anyhow::Result<()>>) -> ExitCode {
+    let outcome = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .and_then(|runtime| runtime.block_on(work));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", error_line(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, joined by `: ` as anyhow's `{:#}`
+/// does, except that the lower layers' errors (the store's, the key's)
+/// already end with their cause: once a cause is said, the rest of the
+/// chain is too, and is not repeated.
+fn error_line(error: &anyhow::Error) -> String {
+    let mut line = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if line.ends_with(&cause) {
+            break;
+        }
+        line.push_str(": ");
+        line.push_str(&cause);
+    }
+    line
 }
 
 /// The audit log's actor for whatever is done on the command line.
@@ -106,6 +126,51 @@ struct DatabaseArgs {
     database_url: String,
 }
 
+/// Where the questionnaire files are: the same option for every command
+/// that reads them.
+#[derive(Debug, Args)]
+struct QuestionnairesArgs {
+    /// Folder of questionnaire files (`*.toml`).
+    #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
+    questionnaires: PathBuf,
+}
+
+impl QuestionnairesArgs {
+    fn folder(&self) -> &Path {
+        &self.questionnaires
+    }
+
+    /// The questionnaire `id` from the files in the folder; every problem
+    /// of the files, or that there is no such questionnaire, otherwise.
+    fn questionnaire(&self, id: &str) -> anyhow::Result<Arc<Questionnaire>> {
+        let catalog = questionnaire::load_dir(self.folder()).map_err(|problems| {
+            let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("the questionnaires could not be loaded:\n{}", problems.join("\n"))
+        })?;
+        let found = catalog
+            .get(id)
+            .with_context(|| format!("there is no questionnaire `{id}` in the questionnaires folder"))?;
+        Ok(found.clone())
+    }
+}
+
+/// The service's time zone: the same option for every command that needs
+/// to know what day it is.
+#[derive(Debug, Args)]
+struct TimeZoneArgs {
+    /// The service's time zone: it decides what day it is, for opening and
+    /// closing dates, stored dates and which reporting periods have closed.
+    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
+    time_zone: String,
+}
+
+impl TimeZoneArgs {
+    /// The real clock in this time zone.
+    fn clock(&self) -> Result<Clock, crate::clock::UnknownTimeZone> {
+        Clock::system(&self.time_zone)
+    }
+}
+
 #[derive(Debug, Args)]
 struct ServeArgs {
     /// Address and port to listen on.
@@ -115,16 +180,14 @@ struct ServeArgs {
     database: DatabaseArgs,
     #[command(flatten)]
     key: key::KeyArgs,
-    /// Folder of questionnaire files (`*.toml`).
-    #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
-    questionnaires: PathBuf,
+    #[command(flatten)]
+    questionnaires: QuestionnairesArgs,
     /// The address people use to reach the service (scheme, host, any path
     /// prefix), for links printed on cards and in QR codes.
     #[arg(long, env = "ENKAT_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
     public_url: String,
-    /// The time zone of opening and closing dates and of stored dates.
-    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-    time_zone: String,
+    #[command(flatten)]
+    time_zone: TimeZoneArgs,
     /// Send the staff session cookie only over HTTPS. Set to false only for
     /// plain-HTTP use on your own machine.
     #[arg(long, env = "ENKAT_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
@@ -237,9 +300,9 @@ fn serve(args: ServeArgs) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
-    let live = match LiveCatalog::open(&args.questionnaires) {
+    let live = match LiveCatalog::open(args.questionnaires.folder()) {
         Ok(live) if live.catalog().is_empty() => {
-            tracing::error!(folder = %args.questionnaires.display(), "no questionnaire files (*.toml) found");
+            tracing::error!(folder = %args.questionnaires.folder().display(), "no questionnaire files (*.toml) found");
             return ExitCode::FAILURE;
         }
         Ok(live) => Arc::new(live),
@@ -258,39 +321,61 @@ fn serve(args: ServeArgs) -> ExitCode {
     match runtime.block_on(serve_catalog(args, live)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!("{error}");
+            tracing::error!("{}", error_line(&error));
             ExitCode::FAILURE
         }
     }
 }
 
-async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), String> {
+async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> anyhow::Result<()> {
     // The exit must lead somewhere else entirely: a typo here would leave a
     // person in a hurry on a broken or relative link.
-    if !(args.exit_url.starts_with("https://") || args.exit_url.starts_with("http://")) {
-        return Err(format!("--exit-url must be a full http(s) address of a neutral site, not `{}`", args.exit_url));
-    }
-    let store = Store::connect(&args.database.database_url).await.map_err(|error| error.to_string())?;
+    anyhow::ensure!(
+        args.exit_url.starts_with("https://") || args.exit_url.starts_with("http://"),
+        "--exit-url must be a full http(s) address of a neutral site, not `{}`",
+        args.exit_url
+    );
+    let store = Store::connect(&args.database.database_url).await?;
     // Before anything is served: a wrong or lost key refuses to start.
     let (service_key, notes) = key::service_key(&args.key, &args.database.database_url, &store).await?;
     for note in notes {
         tracing::warn!("{note}");
     }
-    let clock = Clock::system(&args.time_zone).map_err(|error| error.to_string())?;
-    let today = clock.today();
-    let catalog = live.catalog();
-    for questionnaire in catalog.iter() {
-        refuse_loosening(&store, questionnaire).await?;
-        store.register_version(questionnaire, today).await.map_err(|error| error.to_string())?;
-    }
+    let clock = args.time_zone.clock()?;
+    register_versions(&store, &live, &clock).await?;
     // Kept for as long as the service runs: dropping it stops the watching.
     let _watcher = reload::spawn(live.clone(), store.clone(), clock.clone(), args.watch)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
-        .map_err(|error| format!("cannot listen on {}: {error}", args.listen))?;
-    let address = listener.local_addr().map_err(|error| error.to_string())?;
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    announce(&store, &live, address, args.cookie_secure);
+    spawn_daily_work(&store, &clock, args.retention);
+    let request_timeout = std::time::Duration::from_secs(args.request_timeout);
+    let state = app_state(args, live, store.clone(), clock.clone(), service_key);
+    let app = web::app_with_timeout(state, request_timeout);
+    web::serve(listener, app, request_timeout, shutdown_signal()).await;
+    web::respondent_log::report(clock.today());
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Stores each served questionnaire's version before it is served (a
+/// response always finds its version), refusing one that loosens promises.
+async fn register_versions(store: &Store, live: &LiveCatalog, clock: &Clock) -> anyhow::Result<()> {
+    let today = clock.today();
+    for questionnaire in live.catalog().iter() {
+        refuse_loosening(store, questionnaire).await.map_err(anyhow::Error::msg)?;
+        store.register_version(questionnaire, today).await?;
+    }
+    Ok(())
+}
+
+/// Logs where the service and each questionnaire are reached.
+fn announce(store: &Store, live: &LiveCatalog, address: SocketAddr, cookie_secure: bool) {
     tracing::info!(database = store.kind(), "listening on http://{address}");
-    for questionnaire in catalog.iter() {
+    for questionnaire in live.catalog().iter() {
         tracing::info!(
             version = %questionnaire.version,
             "questionnaire {} at http://{address}/s/{}",
@@ -298,40 +383,39 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> Result<(), St
             questionnaire.id
         );
     }
-    if !args.cookie_secure {
+    if !cookie_secure {
         tracing::warn!(
             "staff session cookies are sent without `Secure`: use this only over plain HTTP on your own machine"
         );
     }
-    let staff = StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() };
+}
+
+/// What runs beside the requests: forgetting submissions, the daily report
+/// of failures respondents met, and the retention purge if a period is set.
+fn spawn_daily_work(store: &Store, clock: &Clock, retention: Option<RetentionPeriod>) {
     web::reach::spawn_forgetting_submissions(store.clone(), clock.clone());
     web::respondent_log::spawn_daily_report(clock.clone());
-    match args.retention {
+    match retention {
         Some(period) => retention::spawn_daily_purge(store.clone(), clock.clone(), period),
         None => tracing::info!("no retention period set: responses are kept until `enkat purge` deletes them"),
     }
-    let state = AppState {
+}
+
+fn app_state(args: ServeArgs, live: Arc<LiveCatalog>, store: Store, clock: Clock, key: ServiceKey) -> AppState {
+    AppState {
         catalog: live,
-        store: store.clone(),
-        staff,
+        store,
+        staff: StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() },
         clock,
         public_url: args.public_url.trim_end_matches('/').into(),
         codes: Arc::default(),
-        key: Arc::new(service_key),
+        key: Arc::new(key),
         safety: Arc::new(SafetySettings {
             exit_url: args.exit_url,
             privacy_contact: args.privacy_contact,
             hsts: args.hsts,
         }),
-    };
-    let request_timeout = std::time::Duration::from_secs(args.request_timeout);
-    let today = state.clock.clone();
-    let app = web::app_with_timeout(state, request_timeout);
-    web::serve(listener, app, request_timeout, shutdown_signal()).await;
-    web::respondent_log::report(today.today());
-    store.close().await;
-    tracing::info!("stopped");
-    Ok(())
+    }
 }
 
 /// Refuses to start with a questionnaire that weakens a privacy setting

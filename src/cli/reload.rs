@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::clock::Clock;
@@ -26,7 +27,7 @@ pub fn spawn(
     store: Store,
     clock: Clock,
     watch: bool,
-) -> Result<Option<RecommendedWatcher>, String> {
+) -> anyhow::Result<Option<RecommendedWatcher>> {
     let (wake, mut woken) = tokio::sync::mpsc::channel::<()>(1);
     let watcher = if watch { Some(watch_folder(&live, wake.clone())?) } else { None };
 
@@ -48,17 +49,17 @@ pub fn spawn(
     Ok(watcher)
 }
 
-fn watch_folder(live: &LiveCatalog, wake: tokio::sync::mpsc::Sender<()>) -> Result<RecommendedWatcher, String> {
+fn watch_folder(live: &LiveCatalog, wake: tokio::sync::mpsc::Sender<()>) -> anyhow::Result<RecommendedWatcher> {
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if event.is_ok_and(|event| !matches!(event.kind, EventKind::Access(_))) {
             // Full means a reload is already due, which will see this change too.
             let _ = wake.try_send(());
         }
     })
-    .map_err(|error| format!("cannot watch the questionnaires folder: {error}"))?;
+    .context("cannot watch the questionnaires folder")?;
     watcher
         .watch(live.dir(), RecursiveMode::NonRecursive)
-        .map_err(|error| format!("cannot watch {}: {error}", live.dir().display()))?;
+        .with_context(|| format!("cannot watch {}", live.dir().display()))?;
     Ok(watcher)
 }
 

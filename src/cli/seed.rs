@@ -5,17 +5,16 @@
 //! Never run it against a database with real answers: the results would
 //! mix with them and could not be told apart.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::anyhow;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::{Date, Duration};
 
-use super::{DatabaseArgs, run_to_completion};
-use crate::clock::Clock;
+use super::{DatabaseArgs, QuestionnairesArgs, TimeZoneArgs, run_to_completion};
 use crate::questionnaire::{self, FormInput, QuestionKind, Questionnaire, validate};
-use crate::store::{QueuedResponse, Store, StoreError};
+use crate::store::{QueuedResponse, Store};
 
 /// Responses stored per transaction: large, so a million take minutes.
 const PER_TRANSACTION: usize = 10_000;
@@ -33,26 +32,10 @@ pub struct SeedArgs {
     seed: Option<u64>,
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Folder of questionnaire files (`*.toml`).
-    #[arg(long, env = "ENKAT_QUESTIONNAIRES", default_value = "questionnaires")]
-    questionnaires: PathBuf,
-    /// The time zone the dates count back from.
-    #[arg(long, env = "ENKAT_TIME_ZONE", default_value = "Europe/Stockholm")]
-    time_zone: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-enum SeedError {
-    #[error("the questionnaires could not be loaded:\n{0}")]
-    Questionnaires(String),
-    #[error("there is no questionnaire `{0}` in the questionnaires folder")]
-    UnknownQuestionnaire(String),
-    #[error(transparent)]
-    Clock(#[from] crate::clock::UnknownTimeZone),
-    #[error("no randomness to start from: {0}")]
-    Randomness(getrandom::Error),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    #[command(flatten)]
+    questionnaires: QuestionnairesArgs,
+    #[command(flatten)]
+    time_zone: TimeZoneArgs,
 }
 
 /// Runs `enkat seed ...`.
@@ -60,16 +43,12 @@ pub fn run(args: SeedArgs) -> ExitCode {
     run_to_completion(seed(args))
 }
 
-async fn seed(args: SeedArgs) -> Result<(), SeedError> {
-    let catalog = questionnaire::load_dir(&args.questionnaires).map_err(|problems| {
-        SeedError::Questionnaires(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
-    })?;
-    let questionnaire =
-        catalog.get(&args.questionnaire).ok_or_else(|| SeedError::UnknownQuestionnaire(args.questionnaire.clone()))?;
-    let today = Clock::system(&args.time_zone)?.today();
+async fn seed(args: SeedArgs) -> anyhow::Result<()> {
+    let questionnaire = &*args.questionnaires.questionnaire(&args.questionnaire)?;
+    let today = args.time_zone.clock()?.today();
     let mut random = match args.seed {
         Some(seed) => Random::new(seed),
-        None => Random::new(getrandom::u64().map_err(SeedError::Randomness)?),
+        None => Random::new(getrandom::u64().map_err(|error| anyhow!("no randomness to start from: {error}"))?),
     };
     let store = Store::connect(&args.database.database_url).await?;
     store.register_version(questionnaire, today).await?;

@@ -473,13 +473,20 @@ impl Store {
         Ok(holder)
     }
 
-    /// Adds a line to the audit log, stamped now. `actor` is an account
-    /// name (or `cli`), `action` a short identifier such as `export`,
-    /// `details` a short description: never exported data, passwords or tokens.
-    pub async fn record_audit(&self, actor: &str, action: &str, details: &str) -> Result<(), StoreError> {
+    /// Adds a line to the audit log, stamped `now` (the caller's clock, so
+    /// tests can fix it). `actor` is an account name (or `cli`), `action` a
+    /// short identifier such as `export`, `details` a short description:
+    /// never exported data, passwords or tokens.
+    pub async fn record_audit(
+        &self,
+        actor: &str,
+        action: &str,
+        details: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             sqlx::query(INSERT_AUDIT)
-                .bind(stamp(OffsetDateTime::now_utc()))
+                .bind(stamp(now))
                 .bind(actor)
                 .bind(action)
                 .bind(details)

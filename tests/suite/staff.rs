@@ -654,7 +654,7 @@ async fn the_audit_log_shows_logins_and_failures_to_admins_only(backend: Backend
     assert_eq!(refused.text("h1"), "Du saknar behörighet");
 
     let admin = app.logged_in_admin().await;
-    app.store.record_audit("anna", "export", "nexus, csv").await.unwrap();
+    app.store.record_audit("anna", "export", "nexus, csv", app.clock.now_utc()).await.unwrap();
     let page = app.get_as(&admin, "/staff/audit").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(

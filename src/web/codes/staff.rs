@@ -87,7 +87,7 @@ async fn create_batch(
     let fingerprints: Vec<String> = codes.iter().map(|code| code.fingerprint(&state.key)).collect();
     state.store.create_code_batch(&id, &request.label, state.clock.today(), &fingerprints).await?;
     let details = format!("{id}: {} koder, \u{201d}{}\u{201d}", request.size, request.label);
-    state.store.record_audit(&user.name, action::CODES_CREATED, &details).await?;
+    state.store.record_audit(&user.name, action::CODES_CREATED, &details, state.clock.now_utc()).await?;
     let cards: Vec<Card> =
         codes.iter().map(|code| Card { code: code.display(), url: card_url(&state.public_url, &id, code) }).collect();
     let short = short_url(&state, &questionnaire);
@@ -152,7 +152,7 @@ async fn revoke_batch(
     if let Some(revoked) = state.store.revoke_code_batch(batch_id).await? {
         let details =
             format!("{id}: \u{201d}{}\u{201d}, {} oanvända koder återkallade", revoked.label, revoked.withdrawn);
-        state.store.record_audit(&user.name, action::CODES_REVOKED, &details).await?;
+        state.store.record_audit(&user.name, action::CODES_REVOKED, &details, state.clock.now_utc()).await?;
     }
     Ok(Redirect::to(&format!("/staff/q/{id}/codes")).into_response())
 }

@@ -197,7 +197,7 @@ async fn write_export(
         query.to_query_string(),
         if caller.via_token { " (API-nyckel)" } else { "" }
     );
-    state.store.record_audit(&caller.name, action::EXPORT, details.trim()).await?;
+    state.store.record_audit(&caller.name, action::EXPORT, details.trim(), state.clock.now_utc()).await?;
 
     let content_type = match what {
         Export::SummaryCsv | Export::ResponsesCsv | Export::TextsCsv => CSV,

@@ -89,7 +89,7 @@ pub(super) async fn log_out(
     if let Some(session) = jar.get(auth::SESSION_COOKIE) {
         state.store.end_staff_session(&fingerprint(session.value())).await?;
     }
-    state.store.record_audit(&user.name, action::LOGOUT, "").await?;
+    state.store.record_audit(&user.name, action::LOGOUT, "", state.clock.now_utc()).await?;
     let jar = jar.add(auth::session_cookie_removal(state.staff.cookie_secure));
     Ok((jar, Redirect::to("/staff/login")).into_response())
 }
@@ -205,7 +205,7 @@ async fn attempt_login(
                 .store
                 .issue_login_device(&device.fingerprint(), &account.name, now, replacing, devices.issued_since(now))
                 .await?;
-            state.store.record_audit(&account.name, action::LOGIN, "").await?;
+            state.store.record_audit(&account.name, action::LOGIN, "", state.clock.now_utc()).await?;
             Ok(Attempt::LoggedIn { session: session_id, device })
         }
         credentials => {
@@ -216,11 +216,19 @@ async fn attempt_login(
                     }
                     state
                         .store
-                        .record_audit(tried, action::LOGIN_FAILED, "fel lösenord, från en känd webbläsare")
+                        .record_audit(
+                            tried,
+                            action::LOGIN_FAILED,
+                            "fel lösenord, från en känd webbläsare",
+                            state.clock.now_utc(),
+                        )
                         .await?;
                 }
                 (None, Some(account)) => {
-                    state.store.record_audit(&account.name, action::LOGIN_FAILED, "fel lösenord").await?;
+                    state
+                        .store
+                        .record_audit(&account.name, action::LOGIN_FAILED, "fel lösenord", state.clock.now_utc())
+                        .await?;
                 }
                 // Names without accounts: one line per window for them all,
                 // however many a stranger tries.
@@ -229,7 +237,10 @@ async fn attempt_login(
                     if state.store.mark_login_audit(UNKNOWN_NAME, action::LOGIN_FAILED, now, since).await? {
                         let details =
                             "inloggning med ett namn som inget konto har; fler inom 15 minuter skrivs inte ut";
-                        state.store.record_audit(UNKNOWN_NAME, action::LOGIN_FAILED, details).await?;
+                        state
+                            .store
+                            .record_audit(UNKNOWN_NAME, action::LOGIN_FAILED, details, state.clock.now_utc())
+                            .await?;
                     }
                 }
             }
@@ -273,7 +284,7 @@ async fn audit_refusal(
             "för många misslyckade inloggningar; fler försök inom {} skrivs inte ut",
             minutes(state.staff.throttle.window)
         );
-        state.store.record_audit(actor, action::LOGIN_REFUSED, &details).await?;
+        state.store.record_audit(actor, action::LOGIN_REFUSED, &details, state.clock.now_utc()).await?;
     }
     Ok(())
 }
