@@ -14,7 +14,7 @@ pub mod seed;
 mod staff;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -366,7 +366,7 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> anyhow::Resul
 async fn register_versions(store: &Store, live: &LiveCatalog, clock: &Clock) -> anyhow::Result<()> {
     let today = clock.today();
     for questionnaire in live.catalog().iter() {
-        refuse_loosening(store, questionnaire).await.map_err(anyhow::Error::msg)?;
+        refuse_loosening(store, questionnaire).await?;
         store.register_version(questionnaire, today).await?;
     }
     Ok(())
@@ -421,30 +421,27 @@ fn app_state(args: ServeArgs, live: Arc<LiveCatalog>, store: Store, clock: Clock
 /// Refuses to start with a questionnaire that weakens a privacy setting
 /// compared with its last stored version, once it has answers: the people
 /// who answered were promised otherwise.
-async fn refuse_loosening(store: &Store, questionnaire: &Questionnaire) -> Result<(), String> {
-    if store.count_responses(&questionnaire.id).await.map_err(|error| error.to_string())? == 0 {
+async fn refuse_loosening(store: &Store, questionnaire: &Questionnaire) -> anyhow::Result<()> {
+    if store.count_responses(&questionnaire.id).await? == 0 {
         return Ok(());
     }
-    let versions = store.versions(&questionnaire.id).await.map_err(|error| error.to_string())?;
+    let versions = store.versions(&questionnaire.id).await?;
     let Some(last) = versions.iter().rev().find(|stored| stored.version != questionnaire.version.as_str()) else {
         return Ok(());
     };
-    let Some(Ok(stored)) =
-        store.stored_questionnaire(&questionnaire.id, &last.version).await.map_err(|error| error.to_string())?
-    else {
+    let Some(Ok(stored)) = store.stored_questionnaire(&questionnaire.id, &last.version).await? else {
         return Ok(());
     };
     let refused = versions::loosenings(&stored, questionnaire);
-    if refused.is_empty() {
-        return Ok(());
-    }
     let reasons: Vec<String> = refused.iter().map(ToString::to_string).collect();
-    Err(format!(
+    anyhow::ensure!(
+        reasons.is_empty(),
         "questionnaire {} has answers, and its file loosens what they were promised in version {}: {}",
         questionnaire.id,
         last.version,
         reasons.join("; ")
-    ))
+    );
+    Ok(())
 }
 
 /// Ctrl-C or SIGTERM: stop taking requests, finish those under way.
