@@ -18,34 +18,34 @@ pub fn run(catalog: &Catalog, url: &str) -> ExitCode {
         let store = Store::open_read_only(url).await.context("cannot open the database")?;
         let outcome = against(catalog, &store).await;
         store.close().await;
-        match outcome.map_err(anyhow::Error::msg)? {
-            0 => Ok(()),
-            refused => Err(anyhow::anyhow!(
-                "{refused} change(s) refused: they would break what those who already answered were promised"
-            )),
-        }
+        let refused = outcome?;
+        anyhow::ensure!(
+            refused == 0,
+            "{refused} change(s) refused: they would break what those who already answered were promised"
+        );
+        Ok(())
     })
 }
 
 /// Prints what the comparison finds; returns how many changes are refused.
-async fn against(catalog: &Catalog, store: &Store) -> Result<usize, String> {
-    let database = |error: crate::store::StoreError| format!("cannot read the database: {error}");
-    let missing = store.missing_tables().await.map_err(database)?;
-    if missing.len() == CHECKED_TABLES.len() {
-        return Err("the database has no enkat tables: it is not a database `enkat serve` has used (is the URL right?); nothing was compared".to_owned());
-    }
-    if !missing.is_empty() {
-        return Err(format!(
-            "the database lacks the table(s) {}: it is not (or not wholly) an enkat database; nothing was compared",
-            missing.join(", ")
-        ));
-    }
+async fn against(catalog: &Catalog, store: &Store) -> anyhow::Result<usize> {
+    const DATABASE: &str = "cannot read the database";
+    let missing = store.missing_tables().await.context(DATABASE)?;
+    anyhow::ensure!(
+        missing.len() != CHECKED_TABLES.len(),
+        "the database has no enkat tables: it is not a database `enkat serve` has used (is the URL right?); nothing was compared"
+    );
+    anyhow::ensure!(
+        missing.is_empty(),
+        "the database lacks the table(s) {}: it is not (or not wholly) an enkat database; nothing was compared",
+        missing.join(", ")
+    );
     let (mut refused, mut warned) = (0, 0);
     for new in catalog.iter() {
         let stored: Vec<(String, time::Date)> = store
             .versions(&new.id)
             .await
-            .map_err(database)?
+            .context(DATABASE)?
             .into_iter()
             .map(|stored| (stored.version, stored.first_seen))
             .collect();
@@ -64,7 +64,7 @@ async fn against(catalog: &Catalog, store: &Store) -> Result<usize, String> {
         for version in &versions {
             // A stored text this enkat cannot read any more (the format has
             // changed since) cannot be compared; say so rather than guess.
-            match store.stored_questionnaire(&new.id, version).await.map_err(database)? {
+            match store.stored_questionnaire(&new.id, version).await.context(DATABASE)? {
                 None => {}
                 Some(Ok(parsed)) => old.push(parsed),
                 Some(Err(problems)) => eprintln!(
@@ -74,7 +74,7 @@ async fn against(catalog: &Catalog, store: &Store) -> Result<usize, String> {
                 ),
             }
         }
-        let answers = answer_counts(store, &new.id).await.map_err(database)?;
+        let answers = answer_counts(store, &new.id).await.context(DATABASE)?;
         let file = catalog.file(&new.id).unwrap_or(Path::new(&new.id));
         let verdict = compare(file, new, &old, &answers);
         println!(
@@ -92,9 +92,9 @@ async fn against(catalog: &Catalog, store: &Store) -> Result<usize, String> {
         warned += verdict.warnings.len();
         refused += verdict.refusals.len();
     }
-    for id in store.questionnaire_ids().await.map_err(database)? {
+    for id in store.questionnaire_ids().await.context(DATABASE)? {
         if catalog.get(&id).is_none() {
-            let responses = store.count_responses(&id).await.map_err(database)?;
+            let responses = store.count_responses(&id).await.context(DATABASE)?;
             println!(
                 "{id}: in the database ({responses} response(s)) but in none of the checked files: its answers stay, and it is not served"
             );
