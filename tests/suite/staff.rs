@@ -325,7 +325,7 @@ async fn an_admin_with_a_device_cookie_logs_in_whatever_strangers_try(backend: B
             fail_with_random_names(&app, total).await;
         } else {
             let now = app.clock.now_utc();
-            let since = app.staff.throttle.counting_since(now);
+            let since = TestApp::staff_settings().throttle.counting_since(now);
             for i in failed..total {
                 app.store.record_login_attempt(&format!("stranger{i}.stored"), now, since).await.unwrap();
             }
