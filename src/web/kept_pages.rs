@@ -29,13 +29,14 @@ struct Kept {
 
 impl KeptPages {
     /// The page kept for `questionnaire` under `key`, made with `render` the
-    /// first time.
-    pub fn get_or_render(
+    /// first time (a page that cannot be made is not kept). Nothing but the
+    /// look-up runs on a hit: this is the busiest page of the service.
+    pub fn get_or_render<E>(
         &self,
         questionnaire: &Arc<Questionnaire>,
         key: String,
-        render: impl FnOnce() -> Bytes,
-    ) -> Bytes {
+        render: impl FnOnce() -> Result<Bytes, E>,
+    ) -> Result<Bytes, E> {
         let made_from_this =
             |kept: &Kept| kept.made_from.upgrade().is_some_and(|made| Arc::ptr_eq(&made, questionnaire));
         {
@@ -43,10 +44,10 @@ impl KeptPages {
             if let Some(page) =
                 all.get(&questionnaire.id).filter(|kept| made_from_this(kept)).and_then(|kept| kept.pages.get(&key))
             {
-                return page.clone();
+                return Ok(page.clone());
             }
         }
-        let page = render();
+        let page = render()?;
         let mut all = self.0.write().unwrap_or_else(PoisonError::into_inner);
         let kept = all
             .entry(questionnaire.id.clone())
@@ -55,7 +56,7 @@ impl KeptPages {
             *kept = Kept { made_from: Arc::downgrade(questionnaire), pages: HashMap::new() };
         }
         kept.pages.insert(key, page.clone());
-        page
+        Ok(page)
     }
 }
 
@@ -77,14 +78,18 @@ mod tests {
         let mut renders = 0;
         let mut render = |text: &'static str| {
             renders += 1;
-            Bytes::from(text)
+            Ok::<_, ()>(Bytes::from(text))
         };
-        assert_eq!(kept.get_or_render(&first, "sv".into(), || render("first sv")), "first sv");
-        assert_eq!(kept.get_or_render(&first, "sv".into(), || render("again")), "first sv", "kept");
-        assert_eq!(kept.get_or_render(&first, "en".into(), || render("first en")), "first en", "another key");
-        assert_eq!(kept.get_or_render(&second, "sv".into(), || render("second sv")), "second sv", "a new version");
+        assert_eq!(kept.get_or_render(&first, "sv".into(), || render("first sv")).unwrap(), "first sv");
+        assert_eq!(kept.get_or_render(&first, "sv".into(), || render("again")).unwrap(), "first sv", "kept");
+        assert_eq!(kept.get_or_render(&first, "en".into(), || render("first en")).unwrap(), "first en", "another key");
+        assert_eq!(
+            kept.get_or_render(&second, "sv".into(), || render("second sv")).unwrap(),
+            "second sv",
+            "a new version"
+        );
         let copy = Arc::new((*second).clone());
-        assert_eq!(kept.get_or_render(&copy, "sv".into(), || render("copy sv")), "copy sv", "a changed copy");
+        assert_eq!(kept.get_or_render(&copy, "sv".into(), || render("copy sv")).unwrap(), "copy sv", "a changed copy");
         assert_eq!(renders, 4);
     }
 }

@@ -91,10 +91,12 @@ fn kept_start_page(
     kiosk: bool,
 ) -> Result<Response, WebError> {
     let key = format!("start {language} kiosk={kiosk} exit={}", state.safety.exit_url);
-    let input = start_input(questionnaire, kiosk, None)?;
     let page = kept.get_or_render(questionnaire, key, || {
-        Bytes::from(views::start_page(questionnaire, language, &input, FormTarget::Respondent).into_string())
-    });
+        let input = start_input(questionnaire, kiosk, None)?;
+        Ok::<_, WebError>(Bytes::from(
+            views::start_page(questionnaire, language, &input, FormTarget::Respondent).into_string(),
+        ))
+    })?;
     Ok(Html(page).into_response())
 }
 
