@@ -29,16 +29,7 @@ async fn app_with(folder: &str, safety: SafetySettings) -> TestApp {
 
 /// `enkat serve`'s router on the test app's database, at `clock`'s time.
 fn router(app: &TestApp, clock: Clock, safety: SafetySettings) -> axum::Router {
-    web::app(AppState {
-        catalog: std::sync::Arc::new(enkat::questionnaire::LiveCatalog::fixed(app.catalog.as_ref().clone())),
-        store: app.store.clone(),
-        staff: TestApp::staff_settings(),
-        clock,
-        public_url: "https://enkat.example.org".into(),
-        codes: Arc::default(),
-        key: app.key.clone(),
-        safety: Arc::new(safety),
-    })
+    web::app(AppState { clock, safety: Arc::new(safety), ..app.state.clone() })
 }
 
 fn settings() -> SafetySettings {

@@ -565,16 +565,7 @@ async fn the_results_page_links_to_the_codes_only_when_the_questionnaire_uses_th
 
 /// The app on `app`'s database and key, with this brake and clock.
 fn router_with(app: &TestApp, guard: CodeGuard, clock: Clock) -> axum::Router {
-    web::app(AppState {
-        catalog: std::sync::Arc::new(enkat::questionnaire::LiveCatalog::fixed(app.catalog.as_ref().clone())),
-        store: app.store.clone(),
-        staff: TestApp::staff_settings(),
-        clock,
-        public_url: "https://enkat.example.org".into(),
-        codes: Arc::new(guard),
-        key: app.key.clone(),
-        safety: Arc::default(),
-    })
+    web::app(AppState { clock, codes: Arc::new(guard), ..app.state.clone() })
 }
 
 /// What a browser sends pressing the start page's button with `code`.
