@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use jsonschema::Validator;
+use boon::{Compiler, SchemaIndex, Schemas, ValidationError};
 use serde_json::Value;
 
 const COMMITTED: &str = "docs/questionnaire.schema.json";
@@ -63,11 +63,23 @@ fn printed_schema() -> String {
     String::from_utf8(output.stdout).expect("the schema is UTF-8")
 }
 
+/// The printed schema, compiled.
+struct Validator {
+    schemas: Schemas,
+    schema: SchemaIndex,
+}
+
 fn validator() -> Validator {
     let schema: Value = serde_json::from_str(&printed_schema()).expect("enkat schema prints JSON");
-    // Builds only if the schema itself is valid draft 2020-12; `format: date`
+    let mut schemas = Schemas::new();
+    let mut compiler = Compiler::new();
+    // Compiles only if the schema itself is valid draft 2020-12; `format: date`
     // is checked, as taplo does.
-    jsonschema::draft202012::options().should_validate_formats(true).build(&schema).expect("a valid JSON Schema")
+    compiler.set_default_draft(boon::Draft::V2020_12);
+    compiler.enable_format_assertions();
+    compiler.add_resource("urn:enkat:questionnaire", schema).expect("the schema is added once");
+    let schema = compiler.compile("urn:enkat:questionnaire", &mut schemas).expect("a valid JSON Schema");
+    Validator { schemas, schema }
 }
 
 /// A TOML value as editors see it: JSON, with dates as strings ("2026-12-01").
@@ -103,9 +115,22 @@ fn toml_files(folder: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Each error as `pointer: message`.
+/// Each error as `pointer: message`: the innermost causes, where the schema
+/// finds the fault (the outer ones only say that a subschema failed).
 fn errors(validator: &Validator, instance: &Value) -> Vec<String> {
-    validator.iter_errors(instance).map(|error| format!("{}: {error}", error.instance_path())).collect()
+    fn leaves(error: &ValidationError, found: &mut Vec<String>) {
+        if error.causes.is_empty() {
+            found.push(format!("{}: {}", error.instance_location, error.kind));
+        }
+        for cause in &error.causes {
+            leaves(cause, found);
+        }
+    }
+    let mut found = Vec::new();
+    if let Err(error) = validator.schemas.validate(instance, validator.schema) {
+        leaves(&error, &mut found);
+    }
+    found
 }
 
 #[test]
