@@ -254,7 +254,7 @@ impl Store {
         version: &str,
     ) -> Result<Option<Result<Questionnaire, Vec<Problem>>>, StoreError> {
         let Some(source) = self.version_source(questionnaire_id, version).await? else { return Ok(None) };
-        Ok(Some(questionnaire::parse(Path::new(version), &source)))
+        Ok(Some(read_back(version, source)))
     }
 
     /// Stores a response and all its answers in a transaction of its own:
@@ -377,4 +377,24 @@ fn create_parent_folder(file: &Path) -> Result<(), StoreError> {
             .map_err(|source| StoreError::Folder { folder: folder.display().to_string(), source }),
         _ => Ok(()),
     }
+}
+
+/// A stored version's text, parsed, remembered for the life of the process.
+/// Results pages and exports read every older version on each request, and
+/// parsing them again each time was most of a summary's work. A version is
+/// named by the hash of its text, so its parse never changes; the text is
+/// compared all the same, so a version can never be read back as another.
+fn read_back(version: &str, source: String) -> Result<Questionnaire, Vec<Problem>> {
+    type Parsed = Result<Questionnaire, Vec<Problem>>;
+    static READ: std::sync::LazyLock<std::sync::Mutex<HashMap<String, (String, Parsed)>>> =
+        std::sync::LazyLock::new(Default::default);
+    let read = || READ.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((text, parsed)) = read().get(version)
+        && *text == source
+    {
+        return parsed.clone();
+    }
+    let parsed = questionnaire::parse(Path::new(version), &source);
+    read().insert(version.to_owned(), (source, parsed.clone()));
+    parsed
 }
