@@ -398,3 +398,21 @@ fn read_back(version: &str, source: String) -> Result<Questionnaire, Vec<Problem
     read().insert(version.to_owned(), (source, parsed.clone()));
     parsed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::read_back;
+
+    #[test]
+    fn a_version_read_back_again_is_the_same_and_another_text_is_parsed_anew() {
+        let source = include_str!("../../tests/fixtures/small/v.toml").to_owned();
+        let first = read_back("v1", source.clone()).expect("the fixture loads");
+        let again = read_back("v1", source.clone()).expect("the fixture loads");
+        assert_eq!(first.version, again.version);
+        assert_eq!(first.id, again.id);
+        // The same name with another text (never the case for a real
+        // version, which is its text's hash) is not the remembered parse.
+        let broken = format!("{source}\n[[question]]\nid = \"\"\n");
+        assert!(read_back("v1", broken).is_err(), "another text is parsed, not recalled");
+    }
+}
