@@ -19,6 +19,7 @@ pub mod microdata;
 pub mod period;
 pub mod release;
 mod responses;
+pub mod stats;
 mod summary;
 mod support;
 mod versions;
