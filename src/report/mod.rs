@@ -16,6 +16,7 @@ mod counts;
 pub mod csv;
 mod figure;
 pub mod microdata;
+mod overview;
 pub mod period;
 pub mod release;
 mod responses;
@@ -36,6 +37,7 @@ use crate::questionnaire::Answer;
 
 pub use breakdown::{Breakdown, Group, GroupSize, TargetBreakdown, TargetRow, break_down};
 pub use figure::{Figure, Suppression};
+pub use overview::{AreaShare, Lacked, Overview, overview};
 pub use release::{Disclosure, FreeText, Scope, ScopeError};
 pub use responses::{Notes, ResponsesCounter, ResponsesPlan};
 pub use summary::{

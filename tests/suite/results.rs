@@ -26,6 +26,7 @@ on_both_databases!(
     a_breakdown_hides_a_small_group_and_its_neighbour,
     scripts_export_with_a_token_and_every_export_is_audited,
     a_bad_filter_is_explained,
+    the_page_answers_first_with_intervals_and_changes_since_the_month_before,
 );
 
 fn answer(question: &str, option: &str) -> Answer {
@@ -492,4 +493,60 @@ async fn enkat_export_writes_the_summary_and_the_responses_to_files() {
 
     let audit = app.store.audit_events(Some("export"), 10).await.unwrap();
     assert_eq!(audit.len(), 3, "every export written is in the audit log");
+}
+
+/// November 2026: 40 responses, 30 satisfied overall, 30 lacking help with
+/// the move; December: 40, 20 satisfied, 10 lacking the move and 12 a
+/// contact with the school.
+async fn two_months_of_responses(app: &TestApp) {
+    for n in 0..40 {
+        let overall = if n < 30 { "very_satisfied" } else { "very_dissatisfied" };
+        let missed: &[&str] = if n < 30 { &["move"] } else { &["housing"] };
+        respond(app, date!(2026 - 11 - 10), "sv", overall, missed, None).await;
+    }
+    for n in 0..40 {
+        let overall = if n < 20 { "fairly_satisfied" } else { "fairly_dissatisfied" };
+        let missed: &[&str] = if n < 10 {
+            &["move"]
+        } else if n < 22 {
+            &["school"]
+        } else {
+            &["housing"]
+        };
+        respond(app, date!(2026 - 12 - 10), "sv", overall, missed, None).await;
+    }
+}
+
+async fn the_page_answers_first_with_intervals_and_changes_since_the_month_before(backend: Backend) {
+    let (app, cookie) = admin_app(backend).await;
+    two_months_of_responses(&app).await;
+
+    let page = app.get_as(&cookie, "/staff/q/nexus?from=2026-12&to=2026-12").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text("#overview"), "Sammanfattning: december 2026");
+    assert_eq!(page.text(".overview .response-count"), "Antal svar: 40 (november 2026: 40)");
+    let first_section = page.body.find("class=\"overview\"").unwrap();
+    assert!(first_section < page.body.find("results-filter").unwrap(), "the summary comes before the filters");
+
+    // Helhet: 20 of 40, 50 % (Wilson 35–65 %); 30 of 40 in November:
+    // z = (0.25 − 0.025) / 0.1083 = 2.08 > 1.96, so it fell.
+    let rows = page.texts(".overview-areas tbody tr");
+    assert!(rows.iter().any(|row| row == "Helhet 50,0 % 35,2–64,8 % minskat"), "{rows:?}");
+    // The most lacked: housing 18, school 12, move 10 of 40. Housing was
+    // lacked by 10 of 40 in November: 0.2 apart, z = 1.64: no clear change.
+    // Move: 30 then 10 of 40, z = 4.25: fell. School, 0 in November: the
+    // expected counts are 6, so the test applies: z = 3.44, rose.
+    assert_eq!(
+        page.texts(".overview-lacked tbody tr"),
+        [
+            "Kontakt med bostadsförmedling eller hyresvärd 18 45,0 % 30,7–60,2 % ingen säker förändring",
+            "Kontakt med förskola eller skola 12 30,0 % 18,1–45,4 % ökat",
+            "Hjälp att organisera flytten 10 25,0 % 14,2–40,2 % minskat",
+        ]
+    );
+
+    // Both months together: nothing before them to compare with.
+    let all = app.get_as(&cookie, "/staff/q/nexus").await;
+    assert_eq!(all.text(".overview .response-count"), "Antal svar: 80");
+    assert!(!all.body.contains("Jämfört med"), "no comparison column without earlier months");
 }

@@ -153,6 +153,8 @@ async fn show_results(
     let scope = query.scope(&questionnaire, &disclosure)?;
     let split = query.split(&questionnaire)?;
     let summary = disclosure.summary(&scope);
+    let previous = previous_scope(&scope, &disclosure);
+    let overview = report::overview(&summary, previous.as_ref().map(|scope| disclosure.summary(scope)).as_ref());
     let through = disclosure.last_closed().last_day();
     let breakdown = match &split {
         Some(split) => {
@@ -167,8 +169,22 @@ async fn show_results(
     let history = super::versions::version_history(&state, &questionnaire).await?;
     let periods = Periods::new(&questionnaire, &disclosure, &scope);
     let kept_apart = disclosure.plan().clone();
-    let results = view::Results { summary, breakdown, free_texts, versions, kept_apart, history, periods };
+    let results =
+        view::Results { summary, overview, previous, breakdown, free_texts, versions, kept_apart, history, periods };
     Ok(view::results_page(&user, &questionnaire, &query, &results))
+}
+
+/// The periods just before `scope`, as many as it covers, that a summary
+/// compares with: none when they would begin before the first closed period
+/// with responses.
+fn previous_scope(scope: &Scope, disclosure: &Disclosure) -> Option<Scope> {
+    let length = std::iter::successors(Some(scope.from), |period| Some(period.next()))
+        .take_while(|period| *period <= scope.to)
+        .count();
+    let to = scope.from.previous();
+    let from = (1..length).fold(to, |period, _| period.previous());
+    let first = *disclosure.periods().first()?;
+    (from >= first).then(|| Scope { from, to, ..scope.clone() })
 }
 
 /// A stored free text as `Disclosure::free_texts` takes it.

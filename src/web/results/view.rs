@@ -6,8 +6,9 @@ use maud::{Markup, html};
 use super::ResultsQuery;
 use crate::locale;
 use crate::questionnaire::{Access, Area, Questionnaire, Role};
+use crate::report::stats::{Change, Interval};
 use crate::report::{
-    self, AnswerKind, Breakdown, CountAndShare, Figure, FreeText, OptionFigures, OptionKind, QuestionFigures,
+    self, AnswerKind, Breakdown, CountAndShare, Figure, FreeText, OptionFigures, OptionKind, Overview, QuestionFigures,
     QuestionSummary, Split, Summary, SupportRanking, VersionPlan, area_id,
 };
 use crate::store::StoredVersion;
@@ -17,6 +18,10 @@ use crate::web::views::charts::{Segment, decimal, percent, share_bar, stacked_ba
 /// Everything the page shows, fetched and computed by the handler.
 pub struct Results {
     pub summary: Summary,
+    /// What the page answers first, compared with `previous`.
+    pub overview: Overview,
+    /// The periods just before the chosen ones, compared with them.
+    pub previous: Option<report::Scope>,
     pub breakdown: Option<Breakdown>,
     pub free_texts: Vec<FreeText>,
     pub versions: Vec<StoredVersion>,
@@ -64,14 +69,12 @@ pub fn results_page(
     let body = html! {
         p.breadcrumb { a href="/staff" { "Enkäter" } }
         h1 { "Resultat: " (title) }
+        (overview_section(results, m))
         (period_note(&results.periods, m))
         (filter_form(questionnaire, query, &results.versions, &results.periods))
         (export_links(user, questionnaire, query))
         @if questionnaire.access == Access::Code {
             p.codes-link { a href={ "/staff/q/" (questionnaire.id) "/codes" } { "Engångskoder: skapa, skriv ut och återkalla" } }
-        }
-        p.response-count {
-            "Antal svar: " strong { (count(summary.responses, m)) }
         }
         (version_history(results))
         (versions_kept_apart(questionnaire, results))
@@ -85,6 +88,104 @@ pub fn results_page(
         (free_texts_section(summary, &results.free_texts))
     };
     staff_layout(Some(user), &format!("Resultat: {title}"), body)
+}
+
+/// "oktober 2026" or "oktober 2026 – december 2026".
+fn scope_label(scope: &report::Scope) -> String {
+    if scope.from == scope.to {
+        scope.from.label()
+    } else {
+        format!("{} \u{2013} {}", scope.from.label(), scope.to.label())
+    }
+}
+
+/// An interval as "39–78 %".
+fn interval(interval: Option<Interval>) -> String {
+    interval.map_or_else(String::new, |interval| {
+        format!("{}\u{2013}{}", percent(interval.low).trim_end_matches(" %"), percent(interval.high))
+    })
+}
+
+/// A change in words, marked for its direction.
+fn change(change: Option<Change>) -> Markup {
+    html! {
+        @if let Some(change) = change {
+            @let class = match change { Change::Rose => "change rose", Change::Fell => "change fell", _ => "change none" };
+            span class=(class) { (change.words()) }
+        }
+    }
+}
+
+/// The top of the page: how many answered, the share positive per area and
+/// the support people lacked most, each with its interval and its change
+/// since the periods before (`docs/statistics.md`).
+fn overview_section(results: &Results, m: u64) -> Markup {
+    let overview: &Overview = &results.overview;
+    let compared = results.previous.as_ref().map(scope_label);
+    html! {
+    section.overview aria-labelledby="overview" {
+        h2 #overview { "Sammanfattning: " (scope_label(&results.periods.scope)) }
+        p.response-count {
+            "Antal svar: " strong { (count(overview.responses, m)) }
+            @if let (Some(compared), Some(previous)) = (&compared, overview.previous_responses) {
+                " (" (compared) ": " (count(previous, m)) ")"
+            }
+        }
+        @if !overview.areas.is_empty() {
+            table.figures.overview-areas {
+                caption { "Andel positiva svar per område, med 95 % konfidensintervall" }
+                thead { tr {
+                    th scope="col" { "Område" }
+                    th scope="col" class="num" { "Andel positiva" }
+                    th scope="col" class="num" { "95 % intervall" }
+                    @if let Some(compared) = &compared { th scope="col" { "Jämfört med " (compared) } }
+                } }
+                tbody {
+                    @for area in &overview.areas {
+                        tr {
+                            th scope="row" { (area_label(area.area)) }
+                            td.num { (share(Some(area.share), m)) }
+                            td.num { (interval(area.interval)) }
+                            @if compared.is_some() { td { (change(area.change)) } }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(question) = &overview.lacked_question {
+            h3 { "Det praktiska stöd som saknades mest" }
+            @if overview.lacked.is_empty() {
+                p { "”" (question) "”: inga siffror visas, " (too_few(m)) "." }
+            } @else {
+                table.figures.overview-lacked {
+                    caption { "”" (question) "”: de tre vanligaste svaren, av dem som svarade på frågan" }
+                    thead { tr {
+                        th scope="col" { "Stöd som saknades" }
+                        th scope="col" class="num" { "Antal" }
+                        th scope="col" class="num" { "Andel" }
+                        th scope="col" class="num" { "95 % intervall" }
+                        @if let Some(compared) = &compared { th scope="col" { "Jämfört med " (compared) } }
+                    } }
+                    tbody {
+                        @for lacked in &overview.lacked {
+                            tr {
+                                th scope="row" { (lacked.label) }
+                                td.num { (lacked.count) }
+                                td.num { (percent(lacked.share)) }
+                                td.num { (interval(lacked.interval)) }
+                                @if compared.is_some() { td { (change(lacked.change)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p.hint {
+            "Intervallet visar hur säker andelen är: med 95 % säkerhet ligger den verkliga andelen inom det. "
+            "En förändring sägs bara när ett statistiskt test visar den; annars står det ”ingen säker förändring” eller, med för få svar, ”för få svar för att säga”."
+        }
+    }
+    }
 }
 
 /// The versions the questionnaire has had, folded away, once it has changed.
