@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 use std::str::FromStr;
 
-use csv::{Terminator, WriterBuilder};
+use csv::{QuoteStyle, Terminator, WriterBuilder};
 
 use super::microdata::ListedText;
 use super::responses::{Cell, ResponsesPlan};
@@ -38,7 +38,8 @@ pub enum Dialect {
     Standard,
     /// What Excel with Swedish settings opens on a double-click: semicolon,
     /// decimal comma, CRLF, UTF-8 with a byte order mark (without it Excel
-    /// reads the file as Windows-1252 and garbles å, ä, ö).
+    /// reads the file as Windows-1252 and garbles å, ä, ö). Every field with
+    /// a `,` is quoted too (see [`Dialect::field`]).
     ExcelSv,
 }
 
@@ -71,15 +72,40 @@ impl fmt::Display for Dialect {
 
 impl Dialect {
     /// A CSV writer in this dialect, the byte order mark already written.
+    /// Its records must go through [`Dialect::record`].
     fn writer<W: io::Write>(self, mut out: W) -> Result<csv::Writer<W>, ReportError> {
-        let delimiter = match self {
-            Dialect::Standard => b',',
+        let mut builder = WriterBuilder::new();
+        builder.terminator(Terminator::CRLF);
+        match self {
+            Dialect::Standard => builder.delimiter(b','),
             Dialect::ExcelSv => {
                 out.write_all("\u{feff}".as_bytes())?;
-                b';'
+                // The fields come quoted from `field`; the writer adds nothing.
+                builder.delimiter(b';').quote_style(QuoteStyle::Never)
             }
         };
-        Ok(WriterBuilder::new().delimiter(delimiter).terminator(Terminator::CRLF).from_writer(out))
+        Ok(builder.from_writer(out))
+    }
+
+    /// A record's fields as this dialect writes them.
+    fn record<T: AsRef<str>>(self, fields: impl IntoIterator<Item = T>) -> impl Iterator<Item = String> {
+        fields.into_iter().map(move |field| self.field(field.as_ref()))
+    }
+
+    /// One field. `standard` leaves it to the writer, which quotes a field
+    /// with a comma, `"` or a line break (RFC 4180). `excel-sv` quotes every
+    /// field with a `,` `;` `"` or line break itself: LibreOffice, opening a
+    /// `.csv` by double-click, splits on commas as well as semicolons, so an
+    /// unquoted `0,4979` became two cells, and a comment with a comma moved
+    /// the rest of its row one column on. The writer's own rule (quote what
+    /// holds the delimiter) would leave the comma bare.
+    fn field(self, field: &str) -> String {
+        match self {
+            Dialect::ExcelSv if field.contains([',', ';', '"', '\n', '\r']) => {
+                format!("\"{}\"", field.replace('"', "\"\""))
+            }
+            _ => field.to_owned(),
+        }
     }
 
     /// A number with a fixed number of decimals, in this dialect's notation.
@@ -97,9 +123,9 @@ impl Dialect {
 /// [`SUMMARY_COLUMNS`]. A suppressed figure is an empty cell.
 pub fn write_summary<W: io::Write>(summary: &Summary, dialect: Dialect, out: W) -> Result<(), ReportError> {
     let mut writer = dialect.writer(out)?;
-    writer.write_record(SUMMARY_COLUMNS)?;
+    writer.write_record(dialect.record(SUMMARY_COLUMNS))?;
     for row in summary_rows(summary) {
-        writer.write_record(summary_record(&row, dialect))?;
+        writer.write_record(dialect.record(summary_record(&row, dialect)))?;
     }
     writer.flush()?;
     Ok(())
@@ -151,6 +177,7 @@ pub fn write_responses<W: io::Write>(
 /// The header goes out first, when it is made.
 pub struct ResponsesCsv<'p, W: io::Write> {
     plan: &'p ResponsesPlan<'p>,
+    dialect: Dialect,
     writer: csv::Writer<W>,
 }
 
@@ -158,8 +185,8 @@ impl<'p, W: io::Write> ResponsesCsv<'p, W> {
     /// Starts the file: byte order mark (for `excel-sv`) and header row.
     pub fn new(plan: &'p ResponsesPlan<'p>, dialect: Dialect, out: W) -> Result<ResponsesCsv<'p, W>, ReportError> {
         let mut writer = dialect.writer(out)?;
-        writer.write_record(plan.columns().iter().map(|column| text_cell(&column.header)))?;
-        Ok(ResponsesCsv { plan, writer })
+        writer.write_record(dialect.record(plan.columns().iter().map(|column| text_cell(&column.header))))?;
+        Ok(ResponsesCsv { plan, dialect, writer })
     }
 
     /// Writes one response's row; returns whether it is in the file (a
@@ -167,11 +194,11 @@ impl<'p, W: io::Write> ResponsesCsv<'p, W> {
     /// has no row).
     pub fn write(&mut self, response: &ResponseRecord) -> Result<bool, ReportError> {
         let Some(cells) = self.plan.row(response) else { return Ok(false) };
-        self.writer.write_record(cells.iter().map(|cell| match cell {
+        self.writer.write_record(self.dialect.record(cells.iter().map(|cell| match cell {
             Cell::Text(text) => text_cell(text),
             Cell::Flag(chosen) => if *chosen { "1" } else { "0" }.to_owned(),
             Cell::Empty => String::new(),
-        }))?;
+        })))?;
         Ok(true)
     }
 
@@ -196,14 +223,14 @@ pub const TEXTS_COLUMNS: [&str; 4] = ["period", "question_id", "question_text", 
 /// [`texts_by_period`]: super::microdata::texts_by_period
 pub fn write_texts<W: io::Write>(texts: &[ListedText], dialect: Dialect, out: W) -> Result<(), ReportError> {
     let mut writer = dialect.writer(out)?;
-    writer.write_record(TEXTS_COLUMNS)?;
+    writer.write_record(dialect.record(TEXTS_COLUMNS))?;
     for text in texts {
-        writer.write_record([
+        writer.write_record(dialect.record([
             text.period.to_string(),
             text_cell(&text.question_id),
             text_cell(&text.question_text),
             text_cell(&text.text),
-        ])?;
+        ]))?;
     }
     writer.flush()?;
     Ok(())
@@ -347,6 +374,86 @@ mod tests {
             &[("count", "2"), ("share", "0,3333"), ("share_positive", "0,8333"), ("mean", "3,33")],
         );
         assert_eq!(row(&rows, "reach", "fairly_easy")["area"], "tillgänglighet", "UTF-8 survives");
+    }
+
+    /// The line of `question`/`option` in a summary file, as written.
+    fn summary_line(text: &str, question: &str, option: &str, delimiter: char) -> String {
+        let start = format!("{question}{delimiter}");
+        text.split("\r\n")
+            .find(|line| line.starts_with(&start) && line.contains(&format!("{delimiter}{option}{delimiter}")))
+            .unwrap_or_else(|| panic!("a line for {question}/{option}"))
+            .to_owned()
+    }
+
+    #[test]
+    fn excel_sv_quotes_every_field_with_a_comma_so_libreoffice_keeps_its_columns() {
+        let bytes = summary_csv(Dialect::ExcelSv);
+        let text = std::str::from_utf8(&bytes["\u{feff}".len()..]).unwrap();
+        assert!(text.starts_with("question_id;question_text;role;area;option_id;option_label;count;share;"));
+        assert_eq!(
+            summary_line(text, "reach", "very_easy", ';'),
+            "reach;Hur lätt var det att nå oss?;satisfaction;tillgänglighet;very_easy;Mycket lätt;\
+             3;\"0,5000\";6;2;\"0,8333\";\"3,33\";false"
+        );
+        assert_eq!(
+            summary_line(text, "missing", "other", ';'),
+            "missing;Vilket stöd saknade du?;unmet_support;;other;\"Annat, nämligen\";2;\"0,2857\";7;;;;false"
+        );
+    }
+
+    #[test]
+    fn excel_sv_quotes_a_text_with_a_comma_semicolon_quote_or_line_break_and_doubles_its_quotes() {
+        let listed = |text: &str| ListedText {
+            period: november(),
+            question_id: "comment".to_owned(),
+            question_text: "Något mer?".to_owned(),
+            text: text.to_owned(),
+        };
+        let texts = [
+            listed("Bra, men; \"kort\"\r\nsvar"),
+            listed("bara ett komma, inget mer"),
+            listed("semikolon; ensamt"),
+            listed("ett \"citat\""),
+            listed("två\nrader"),
+            listed("inget alls"),
+        ];
+        let mut out = Vec::new();
+        write_texts(&texts, Dialect::ExcelSv, &mut out).unwrap();
+        let expected = "\u{feff}period;question_id;question_text;text\r\n\
+             2026-11;comment;Något mer?;\"Bra, men; \"\"kort\"\"\r\nsvar\"\r\n\
+             2026-11;comment;Något mer?;\"bara ett komma, inget mer\"\r\n\
+             2026-11;comment;Något mer?;\"semikolon; ensamt\"\r\n\
+             2026-11;comment;Något mer?;\"ett \"\"citat\"\"\"\r\n\
+             2026-11;comment;Något mer?;\"två\nrader\"\r\n\
+             2026-11;comment;Något mer?;inget alls\r\n";
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
+    #[test]
+    fn standard_csv_quotes_only_what_rfc_4180_needs() {
+        let bytes = summary_csv(Dialect::Standard);
+        let text = std::str::from_utf8(&bytes).unwrap();
+        assert_eq!(
+            summary_line(text, "reach", "very_easy", ','),
+            "reach,Hur lätt var det att nå oss?,satisfaction,tillgänglighet,very_easy,Mycket lätt,\
+             3,0.5000,6,2,0.8333,3.33,false"
+        );
+        assert_eq!(
+            summary_line(text, "missing", "other", ','),
+            "missing,Vilket stöd saknade du?,unmet_support,,other,\"Annat, nämligen\",2,0.2857,7,,,,false"
+        );
+        let mut out = Vec::new();
+        let texts = [ListedText {
+            period: november(),
+            question_id: "comment".to_owned(),
+            question_text: "Något mer?".to_owned(),
+            text: "semikolon; \"citat\"".to_owned(),
+        }];
+        write_texts(&texts, Dialect::Standard, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "period,question_id,question_text,text\r\n2026-11,comment,Något mer?,\"semikolon; \"\"citat\"\"\"\r\n"
+        );
     }
 
     #[test]

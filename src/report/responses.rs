@@ -29,13 +29,36 @@ enum Source<'q> {
     /// `options` (worked out once, not for every response).
     Chosen {
         question_id: &'q str,
-        options: Vec<String>,
+        options: Vec<Code>,
     },
     /// 1 when the option was chosen in a multi question, else 0.
     Ticked {
         question_id: &'q str,
         option_id: &'q str,
     },
+}
+
+/// An answer's code (the option id) and its label in the default language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Code {
+    pub id: String,
+    pub label: String,
+}
+
+impl Column<'_> {
+    /// The codes a scale or single question's column holds, with their
+    /// labels, in form order; none for the other columns.
+    pub(crate) fn codes(&self) -> &[Code] {
+        match &self.source {
+            Source::Chosen { options, .. } => options,
+            _ => &[],
+        }
+    }
+
+    /// The label of `code` in this column, if it is an answer's code.
+    pub(crate) fn label_of(&self, code: &str) -> Option<&str> {
+        self.codes().iter().find(|known| known.id == code).map(|known| known.label.as_str())
+    }
 }
 
 /// One cell of a response row, before a writer gives it its file's form.
@@ -94,7 +117,7 @@ impl<'q> Layout<'q> {
                 QuestionKind::Scale(_) | QuestionKind::Single { .. } => columns.push(Column {
                     header: id.to_owned(),
                     label: text.to_owned(),
-                    source: Source::Chosen { question_id: id, options: known_options(question) },
+                    source: Source::Chosen { question_id: id, options: known_options(question, language) },
                     quasi,
                 }),
                 QuestionKind::Multi { options, other } => {
@@ -390,7 +413,7 @@ fn answer_cell(column: &Column, response: &ResponseRecord) -> Cell {
     match &column.source {
         Source::Chosen { question_id, options } => answers(question_id)
             .filter_map(|answer| answer.option_id.as_deref())
-            .find(|option| options.iter().any(|known| known == option))
+            .find(|option| options.iter().any(|known| known.id == *option))
             .map_or(Cell::Empty, |option| Cell::Text(option.to_owned())),
         Source::Ticked { question_id, option_id } => {
             Cell::Flag(answers(question_id).any(|answer| answer.option_id.as_deref() == Some(*option_id)))
@@ -403,12 +426,18 @@ fn answers_to<'r>(response: &'r ResponseRecord, question_id: &'r str) -> impl It
     response.answers.iter().filter(move |answer| answer.question_id == question_id)
 }
 
-/// The option ids a scale or single question can be answered with:
-/// its options (a scale's "don't know" included) and "something else".
-fn known_options(question: &Question) -> Vec<String> {
-    let mut options: Vec<String> = question.kind.choices().into_iter().map(|choice| choice.id).collect();
+/// The option ids a scale or single question can be answered with, with
+/// their labels in `language`: its options (a scale's "don't know"
+/// included) and "something else".
+fn known_options(question: &Question, language: &str) -> Vec<Code> {
+    let mut options: Vec<Code> = question
+        .kind
+        .choices()
+        .into_iter()
+        .map(|choice| Code { label: choice.text.get(language).to_owned(), id: choice.id })
+        .collect();
     if question.kind.has_other() {
-        options.push(OTHER.to_owned());
+        options.push(Code { id: OTHER.to_owned(), label: other_label(language) });
     }
     options
 }

@@ -32,6 +32,7 @@ mod respond;
 mod results;
 mod schema;
 mod seed;
+mod spreadsheet;
 mod staff;
 mod store_report;
 mod versions;

@@ -191,18 +191,36 @@ async fn the_workbook_has_the_same_rows_the_texts_and_the_notes(backend: Backend
     let download = app.get_as(&cookie, "/staff/q/nexus/export/responses.xlsx").await;
     assert_eq!(download.status, StatusCode::OK);
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(download.bytes)).expect("a valid xlsx");
-    assert_eq!(workbook.sheet_names(), ["Svar", "Fritextsvar", "Om filen"]);
+    assert_eq!(workbook.sheet_names(), ["Svar", "Svarskoder", "Fritextsvar", "Om filen"]);
 
     let sheet = workbook.worksheet_range("Svar").unwrap();
     let cells: Vec<Vec<String>> = sheet.rows().map(|row| row.iter().map(ToString::to_string).collect()).collect();
-    let header = cells[0].clone();
+    assert_eq!(cells[0][..3], ["Period", "Språk", "Enkätens version"]);
+    let header = cells[1].clone();
     assert_eq!(header[..3], ["period", "language", "version"]);
-    let rows = table(&header, cells[2..].to_vec());
+    // The sheet shows answers as labels; its codes sheet turns them back
+    // into the codes of the CSV file, which the rule is checked on.
+    let codes = workbook.worksheet_range("Svarskoder").unwrap();
+    let code: HashMap<(String, String), String> =
+        codes.rows().skip(1).map(|row| ((row[0].to_string(), row[3].to_string()), row[2].to_string())).collect();
+    assert_eq!(code[&("age".to_owned(), "30–44".to_owned())], "age_30_44");
+    let coded = cells[2..]
+        .iter()
+        .map(|row| {
+            header
+                .iter()
+                .zip(row)
+                .map(|(column, cell)| code.get(&(column.clone(), cell.clone())).unwrap_or(cell).clone())
+                .collect()
+        })
+        .collect();
+    let rows = table(&header, coded);
+    assert!(cells[2..].iter().any(|row| row.contains(&"30–44".to_owned())), "ages as labels");
     assert_protected(&rows);
     assert!(!cells.iter().flatten().any(|cell| [NOVEMBER, ARABIC, OTHER].contains(&cell.as_str())), "no free text");
 
     let texts = workbook.worksheet_range("Fritextsvar").unwrap();
-    let listed: Vec<String> = texts.rows().skip(1).map(|row| row[3].to_string()).collect();
+    let listed: Vec<String> = texts.rows().skip(2).map(|row| row[3].to_string()).collect();
     assert_eq!(sorted(listed), sorted(listed_texts()));
 
     let notes = workbook.worksheet_range("Om filen").unwrap();

@@ -262,11 +262,29 @@ async fn the_xlsx_has_numbers_as_numbers(backend: Backend) {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(response.bytes)).expect("a valid xlsx");
     let sheet = workbook.worksheet_range_at(0).expect("a first sheet").unwrap();
     let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
-    assert_eq!(rows[0][0], Data::String("question_id".into()));
+    let text = |cells: &[Data]| cells.iter().map(ToString::to_string).collect::<Vec<_>>();
+    // What a person reads first is Swedish; the ids of the CSV file are below.
+    assert_eq!(
+        text(&rows[0])[..8],
+        ["Fråga (kod)", "Fråga", "Frågans roll", "Område", "Svar (kod)", "Svarsalternativ", "Antal", "Andel"]
+    );
+    assert_eq!(text(&rows[0])[10..12], ["Andel positiva", "Medelvärde"]);
+    assert_eq!(text(&rows[1])[..2], ["question_id", "question_text"]);
+    assert_eq!(rows[1][10], Data::String("share_positive".into()));
     let very = rows
         .iter()
         .find(|row| row[0] == Data::String("overall".into()) && row[4] == Data::String("very_satisfied".into()))
         .expect("a row for overall/very_satisfied");
+    assert_eq!(
+        text(&very[1..6]),
+        [
+            "Hur nöjd eller missnöjd är du sammantaget med stödet från Nexus?",
+            "nöjdhet",
+            "helhet",
+            "very_satisfied",
+            "Mycket nöjd"
+        ]
+    );
     assert_eq!(very[6], Data::Float(2.0), "count is a number");
     assert_eq!(very[7], Data::Float(0.4), "share is a number");
     assert_eq!(very[10], Data::Float(0.6));
@@ -274,8 +292,31 @@ async fn the_xlsx_has_numbers_as_numbers(backend: Backend) {
 
     let responses = app.get_as(&cookie, "/staff/q/nexus/export/responses.xlsx").await;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(responses.bytes)).expect("a valid xlsx");
-    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
-    assert_eq!(sheet.rows().count(), 2 + 6, "two header rows and one row per response");
+    let sheet = workbook.worksheet_range("Svar").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(text).collect();
+    assert_eq!(rows.len(), 2 + 6, "two header rows and one row per response");
+    let column = |id: &str| rows[1].iter().position(|name| name == id).unwrap_or_else(|| panic!("a column {id}"));
+    assert_eq!(rows[0][column("overall")], "Hur nöjd eller missnöjd är du sammantaget med stödet från Nexus?");
+    assert_eq!(rows[0][column("age")], "Hur gammal är du?");
+    let mut overall: Vec<&str> = rows[2..].iter().map(|row| row[column("overall")].as_str()).collect();
+    overall.sort_unstable();
+    assert_eq!(
+        overall,
+        ["Ganska missnöjd", "Ganska missnöjd", "Ganska nöjd", "Mycket nöjd", "Mycket nöjd", "Vet inte / ej aktuellt"],
+        "answers as a person reads them, not their codes"
+    );
+    // Six ages in three groups are too few to show (k = 5): blanked, as in the CSV.
+    assert!(rows[2..].iter().all(|row| row[column("age")].is_empty()));
+    let moved = sheet.rows().skip(2).filter(|row| row[column("missing_support.move")] == Data::Float(1.0)).count();
+    assert_eq!(moved, 4, "a choice is the number 1");
+
+    // The codes behind the labels are on a sheet of their own.
+    let codes = workbook.worksheet_range("Svarskoder").unwrap();
+    let codes: Vec<Vec<String>> = codes.rows().map(text).collect();
+    assert_eq!(codes[0], ["Kolumn", "Fråga", "Kod", "Svar"]);
+    for (id, code, label) in [("age", "age_30_44", "30–44"), ("overall", "dont_know", "Vet inte / ej aktuellt")] {
+        assert!(codes.iter().any(|row| row[0] == id && row[2] == code && row[3] == label), "{id} {code}: {codes:?}");
+    }
 }
 
 async fn whole_responses_are_for_admins_only(backend: Backend) {

@@ -401,6 +401,11 @@ fn filter_form(
     }
 }
 
+/// The link to a CSV file in the `excel-sv` dialect.
+const EXCEL_SV: &str = "CSV för Excel/LibreOffice på svenska (semikolon, decimalkomma)";
+/// The link to a CSV file in the `standard` dialect.
+const STANDARD: &str = "CSV för program och skript (komma, decimalpunkt)";
+
 fn export_links(user: &StaffUser, questionnaire: &Questionnaire, query: &ResultsQuery) -> Markup {
     let base = format!("/staff/q/{}/export", questionnaire.id);
     let filter = ResultsQuery { by: None, target: None, ..query.clone() }.to_query_string();
@@ -412,22 +417,26 @@ fn export_links(user: &StaffUser, questionnaire: &Questionnaire, query: &Results
         section.exports aria-labelledby="exports" {
             h2 #exports { "Ladda ner" }
             p.hint { "Med samma urval som sidan. Siffror från färre än " (questionnaire.min_report_n) " svar är borttagna." }
+            p.hint {
+                "Till Excel eller LibreOffice med svenska inställningar: xlsx eller CSV på svenska. CSV för program "
+                "och skript har decimalpunkt, och ett svenskt kalkylblad läser då decimalerna som text."
+            }
             ul {
                 li { "Sammanfattning: "
-                    a href=(with("summary.csv", "dialect=excel-sv")) { "CSV för Excel" } ", "
                     a href=(with("summary.xlsx", "")) { "Excel (xlsx)" } ", "
-                    a href=(with("summary.csv", "")) { "CSV (standard)" }
+                    a href=(with("summary.csv", "dialect=excel-sv")) { (EXCEL_SV) } ", "
+                    a href=(with("summary.csv", "")) { (STANDARD) }
                 }
                 @if user.is_admin {
                     li { "Enskilda svar från avslutade perioder, små grupper skyddade (bara administratörer): "
-                        a href=(with("responses.csv", "dialect=excel-sv")) { "CSV för Excel" } ", "
                         a href=(with("responses.xlsx", "")) { "Excel (xlsx)" } ", "
-                        a href=(with("responses.csv", "")) { "CSV (standard)" } ", "
+                        a href=(with("responses.csv", "dialect=excel-sv")) { (EXCEL_SV) } ", "
+                        a href=(with("responses.csv", "")) { (STANDARD) } ", "
                         a href=(with("responses-notes.txt", "")) { "om filen" }
                     }
                     li { "Fritextsvar per period, i slumpvis ordning (bara administratörer): "
-                        a href=(with("texts.csv", "dialect=excel-sv")) { "CSV för Excel" } ", "
-                        a href=(with("texts.csv", "")) { "CSV (standard)" }
+                        a href=(with("texts.csv", "dialect=excel-sv")) { (EXCEL_SV) } ", "
+                        a href=(with("texts.csv", "")) { (STANDARD) }
                     }
                 }
             }
