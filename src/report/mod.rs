@@ -17,6 +17,7 @@ pub mod csv;
 mod figure;
 pub mod microdata;
 pub mod period;
+pub mod rate;
 pub mod release;
 mod responses;
 mod summary;
