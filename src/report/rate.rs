@@ -185,8 +185,7 @@ pub fn rate(from: Period, to: Period, responses: u64, asked: Option<u64>, last_c
 /// The responses the results page shows for `from..=to`, every language
 /// and version together.
 fn released_responses(disclosure: &Disclosure, from: Period, to: Period) -> u64 {
-    let scope = Scope { from, to, language: None, version: None };
-    disclosure.released(&scope).tally.responses.iter().filter(|row| row.group.is_none()).map(|row| row.count).sum()
+    disclosure.responses_in(&Scope { from, to, language: None, version: None })
 }
 
 /// The rate of each period, oldest first: from the first period with a

@@ -82,7 +82,7 @@ async fn a_staff_member_records_how_many_were_offered_and_a_later_number_replace
     assert_eq!(empty.text("h1"), "Svarsfrekvens: Vad tyckte du om stödet från Nexus?");
     assert!(empty.text(".rate-rule").contains("delat med antalet personer som erbjöds enkäten"));
     assert_eq!(empty.attributes("input#period", "value"), ["2026-11"], "the last closed period is suggested");
-    assert_eq!(empty.attributes("form.offered input[name=_csrf]", "value"), [staff.1.clone()], "the form has CSRF");
+    assert_eq!(empty.attributes("form.offered input[name=_csrf]", "value"), [staff.1.as_str()], "the form has CSRF");
 
     let sent = record(&app, &staff, "2026-11", "120").await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
