@@ -293,6 +293,7 @@ impl OfferedEntry {
 mod tests {
     use super::*;
     use crate::questionnaire::ReportPeriod;
+    use crate::report::{GroupCount, Tally};
     use time::macros::date;
 
     fn month(id: &str) -> Period {
@@ -363,6 +364,57 @@ mod tests {
         assert!((october.share() - 0.3).abs() < 1e-12);
         let november = rate(month("2026-11"), month("2026-11"), 13, Some(33), month("2026-11")).rate.unwrap();
         assert!((november.share() - 13.0 / 33.0).abs() < 1e-12);
+    }
+
+    /// Responses per (language, day) as the store counts them.
+    fn rows(questionnaire: &Questionnaire, counts: &[(&str, Date, u64)]) -> Vec<(String, String, Date, Tally)> {
+        counts
+            .iter()
+            .map(|(language, day, count)| {
+                let tally = Tally { responses: vec![GroupCount { group: None, count: *count }], ..Default::default() };
+                (questionnaire.version.as_str().to_owned(), (*language).to_owned(), *day, tally)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_month_counts_its_own_units_and_a_range_counts_the_small_groups_put_together_in_it() {
+        let questionnaire = questionnaire();
+        // Swedish: 6, 7 and 5 in January to March, each a unit of its own.
+        // Arabic: 2 in January and 3 in February, put together in the
+        // first quarter (5). Offered: 20, 20, 10.
+        let counts = [
+            ("sv", date!(2026 - 01 - 05), 6),
+            ("ar", date!(2026 - 01 - 12), 2),
+            ("sv", date!(2026 - 02 - 02), 7),
+            ("ar", date!(2026 - 02 - 09), 3),
+            ("sv", date!(2026 - 03 - 02), 5),
+        ];
+        // Wednesday 15 April: the first quarter has closed, April runs.
+        let disclosure =
+            Disclosure::new(&questionnaire, date!(2026 - 04 - 15), rows(&questionnaire, &counts), &[], None);
+        let asked =
+            Asked::Offered(BTreeMap::from([(month("2026-01"), 20), (month("2026-02"), 20), (month("2026-03"), 10)]));
+        let rates: Vec<(String, Result<Rate, NoRate>)> =
+            period_rates(&disclosure, &asked).into_iter().map(|rate| (rate.from.to_string(), rate.rate)).collect();
+        assert_eq!(
+            rates,
+            [
+                ("2026-01".to_owned(), Ok(Rate { responses: 6, asked: 20 })), // 30 %
+                ("2026-02".to_owned(), Ok(Rate { responses: 7, asked: 20 })), // 35 %
+                ("2026-03".to_owned(), Ok(Rate { responses: 5, asked: 10 })), // 50 %
+                ("2026-04".to_owned(), Err(NoRate::Running)),
+            ]
+        );
+        // The quarter: 6 + 7 + 5 Swedish and the 5 Arabic, of 50: 46 %.
+        let quarter = range_rate(&disclosure, &asked, month("2026-01"), month("2026-03"));
+        assert_eq!(quarter.rate, Ok(Rate { responses: 23, asked: 50 }));
+        // January and February hold the Arabic unit whole: 18 of 40.
+        let two = range_rate(&disclosure, &asked, month("2026-01"), month("2026-02"));
+        assert_eq!(two.rate, Ok(Rate { responses: 18, asked: 40 }));
+        // February and March cut it: only the Swedish 12 of 30.
+        let cut = range_rate(&disclosure, &asked, month("2026-02"), month("2026-03"));
+        assert_eq!(cut.rate, Ok(Rate { responses: 12, asked: 30 }));
     }
 
     fn questionnaire() -> Questionnaire {
