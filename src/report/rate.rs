@@ -221,11 +221,17 @@ pub fn range_rate(disclosure: &Disclosure, asked: &Asked, from: Period, to: Peri
 /// A number of people offered the survey in a period, as staff enter it,
 /// checked: the period must be one of the questionnaire's and must have
 /// begun; the number a whole number from 0 to [`MAX_OFFERED`].
-#[derive(Debug, Clone, PartialEq, Eq, Validate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OfferedEntry {
     pub period: Period,
-    #[validate(range(max = "MAX_OFFERED"))]
     pub offered: u64,
+}
+
+/// The number as typed, once it reads as a whole number.
+#[derive(Debug, Validate)]
+struct OfferedNumber {
+    #[validate(range(max = "MAX_OFFERED"))]
+    offered: u64,
 }
 
 /// Why an offered count cannot be recorded as entered.
@@ -270,20 +276,20 @@ impl OfferedEntry {
                 None
             }
         };
-        // Spaces group thousands in Swedish ("1 200"); anything else that
-        // is not a whole number is refused like one out of range.
-        let digits: String = offered.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
-        let offered = digits.parse::<u64>().ok().filter(|_| !digits.starts_with('+'));
-        let checked = offered.map(|offered| OfferedEntry {
-            period: period.unwrap_or(Period::containing(questionnaire.report_period, today)),
-            offered,
-        });
-        match &checked {
-            Some(entry) if entry.validate().is_ok() => {}
-            _ => problems.push(OfferedError::Count),
+        // Spaces (and no-break spaces) group thousands in Swedish ("1 200");
+        // anything else that is not a whole number is refused like one out
+        // of range, whose bound is the validator's.
+        let digits: String = offered.chars().filter(|c| !c.is_whitespace()).collect();
+        let offered = digits
+            .parse::<u64>()
+            .ok()
+            .filter(|_| !digits.starts_with('+'))
+            .filter(|&offered| OfferedNumber { offered }.validate().is_ok());
+        if offered.is_none() {
+            problems.push(OfferedError::Count);
         }
-        match (checked, problems.is_empty()) {
-            (Some(entry), true) => Ok(entry),
+        match (period, offered) {
+            (Some(period), Some(offered)) => Ok(OfferedEntry { period, offered }),
             _ => Err(problems),
         }
     }
