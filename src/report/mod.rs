@@ -18,6 +18,7 @@ mod figure;
 pub mod microdata;
 mod overview;
 pub mod period;
+pub mod rate;
 pub mod release;
 mod responses;
 pub mod stats;

@@ -594,6 +594,12 @@ impl<'q> Disclosure<'q> {
         released
     }
 
+    /// How many responses a scope may show: its figure's count of
+    /// responses, without adding up the rest of its tally.
+    pub fn responses_in(&self, scope: &Scope) -> u64 {
+        self.units_in(RESPONSES, scope).map(|unit| unit.answers).sum()
+    }
+
     /// How many responses all closed periods may show (for lists of
     /// questionnaires): the responses of every unit.
     pub fn released_responses(&self) -> u64 {

@@ -454,6 +454,9 @@ pub mod action {
     pub const CODES_REVOKED: &str = "codes_revoked";
     /// The service key was forgotten (`enkat codes forget-key`), after it was lost.
     pub const CODES_KEY_FORGOTTEN: &str = "codes_key_forgotten";
+    /// How many people were offered an open questionnaire in a period was
+    /// recorded: questionnaire, period, number (and the number it replaced).
+    pub const OFFERED_RECORDED: &str = "offered_recorded";
 }
 
 /// The actor of the audit log's lines about logins with names no account

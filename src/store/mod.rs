@@ -69,6 +69,7 @@ mod batch;
 mod codes;
 mod inspect;
 mod maintenance;
+mod rate;
 mod report;
 mod staff;
 mod submissions;
@@ -77,6 +78,7 @@ mod writer;
 pub use batch::{BatchConnection, CodeToUse, QueuedResponse};
 pub use codes::{CodeBatch, CodeUse, KeyAdoption, RevokedBatch};
 pub use inspect::CHECKED_TABLES;
+pub use rate::ResponseRates;
 pub use report::{CellText, Snapshot, StoredVersion};
 pub use staff::{
     ApiToken, AuditEvent, LoginFailureCounts, NewStaffSession, RecordedAttempt, StaffAccount, StaffCredentials,

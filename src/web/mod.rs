@@ -5,6 +5,7 @@ mod admin;
 pub mod codes;
 mod kept_pages;
 pub mod language;
+mod offered;
 pub mod reach;
 mod respond;
 pub mod respondent_log;
@@ -111,6 +112,7 @@ pub fn routes() -> Router<AppState> {
         .merge(respond::router().merge(safety::router()).layer(language::vary_by_language()))
         .merge(results::router())
         .merge(codes::router())
+        .merge(offered::router())
         .merge(staff::router())
         .merge(admin::router())
         .fallback(not_found)

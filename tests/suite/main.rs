@@ -26,6 +26,7 @@ mod migrations;
 mod older_versions;
 mod operations;
 mod pages;
+mod rate;
 mod reach;
 mod reload;
 mod respond;

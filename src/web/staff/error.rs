@@ -47,6 +47,10 @@ pub enum StaffPageError {
     /// Codes were asked of a questionnaire anyone with the link may answer.
     #[error("the questionnaire is open to anyone with the link")]
     NotCoded,
+    /// Offered counts were posted for a questionnaire answered with codes,
+    /// whose rate counts the codes handed out instead.
+    #[error("the questionnaire is answered with one-time codes")]
+    UsesCodes,
     #[error("no such batch of this questionnaire")]
     NoSuchBatch,
     /// The codes sent back for a CSV file are not codes.
@@ -123,6 +127,9 @@ impl IntoResponse for StaffPageError {
             }
             StaffPageError::NotCoded => {
                 (StatusCode::CONFLICT, text::NOT_CODED_TITLE, text::NOT_CODED_TEXT.to_owned(), to_start)
+            }
+            StaffPageError::UsesCodes => {
+                (StatusCode::CONFLICT, text::USES_CODES_TITLE, text::USES_CODES_TEXT.to_owned(), to_start)
             }
             StaffPageError::NoSuchBatch => {
                 (StatusCode::NOT_FOUND, text::NO_BATCH_TITLE, text::NO_BATCH_TEXT.to_owned(), to_start)

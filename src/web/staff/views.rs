@@ -63,6 +63,8 @@ pub mod text {
     pub const BAD_FILTER_TITLE: &str = "Filtret kunde inte användas";
     pub const NOT_CODED_TITLE: &str = "Enkäten använder inga koder";
     pub const NOT_CODED_TEXT: &str = "Alla med länken kan svara på den här enkäten. Skriv access = \"code\" i enkätfilen för att använda engångskoder.";
+    pub const USES_CODES_TITLE: &str = "Enkäten besvaras med engångskoder";
+    pub const USES_CODES_TEXT: &str = "Svarsfrekvensen räknas från de engångskoder som har delats ut. Antal erbjudna anges bara för enkäter som alla med länken kan svara på. Inget har ändrats.";
     pub const NO_BATCH_TITLE: &str = "Kodserien finns inte";
     pub const NO_BATCH_TEXT: &str = "Enkäten har ingen kodserie med det id:t.";
     pub const UNREADABLE_CODES_TITLE: &str = "Koderna kunde inte läsas";
