@@ -34,22 +34,22 @@ pub struct Results {
 }
 
 /// An SKR quality area as a heading: "Tillgänglighet".
-fn area_label(area: Area) -> String {
+pub(super) fn area_label(area: Area) -> String {
     let id = area_id(area);
     let mut chars = id.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// "färre än 5 svar": what a withheld figure says.
-fn too_few(min_report_n: u64) -> String {
+pub(super) fn too_few(min_report_n: u64) -> String {
     format!("färre än {min_report_n} svar")
 }
 
-fn count(figure: Figure<u64>, min_report_n: u64) -> String {
+pub(super) fn count(figure: Figure<u64>, min_report_n: u64) -> String {
     figure.shown().map_or_else(|| too_few(min_report_n), |count| count.to_string())
 }
 
-fn share(figure: Option<Figure<f64>>, min_report_n: u64) -> String {
+pub(super) fn share(figure: Option<Figure<f64>>, min_report_n: u64) -> String {
     match figure {
         None => String::new(),
         Some(Figure::Shown(value)) => percent(value),
@@ -91,7 +91,7 @@ pub fn results_page(
 }
 
 /// "oktober 2026" or "oktober 2026 – december 2026".
-fn scope_label(scope: &report::Scope) -> String {
+pub(super) fn scope_label(scope: &report::Scope) -> String {
     if scope.from == scope.to {
         scope.from.label()
     } else {
@@ -100,14 +100,14 @@ fn scope_label(scope: &report::Scope) -> String {
 }
 
 /// An interval as "39–78 %".
-fn interval(interval: Option<Interval>) -> String {
+pub(super) fn interval(interval: Option<Interval>) -> String {
     interval.map_or_else(String::new, |interval| {
         format!("{}\u{2013}{}", percent(interval.low).trim_end_matches(" %"), percent(interval.high))
     })
 }
 
 /// A change in words, marked for its direction.
-fn change(change: Option<Change>) -> Markup {
+pub(super) fn change(change: Option<Change>) -> Markup {
     html! {
         @if let Some(change) = change {
             @let class = match change { Change::Rose => "change rose", Change::Fell => "change fell", _ => "change none" };
@@ -119,7 +119,7 @@ fn change(change: Option<Change>) -> Markup {
 /// The top of the page: how many answered, the share positive per area and
 /// the support people lacked most, each with its interval and its change
 /// since the periods before (`docs/statistics.md`).
-fn overview_section(results: &Results, m: u64) -> Markup {
+pub(super) fn overview_section(results: &Results, m: u64) -> Markup {
     let overview: &Overview = &results.overview;
     let compared = results.previous.as_ref().map(scope_label);
     html! {
@@ -227,7 +227,7 @@ fn versions_kept_apart(questionnaire: &Questionnaire, results: &Results) -> Mark
 }
 
 /// Share of positive answers per SKR quality area.
-fn areas_section(summary: &Summary) -> Markup {
+pub(super) fn areas_section(summary: &Summary) -> Markup {
     let m = summary.min_report_n;
     html! {
     @if !summary.areas.is_empty() {
@@ -257,7 +257,7 @@ fn areas_section(summary: &Summary) -> Markup {
 }
 
 /// Each satisfaction question's answers, step by step.
-fn satisfaction_section(summary: &Summary) -> Markup {
+pub(super) fn satisfaction_section(summary: &Summary) -> Markup {
     let m = summary.min_report_n;
     let satisfaction: Vec<&QuestionSummary> =
         summary.questions.iter().filter(|question| question.role == Some(Role::Satisfaction)).collect();
@@ -274,7 +274,7 @@ fn satisfaction_section(summary: &Summary) -> Markup {
 }
 
 /// The background and other choice questions.
-fn other_questions_section(summary: &Summary) -> Markup {
+pub(super) fn other_questions_section(summary: &Summary) -> Markup {
     let m = summary.min_report_n;
     let others: Vec<&QuestionSummary> = summary
         .questions
@@ -295,7 +295,7 @@ fn other_questions_section(summary: &Summary) -> Markup {
 
 /// Which periods the figures cover, and why the latest answers are not
 /// among them, in plain Swedish.
-fn period_note(periods: &super::Periods, m: u64) -> Markup {
+pub(super) fn period_note(periods: &super::Periods, m: u64) -> Markup {
     let scope = &periods.scope;
     let covered = if scope.from == scope.to {
         scope.from.label()
@@ -524,7 +524,7 @@ fn choice_question(question: &QuestionSummary, m: u64) -> Markup {
 
 /// Unmet and received practical support: what people lacked, most missed
 /// first, and received beside missed for each kind of support.
-fn practical_support(summary: &Summary, free_texts: &[FreeText]) -> Markup {
+pub(super) fn practical_support(summary: &Summary, free_texts: &[FreeText]) -> Markup {
     let m = summary.min_report_n;
     let support = report::practical_support(summary);
     let sections = [
@@ -683,7 +683,7 @@ fn breakdown_row(label: &str, figures: &QuestionFigures, role: Option<Role>, m: 
 
 /// Free texts, for staff only: grouped by question, each with its period
 /// (never a day), in the order of the texts themselves.
-fn free_texts_section(summary: &Summary, texts: &[FreeText]) -> Markup {
+pub(super) fn free_texts_section(summary: &Summary, texts: &[FreeText]) -> Markup {
     html! {
         section aria-labelledby="free-texts" {
             h2 #free-texts { "Fritextsvar" }
