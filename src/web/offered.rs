@@ -97,7 +97,7 @@ fn title(questionnaire: &Questionnaire) -> &str {
 }
 
 /// The rate of a period in words: "25,0 % (30 av 120)", or why there is none.
-fn rate_text(rate: &PeriodRate) -> String {
+pub(super) fn rate_text(rate: &PeriodRate) -> String {
     match rate.rate {
         Ok(rate) => format!("{} ({} av {})", percent(rate.share()), rate.responses, rate.asked),
         Err(reason) => reason.text(),

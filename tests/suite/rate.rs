@@ -208,6 +208,15 @@ async fn an_open_questionnaire_rate_is_its_released_responses_of_those_offered(b
     assert_eq!(autumn.rate, Ok(Rate { responses: 12, asked: 54 }));
     let with_september = rates.range(&disclosure, month("2026-09"), month("2026-11"));
     assert_eq!(with_september.rate, Err(NoRate::NotOffered), "September has no number");
+
+    // The results page says the same, for its periods and those before.
+    let results = app.get_as(&staff.0, "/staff/q/nexus?from=2026-11&to=2026-11").await;
+    assert_eq!(
+        results.text("p.response-rate"),
+        "Svarsfrekvens: 20,0 % (6 av 30) (oktober 2026: 25,0 % (6 av 24)) Så räknas svarsfrekvensen"
+    );
+    let autumn = app.get_as(&staff.0, "/staff/q/nexus?from=2026-10&to=2026-11").await;
+    assert!(autumn.text("p.response-rate").starts_with("Svarsfrekvens: 22,2 % (12 av 54)"), "{}", autumn.body);
 }
 
 /// The coded test questionnaire's answer with `code`, as its form sends it.

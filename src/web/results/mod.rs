@@ -155,6 +155,9 @@ async fn show_results(
     let summary = disclosure.summary(&scope);
     let previous = previous_scope(&scope, &disclosure);
     let overview = report::overview(&summary, previous.as_ref().map(|scope| disclosure.summary(scope)).as_ref());
+    let rates = state.store.response_rates(&questionnaire, &disclosure, today).await?;
+    let rate = rates.range(&disclosure, scope.from, scope.to);
+    let previous_rate = previous.as_ref().map(|previous| rates.range(&disclosure, previous.from, previous.to));
     let through = disclosure.last_closed().last_day();
     let breakdown = match &split {
         Some(split) => {
@@ -169,8 +172,19 @@ async fn show_results(
     let history = super::versions::version_history(&state, &questionnaire).await?;
     let periods = Periods::new(&questionnaire, &disclosure, &scope);
     let kept_apart = disclosure.plan().clone();
-    let results =
-        view::Results { summary, overview, previous, breakdown, free_texts, versions, kept_apart, history, periods };
+    let results = view::Results {
+        summary,
+        overview,
+        rate,
+        previous_rate,
+        previous,
+        breakdown,
+        free_texts,
+        versions,
+        kept_apart,
+        history,
+        periods,
+    };
     Ok(view::results_page(&user, &questionnaire, &query, &results))
 }
 

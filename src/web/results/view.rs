@@ -6,12 +6,14 @@ use maud::{Markup, html};
 use super::ResultsQuery;
 use crate::locale;
 use crate::questionnaire::{Access, Area, Questionnaire, Role};
+use crate::report::rate::PeriodRate;
 use crate::report::stats::{Change, Interval};
 use crate::report::{
     self, AnswerKind, Breakdown, CountAndShare, Figure, FreeText, OptionFigures, OptionKind, Overview, QuestionFigures,
     QuestionSummary, Split, Summary, SupportRanking, VersionPlan, area_id,
 };
 use crate::store::StoredVersion;
+use crate::web::offered::rate_text;
 use crate::web::staff::{StaffUser, staff_layout};
 use crate::web::views::charts::{Segment, decimal, percent, share_bar, stacked_bar};
 
@@ -20,8 +22,12 @@ pub struct Results {
     pub summary: Summary,
     /// What the page answers first, compared with `previous`.
     pub overview: Overview,
+    /// The response rate of the chosen periods (`docs/response-rate.md`).
+    pub rate: PeriodRate,
     /// The periods just before the chosen ones, compared with them.
     pub previous: Option<report::Scope>,
+    /// The response rate of `previous`.
+    pub previous_rate: Option<PeriodRate>,
     pub breakdown: Option<Breakdown>,
     pub free_texts: Vec<FreeText>,
     pub versions: Vec<StoredVersion>,
@@ -69,7 +75,7 @@ pub fn results_page(
     let body = html! {
         p.breadcrumb { a href="/staff" { "Enkäter" } }
         h1 { "Resultat: " (title) }
-        (overview_section(results, m))
+        (overview_section(&questionnaire.id, results, m))
         (period_note(&results.periods, m))
         (filter_form(questionnaire, query, &results.versions, &results.periods))
         (export_links(user, questionnaire, query))
@@ -119,7 +125,7 @@ pub(super) fn change(change: Option<Change>) -> Markup {
 /// The top of the page: how many answered, the share positive per area and
 /// the support people lacked most, each with its interval and its change
 /// since the periods before (`docs/statistics.md`).
-pub(super) fn overview_section(results: &Results, m: u64) -> Markup {
+pub(super) fn overview_section(questionnaire_id: &str, results: &Results, m: u64) -> Markup {
     let overview: &Overview = &results.overview;
     let compared = results.previous.as_ref().map(scope_label);
     html! {
@@ -131,49 +137,61 @@ pub(super) fn overview_section(results: &Results, m: u64) -> Markup {
                 " (" (compared) ": " (count(previous, m)) ")"
             }
         }
-        @if !overview.areas.is_empty() {
-            table.figures.overview-areas {
-                caption { "Andel positiva svar per område, med 95 % konfidensintervall" }
-                thead { tr {
-                    th scope="col" { "Område" }
-                    th scope="col" class="num" { "Andel positiva" }
-                    th scope="col" class="num" { "95 % intervall" }
-                    @if let Some(compared) = &compared { th scope="col" { "Jämfört med " (compared) } }
-                } }
-                tbody {
-                    @for area in &overview.areas {
-                        tr {
-                            th scope="row" { (area_label(area.area)) }
-                            td.num { (share(Some(area.share), m)) }
-                            td.num { (interval(area.interval)) }
-                            @if compared.is_some() { td { (change(area.change)) } }
-                        }
-                    }
-                }
+        p.response-rate {
+            "Svarsfrekvens: " strong { (rate_text(&results.rate)) }
+            @if let (Some(compared), Some(previous)) = (&compared, &results.previous_rate) {
+                " (" (compared) ": " (rate_text(previous)) ")"
             }
+            " "
+            a href={ "/staff/q/" (questionnaire_id) "/erbjudna" } { "Så räknas svarsfrekvensen" }
         }
         @if let Some(question) = &overview.lacked_question {
             h3 { "Det praktiska stöd som saknades mest" }
             @if overview.lacked.is_empty() {
                 p { "”" (question) "”: inga siffror visas, " (too_few(m)) "." }
             } @else {
-                table.figures.overview-lacked {
-                    caption { "”" (question) "”: de tre vanligaste svaren, av dem som svarade på frågan" }
+                div.table-scroll role="region" tabindex="0" aria-label=("Det praktiska stöd som saknades mest") {
+                    table.figures.overview-lacked {
+                        caption { "”" (question) "”: de tre vanligaste svaren, av dem som svarade på frågan" }
+                        thead { tr {
+                            th scope="col" { "Stöd som saknades" }
+                            th scope="col" class="num" { "Antal" }
+                            th scope="col" class="num" { "Andel" }
+                            th scope="col" class="num" { "95 % intervall" }
+                            @if let Some(compared) = &compared { th scope="col" { "Jämfört med " (compared) } }
+                        } }
+                        tbody {
+                            @for lacked in &overview.lacked {
+                                tr {
+                                    th scope="row" { (lacked.label) }
+                                    td.num { (lacked.count) }
+                                    td.num { (percent(lacked.share)) }
+                                    td.num { (interval(lacked.interval)) }
+                                    @if compared.is_some() { td { (change(lacked.change)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !overview.areas.is_empty() {
+            div.table-scroll role="region" tabindex="0" aria-label=("Andel positiva svar per område") {
+                table.figures.overview-areas {
+                    caption { "Andel positiva svar per område, med 95 % konfidensintervall" }
                     thead { tr {
-                        th scope="col" { "Stöd som saknades" }
-                        th scope="col" class="num" { "Antal" }
-                        th scope="col" class="num" { "Andel" }
+                        th scope="col" { "Område" }
+                        th scope="col" class="num" { "Andel positiva" }
                         th scope="col" class="num" { "95 % intervall" }
                         @if let Some(compared) = &compared { th scope="col" { "Jämfört med " (compared) } }
                     } }
                     tbody {
-                        @for lacked in &overview.lacked {
+                        @for area in &overview.areas {
                             tr {
-                                th scope="row" { (lacked.label) }
-                                td.num { (lacked.count) }
-                                td.num { (percent(lacked.share)) }
-                                td.num { (interval(lacked.interval)) }
-                                @if compared.is_some() { td { (change(lacked.change)) } }
+                                th scope="row" { (area_label(area.area)) }
+                                td.num { (share(Some(area.share), m)) }
+                                td.num { (interval(area.interval)) }
+                                @if compared.is_some() { td { (change(area.change)) } }
                             }
                         }
                     }
@@ -234,19 +252,21 @@ pub(super) fn areas_section(summary: &Summary) -> Markup {
         section aria-labelledby="areas" {
             h2 #areas { "Kvalitetsområden" }
             p.hint { "Andel positiva svar: de två mest positiva svarsstegen, av alla svar utom \u{201d}vet inte\u{201d}." }
-            table.figures {
-                thead { tr { th scope="col" { "Område" } th scope="col" { "Andel positiva" } th scope="col" { "Antal svar (n)" } } }
-                tbody {
-                    @for line in &summary.areas {
-                        tr {
-                            th scope="row" { (area_label(line.area)) }
-                            td {
-                                (share(Some(line.share_positive), m))
-                                @if let Figure::Shown(value) = line.share_positive {
-                                    (share_bar(&format!("{}: {} positiva", area_label(line.area), percent(value)), value))
+            div.table-scroll role="region" tabindex="0" aria-label=("Kvalitetsområden") {
+                table.figures {
+                    thead { tr { th scope="col" { "Område" } th scope="col" { "Andel positiva" } th scope="col" { "Antal svar (n)" } } }
+                    tbody {
+                        @for line in &summary.areas {
+                            tr {
+                                th scope="row" { (area_label(line.area)) }
+                                td.num {
+                                    (share(Some(line.share_positive), m))
+                                    @if let Figure::Shown(value) = line.share_positive {
+                                        (share_bar(&format!("{}: {} positiva", area_label(line.area), percent(value)), value))
+                                    }
                                 }
+                                td.num { (count(line.n, m)) }
                             }
-                            td { (count(line.n, m)) }
                         }
                     }
                 }
@@ -487,12 +507,14 @@ fn satisfaction_question(question: &QuestionSummary, m: u64) -> Markup {
 fn options_table(question: &QuestionSummary, m: u64) -> Markup {
     let share_header = if question.kind == AnswerKind::Multi { "Andel av dem som svarat" } else { "Andel" };
     html! {
-        table.figures {
-            caption.visually-hidden { (question.text) }
-            thead { tr { th scope="col" { "Svar" } th scope="col" { "Antal" } th scope="col" { (share_header) } } }
-            tbody {
-                @for option in &question.figures.options {
-                    (option_row(option, m))
+        div.table-scroll role="region" tabindex="0" aria-label=(question.text) {
+            table.figures {
+                caption.visually-hidden { (question.text) }
+                thead { tr { th scope="col" { "Svar" } th scope="col" { "Antal" } th scope="col" { (share_header) } } }
+                tbody {
+                    @for option in &question.figures.options {
+                        (option_row(option, m))
+                    }
                 }
             }
         }
@@ -503,8 +525,8 @@ fn option_row(option: &OptionFigures, m: u64) -> Markup {
     html! {
         tr {
             th scope="row" { (option.label) }
-            td { (count(option.count, m)) }
-            td { (share(option.share, m)) }
+            td.num { (count(option.count, m)) }
+            td.num { (share(option.share, m)) }
         }
     }
 }
@@ -554,18 +576,20 @@ pub(super) fn practical_support(summary: &Summary, free_texts: &[FreeText]) -> M
         @if let Some(comparison) = &support.comparison {
             section aria-labelledby="support-comparison" {
                 h2 #support-comparison { "Fick och saknade, stöd för stöd" }
-                table.figures.comparison {
-                    thead { tr {
-                        th scope="col" { "Stöd" }
-                        th scope="col" { "Fick" }
-                        th scope="col" { "Saknade" }
-                    } }
-                    tbody {
-                        @for pair in &comparison.rows {
-                            tr {
-                                th scope="row" { (pair.label) }
-                                td { (count_and_share(pair.received, m)) }
-                                td { (count_and_share(pair.missed, m)) }
+                div.table-scroll role="region" tabindex="0" aria-label=("Fick och saknade, stöd för stöd") {
+                    table.figures.comparison {
+                        thead { tr {
+                            th scope="col" { "Stöd" }
+                            th scope="col" { "Fick" }
+                            th scope="col" { "Saknade" }
+                        } }
+                        tbody {
+                            @for pair in &comparison.rows {
+                                tr {
+                                    th scope="row" { (pair.label) }
+                                    td.num { (count_and_share(pair.received, m)) }
+                                    td.num { (count_and_share(pair.missed, m)) }
+                                }
                             }
                         }
                     }
@@ -592,18 +616,20 @@ fn support_ranking(ranking: &SupportRanking, m: u64) -> Markup {
             @if ranking.suppressed.is_some() {
                 p.suppressed { "Färre än " (m) " svar: siffrorna visas inte, så att ingen kan pekas ut." }
             }
-            table.figures.ranking {
-                caption.visually-hidden { (ranking.text) ", flest först" }
-                thead { tr { th scope="col" { "Stöd" } th scope="col" { "Antal" } th scope="col" { "Andel av dem som svarat" } } }
-                tbody {
-                    @for line in ranking.ranked.iter().chain(&ranking.exclusive) {
-                        tr {
-                            th scope="row" { (line.label) }
-                            td { (count(line.count, m)) }
-                            td {
-                                (share(Some(line.share), m))
-                                @if let Figure::Shown(value) = line.share {
-                                    (share_bar(&format!("{}: {}", line.label, percent(value)), value))
+            div.table-scroll role="region" tabindex="0" aria-label=(ranking.text) {
+                table.figures.ranking {
+                    caption.visually-hidden { (ranking.text) ", flest först" }
+                    thead { tr { th scope="col" { "Stöd" } th scope="col" { "Antal" } th scope="col" { "Andel av dem som svarat" } } }
+                    tbody {
+                        @for line in ranking.ranked.iter().chain(&ranking.exclusive) {
+                            tr {
+                                th scope="row" { (line.label) }
+                                td.num { (count(line.count, m)) }
+                                td.num {
+                                    (share(Some(line.share), m))
+                                    @if let Figure::Shown(value) = line.share {
+                                        (share_bar(&format!("{}: {}", line.label, percent(value)), value))
+                                    }
                                 }
                             }
                         }
@@ -627,28 +653,30 @@ fn breakdown_section(breakdown: &Breakdown, query: &ResultsQuery) -> Markup {
             h2 #breakdown { "Uppdelat efter " (split_name) }
             @if let Some(target) = target {
                 h3 { (target.text) }
-                table.figures.breakdown {
-                    caption.visually-hidden { (target.text) ", uppdelat efter " (split_name) }
-                    thead {
-                        tr {
-                            th scope="col" { "Grupp" }
-                            th scope="col" { "Antal svar (n)" }
-                            @if target.role == Some(Role::Satisfaction) {
-                                th scope="col" { "Andel positiva" }
-                                th scope="col" { "Medelvärde" }
-                            } @else {
-                                @for option in target.rows.first().map(|row| row.figures.options.as_slice()).unwrap_or_default() {
-                                    th scope="col" { (option.label) }
+                div.table-scroll role="region" tabindex="0" aria-label=(target.text) {
+                    table.figures.breakdown {
+                        caption.visually-hidden { (target.text) ", uppdelat efter " (split_name) }
+                        thead {
+                            tr {
+                                th scope="col" { "Grupp" }
+                                th scope="col" { "Antal svar (n)" }
+                                @if target.role == Some(Role::Satisfaction) {
+                                    th scope="col" { "Andel positiva" }
+                                    th scope="col" { "Medelvärde" }
+                                } @else {
+                                    @for option in target.rows.first().map(|row| row.figures.options.as_slice()).unwrap_or_default() {
+                                        th scope="col" { (option.label) }
+                                    }
                                 }
                             }
                         }
-                    }
-                    tbody {
-                        @for row in &target.rows {
-                            (breakdown_row(&row.group.label, &row.figures, target.role, m))
-                        }
-                        @if let Some(total) = &target.total {
-                            (breakdown_row("Alla", total, target.role, m))
+                        tbody {
+                            @for row in &target.rows {
+                                (breakdown_row(&row.group.label, &row.figures, target.role, m))
+                            }
+                            @if let Some(total) = &target.total {
+                                (breakdown_row("Alla", total, target.role, m))
+                            }
                         }
                     }
                 }
@@ -663,18 +691,18 @@ fn breakdown_row(label: &str, figures: &QuestionFigures, role: Option<Role>, m: 
     html! {
         tr {
             th scope="row" { (label) }
-            td { (count(figures.n, m)) }
+            td.num { (count(figures.n, m)) }
             @if role == Some(Role::Satisfaction) {
-                td {
+                td.num {
                     (share(figures.share_positive, m))
                     @if let Some(Figure::Shown(value)) = figures.share_positive {
                         (share_bar(&format!("{label}: {} positiva", percent(value)), value))
                     }
                 }
-                td { @match figures.mean { Some(Figure::Shown(mean)) => (decimal(mean)), Some(Figure::Suppressed) => (too_few(m)), None => "" } }
+                td.num { @match figures.mean { Some(Figure::Shown(mean)) => (decimal(mean)), Some(Figure::Suppressed) => (too_few(m)), None => "" } }
             } @else {
                 @for option in &figures.options {
-                    td { (count(option.count, m)) " (" (share(option.share, m)) ")" }
+                    td.num { (count(option.count, m)) " (" (share(option.share, m)) ")" }
                 }
             }
         }
