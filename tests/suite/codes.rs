@@ -31,6 +31,7 @@ on_both_databases!(
     the_staff_page_shows_used_codes_only_for_closed_periods,
     the_codes_page_warns_never_to_name_a_person_in_a_label,
     every_card_has_a_qr_code_that_reads_as_its_link,
+    a_card_of_a_questionnaire_with_a_neutral_title_does_not_name_it,
     the_codes_download_as_csv_and_nothing_more_is_stored,
     creating_and_revoking_codes_is_audited_without_the_codes,
     a_batch_needs_a_count_of_20_to_1000_and_a_label,
@@ -1344,4 +1345,24 @@ async fn the_safety_page_says_what_a_card_link_leaves_in_the_browser() {
         let text = page.texts("p").join(" ");
         assert!(text.contains(leaves) && text.contains(tells), "{language}: {text}");
     }
+}
+
+async fn a_card_of_a_questionnaire_with_a_neutral_title_does_not_name_it(backend: Backend) {
+    // The coded questionnaire, with a neutral title: its cards may be found
+    // in a bag by the person the respondent fears.
+    let folder = tempfile::tempdir().unwrap();
+    let source =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/coded/nexus-kort.toml")).unwrap();
+    let neutral = source.replacen("access = \"code\"", "access = \"code\"\nneutral_title = true", 1);
+    assert_ne!(neutral, source);
+    std::fs::write(folder.path().join("nexus-kort.toml"), neutral).unwrap();
+    let app = TestApp::with_questionnaires(backend, folder.path().to_str().unwrap()).await;
+    let staff = staff(&app).await;
+    let (page, _) = create_batch(&app, &staff, 20, "Mottagningen").await;
+
+    assert_eq!(page.texts(".card-title"), vec!["Enkät"; 20]);
+    // The link shows the questionnaire's id, which the administrator
+    // chooses (docs/questionnaire-format.md says to choose a neutral one).
+    let cards = page.texts(".card").concat();
+    assert!(!cards.contains("Nexus"), "no card carries the title: {cards}");
 }

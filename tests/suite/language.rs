@@ -114,7 +114,9 @@ async fn the_safety_and_privacy_pages_follow_the_browser_too(backend: Backend) {
     for phrase in ["112", "Kvinnofridslinjen", "020-50 50 50", "Shift"] {
         assert!(text.contains(phrase), "the Arabic safety page says {phrase:?}: {text}");
     }
-    assert!(safety.texts("main bdi").contains(&"020-50 50 50".to_owned()), "the number is dialled as written");
+    // A phone number is a link to call, isolated left to right as `<bdi>` is.
+    assert!(safety.texts("main a.phone[dir=ltr]").contains(&"020-50 50 50".to_owned()), "the number as written");
+    assert!(safety.attributes("main a.phone", "href").contains(&"tel:020505050".to_owned()), "one tap calls it");
     assert!(safety.attributes("main a", "href").contains(&"/s/nexus?lang=ar".to_owned()), "a way back, in Arabic");
     assert!(safety.header("vary").contains("accept-language"));
 
@@ -189,8 +191,9 @@ async fn an_arabic_response_is_stored_as_arabic_and_thanked_in_arabic(backend: B
     let thanks = get_in(&app, "/s/nexus/tack?lang=ar", "sv").await;
     assert_language(&thanks, "ar", "rtl", "the thank-you page, in the language answered in");
     assert_eq!(thanks.text("h1"), "شكرًا!");
-    let help_numbers = thanks.texts(".help bdi");
-    assert_eq!(help_numbers, ["112", "020-50 50 50", "018-727 00 00"], "phone numbers are isolated");
+    let help_numbers = thanks.texts(".help a.phone[dir=ltr]");
+    assert_eq!(help_numbers, ["112", "020-50 50 50", "018-727 00 00"], "phone numbers are isolated links");
+    assert_eq!(thanks.attributes(".help a.phone", "href"), ["tel:112", "tel:020505050", "tel:0187270000"]);
 }
 
 async fn arabic_responses_are_reported_in_swedish_with_their_language(backend: Backend) {

@@ -185,6 +185,9 @@ async fn free_texts_are_listed_with_their_period_once_enough_people_wrote_one(ba
     let texts = page.texts("#support-unmet ~ ul.free-texts li");
     assert_eq!(texts.len(), 5, "the \"other\" texts are listed with the support people lacked: {texts:?}");
     assert!(texts.iter().all(|text| text == "november 2026 =HYPERLINK(\"http://example.org\")"), "{texts:?}");
+    // Each text is isolated from the page's direction (`<bdi>`: dir auto),
+    // so an Arabic text keeps its own order among Swedish words.
+    assert_eq!(page.texts("#support-unmet ~ ul.free-texts li bdi").len(), 5);
     assert!(page.text("#free-texts ~ p").contains("minst 5"), "the page says when texts are shown");
 }
 

@@ -157,6 +157,9 @@ pub fn cards_page(
     cards: &[Card],
 ) -> Markup {
     let title = title(questionnaire);
+    // A card found in a bag must not say what it is for: with
+    // `neutral_title`, the same neutral word as the tab title.
+    let card_title = crate::web::views::tab_name(questionnaire, questionnaire.language(None));
     let all_codes: Vec<&str> = cards.iter().map(|card| card.code.as_str()).collect();
     let body = html! {
         div.cards-intro {
@@ -173,7 +176,7 @@ pub fn cards_page(
             div.card-sheet {
                 @for card in page {
                     div.card {
-                        p.card-title { (title) }
+                        p.card-title { (card_title) }
                         @if let Some(qr) = qr::svg(&card.url, &format!("QR-kod till enkäten med koden {}", card.code)) {
                             (qr)
                         }

@@ -565,7 +565,7 @@ pub(super) fn practical_support(summary: &Summary, free_texts: &[FreeText]) -> M
                             h4 { "Vad som skrevs under \u{201d}Annat\u{201d}" }
                             ul.free-texts {
                                 @for text in written {
-                                    li { span.date { (text.period) } " " (text.text) }
+                                    li { span.date { (text.period) } " " bdi { (text.text) } }
                                 }
                             }
                         }
@@ -725,7 +725,7 @@ pub(super) fn free_texts_section(summary: &Summary, texts: &[FreeText]) -> Marku
                     h3 { (question.text) }
                     ul.free-texts {
                         @for answer in answers {
-                            li { span.date { (answer.period) } " " (answer.text) }
+                            li { span.date { (answer.period) } " " bdi { (answer.text) } }
                         }
                     }
                 }

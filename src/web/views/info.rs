@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::{fill, isolated, layout, tab_name};
+use super::{fill, layout, tab_name, with_phone_links};
 use crate::locale::{self, InfoPage, Locale};
 use crate::questionnaire::Questionnaire;
 
@@ -64,7 +64,7 @@ pub(super) fn language_link(other: &Locale, href: &str) -> Markup {
 fn info_body(locale: &Locale, page: &InfoPage, contact: &str) -> Markup {
     html! {
         h1 { (page.title) }
-        p.lead { (isolated(locale, &page.lead)) }
+        p.lead { (with_phone_links(locale, &page.lead)) }
         @for section in &page.sections {
             h2 { (section.heading) }
             @for paragraph in &section.paragraphs {

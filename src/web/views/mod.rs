@@ -42,7 +42,7 @@ fn exit_url() -> String {
 
 /// The questionnaire's name in the tab title and the history: its title,
 /// or with `neutral_title` a word that tells an onlooker nothing.
-fn tab_name<'a>(questionnaire: &'a Questionnaire, language: &str) -> &'a str {
+pub(crate) fn tab_name<'a>(questionnaire: &'a Questionnaire, language: &str) -> &'a str {
     if questionnaire.neutral_title { &locale::get(language).neutral_title } else { questionnaire.title.get(language) }
 }
 
@@ -107,14 +107,14 @@ fn layout_with_head(
 }
 
 /// Paragraphs from a questionnaire text: a blank line starts a new paragraph.
-/// Numbers are isolated as in `isolated`.
+/// Numbers are isolated and phone numbers linked as in `with_phone_links`.
 fn paragraphs(locale: &Locale, text: &str) -> Markup {
     html! {
         @for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
             p {
                 @for (n, line) in paragraph.lines().enumerate() {
                     @if n > 0 { br; }
-                    (isolated(locale, line))
+                    (with_phone_links(locale, line))
                 }
             }
         }
@@ -162,23 +162,66 @@ fn number_runs(text: &str) -> Vec<Range<usize>> {
 /// right-to-left page: there the bidirectional algorithm would otherwise
 /// turn `020-50 50 50` into `50 50 020-50` and `18–29` into `29–18`. On a
 /// left-to-right page numbers need no help, and the text stays as it is.
+/// For text inside a label or a link; running text takes `with_phone_links`.
 fn isolated(locale: &Locale, text: &str) -> Markup {
-    if locale.direction == Direction::Ltr {
-        return html! { (text) };
-    }
+    marked(locale, text, false)
+}
+
+/// `isolated`, and each phone number (`phone_number`) a `tel:` link, kept
+/// left to right, so that a person in a hurry can call it with one tap.
+fn with_phone_links(locale: &Locale, text: &str) -> Markup {
+    marked(locale, text, true)
+}
+
+fn marked(locale: &Locale, text: &str, phone_links: bool) -> Markup {
+    let rtl = locale.direction == Direction::Rtl;
     let mut pieces = Vec::new();
     let mut at = 0;
     for run in number_runs(text) {
-        pieces.push((false, &text[at..run.start]));
-        pieces.push((true, &text[run.clone()]));
+        let number = &text[run.clone()];
+        let phone = phone_links.then(|| phone_number(number)).flatten();
+        if phone.is_none() && !rtl {
+            continue;
+        }
+        pieces.push(Piece::Text(&text[at..run.start]));
+        pieces.push(match phone {
+            Some(digits) => Piece::Phone(number, digits),
+            None => Piece::Number(number),
+        });
         at = run.end;
     }
-    pieces.push((false, &text[at..]));
+    pieces.push(Piece::Text(&text[at..]));
     html! {
-        @for (number, piece) in pieces {
-            @if number { bdi dir="ltr" { (piece) } } @else { (piece) }
+        @for piece in pieces {
+            @match piece {
+                Piece::Text(text) => (text),
+                Piece::Number(number) => bdi dir="ltr" { (number) },
+                // `dir` on the link isolates it as `<bdi>` does.
+                Piece::Phone(number, digits) => a.phone href={ "tel:" (digits) } dir="ltr" { (number) },
+            }
         }
     }
+}
+
+enum Piece<'a> {
+    Text(&'a str),
+    Number(&'a str),
+    Phone(&'a str, String),
+}
+
+/// The digits to dial when `number` (a run from `number_runs`) is a Swedish
+/// phone number: an emergency or health number (112, 113 13, 114 14, 1177,
+/// 116 006, 116 111), or a number from 0 with 7 to 10 digits written with
+/// spaces and hyphens only, as `020-50 50 50`. Years, dates (`2026-12-01`),
+/// ages (`18–29`) and codes are not.
+fn phone_number(number: &str) -> Option<String> {
+    const SERVICE_NUMBERS: [&str; 6] = ["112", "11313", "11414", "1177", "116006", "116111"];
+    if !number.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-') {
+        return None;
+    }
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    let national = digits.starts_with('0') && (7..=10).contains(&digits.len());
+    (national || SERVICE_NUMBERS.contains(&digits.as_str())).then_some(digits)
 }
 
 /// `template` with `{name}` replaced by `value`, and its numbers isolated as
@@ -187,12 +230,12 @@ fn isolated(locale: &Locale, text: &str) -> Markup {
 fn fill(locale: &Locale, template: &str, name: &str, value: &str) -> Markup {
     let placeholder = format!("{{{name}}}");
     let Some((before, after)) = template.split_once(&placeholder) else {
-        return isolated(locale, template);
+        return with_phone_links(locale, template);
     };
     if locale.direction == Direction::Ltr {
-        return html! { (before) (value) (after) };
+        return html! { (with_phone_links(locale, before)) (value) (with_phone_links(locale, after)) };
     }
-    html! { (isolated(locale, before)) bdi { (value) } (isolated(locale, after)) }
+    html! { (with_phone_links(locale, before)) bdi { (value) } (with_phone_links(locale, after)) }
 }
 
 /// A page that only says something, in Swedish and English, for requests
@@ -242,7 +285,46 @@ fn safety_link(questionnaire: &Questionnaire, locale: &Locale) -> Markup {
 
 #[cfg(test)]
 mod tests {
-    use super::number_runs;
+    use super::{number_runs, phone_number, with_phone_links};
+    use crate::locale;
+
+    #[test]
+    fn phone_numbers_are_told_from_years_dates_ages_and_codes() {
+        let cases = [
+            ("112", Some("112")),
+            ("020-50 50 50", Some("020505050")),
+            ("018-727 00 00", Some("0187270000")),
+            ("113 13", Some("11313")),
+            ("1177", Some("1177")),
+            ("08-123 45", Some("0812345")),
+            ("2026", None),
+            ("2026-12-01", None),
+            ("18–29", None),
+            ("65", None),
+            ("0-17", None),
+            ("K7Q4M-ZX9AB", None),
+            ("020-50 50 50 50 50", None),
+        ];
+        for (number, dialled) in cases {
+            assert_eq!(phone_number(number).as_deref(), dialled, "{number}");
+        }
+    }
+
+    #[test]
+    fn a_phone_number_is_a_left_to_right_link_in_every_language() {
+        let sv =
+            with_phone_links(locale::get("sv"), "Kvinnofridslinjen, 020-50 50 50, är öppen. Ring 112.").into_string();
+        assert_eq!(
+            sv,
+            "Kvinnofridslinjen, <a class=\"phone\" href=\"tel:020505050\" dir=\"ltr\">020-50 50 50</a>, är öppen. \
+             Ring <a class=\"phone\" href=\"tel:112\" dir=\"ltr\">112</a>."
+        );
+        let ar = with_phone_links(locale::get("ar"), "خط المساعدة: 020-50 50 50، من 18–29").into_string();
+        assert_eq!(
+            ar,
+            "خط المساعدة: <a class=\"phone\" href=\"tel:020505050\" dir=\"ltr\">020-50 50 50</a>، من <bdi dir=\"ltr\">18–29</bdi>"
+        );
+    }
 
     #[test]
     fn numbers_and_codes_are_found_whole_and_words_are_left_alone() {
