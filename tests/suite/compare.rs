@@ -198,7 +198,10 @@ async fn the_trend_lists_every_closed_period_and_draws_no_point_for_a_withheld_o
         rows(&page, "#trend-questions-reach"),
         ["oktober 2026 färre än 5 svar", "november 2026 färre än 5 svar", "december 2026 färre än 5 svar"]
     );
-    assert!(page.texts("#trend-questions-reach svg g.point").is_empty());
+    assert!(page.texts("#trend-questions-reach svg").is_empty(), "no empty chart");
+    assert!(
+        page.text("#trend-questions-reach p.suppressed").starts_with("Inget diagram: färre än 5 svar i varje period")
+    );
 }
 
 async fn the_running_period_is_never_shown_whatever_is_asked(backend: Backend) {

@@ -128,7 +128,7 @@ fn compare_page(
         }
         p.running {
             "Svar från " (page.running.label()) " visas inte än: bara hela perioder som har avslutats visas. "
-            (page.running.label()) " visas från " (period::long_date(page.running_closes_on)) "."
+            "Den visas från " (period::long_date(page.running_closes_on)) "."
         }
         (compare_form(questionnaire, query, page, comparison))
         @if let Some(comparison) = comparison {
@@ -358,8 +358,12 @@ pub(super) fn trend_section(trend: &Trend) -> Markup {
                     div.trend-line id={ "trend-" (group_id(group.measure, &group.question_id)) "-" (series.id) } {
                         h4 { (series.label) }
                         div.chart-and-table {
-                            figure.chart {
-                                (line_chart(&format!("{}: {}, linjediagram över {}", series.label, measure_words(group.measure), span), &ids, &points))
+                            @if points.iter().any(Option::is_some) {
+                                figure.chart {
+                                    (line_chart(&format!("{}: {}, linjediagram över {}", series.label, measure_words(group.measure), span), &ids, &points))
+                                }
+                            } @else {
+                                p.suppressed { "Inget diagram: färre än " (m) " svar i varje period, så att ingen kan pekas ut." }
                             }
                             (scrolling(&caption, html! {
                                 table.figures.trend-table {
