@@ -6,6 +6,7 @@
 //! - [`break_down`]: the same figures per group (a background question's
 //!   options, or languages), with complementary suppression;
 //! - [`practical_support`]: received and unmet support, ranked and compared;
+//! - [`trend`]: every closed period's shares over time, and two ranges compared;
 //! - [`microdata`]: whole responses made k-anonymous, and free texts listed
 //!   apart from them;
 //! - [`csv`] and [`xlsx`]: the export files, whose columns are a contract
@@ -24,6 +25,7 @@ mod responses;
 pub mod stats;
 mod summary;
 mod support;
+pub mod trend;
 mod versions;
 pub mod xlsx;
 

@@ -102,7 +102,7 @@ pub fn overview(current: &Summary, previous: Option<&Summary>) -> Overview {
 /// An area's positive answers and answers, scaled to responses: the
 /// answers over the number of questions pooled, since one person's answers
 /// to an area's questions go together.
-fn area_counts(line: &AreaLine) -> Option<(u64, u64)> {
+pub(super) fn area_counts(line: &AreaLine) -> Option<(u64, u64)> {
     let answers = line.n.shown()?;
     let share = line.share_positive.shown()?;
     let questions = line.question_ids.len().max(1) as u64;
@@ -111,12 +111,13 @@ fn area_counts(line: &AreaLine) -> Option<(u64, u64)> {
 }
 
 /// An option's count and the question's respondents, when both are shown.
-fn option_counts(ranking: &SupportRanking, option_id: &str) -> Option<(u64, u64)> {
+pub(super) fn option_counts(ranking: &SupportRanking, option_id: &str) -> Option<(u64, u64)> {
     let line: &SupportLine = ranking.ranked.iter().find(|line| line.option_id == option_id)?;
     Some((line.count.shown()?, ranking.respondents.shown()?))
 }
 
-fn changed(before: Option<(u64, u64)>, now: Option<(u64, u64)>) -> Change {
+/// Whether a share changed; too few to say when either side is withheld.
+pub(super) fn changed(before: Option<(u64, u64)>, now: Option<(u64, u64)>) -> Change {
     match (before, now) {
         (Some(before), Some(now)) => compare(before, now),
         _ => Change::TooFewToSay,

@@ -13,6 +13,7 @@ mod browser;
 mod check;
 mod check_against;
 mod codes;
+mod compare;
 mod crash;
 mod disclosure;
 mod graceful;

@@ -1,6 +1,7 @@
 //! The results of a questionnaire for staff: the page `/staff/q/{id}` and
 //! its exports. Filters live in the URL, so a view can be bookmarked.
 
+mod compare;
 mod export;
 mod view;
 
@@ -22,6 +23,7 @@ use crate::report::{self, Disclosure, Filter, Scope, ScopeError, Split};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/q/{id}", get(show_results))
+        .route("/staff/q/{id}/jamfor", get(compare::show_comparison))
         .route("/staff/q/{id}/export/summary.csv", get(export::summary_csv))
         .route("/staff/q/{id}/export/summary.xlsx", get(export::summary_xlsx))
         .route("/staff/q/{id}/export/responses.csv", get(export::responses_csv))

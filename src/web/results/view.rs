@@ -76,6 +76,7 @@ pub fn results_page(
         p.breadcrumb { a href="/staff" { "Enkäter" } }
         h1 { "Resultat: " (title) }
         (overview_section(&questionnaire.id, results, m))
+        p.compare-link { a href={ "/staff/q/" (questionnaire.id) "/jamfor" } { "Jämför perioder och se utvecklingen över tid" } }
         (period_note(&results.periods, m))
         (filter_form(questionnaire, query, &results.versions, &results.periods))
         (export_links(user, questionnaire, query))

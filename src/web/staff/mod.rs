@@ -33,6 +33,7 @@ pub const STAFF_ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff/audit"),
     ("GET", "/staff/api/whoami"),
     ("GET", "/staff/q/nexus"),
+    ("GET", "/staff/q/nexus/jamfor"),
     ("GET", "/staff/q/nexus/export/summary.csv"),
     ("GET", "/staff/q/nexus/export/summary.xlsx"),
     ("GET", "/staff/q/nexus/export/responses.csv"),

@@ -6,6 +6,7 @@ mod codes;
 mod form;
 mod info;
 mod reach;
+pub(crate) mod trend_charts;
 
 use std::ops::Range;
 use std::sync::Arc;
