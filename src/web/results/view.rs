@@ -73,6 +73,7 @@ pub fn results_page(
         (period_note(&results.periods, m))
         (filter_form(questionnaire, query, &results.versions, &results.periods))
         (export_links(user, questionnaire, query))
+        (super::report::report_link(questionnaire, query))
         @if questionnaire.access == Access::Code {
             p.codes-link { a href={ "/staff/q/" (questionnaire.id) "/codes" } { "Engångskoder: skapa, skriv ut och återkalla" } }
         }
