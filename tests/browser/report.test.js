@@ -28,7 +28,7 @@ before(async () => {
   // A year of synthetic responses, dated back from today, so that closed
   // periods have figures (a response given in the browser today would be
   // in the running period, which nothing shows).
-  for (const [id, responses] of [['nexus', '200'], ['stod', '200']]) {
+  for (const [id, responses] of [['nexus', '150'], ['stod', '150']]) {
     execFileSync(
       ENKAT,
       ['seed', id, '--responses', responses, '--seed', '16', '--database-url', server.databaseUrl,
