@@ -43,9 +43,13 @@ pub(super) fn report_link(questionnaire: &Questionnaire, query: &ResultsQuery) -
 }
 
 fn report_url(questionnaire: &Questionnaire, query: &ResultsQuery) -> String {
-    let filter = ResultsQuery { by: None, target: None, ..query.clone() }.to_query_string();
-    let base = format!("/staff/q/{}/rapport", questionnaire.id);
-    if filter.is_empty() { base } else { format!("{base}?{filter}") }
+    with_filter(&format!("/staff/q/{}/rapport", questionnaire.id), query)
+}
+
+/// `base` with the query's filter, as the report and the way back keep it.
+fn with_filter(base: &str, query: &ResultsQuery) -> String {
+    let filter = report_query(query).to_query_string();
+    if filter.is_empty() { base.to_owned() } else { format!("{base}?{filter}") }
 }
 
 pub(super) async fn show_report(
@@ -220,11 +224,7 @@ fn note_tools(
     entry: &NoteEntry<'_>,
 ) -> Markup {
     let (form, problems) = (entry.form, entry.problems);
-    let results_url = {
-        let filter = report_query(query).to_query_string();
-        let base = format!("/staff/q/{}", questionnaire.id);
-        if filter.is_empty() { base } else { format!("{base}?{filter}") }
-    };
+    let results_url = with_filter(&format!("/staff/q/{}", questionnaire.id), query);
     html! {
         aside.report-tools.no-print aria-labelledby="report-tools" {
             p { a href=(results_url) { "Tillbaka till resultaten" } }
