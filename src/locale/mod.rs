@@ -160,6 +160,57 @@ pub struct Locale {
     pub safety: InfoPage,
     /// The privacy page; `{contact}` is replaced by who is responsible.
     pub privacy: InfoPage,
+    /// The results page for respondents (`publish_results`).
+    pub results: ResultsTexts,
+}
+
+/// The words of the results page for respondents: the latest closed
+/// period's summary and what the unit does now.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsTexts {
+    /// The start page's link to the results page.
+    pub link: String,
+    /// The page's heading and tab title.
+    pub title: String,
+    /// `{period}` is replaced by the period's first and last day.
+    pub period: String,
+    /// `{n}` is replaced by the number of responses.
+    pub responses: String,
+    /// No figures: fewer than `{min}` responses in the period.
+    pub too_few: String,
+    /// The caption of the table of areas.
+    pub areas_caption: String,
+    pub area_column: String,
+    pub share_column: String,
+    /// In place of a share withheld for too few answers.
+    pub too_few_short: String,
+    pub lacked_heading: String,
+    /// Under that heading: what the shares are of.
+    pub lacked_lead: String,
+    /// The heading of the staff's text about what they do now.
+    pub now_heading: String,
+    /// What the page leaves out and why; `{min}` is `min_report_n`.
+    pub protection: String,
+    /// A share; `{n}` is a whole number of percent.
+    pub percent: String,
+    /// The "something else" answer of a question, in a ranking.
+    pub something_else: String,
+    /// The names of SKR's quality areas.
+    pub areas: AreaNames,
+}
+
+/// SKR's quality areas, and safety, as a respondent reads them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaNames {
+    pub tillganglighet: String,
+    pub information: String,
+    pub bemotande: String,
+    pub delaktighet: String,
+    pub forandring: String,
+    pub helhet: String,
+    pub trygghet: String,
 }
 
 /// The words of a coded questionnaire's start page and refusals.

@@ -74,6 +74,7 @@ impl Checker {
             closes,
             kiosk: raw.kiosk,
             neutral_title: raw.neutral_title,
+            publish_results: raw.publish_results,
             check_answers: raw.check_answers,
             questions,
             pages,

@@ -66,6 +66,9 @@ pub struct Questionnaire {
     /// For a survey whose title tells of violence or of the service: the tab
     /// title (and so the history) shows a neutral word instead.
     pub neutral_title: bool,
+    /// The people who answer may see the latest closed period's summary on
+    /// `/s/{id}/resultat`, as staff see it, with what the unit does now.
+    pub publish_results: bool,
     /// Before the final send, a page lists every answer with a way to change it.
     pub check_answers: bool,
     /// Every question, in file order, whatever page it is on.

@@ -130,6 +130,12 @@ pub struct RawQuestionnaire {
     /// title. Use it whenever the title names violence, a shelter or the service.
     #[serde(default)]
     pub neutral_title: bool,
+    /// A public page, `/s/{id}/resultat`, linked from the start page, shows
+    /// the people who answer the latest closed period's summary (the number
+    /// of responses, the share positive per area, the support lacked most)
+    /// and what the unit does about it. Never free texts.
+    #[serde(default)]
+    pub publish_results: bool,
     /// Before the answers are sent, a last page lists every answer with a
     /// way to change it.
     #[serde(default)]

@@ -17,6 +17,7 @@ mod counts;
 pub mod csv;
 mod figure;
 pub mod microdata;
+pub mod note;
 mod overview;
 pub mod period;
 pub mod rate;

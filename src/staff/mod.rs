@@ -457,6 +457,9 @@ pub mod action {
     /// How many people were offered an open questionnaire in a period was
     /// recorded: questionnaire, period, number (and the number it replaced).
     pub const OFFERED_RECORDED: &str = "offered_recorded";
+    /// "Vad vi gör nu" was saved for a closed period: questionnaire, period
+    /// and the note's length (the text itself is in the report).
+    pub const PERIOD_NOTE_SAVED: &str = "period_note_saved";
 }
 
 /// The actor of the audit log's lines about logins with names no account

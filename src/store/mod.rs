@@ -69,6 +69,7 @@ mod batch;
 mod codes;
 mod inspect;
 mod maintenance;
+mod notes;
 mod rate;
 mod report;
 mod staff;

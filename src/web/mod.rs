@@ -6,6 +6,7 @@ pub mod codes;
 mod kept_pages;
 pub mod language;
 mod offered;
+mod published;
 pub mod reach;
 mod respond;
 pub mod respondent_log;
@@ -109,7 +110,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/enkat.js", get(script))
         .route("/healthz", get(alive))
         .route("/readyz", get(ready))
-        .merge(respond::router().merge(safety::router()).layer(language::vary_by_language()))
+        .merge(respond::router().merge(safety::router()).merge(published::router()).layer(language::vary_by_language()))
         .merge(results::router())
         .merge(codes::router())
         .merge(offered::router())

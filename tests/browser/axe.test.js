@@ -21,7 +21,7 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 // src/web/respond.rs, src/web/safety.rs (and any other non-staff router): the
 // test "every respondent route is scanned" reads the routes from the source
 // and fails for one this list does not name.
-const ROUTES = ['/s/{id}', '/s/{id}/tack', '/s/{id}/sakert', '/integritet'];
+const ROUTES = ['/s/{id}', '/s/{id}/tack', '/s/{id}/sakert', '/s/{id}/resultat', '/integritet'];
 // Routes that are not pages a person reads.
 const NOT_PAGES = ['/assets/enkat.css', '/assets/enkat.js', '/healthz', '/readyz'];
 
@@ -51,6 +51,8 @@ const RESPONDENT_PAGES = [
   ['safety-sv', '/s/{id}/sakert', (page, s) => page.goto(`${s.base}/s/nexus/sakert`)],
   ['safety-en', '/s/{id}/sakert', (page, s) => page.goto(`${s.base}/s/nexus/sakert?lang=en`)],
   ['safety-ar', '/s/{id}/sakert', (page, s) => page.goto(`${s.base}/s/nexus/sakert?lang=ar`)],
+  ['published-sv', '/s/{id}/resultat', (page, s) => page.goto(`${s.base}/s/stod/resultat?lang=sv`)],
+  ['published-ar', '/s/{id}/resultat', (page, s) => page.goto(`${s.base}/s/stod/resultat?lang=ar`)],
   ['privacy-sv', '/integritet', (page, s) => page.goto(`${s.base}/integritet`)],
   ['privacy-en', '/integritet', (page, s) => page.goto(`${s.base}/integritet?lang=en`)],
   ['not-found', null, (page, s) => page.goto(`${s.base}/s/finns-inte`)],

@@ -70,7 +70,8 @@ async function startExitSite() {
 }
 
 /// Starts enkat with the shipped questionnaires plus the tests' coded
-/// (`nexus-kort`) and not-yet-open (`winter`) fixtures, and an admin.
+/// (`nexus-kort`), not-yet-open (`winter`), paged (`steg`) and
+/// results-publishing (`stod`) fixtures, and an admin.
 export async function startServer() {
   build();
   const scratch = mkdtempSync(path.join(tmpdir(), 'enkat-browser-'));
@@ -80,6 +81,7 @@ export async function startServer() {
   copyFileSync(path.join(REPO, 'tests/fixtures/coded/nexus-kort.toml'), path.join(questionnaires, 'nexus-kort.toml'));
   copyFileSync(path.join(REPO, 'tests/fixtures/reach/winter.toml'), path.join(questionnaires, 'winter.toml'));
   copyFileSync(path.join(REPO, 'tests/fixtures/pages/steg.toml'), path.join(questionnaires, 'steg.toml'));
+  copyFileSync(path.join(REPO, 'tests/fixtures/published/stod.toml'), path.join(questionnaires, 'stod.toml'));
   const databaseFile = path.join(scratch, 'e.db');
   const databaseUrl = `sqlite://${databaseFile}`;
   const exitSite = await startExitSite();

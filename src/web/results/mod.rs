@@ -3,6 +3,7 @@
 
 mod compare;
 mod export;
+mod report;
 mod view;
 
 use std::sync::Arc;
@@ -17,13 +18,14 @@ use super::AppState;
 use super::staff::{StaffPageError, StaffUser};
 use crate::questionnaire::{Questionnaire, Role};
 use crate::report::period::Period;
-use crate::report::{self, Disclosure, Filter, Scope, ScopeError, Split};
+use crate::report::{Disclosure, Filter, Scope, ScopeError, Split};
 
 /// The staff results routes, for `STAFF_ROUTES` and `web::app`.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/q/{id}", get(show_results))
         .route("/staff/q/{id}/jamfor", get(compare::show_comparison))
+        .route("/staff/q/{id}/rapport", get(report::show_report).post(report::save_note))
         .route("/staff/q/{id}/export/summary.csv", get(export::summary_csv))
         .route("/staff/q/{id}/export/summary.xlsx", get(export::summary_xlsx))
         .route("/staff/q/{id}/export/responses.csv", get(export::responses_csv))
@@ -150,31 +152,44 @@ async fn show_results(
     Query(query): Query<ResultsQuery>,
 ) -> Result<Markup, StaffPageError> {
     let questionnaire = find(&state, &id)?;
+    let results = gather_results(&state, &questionnaire, &query).await?;
+    Ok(view::results_page(&user, &questionnaire, &query, &results))
+}
+
+/// Everything the results page shows for `query`, fetched and computed:
+/// the page and the committee's report both take it from here, so the two
+/// never differ.
+pub(super) async fn gather_results(
+    state: &AppState,
+    questionnaire: &Questionnaire,
+    query: &ResultsQuery,
+) -> Result<view::Results, StaffPageError> {
+    let id = &questionnaire.id;
     let today = state.clock.today();
-    let disclosure = state.store.disclosure(&questionnaire, today).await?;
-    let scope = query.scope(&questionnaire, &disclosure)?;
-    let split = query.split(&questionnaire)?;
+    let disclosure = state.store.disclosure(questionnaire, today).await?;
+    let scope = query.scope(questionnaire, &disclosure)?;
+    let split = query.split(questionnaire)?;
     let summary = disclosure.summary(&scope);
     let previous = previous_scope(&scope, &disclosure);
-    let overview = report::overview(&summary, previous.as_ref().map(|scope| disclosure.summary(scope)).as_ref());
-    let rates = state.store.response_rates(&questionnaire, &disclosure, today).await?;
+    let overview = crate::report::overview(&summary, previous.as_ref().map(|scope| disclosure.summary(scope)).as_ref());
+    let rates = state.store.response_rates(questionnaire, &disclosure, today).await?;
     let rate = rates.range(&disclosure, scope.from, scope.to);
     let previous_rate = previous.as_ref().map(|previous| rates.range(&disclosure, previous.from, previous.to));
     let through = disclosure.last_closed().last_day();
     let breakdown = match &split {
         Some(split) => {
-            let rows = state.store.cell_tallies(&id, through, Some(split)).await?;
+            let rows = state.store.cell_tallies(id, through, Some(split)).await?;
             Some(disclosure.breakdown(&scope, split, rows))
         }
         None => None,
     };
-    let texts = state.store.cell_texts(&id, through).await?;
+    let texts = state.store.cell_texts(id, through).await?;
     let free_texts = disclosure.free_texts(&scope, texts.into_iter().map(released_text));
-    let versions = state.store.versions(&id).await?;
-    let history = super::versions::version_history(&state, &questionnaire).await?;
-    let periods = Periods::new(&questionnaire, &disclosure, &scope);
+    let versions = state.store.versions(id).await?;
+    let history = super::versions::version_history(state, questionnaire).await?;
+    let periods = Periods::new(questionnaire, &disclosure, &scope);
     let kept_apart = disclosure.plan().clone();
-    let results = view::Results {
+    Ok(view::Results {
         summary,
         overview,
         rate,
@@ -186,8 +201,7 @@ async fn show_results(
         kept_apart,
         history,
         periods,
-    };
-    Ok(view::results_page(&user, &questionnaire, &query, &results))
+    })
 }
 
 /// The periods just before `scope`, as many as it covers, that a summary
@@ -206,8 +220,8 @@ fn previous_scope(scope: &Scope, disclosure: &Disclosure) -> Option<Scope> {
 /// A stored free text as `Disclosure::free_texts` takes it.
 pub(super) fn released_text(
     text: crate::store::CellText,
-) -> (report::release::Stream, time::Date, String, Option<String>, String) {
-    let stream = report::release::Stream { version: text.version, language: text.language };
+) -> (crate::report::release::Stream, time::Date, String, Option<String>, String) {
+    let stream = crate::report::release::Stream { version: text.version, language: text.language };
     (stream, text.submitted_on, text.question_id, text.option_id, text.text)
 }
 
@@ -229,7 +243,7 @@ impl Periods {
             closed: disclosure.periods(),
             scope: scope.clone(),
             running,
-            running_closes_on: report::period::closes_on(running, questionnaire.date_precision),
+            running_closes_on: crate::report::period::closes_on(running, questionnaire.date_precision),
         }
     }
 }

@@ -80,6 +80,7 @@ pub fn results_page(
         (period_note(&results.periods, m))
         (filter_form(questionnaire, query, &results.versions, &results.periods))
         (export_links(user, questionnaire, query))
+        (super::report::report_link(questionnaire, query))
         @if questionnaire.access == Access::Code {
             p.codes-link { a href={ "/staff/q/" (questionnaire.id) "/codes" } { "Engångskoder: skapa, skriv ut och återkalla" } }
         }
@@ -143,8 +144,7 @@ pub(super) fn overview_section(questionnaire_id: &str, results: &Results, m: u64
             @if let (Some(compared), Some(previous)) = (&compared, &results.previous_rate) {
                 " (" (compared) ": " (rate_text(previous)) ")"
             }
-            " "
-            a href={ "/staff/q/" (questionnaire_id) "/erbjudna" } { "Så räknas svarsfrekvensen" }
+            span.rate-link.no-print { " " a href={ "/staff/q/" (questionnaire_id) "/erbjudna" } { "Så räknas svarsfrekvensen" } }
         }
         @if let Some(question) = &overview.lacked_question {
             h3 { "Det praktiska stöd som saknades mest" }

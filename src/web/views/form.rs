@@ -106,6 +106,9 @@ pub fn start_page(questionnaire: &Questionnaire, language: &str, input: &FormInp
             div.intro { (paragraphs(locale, intro.get(language))) }
         }
         (safety_link(questionnaire, locale))
+        @if questionnaire.publish_results {
+            p.results-link { a href={ "/s/" (questionnaire.id) "/resultat?lang=" (language) } { (locale.results.link) } }
+        }
         @if let Some(fresh_url) = &fresh_url { (restart_link(locale, fresh_url)) }
         form.questionnaire method="post" action=(target.action(questionnaire)) autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()] {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);

@@ -5,6 +5,7 @@ pub(crate) mod charts;
 mod codes;
 mod form;
 mod info;
+mod published;
 mod reach;
 pub(crate) mod trend_charts;
 
@@ -17,6 +18,7 @@ pub use codes::{code_braked, code_field, code_query, code_refused, start_page as
 pub use form::{FormTarget, preview_result, screen, start_page};
 use info::language_link;
 pub use info::{privacy_page, safety_page};
+pub use published::published_results;
 pub use reach::{fresh_form_url, not_open, version_changed};
 
 use crate::locale::{self, Direction, Locale};
