@@ -22,7 +22,7 @@ use super::{ResultsQuery, find, gather_results};
 use crate::questionnaire::{Access, QuestionKind, Questionnaire, Role};
 use crate::report::note::{MAX_NOTE_CHARS, PeriodNote};
 use crate::report::period::{Period, long_date};
-use crate::report::trend::{self, Comparison, Trend};
+use crate::report::trend::{self, Comparison, Measure, Trend};
 use crate::staff::action;
 use crate::web::AppState;
 use crate::web::staff::{CsrfChecked, StaffPageError, StaffUser, csrf_field, text};
@@ -79,12 +79,41 @@ struct Beyond {
     notes: BTreeMap<Period, String>,
 }
 
+/// The trend on paper: the areas and the three most lacked supports of
+/// the summary, not every question's line (the page `/jamfor` has them
+/// all): a committee reads a few pages, not fifty.
+fn for_the_report(trend: Trend, results: &Results) -> Trend {
+    let named: Vec<&str> = results.overview.lacked.iter().map(|lacked| lacked.option_id.as_str()).collect();
+    let mut lacking_groups = 0;
+    let groups = trend
+        .groups
+        .into_iter()
+        .filter_map(|mut group| match group.measure {
+            Measure::AreaPositive => Some(group),
+            Measure::QuestionPositive => None,
+            // The question the summary names its lacked supports from: the first.
+            Measure::Lacking if lacking_groups > 0 => None,
+            Measure::Lacking => {
+                lacking_groups += 1;
+                group.series.retain(|series| named.contains(&series.id.as_str()));
+                (!group.series.is_empty()).then_some(group)
+            }
+        })
+        .collect();
+    Trend { groups, ..trend }
+}
+
 async fn beyond(state: &AppState, questionnaire: &Questionnaire, results: &Results) -> Result<Beyond, StaffPageError> {
     let disclosure = state.store.disclosure(questionnaire, state.clock.today()).await?;
     let scope = &results.periods.scope;
     Ok(Beyond {
-        comparison: results.previous.as_ref().map(|before| trend::comparison(&disclosure, before, scope)),
-        trend: trend::trend(&disclosure, scope.language.clone(), scope.version.clone()),
+        comparison: results.previous.as_ref().map(|before| {
+            // Question by question is in the satisfaction section already.
+            let mut comparison = trend::comparison(&disclosure, before, scope);
+            comparison.groups.retain(|group| group.measure != Measure::QuestionPositive);
+            comparison
+        }),
+        trend: for_the_report(trend::trend(&disclosure, scope.language.clone(), scope.version.clone()), results),
         notes: state.store.period_notes(questionnaire).await?,
     })
 }
