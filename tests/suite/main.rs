@@ -36,4 +36,5 @@ mod seed;
 mod spreadsheet;
 mod staff;
 mod store_report;
+mod translations;
 mod versions;
