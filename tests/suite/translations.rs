@@ -227,8 +227,11 @@ async fn the_files_page_lists_stale_translations_per_language(backend: Backend) 
 const NOTE_EN: &str = "This translation has not yet been checked by a translator, so some wording may be unclear.";
 const NOTE_AR: &str = "لم يراجع مترجمٌ هذه الترجمة بعد، لذا قد تكون بعض العبارات غير واضحة.";
 
+/// The note each language's start page should show, if any.
+type NotesByLanguage = [(&'static str, Option<&'static str>); 3];
+
 async fn an_unchecked_translation_says_so_on_its_start_page(backend: Backend) {
-    let cases: [(&str, String, [(&str, Option<&str>); 3]); 4] = [
+    let cases: [(&str, String, NotesByLanguage); 4] = [
         ("no translation reviewed", STORED.to_owned(), [("sv", None), ("en", Some(NOTE_EN)), ("ar", Some(NOTE_AR))]),
         ("the English reviewed", reviewed(STORED, &["en"]), [("sv", None), ("en", None), ("ar", Some(NOTE_AR))]),
         ("both reviewed", reviewed(STORED, &["en", "ar"]), [("sv", None), ("en", None), ("ar", None)]),
