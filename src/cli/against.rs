@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::questionnaire::compat::{AnswerCounts, Baseline, compare};
+use crate::questionnaire::translations::{Stored, stale_translations};
 use crate::questionnaire::{Catalog, Questionnaire};
 use crate::store::{CHECKED_TABLES, Store};
 
@@ -49,6 +50,7 @@ async fn against(catalog: &Catalog, store: &Store) -> anyhow::Result<usize> {
             .into_iter()
             .map(|stored| (stored.version, stored.first_seen))
             .collect();
+        let file = catalog.file(&new.id).unwrap_or(Path::new(&new.id));
         let (versions, first_seen) = match Baseline::choose(&stored, new.version.as_str()) {
             Baseline::New => {
                 println!("{}: not in the database yet: nothing to compare with", new.id);
@@ -56,6 +58,9 @@ async fn against(catalog: &Catalog, store: &Store) -> anyhow::Result<usize> {
             }
             Baseline::Unchanged { version } => {
                 println!("{}: the same as the stored version {version}", new.id);
+                // A translation that went stale in an earlier version is
+                // still stale: said every time until it is seen to.
+                warned += warn_stale_translations(store, file, new).await.context(DATABASE)?;
                 continue;
             }
             Baseline::Latest { versions, first_seen } => (versions, first_seen),
@@ -75,7 +80,6 @@ async fn against(catalog: &Catalog, store: &Store) -> anyhow::Result<usize> {
             }
         }
         let answers = answer_counts(store, &new.id).await.context(DATABASE)?;
-        let file = catalog.file(&new.id).unwrap_or(Path::new(&new.id));
         let verdict = compare(file, new, &old, &answers);
         println!(
             "{}: compared with the stored version {} (first seen {first_seen}); {} response(s) stored",
@@ -91,6 +95,7 @@ async fn against(catalog: &Catalog, store: &Store) -> anyhow::Result<usize> {
         }
         warned += verdict.warnings.len();
         refused += verdict.refusals.len();
+        warned += warn_stale_translations(store, file, new).await.context(DATABASE)?;
     }
     for id in store.questionnaire_ids().await.context(DATABASE)? {
         if catalog.get(&id).is_none() {
@@ -106,6 +111,24 @@ async fn against(catalog: &Catalog, store: &Store) -> anyhow::Result<usize> {
         _ => eprintln!("{warned} warning(s)"),
     }
     Ok(refused)
+}
+
+/// Prints a warning at each translated text of `new` whose original changed
+/// since it was last written or reviewed, over every stored version and the
+/// file; returns how many.
+async fn warn_stale_translations(
+    store: &Store,
+    file: &Path,
+    new: &Questionnaire,
+) -> Result<usize, crate::store::StoreError> {
+    let history = store.readable_versions(&new.id).await?;
+    let history: Vec<Stored> =
+        history.iter().map(|(questionnaire, first_seen)| Stored { questionnaire, first_seen: *first_seen }).collect();
+    let stale = stale_translations(&history, new);
+    for translation in &stale {
+        eprintln!("{}", translation.warning(file, &new.source));
+    }
+    Ok(stale.len())
 }
 
 /// The answers stored for a questionnaire, every version together.

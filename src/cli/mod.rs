@@ -365,9 +365,11 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> anyhow::Resul
 /// response always finds its version), refusing one that loosens promises.
 async fn register_versions(store: &Store, live: &LiveCatalog, clock: &Clock) -> anyhow::Result<()> {
     let today = clock.today();
-    for questionnaire in live.catalog().iter() {
+    let catalog = live.catalog();
+    for questionnaire in catalog.iter() {
         refuse_loosening(store, questionnaire).await?;
         store.register_version(questionnaire, today).await?;
+        reload::log_stale_translations(store, &catalog, questionnaire).await;
     }
     Ok(())
 }

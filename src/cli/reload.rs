@@ -4,6 +4,7 @@
 //! version, and logs what changed and every problem as `file:line:column`.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,8 +12,9 @@ use anyhow::Context;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::clock::Clock;
-use crate::questionnaire::LiveCatalog;
+use crate::questionnaire::translations::{Stored, stale_translations};
 use crate::questionnaire::versions::loosenings;
+use crate::questionnaire::{Catalog, LiveCatalog, Questionnaire};
 use crate::store::Store;
 
 /// Editors save in several steps (write a temporary file, rename it): a
@@ -109,10 +111,34 @@ pub async fn reload(live: &Arc<LiveCatalog>, store: &Store, clock: &Clock) {
         let what = if report.added.contains(id) { "now served" } else { "reloaded" };
         tracing::info!(version = %questionnaire.version, "questionnaire {id} {what}");
     }
+    for id in report.added.iter().chain(&report.changed) {
+        if let Some(questionnaire) = catalog.get(id) {
+            log_stale_translations(store, &catalog, questionnaire).await;
+        }
+    }
     for id in &report.removed {
         tracing::info!("questionnaire {id} is no longer served: its file is gone (its answers are kept)");
     }
     for problem in &report.problems {
         tracing::error!("{problem} (the last good version keeps serving)");
+    }
+}
+
+/// Logs a warning at each stale translated text of a served questionnaire
+/// (`questionnaire::translations`): served all the same, as `enkat check
+/// --against` warns and passes.
+pub(super) async fn log_stale_translations(store: &Store, catalog: &Catalog, questionnaire: &Questionnaire) {
+    let history = match store.readable_versions(&questionnaire.id).await {
+        Ok(history) => history,
+        Err(error) => {
+            tracing::warn!(%error, "the stored versions of {} could not be read to look for stale translations", questionnaire.id);
+            return;
+        }
+    };
+    let history: Vec<Stored> =
+        history.iter().map(|(questionnaire, first_seen)| Stored { questionnaire, first_seen: *first_seen }).collect();
+    let file = catalog.file(&questionnaire.id).unwrap_or(Path::new(&questionnaire.id));
+    for stale in stale_translations(&history, questionnaire) {
+        tracing::warn!("{}", stale.warning(file, &questionnaire.source));
     }
 }

@@ -122,6 +122,9 @@ pub struct Locale {
     pub footer_label: String,
     /// The start page's button to the first page of questions.
     pub start: String,
+    /// On the start page, in a questionnaire's translation no translator
+    /// has checked yet (no `reviewed` marker for the language).
+    pub unreviewed_translation: String,
     /// The button to the next page of a questionnaire split into pages.
     pub next_page: String,
     /// The button back to the previous page; the answers are kept.

@@ -51,6 +51,7 @@ impl Checker {
         let intro = raw.intro.as_ref().map(|text| self.text(text, "intro"));
         let thanks = raw.thanks.as_ref().map(|text| self.text(text, "thanks"));
         let help = raw.help.as_ref().map(|text| self.text(text, "help"));
+        let reviewed = self.translations(&raw);
 
         let scales = self.scales(&raw);
         let lists = self.lists(&raw);
@@ -66,6 +67,7 @@ impl Checker {
             intro,
             thanks,
             help,
+            reviewed,
             date_precision: raw.date_precision.map(Spanned::into_inner).unwrap_or_default(),
             report_period: raw.report_period.map(Spanned::into_inner).unwrap_or_default(),
             min_report_n,
@@ -139,6 +141,34 @@ impl Checker {
             lists.insert(id.as_ref().clone(), options);
         }
         lists
+    }
+
+    /// The `[translations]` markers: only for the questionnaire's translated
+    /// languages (not the original, the first), each with a plain date.
+    fn translations(&mut self, raw: &RawQuestionnaire) -> BTreeMap<String, time::Date> {
+        let mut reviewed = BTreeMap::new();
+        for (language, translation) in &raw.translations {
+            let code = language.as_ref();
+            if self.languages.first() == Some(code) {
+                self.problem(
+                    language.span(),
+                    format!(
+                        "`{code}` is the original language (the first in `languages`), not a translation: remove it from [translations]"
+                    ),
+                );
+            } else if !self.languages.contains(code) {
+                self.problem(
+                    language.span(),
+                    format!(
+                        "[translations] names `{code}`, which is not in `languages` ({}): remove it, or add the language",
+                        self.languages.join(", ")
+                    ),
+                );
+            } else if let Some(date) = self.date(&translation.as_ref().reviewed, "reviewed") {
+                reviewed.insert(code.clone(), date);
+            }
+        }
+        reviewed
     }
 
     /// The smallest group a figure may come from.

@@ -148,7 +148,7 @@ impl LiveCatalog {
                 continue;
             }
             from_file.insert(good.id.clone(), path.clone());
-            catalog.insert(good.clone());
+            catalog.insert_from(good.clone(), path);
         }
 
         let mut reload = Reload::default();

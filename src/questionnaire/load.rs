@@ -59,6 +59,12 @@ impl Catalog {
         self.questionnaires.is_empty()
     }
 
+    /// Adds a questionnaire read from `file`, so later checks can point into it.
+    pub(super) fn insert_from(&mut self, questionnaire: Arc<Questionnaire>, file: &Path) {
+        self.files.insert(questionnaire.id.clone(), file.to_path_buf());
+        self.insert(questionnaire);
+    }
+
     pub(super) fn insert(&mut self, questionnaire: Arc<Questionnaire>) {
         self.questionnaires.insert(questionnaire.id.clone(), questionnaire);
     }

@@ -13,6 +13,7 @@ mod load;
 pub mod protocol;
 mod raw;
 mod schema;
+pub mod translations;
 pub mod versions;
 
 use std::collections::BTreeMap;
@@ -49,6 +50,9 @@ pub struct Questionnaire {
     pub intro: Option<Text>,
     pub thanks: Option<Text>,
     pub help: Option<Text>,
+    /// The day a translator last checked each translated language, from
+    /// `[translations]`; a language not here has not been checked.
+    pub reviewed: BTreeMap<String, Date>,
     pub date_precision: DatePrecision,
     /// The closed periods figures are reported in (`report::period`).
     pub report_period: ReportPeriod,
@@ -93,6 +97,12 @@ impl Questionnaire {
     /// this questionnaire does not have.
     pub fn language<'a>(&'a self, requested: Option<&str>) -> &'a str {
         requested.and_then(|wanted| self.languages.iter().find(|lang| *lang == wanted)).unwrap_or(&self.languages[0])
+    }
+
+    /// Whether `language` is a translation no translator has checked: any
+    /// language but the original (the first) without a `reviewed` marker.
+    pub fn unreviewed_translation(&self, language: &str) -> bool {
+        language != self.languages[0] && !self.reviewed.contains_key(language)
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {

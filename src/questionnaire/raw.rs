@@ -96,6 +96,14 @@ pub struct RawQuestionnaire {
     /// (emergency numbers, helplines).
     #[schemars(with = "Option<TextShape>")]
     pub help: Option<Spanned<RawText>>,
+    /// Which translations a translator has checked, per language other than
+    /// the first in `languages` (the original): `[translations]`, then
+    /// `ar = { reviewed = 2026-12-01 }`. A language without it is shown to
+    /// respondents as not yet checked; a later change to the original makes
+    /// the translation's texts stale again until the date is updated.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, RawTranslation>")]
+    pub translations: BTreeMap<Spanned<String>, Spanned<RawTranslation>>,
     /// How exactly the date of each answer is stored: "day", "week" (the
     /// default: its Monday) or "month" (its first day). With few answers,
     /// choose "month".
@@ -160,6 +168,19 @@ pub struct RawQuestionnaire {
     #[serde(default, rename = "page")]
     #[schemars(with = "Vec<RawPage>")]
     pub pages: Vec<Spanned<RawPage>>,
+}
+
+/// What is known about one translation: `{ reviewed = 2026-12-01 }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Translation")]
+pub struct RawTranslation {
+    /// The day a translator last checked every text of this language against
+    /// the original, a date without quotes: `reviewed = 2026-12-01`. Write
+    /// the day of each new check: a change to the original after the version
+    /// in which this date was last written makes the translation stale again.
+    #[schemars(with = "String", extend("format" = "date"))]
+    pub reviewed: Spanned<toml::value::Datetime>,
 }
 
 /// One step of a form in several pages: `[[page]]`, followed by its

@@ -260,6 +260,19 @@ impl Store {
         Ok(Some(read_back(version, source)))
     }
 
+    /// Every stored version of a questionnaire that still loads, with the
+    /// day it was first seen, in the order they were first served: the
+    /// history the staleness of translations is judged over.
+    pub async fn readable_versions(&self, questionnaire_id: &str) -> Result<Vec<(Questionnaire, Date)>, StoreError> {
+        let mut readable = Vec::new();
+        for stored in self.versions(questionnaire_id).await? {
+            if let Some(Ok(questionnaire)) = self.stored_questionnaire(questionnaire_id, &stored.version).await? {
+                readable.push((questionnaire, stored.first_seen));
+            }
+        }
+        Ok(readable)
+    }
+
     /// Stores a response and all its answers in a transaction of its own:
     /// all or nothing. Returns only after the commit, so an acknowledged
     /// response is durable.

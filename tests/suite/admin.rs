@@ -76,7 +76,7 @@ async fn the_versions_and_what_changed_between_them_are_listed(backend: Backend)
         app.store.register_version(&questionnaire, day).await.unwrap();
     }
     let page = app.get_as(&admin, "/staff/admin/questionnaires").await;
-    let rows = page.texts(".questionnaire-file tbody tr td:last-child");
+    let rows = page.texts(".questionnaire-file table.versions tbody tr td:last-child");
     assert_eq!(
         rows,
         [
@@ -85,7 +85,7 @@ async fn the_versions_and_what_changed_between_them_are_listed(backend: Backend)
             "Vilka svar som räknas som positiva har ändrats för good (resultaten redovisas separat per version)"
         ]
     );
-    assert!(page.texts(".questionnaire-file tbody tr td:first-child")[0].ends_with("(visas nu)"));
+    assert!(page.texts(".questionnaire-file table.versions tbody tr td:first-child")[0].ends_with("(visas nu)"));
 }
 
 async fn a_questionnaire_not_yet_open_can_be_previewed_and_nothing_is_stored(backend: Backend) {

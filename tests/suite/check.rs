@@ -258,6 +258,42 @@ const CASES: &[Case] = &[
         message_contains: "has no `id`",
         why: "an option has no `id`",
     },
+    // Translations.
+    Case {
+        file: "translation-unknown-language.toml",
+        line: 7,
+        column: 1,
+        message_contains: "[translations] names `ar`, which is not in `languages` (sv, en): remove it, or add the language",
+        why: "a reviewed marker for a language the questionnaire does not have",
+    },
+    Case {
+        file: "translation-of-original.toml",
+        line: 7,
+        column: 1,
+        message_contains: "`sv` is the original language (the first in `languages`), not a translation",
+        why: "a reviewed marker for the original",
+    },
+    Case {
+        file: "reviewed-quoted.toml",
+        line: 7,
+        column: 19,
+        message_contains: "this should be a date without quotes, like 2026-12-01",
+        why: "`reviewed = \"2026-12-01\"` is text, not a date",
+    },
+    Case {
+        file: "reviewed-with-time.toml",
+        line: 7,
+        column: 19,
+        message_contains: "`reviewed` must be a date only, without quotes or time, like reviewed = 2026-12-01",
+        why: "the day of a review with a time of day",
+    },
+    Case {
+        file: "translation-unknown-key.toml",
+        line: 7,
+        column: 8,
+        message_contains: "unknown key `reviwed`: did you mean `reviewed`?",
+        why: "`reviewed` misspelt",
+    },
     // Settings.
     Case {
         file: "quoted-date.toml",

@@ -39,4 +39,5 @@ mod seed;
 mod spreadsheet;
 mod staff;
 mod store_report;
+mod translations;
 mod versions;

@@ -16,6 +16,7 @@ use super::staff::{AdminUser, CsrfChecked, StaffPageError};
 use super::versions::version_history;
 use super::views::{self, FormTarget};
 use crate::questionnaire::protocol::LANGUAGE_FIELD;
+use crate::questionnaire::translations::{Stored, stale_translations};
 use crate::questionnaire::{self, FormInput, Step};
 
 pub fn router() -> Router<AppState> {
@@ -31,7 +32,17 @@ async fn show_questionnaires(
     let catalog = state.catalog.catalog();
     let mut histories = Vec::new();
     for served in catalog.iter() {
-        histories.push((served.clone(), version_history(&state, served).await?));
+        let stored = state.store.readable_versions(&served.id).await?;
+        let stored: Vec<Stored> = stored
+            .iter()
+            .map(|(questionnaire, first_seen)| Stored { questionnaire, first_seen: *first_seen })
+            .collect();
+        let stale = stale_translations(&stored, served);
+        histories.push(view::FileState {
+            questionnaire: served.clone(),
+            history: version_history(&state, served).await?,
+            stale,
+        });
     }
     Ok(view::questionnaires_page(&user, &histories, &state.catalog.problems()).into_response())
 }

@@ -48,6 +48,7 @@ pub fn start_page(
             }
         }
         h1 { (title) }
+        (super::translation_note(questionnaire, language, locale))
         @if let Some(intro) = &questionnaire.intro {
             div.intro { (paragraphs(locale, intro.get(language))) }
         }

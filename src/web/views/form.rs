@@ -102,6 +102,7 @@ pub fn start_page(questionnaire: &Questionnaire, language: &str, input: &FormInp
         }
         (target.banner())
         h1 { (questionnaire.title.get(language)) }
+        (super::translation_note(questionnaire, language, locale))
         @if let Some(intro) = &questionnaire.intro {
             div.intro { (paragraphs(locale, intro.get(language))) }
         }

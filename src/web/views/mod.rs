@@ -286,6 +286,16 @@ fn safety_link(questionnaire: &Questionnaire, locale: &Locale) -> Markup {
     }
 }
 
+/// Under the title of a start page in a translation no translator has
+/// checked: the person knows the words may be off, and nothing claims more.
+fn translation_note(questionnaire: &Questionnaire, language: &str, locale: &Locale) -> Markup {
+    html! {
+        @if questionnaire.unreviewed_translation(language) {
+            p.translation-note { (isolated(locale, &locale.unreviewed_translation)) }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{number_runs, phone_number, with_phone_links};
