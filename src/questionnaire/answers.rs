@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::protocol::{LANGUAGE_FIELD, SWITCH_LANGUAGE_FIELD};
 use super::{OTHER, QuestionKind, Questionnaire};
 
 /// The longest "Something else:" text, in characters.
@@ -57,6 +58,16 @@ impl FormInput {
     /// The first value of a field, or "" when it was not sent.
     pub fn value(&self, name: &str) -> &str {
         self.values(name).first().map_or("", String::as_str)
+    }
+
+    /// The language the form asks for: one a language button chose
+    /// (`SWITCH_LANGUAGE_FIELD`), or else the one it was shown in. Checked
+    /// against the questionnaire's languages by the caller.
+    pub fn language(&self) -> &str {
+        match self.value(SWITCH_LANGUAGE_FIELD) {
+            "" => self.value(LANGUAGE_FIELD),
+            chosen => chosen,
+        }
     }
 
     /// Whether `option` was chosen in question `question`.

@@ -11,7 +11,10 @@
 
 use std::ops::Range;
 
-use super::protocol::{ACTION_FIELD, BACK, CHANGE_FIELD, CHECK_PAGE, PAGE_FIELD, START_PAGE};
+use super::protocol::{
+    ACTION_FIELD, ASIDE_FIELD, BACK, CHANGE_FIELD, CHECK_PAGE, PAGE_FIELD, PRIVACY_ASIDE, SAFETY_ASIDE, START_PAGE,
+    STAY, SWITCH_LANGUAGE_FIELD,
+};
 use super::{Answer, AnswerError, FormInput, OTHER, Questionnaire, validate, validate_until};
 
 /// A part of the form shown on its own: a title, its questions (a range of
@@ -92,6 +95,23 @@ pub enum Screen {
     Page { index: usize, problems: Vec<AnswerError> },
     /// The "check your answers" page.
     CheckAnswers,
+    /// A page of information opened from the form, carrying every answer
+    /// and a way back to the step it was opened from.
+    Aside { aside: Aside, from: Resume },
+}
+
+/// The pages of information a form page can open without losing answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aside {
+    Safety,
+    Privacy,
+}
+
+/// The step an aside returns to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resume {
+    Page(usize),
+    Check,
 }
 
 /// A form names a page the questionnaire does not have.
@@ -114,6 +134,16 @@ enum Position {
 }
 
 impl Position {
+    /// The step a form stood at, to show again; none for the start page
+    /// (which has no answers to keep) or a form that names no page.
+    fn resume(self) -> Option<Resume> {
+        match self {
+            Position::Page(index) => Some(Resume::Page(index)),
+            Position::Check => Some(Resume::Check),
+            Position::Start | Position::End => None,
+        }
+    }
+
     fn of(questionnaire: &Questionnaire, input: &FormInput) -> Result<Position, NoSuchPage> {
         match input.value(PAGE_FIELD) {
             "" => Ok(Position::End),
@@ -137,6 +167,24 @@ pub fn next_step(questionnaire: &Questionnaire, input: &FormInput) -> Result<Ste
     let page = |index: usize| Step::Show(Screen::Page { index, problems: Vec::new() });
     if let Position::Start = position {
         return Ok(page(shown.pages().next().unwrap_or_default()));
+    }
+    // A page of information, a way back from it and another language show
+    // a step without checking anything: the answers travel along as they are.
+    if let Some(resume) = position.resume() {
+        let aside = match input.value(ASIDE_FIELD) {
+            SAFETY_ASIDE => Some(Aside::Safety),
+            PRIVACY_ASIDE => Some(Aside::Privacy),
+            _ => None,
+        };
+        if let Some(aside) = aside {
+            return Ok(Step::Show(Screen::Aside { aside, from: resume }));
+        }
+        if input.value(ACTION_FIELD) == STAY || !input.value(SWITCH_LANGUAGE_FIELD).is_empty() {
+            return Ok(Step::Show(match resume {
+                Resume::Page(index) => Screen::Page { index, problems: Vec::new() },
+                Resume::Check => Screen::CheckAnswers,
+            }));
+        }
     }
     // Back and "Change" move between steps without checking anything: the
     // answers travel along as they are, to be checked when the person goes on.

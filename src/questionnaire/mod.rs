@@ -28,7 +28,7 @@ pub use answers::{
     Answer, AnswerError, AnswerProblem, FormInput, OTHER_MAX_LENGTH, UnknownField, validate, validate_until,
 };
 pub use availability::Availability;
-pub use flow::{Condition, NoSuchPage, Page, Screen, Shown, Step, Test, next_step};
+pub use flow::{Aside, Condition, NoSuchPage, Page, Resume, Screen, Shown, Step, Test, next_step};
 pub use live::{LiveCatalog, Reload};
 pub use load::{Catalog, Problem, load_dir, load_paths, parse};
 pub use schema::json_schema;

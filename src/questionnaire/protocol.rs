@@ -14,6 +14,20 @@ pub const CHECK_PAGE: &str = "check";
 pub const ACTION_FIELD: &str = "_action";
 /// `ACTION_FIELD` of the Back button: move without checking anything.
 pub const BACK: &str = "back";
+/// `ACTION_FIELD` of "Back to the survey" on a page opened from the form
+/// (`ASIDE_FIELD`): the same step again, nothing checked.
+pub const STAY: &str = "stay";
+/// The buttons that open a page of information from inside the form
+/// (`SAFETY_ASIDE`, `PRIVACY_ASIDE`): posted with every answer, so that
+/// nothing is lost and no answer ever goes into an address.
+pub const ASIDE_FIELD: &str = "_aside";
+/// `ASIDE_FIELD` of "Using this safely".
+pub const SAFETY_ASIDE: &str = "safety";
+/// `ASIDE_FIELD` of the privacy page.
+pub const PRIVACY_ASIDE: &str = "privacy";
+/// The language buttons on a form page: the same step again, in this
+/// language, with every answer kept.
+pub const SWITCH_LANGUAGE_FIELD: &str = "_switch_lang";
 /// The check page's "Change" buttons: the id of the question to change.
 pub const CHANGE_FIELD: &str = "_change";
 /// The language the person answers in.

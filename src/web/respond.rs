@@ -124,7 +124,7 @@ async fn submit_response(
     }
     give_token_when_started(&mut pairs)?;
     let input = FormInput::new(&questionnaire, pairs)?;
-    let language = accepted.choose(&questionnaire, Some(input.value(LANGUAGE_FIELD))).to_owned();
+    let language = accepted.choose(&questionnaire, Some(input.language())).to_owned();
     // A coded questionnaire's form must carry a well-formed code, checked on
     // its start page; it is used up only with a stored response, so a
     // refused form keeps it.

@@ -45,6 +45,15 @@ const RESPONDENT_PAGES = [
   // Page 2, with the follow-up questions that appear as the person answers.
   ['form-page-2-sv', '/s/{id}', (page, s) => secondPage(page, s, 'sv')],
   ['form-page-2-ar', '/s/{id}', (page, s) => secondPage(page, s, 'ar')],
+  // The safety and privacy pages opened from inside the form.
+  ['aside-safety-sv', '/s/{id}', async (page, s) => {
+    await secondPage(page, s, 'sv');
+    await sendStep(page, () => page.click('.site-footer button[value=safety]'));
+  }],
+  ['aside-privacy-ar', '/s/{id}', async (page, s) => {
+    await secondPage(page, s, 'ar');
+    await sendStep(page, () => page.click('.site-footer button[value=privacy]'));
+  }],
   ['thanks-sv', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=sv`)],
   ['thanks-en', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=en`)],
   ['thanks-ar', '/s/{id}/tack', (page, s) => page.goto(`${s.base}/s/nexus/tack?lang=ar`)],

@@ -217,6 +217,56 @@ for (const script of ['blocked', 'running']) {
   });
 }
 
+// The footer's "Säker användning" and "Integritet" on a form page are
+// buttons that send the form: opened in the middle of the form, they come
+// back with every answer, and leave no more trace than the form does.
+for (const script of ['blocked', 'running']) {
+  test(`the safety page from page 3 and back keeps pages 1-2's answers, script ${script}; exit and Back show nothing`, async () => {
+    const context = await bfcacheBrowser.newContext();
+    const page = await context.newPage();
+    if (script === 'blocked') await blockScript(page);
+    await openForm(page, server.base, '/s/nexus?lang=sv');
+    const chosen = [];
+    for (let step = 0; step < 2; step += 1) {
+      await answerRequired(page);
+      chosen.push(await page.$$eval('input:checked', (inputs) => inputs.map((input) => `${input.name}=${input.value}`)));
+      await sendStep(page, () => page.click('button.submit'));
+    }
+    await page.fill('textarea', SECRET);
+    await sendStep(page, () => page.click('.site-footer button[value=safety]'));
+    assert.equal(await page.textContent('h1'), 'Säker användning');
+    assert.ok(!(await page.textContent('body')).includes(SECRET), 'the safety page shows no answer');
+    await sendStep(page, () => page.click('button[value=stay] >> nth=0'));
+    assert.equal(await page.inputValue('textarea'), SECRET, 'back on page 3 with its text');
+    for (const step of [1, 0]) {
+      await sendStep(page, () => page.click('button[value=back]'));
+      const checked = await page.$$eval('input:checked', (inputs) => inputs.map((input) => `${input.name}=${input.value}`));
+      assert.deepEqual(checked, chosen[step], `page ${step + 1}'s answers are still there`);
+    }
+    await sendStep(page, () => page.click('.site-footer button[value=privacy]'));
+    assert.equal(await page.textContent('h1'), 'Integritet');
+    const shown = await exitAndBack(page, `aside-script-${script}`);
+    assert.equal(shown.checked, 0, `Back keeps no choice (at ${page.url()})`);
+    assert.ok(!shown.text.includes(SECRET) && !shown.values.includes(SECRET), 'Back shows no typed text');
+    await context.close();
+  });
+}
+
+test('a language button on a form page shows the same page in Arabic with the answers kept', async () => {
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+  const page = await context.newPage();
+  await openForm(page, server.base, '/s/nexus?lang=sv');
+  await answerRequired(page);
+  const chosen = await page.$$eval('input:checked', (inputs) => inputs.map((input) => `${input.name}=${input.value}`));
+  await sendStep(page, () => page.click('nav.languages button[value=ar]'));
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ar');
+  const kept = await page.$$eval('input:checked', (inputs) => inputs.map((input) => `${input.name}=${input.value}`));
+  assert.deepEqual(kept, chosen, 'the same answers, now in Arabic');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), 'the Arabic page reflows');
+  await context.close();
+});
+
 test('Shift three times exits; Shift, A, Shift, Shift does not', async () => {
   const context = await bfcacheBrowser.newContext();
   const page = await context.newPage();

@@ -19,6 +19,8 @@ on_both_databases!(
     an_answer_to_a_hidden_question_is_discarded,
     an_invalid_option_in_an_earlier_pages_carried_answers_is_refused,
     a_page_that_does_not_exist_is_refused,
+    the_safety_and_privacy_pages_open_from_the_form_and_return_with_every_answer,
+    a_language_button_shows_the_same_page_in_the_other_language_with_every_answer,
 );
 
 const URL: &str = "/s/steg";
@@ -30,12 +32,17 @@ async fn app(backend: Backend) -> TestApp {
 /// What a person does on `page`: choose these answers (replacing what the
 /// page held for those questions), then press the button `action`.
 async fn step(app: &TestApp, page: &Page, answers: &[(&str, &[&str])], action: &str) -> Page {
+    press(app, page, answers, ("_action", action)).await
+}
+
+/// Sends `page`'s form with `answers` changed, by the button `(name, value)`.
+async fn press(app: &TestApp, page: &Page, answers: &[(&str, &[&str])], (button, value): (&str, &str)) -> Page {
     let mut fields = page.form_fields();
     for (question, values) in answers {
         fields.retain(|(name, _)| name != question);
         fields.extend(values.iter().map(|value| (question.to_string(), value.to_string())));
     }
-    fields.push(("_action".to_owned(), action.to_owned()));
+    fields.push((button.to_owned(), value.to_owned()));
     let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
     app.post_form(URL, &fields).await
 }
@@ -135,7 +142,8 @@ async fn back_keeps_every_answer_and_checks_nothing(backend: Backend) {
     assert_eq!(back.text(".progress"), "Sida 1 av 4");
     assert!(back.is_checked("received", "move") && back.is_checked("received", "belongings"));
     assert!(back.is_checked("helped", "yes"));
-    assert!(back.texts("nav.languages").is_empty(), "no language link, which would lose the answers");
+    assert!(back.texts("nav.languages a").is_empty(), "no language link, which would lose the answers");
+    assert_eq!(back.attributes("nav.languages button[form=questionnaire-form]", "value"), ["en"], "a button instead");
 
     let again = step(&app, &back, &[], "next").await;
     assert!(again.is_checked("missing", "other"));
@@ -244,4 +252,81 @@ async fn a_page_that_does_not_exist_is_refused(backend: Backend) {
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "page `{page}`");
     }
     assert!(stored(&app).await.is_empty());
+}
+
+/// What a form page's buttons outside its form send with it: their `form`
+/// attribute names the questionnaire's form.
+#[track_caller]
+fn outside_buttons(page: &Page) -> Vec<(String, String)> {
+    let names = page.attributes("button[form=questionnaire-form]", "name");
+    let values = page.attributes("button[form=questionnaire-form]", "value");
+    names.into_iter().zip(values).collect()
+}
+
+async fn the_safety_and_privacy_pages_open_from_the_form_and_return_with_every_answer(backend: Backend) {
+    let app = app(backend).await;
+    let first = app.start(URL).await;
+    let second = step(&app, &first, &[("received", &["move"]), ("helped", &["yes"])], "next").await;
+    assert_eq!(
+        outside_buttons(&second),
+        [("_switch_lang", "en"), ("_aside", "safety"), ("_aside", "privacy")]
+            .map(|(n, v)| (n.to_owned(), v.to_owned())),
+        "the footer's pages and the other language are buttons that send the form"
+    );
+    assert!(second.attributes(".site-footer a", "href").is_empty(), "no link in the footer of a form page");
+
+    // Opened in the middle of page 2, with a half-done answer on it.
+    let safety =
+        press(&app, &second, &[("missing", &["other"]), ("missing.other", &["Juridik"])], ("_aside", "safety")).await;
+    assert_eq!(safety.status, StatusCode::OK);
+    assert_eq!(safety.text("h1"), "Säker användning");
+    assert_eq!(safety.header("cache-control"), "no-store", "no more trace than the form itself");
+    assert_eq!(safety.texts("form.aside button[value=stay]").len(), 2, "a way back at the top and at the foot");
+    assert!(stored(&app).await.is_empty(), "nothing stored on the way");
+    // Nothing of the answers is shown on it, but all of them are carried.
+    assert!(!safety.body.contains("Juridik<") && safety.texts("input[type=checkbox], input[type=radio]").is_empty());
+
+    let back = press(&app, &safety, &[], ("_action", "stay")).await;
+    assert_eq!(back.status, StatusCode::OK);
+    assert_eq!(back.text(".progress"), "Sida 2 av 4", "the move page counts: the move was ticked");
+    assert!(back.texts(".error-summary").is_empty(), "nothing is checked on the way back");
+    assert!(back.is_checked("missing", "other"));
+    assert_eq!(back.attributes("input[name='missing.other']", "value"), ["Juridik"]);
+    let first_again = step(&app, &back, &[], "back").await;
+    assert!(first_again.is_checked("received", "move") && first_again.is_checked("helped", "yes"));
+
+    let privacy = press(&app, &back, &[], ("_aside", "privacy")).await;
+    assert_eq!(privacy.text("h1"), "Integritet");
+    assert!(privacy.text("main").contains("Uppsala kommun, socialförvaltningen"), "the contact, as configured");
+    let back = press(&app, &privacy, &[], ("_action", "stay")).await;
+    assert!(back.is_checked("missing", "other"));
+
+    // A made-up page of information is not one: the step goes on as sent.
+    let made_up = press(&app, &back, &[("_action", &["next"])], ("_aside", "passwords")).await;
+    assert_eq!(made_up.text(".progress"), "Sida 3 av 4", "{}", made_up.body);
+}
+
+async fn a_language_button_shows_the_same_page_in_the_other_language_with_every_answer(backend: Backend) {
+    let app = app(backend).await;
+    let first = app.start(URL).await;
+    let second = step(&app, &first, &[("received", &["move"]), ("helped", &["yes"])], "next").await;
+    let english =
+        press(&app, &second, &[("missing", &["other"]), ("missing.other", &["Juridik"])], ("_switch_lang", "en")).await;
+    assert_eq!(english.status, StatusCode::OK);
+    assert_eq!(english.attributes("html", "lang"), ["en"]);
+    assert_eq!(english.text("h2.page-title"), "What was missing", "the same page");
+    assert!(english.texts(".error-summary").is_empty(), "nothing is checked");
+    assert!(english.is_checked("missing", "other"));
+    assert_eq!(english.attributes("input[name='missing.other']", "value"), ["Juridik"]);
+    assert_eq!(english.attributes("input[name=_lang]", "value"), ["en"], "and the form goes on in English");
+    assert_eq!(outside_buttons(&english)[0], ("_switch_lang".to_owned(), "sv".to_owned()));
+
+    let first_again = step(&app, &english, &[], "back").await;
+    assert_eq!(first_again.text("h2.page-title"), "The support you got");
+    assert!(first_again.is_checked("received", "move"));
+
+    // A language the questionnaire does not have: the form's own language.
+    let unknown = press(&app, &second, &[], ("_switch_lang", "fi")).await;
+    assert_eq!(unknown.attributes("html", "lang"), ["sv"]);
+    assert_eq!(unknown.text("h2.page-title"), "Det som saknades");
 }

@@ -15,7 +15,6 @@ use super::AppState;
 use super::staff::{AdminUser, CsrfChecked, StaffPageError};
 use super::versions::version_history;
 use super::views::{self, FormTarget};
-use crate::questionnaire::protocol::LANGUAGE_FIELD;
 use crate::questionnaire::translations::{Stored, stale_translations};
 use crate::questionnaire::{self, FormInput, Step};
 
@@ -78,7 +77,7 @@ async fn step_preview(
 ) -> Result<Response, StaffPageError> {
     let questionnaire = state.catalog.get(&id).ok_or_else(|| StaffPageError::UnknownQuestionnaire(id.clone()))?;
     let input = FormInput::new(&questionnaire, pairs)?;
-    let language = questionnaire.language(Some(input.value(LANGUAGE_FIELD))).to_owned();
+    let language = questionnaire.language(Some(input.language())).to_owned();
     let target = FormTarget::Preview { csrf_token: &user.csrf_token };
     match questionnaire::next_step(&questionnaire, &input)? {
         Step::Show(screen) => Ok(views::screen(&questionnaire, &language, &input, &screen, target).into_response()),

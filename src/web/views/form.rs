@@ -4,17 +4,21 @@
 use axum::http::StatusCode;
 use maud::{Markup, html};
 
+use super::info::info_body;
 use super::reach::{carried_fields, fresh_form_url, restart_link};
-use super::{fill, isolated, language_link, layout, paragraphs, safety_link, tab_name};
+use super::{
+    FORM_ID, fill, form_layout, isolated, language_buttons, language_link, layout, paragraphs, privacy_contact,
+    safety_link, tab_name,
+};
 use crate::locale::{self, Locale};
-use crate::questionnaire::Screen;
 use crate::questionnaire::protocol::{
-    ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, KIOSK_FIELD, LANGUAGE_FIELD, PAGE_FIELD, START_PAGE, VERSION_FIELD,
+    ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, KIOSK_FIELD, LANGUAGE_FIELD, PAGE_FIELD, START_PAGE, STAY, VERSION_FIELD,
 };
 use crate::questionnaire::{
     Answer, AnswerError, AnswerProblem, Choice, Condition, FormInput, OTHER, OTHER_MAX_LENGTH, Question, QuestionKind,
     Questionnaire, Shown, Test,
 };
+use crate::questionnaire::{Aside, Resume, Screen};
 use crate::web::reach;
 
 /// The screen a form step shows (`questionnaire::next_step`), with its
@@ -32,6 +36,9 @@ pub fn screen(
             (status, form(questionnaire, language, input, problems, *index, target))
         }
         Screen::CheckAnswers => (StatusCode::OK, check_answers(questionnaire, language, input, target)),
+        Screen::Aside { aside, from } => {
+            (StatusCode::OK, aside_page(questionnaire, language, input, *aside, *from, target))
+        }
     }
 }
 
@@ -176,11 +183,12 @@ pub fn form(
         @if !errors.is_empty() {
             (error_summary(questionnaire, language, locale, errors))
         }
+        (language_buttons(locale, questionnaire))
         h1 { (title) }
         @if let Some(progress) = &progress { p.progress { (progress) } }
         @if let Some(fresh_url) = &fresh_url { (restart_link(locale, fresh_url)) }
         @if let Some(page_title) = &page.title { h2.page-title { (page_title.get(language)) } }
-        form.questionnaire method="post" action=(target.action(questionnaire)) autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()]
+        form.questionnaire #(FORM_ID) method="post" action=(target.action(questionnaire)) autocomplete="off" data-kiosk-restart=[fresh_url.as_deref()]
             data-question-shown=(locale.question_shown) data-question-hidden=(locale.question_hidden) {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);
             input type="hidden" name=(PAGE_FIELD) value=(page_index);
@@ -207,7 +215,7 @@ pub fn form(
             }
         }
     };
-    layout(locale, &page_title, Some(questionnaire), body)
+    form_layout(locale, &page_title, questionnaire, body)
 }
 
 /// The last step when `check_answers` is set: every shown question with its
@@ -219,10 +227,11 @@ pub fn check_answers(questionnaire: &Questionnaire, language: &str, input: &Form
     let page_title = format!("{} – {}", tab_name(questionnaire, language), locale.check_title);
     let body = html! {
         (target.banner())
+        (language_buttons(locale, questionnaire))
         h1 { (questionnaire.title.get(language)) }
         h2.page-title { (locale.check_title) }
         p { (locale.check_lead) }
-        form.questionnaire method="post" action=(target.action(questionnaire)) autocomplete="off" {
+        form.questionnaire #(FORM_ID) method="post" action=(target.action(questionnaire)) autocomplete="off" {
             input type="hidden" name=(LANGUAGE_FIELD) value=(language);
             input type="hidden" name=(PAGE_FIELD) value=(CHECK_PAGE);
             input type="hidden" name=(VERSION_FIELD) value=(questionnaire.version.as_str());
@@ -256,7 +265,53 @@ pub fn check_answers(questionnaire: &Questionnaire, language: &str, input: &Form
             }
         }
     };
-    layout(locale, &page_title, Some(questionnaire), body)
+    form_layout(locale, &page_title, questionnaire, body)
+}
+
+/// A page of information opened from the form (`Screen::Aside`): its text
+/// inside a form that carries every answer, with a button back to the step
+/// it was opened from at its top and its foot. Like every form step it is a
+/// POST answer that is never stored, so it leaves no answer behind.
+fn aside_page(
+    questionnaire: &Questionnaire,
+    language: &str,
+    input: &FormInput,
+    aside: Aside,
+    from: Resume,
+    target: FormTarget,
+) -> Markup {
+    let locale = locale::get(language);
+    let kiosk = reach::is_kiosk(questionnaire, input.value(KIOSK_FIELD));
+    let (page, contact) = match aside {
+        Aside::Safety => (&locale.safety, String::new()),
+        Aside::Privacy => (&locale.privacy, privacy_contact()),
+    };
+    let page_field = match from {
+        Resume::Page(index) => index.to_string(),
+        Resume::Check => CHECK_PAGE.to_owned(),
+    };
+    let back = html! {
+        div.buttons {
+            button.secondary type="submit" name=(ACTION_FIELD) value=(STAY) { (locale.back_to_survey) }
+        }
+    };
+    let body = html! {
+        (target.banner())
+        form.questionnaire.aside #(FORM_ID) method="post" action=(target.action(questionnaire)) autocomplete="off" {
+            input type="hidden" name=(LANGUAGE_FIELD) value=(language);
+            input type="hidden" name=(PAGE_FIELD) value=(page_field);
+            input type="hidden" name=(VERSION_FIELD) value=(questionnaire.version.as_str());
+            (carried_fields(input, kiosk))
+            (super::code_field(input))
+            (target.csrf_field())
+            (carried_answers(questionnaire, input, &[]))
+            (back)
+            (info_body(locale, page, &contact))
+            (back)
+        }
+    };
+    let title = format!("{} – {}", page.title, tab_name(questionnaire, language));
+    form_layout(locale, &title, questionnaire, body)
 }
 
 /// What the person answered to a question, in words, one line per choice.

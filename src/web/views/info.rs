@@ -61,7 +61,7 @@ pub(super) fn language_link(other: &Locale, href: &str) -> Markup {
 
 /// The page's heading, lead and sections; `{contact}` in a paragraph
 /// becomes `contact`.
-fn info_body(locale: &Locale, page: &InfoPage, contact: &str) -> Markup {
+pub(super) fn info_body(locale: &Locale, page: &InfoPage, contact: &str) -> Markup {
     html! {
         h1 { (page.title) }
         p.lead { (with_phone_links(locale, &page.lead)) }

@@ -22,6 +22,7 @@ pub use published::published_results;
 pub use reach::{fresh_form_url, not_open, version_changed};
 
 use crate::locale::{self, Direction, Locale};
+use crate::questionnaire::protocol::{ASIDE_FIELD, PRIVACY_ASIDE, SAFETY_ASIDE, SWITCH_LANGUAGE_FIELD};
 use crate::questionnaire::{Questionnaire, Text};
 use crate::web::SafetySettings;
 
@@ -41,6 +42,13 @@ pub async fn with_exit_url<F: Future>(safety: Arc<SafetySettings>, serving: F) -
 /// support shows in the address bar or on the screen.
 fn exit_url() -> String {
     SAFETY.try_with(|safety| safety.exit_url.clone()).unwrap_or_else(|_| SafetySettings::default().exit_url)
+}
+
+/// Who is responsible for the stored answers, for the privacy page.
+fn privacy_contact() -> String {
+    SAFETY
+        .try_with(|safety| safety.privacy_contact.clone())
+        .unwrap_or_else(|_| SafetySettings::default().privacy_contact)
 }
 
 /// The questionnaire's name in the tab title and the history: its title,
@@ -67,6 +75,29 @@ fn layout_with_head(
     survey: Option<&Questionnaire>,
     head: Markup,
     main: Markup,
+) -> Markup {
+    frame(locale, title, survey, head, main, false)
+}
+
+/// The id of a page's questionnaire form, which the buttons outside it
+/// (the footer's, the language choice) send.
+const FORM_ID: &str = "questionnaire-form";
+
+/// `layout` for a page with answers in its form: the footer's pages and the
+/// other languages are buttons that send the form (`protocol::ASIDE_FIELD`,
+/// `SWITCH_LANGUAGE_FIELD`), so that opening them loses no answer, and no
+/// answer goes into an address or the history.
+fn form_layout(locale: &Locale, title: &str, survey: &Questionnaire, main: Markup) -> Markup {
+    frame(locale, title, Some(survey), html! {}, main, true)
+}
+
+fn frame(
+    locale: &Locale,
+    title: &str,
+    survey: Option<&Questionnaire>,
+    head: Markup,
+    main: Markup,
+    in_form: bool,
 ) -> Markup {
     let exit_url = exit_url();
     html! {
@@ -97,10 +128,45 @@ fn layout_with_head(
                 footer.site-footer {
                     nav aria-label=(locale.footer_label) {
                         ul {
-                            @if let Some(survey) = survey {
-                                li { a href=(safety_url(survey, &locale.code)) { (locale.safety.title) } }
+                            @if in_form {
+                                li { (aside_button(locale, SAFETY_ASIDE, &locale.safety.title)) }
+                                li { (aside_button(locale, PRIVACY_ASIDE, &locale.privacy.title)) }
+                            } @else {
+                                @if let Some(survey) = survey {
+                                    li { a href=(safety_url(survey, &locale.code)) { (locale.safety.title) } }
+                                }
+                                li { a href={ "/integritet?lang=" (locale.code) } { (locale.privacy.title) } }
                             }
-                            li { a href={ "/integritet?lang=" (locale.code) } { (locale.privacy.title) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A footer button that sends the form to open a page of information.
+/// `formnovalidate`: nothing is checked on the way there.
+fn aside_button(locale: &Locale, aside: &str, label: &str) -> Markup {
+    html! {
+        button.as-link type="submit" form=(FORM_ID) formnovalidate name=(ASIDE_FIELD) value=(aside) lang=(locale.code) {
+            (label)
+        }
+    }
+}
+
+/// The other languages of a form page, as buttons that send the form and
+/// show the same step in that language.
+fn language_buttons(locale: &Locale, questionnaire: &Questionnaire) -> Markup {
+    html! {
+        @if questionnaire.languages.len() > 1 {
+            nav.languages aria-label=(locale.language_choice) {
+                ul {
+                    @for other in questionnaire.languages.iter().filter(|other| **other != locale.code) {
+                        @let other = locale::get(other);
+                        li {
+                            button.as-link type="submit" form=(FORM_ID) formnovalidate name=(SWITCH_LANGUAGE_FIELD)
+                                value=(other.code) lang=(other.code) dir=(other.direction.as_str()) { (other.name) }
                         }
                     }
                 }
