@@ -91,3 +91,37 @@ test('the Arabic pages need no sideways scrolling at 320 px', async () => {
   await page.screenshot({ path: path.join(shots, 'thanks-ar-320.png'), fullPage: true });
   await page.close();
 });
+
+/// The characters of each phone number on the page as drawn, left to right:
+/// the order a person reads the digits in, whatever the markup says.
+function drawnNumbers(page) {
+  return page.$$eval('a.phone', (links) => links.map((link) => {
+    const text = link.firstChild;
+    const glyphs = [];
+    for (let i = 0; i < text.data.length; i += 1) {
+      if (text.data[i] === ' ') continue;
+      const range = document.createRange();
+      range.setStart(text, i);
+      range.setEnd(text, i + 1);
+      const box = range.getBoundingClientRect();
+      glyphs.push({ char: text.data[i], x: box.left, y: Math.round(box.top) });
+    }
+    glyphs.sort((a, b) => a.y - b.y || a.x - b.x);
+    return { written: text.data.replace(/ /g, ''), drawn: glyphs.map((glyph) => glyph.char).join(''), href: link.href };
+  }));
+}
+
+test('phone numbers on Arabic pages are drawn in their own order, and one tap calls them', async () => {
+  const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
+  for (const uri of ['/s/nexus/sakert?lang=ar', '/s/nexus/tack?lang=ar']) {
+    await page.goto(`${server.base}${uri}`);
+    const numbers = await drawnNumbers(page);
+    assert.ok(numbers.some((number) => number.written === '020-505050'), `${uri} names Kvinnofridslinjen: ${JSON.stringify(numbers)}`);
+    for (const number of numbers) {
+      // "020-50 50 50" drawn as "50 50 020-50" is what isolation prevents.
+      assert.equal(number.drawn, number.written, `${uri}: drawn left to right as written`);
+      assert.equal(number.href, `tel:${number.written.replace(/-/g, '')}`);
+    }
+  }
+  await page.close();
+});
