@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use super::view::{change, interval, scope_label, share, too_few};
 use super::{find, given, previous_scope};
-use crate::locale;
 use crate::questionnaire::Questionnaire;
 use crate::report::period::{self, Period};
 use crate::report::stats::Interval;
@@ -158,7 +157,6 @@ fn compare_form(
         |range: Option<&Scope>| (range.map(|scope| scope.from).or(first), range.map(|scope| scope.to).or(last));
     let a = chosen(comparison.map(|comparison| &comparison.a));
     let b = chosen(comparison.map(|comparison| &comparison.b));
-    let selected = |field: &Option<String>, option: &str| given(field) == Some(option);
     html! {
         form.compare-form method="get" action={ "/staff/q/" (questionnaire.id) "/jamfor" } {
             @for (letter, prefix, (from, to)) in [("A", "a", a), ("B", "b", b)] {
@@ -170,26 +168,7 @@ fn compare_form(
             }
             fieldset {
                 legend { "Urval" }
-                div.field {
-                    label for="lang" { "Språk" }
-                    select #lang name="lang" {
-                        option value="" { "Alla språk" }
-                        @for code in &questionnaire.languages {
-                            option value=(code) selected[selected(&query.lang, code)] { (code) " – " (locale::get(code).name) }
-                        }
-                    }
-                }
-                div.field {
-                    label for="version" { "Version av enkäten" }
-                    select #version name="version" {
-                        option value="" { "Alla versioner" }
-                        @for version in &page.versions {
-                            option value=(version.version) selected[selected(&query.version, &version.version)] {
-                                (version.version) " (från " (version.first_seen) ")"
-                            }
-                        }
-                    }
-                }
+                (super::view::language_and_version(questionnaire, &query.lang, &query.version, &page.versions))
             }
             button.submit type="submit" { "Jämför" }
             " "

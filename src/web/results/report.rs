@@ -25,7 +25,7 @@ use crate::report::period::{Period, long_date};
 use crate::report::trend::{self, Comparison, Measure, Trend};
 use crate::staff::action;
 use crate::web::AppState;
-use crate::web::staff::{CsrfChecked, StaffPageError, StaffUser, csrf_field, text};
+use crate::web::staff::{CsrfChecked, StaffPageError, StaffUser, csrf_field, staff_head};
 
 /// The note form: a period id and the text, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -338,14 +338,7 @@ fn report_layout(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="sv" dir="ltr" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="robots" content="noindex, nofollow";
-                meta name="referrer" content="no-referrer";
-                title { (title) " – " (text::SERVICE) }
-                link rel="stylesheet" href="/assets/enkat.css";
-            }
+            (staff_head(title))
             body.report-page { (body) }
         }
     }

@@ -372,27 +372,7 @@ fn filter_form(
                         }
                     }
                 }
-                div.field {
-                    label for="lang" { "Språk" }
-                    select #lang name="lang" {
-                        option value="" { "Alla språk" }
-                        @for code in &questionnaire.languages {
-                            // The code too: staff may not read the language's own script.
-                            option value=(code) selected[selected(&query.lang, code)] { (code) " – " (locale::get(code).name) }
-                        }
-                    }
-                }
-                div.field {
-                    label for="version" { "Version av enkäten" }
-                    select #version name="version" {
-                        option value="" { "Alla versioner" }
-                        @for version in versions {
-                            option value=(version.version) selected[selected(&query.version, &version.version)] {
-                                (version.version) " (från " (version.first_seen) ")"
-                            }
-                        }
-                    }
-                }
+                (language_and_version(questionnaire, &query.lang, &query.version, versions))
             }
             fieldset {
                 legend { "Dela upp" }
@@ -418,6 +398,40 @@ fn filter_form(
             button.submit type="submit" { "Visa" }
             " "
             a href={ "/staff/q/" (questionnaire.id) } { "Rensa urvalet" }
+        }
+    }
+}
+
+/// The language and version fields of a filter (the results page's and
+/// the comparison's).
+pub(super) fn language_and_version(
+    questionnaire: &Questionnaire,
+    lang: &Option<String>,
+    version: &Option<String>,
+    versions: &[StoredVersion],
+) -> Markup {
+    let selected = |field: &Option<String>, option: &str| field.as_deref().map(str::trim) == Some(option);
+    html! {
+        div.field {
+            label for="lang" { "Språk" }
+            select #lang name="lang" {
+                option value="" { "Alla språk" }
+                @for code in &questionnaire.languages {
+                    // The code too: staff may not read the language's own script.
+                    option value=(code) selected[selected(lang, code)] { (code) " – " (locale::get(code).name) }
+                }
+            }
+        }
+        div.field {
+            label for="version" { "Version av enkäten" }
+            select #version name="version" {
+                option value="" { "Alla versioner" }
+                @for stored in versions {
+                    option value=(stored.version) selected[selected(version, &stored.version)] {
+                        (stored.version) " (från " (stored.first_seen) ")"
+                    }
+                }
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ pub use auth::{
     check_csrf,
 };
 pub use error::StaffPageError;
-pub use views::{csrf_field, message_page, staff_layout, text};
+pub use views::{csrf_field, message_page, staff_head, staff_layout, text};
 
 use super::AppState;
 

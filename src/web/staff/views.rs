@@ -93,6 +93,20 @@ pub mod text {
     }
 }
 
+/// The `<head>` of every staff page, and of the committee's report.
+pub fn staff_head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="robots" content="noindex, nofollow";
+            meta name="referrer" content="no-referrer";
+            title { (title) " – " (text::SERVICE) }
+            link rel="stylesheet" href="/assets/enkat.css";
+        }
+    }
+}
+
 /// The frame of every staff page: no exit link (staff are not in danger
 /// here), a small header with the service's name, who is logged in and a
 /// logout button.
@@ -100,14 +114,7 @@ pub fn staff_layout(user: Option<&StaffUser>, title: &str, main: Markup) -> Mark
     html! {
         (DOCTYPE)
         html lang="sv" dir="ltr" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="robots" content="noindex, nofollow";
-                meta name="referrer" content="no-referrer";
-                title { (title) " – " (text::SERVICE) }
-                link rel="stylesheet" href="/assets/enkat.css";
-            }
+            (staff_head(title))
             body {
                 header.staff-bar {
                     a.staff-home href="/staff" { (text::SERVICE) }
