@@ -457,6 +457,12 @@ pub mod action {
     /// How many people were offered an open questionnaire in a period was
     /// recorded: questionnaire, period, number (and the number it replaced).
     pub const OFFERED_RECORDED: &str = "offered_recorded";
+    /// An admin read the reports of accessibility problems: how many (never their words).
+    pub const ACCESSIBILITY_READ: &str = "accessibility_read";
+    /// A report of an accessibility problem was marked handled or not: its id.
+    pub const ACCESSIBILITY_HANDLED: &str = "accessibility_handled";
+    /// A report of an accessibility problem was deleted: its id.
+    pub const ACCESSIBILITY_DELETED: &str = "accessibility_deleted";
 }
 
 /// The actor of the audit log's lines about logins with names no account

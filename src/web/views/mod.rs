@@ -6,6 +6,7 @@ mod codes;
 mod form;
 mod info;
 mod reach;
+mod statement;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ pub use form::{FormTarget, preview_result, screen, start_page};
 use info::language_link;
 pub use info::{privacy_page, safety_page};
 pub use reach::{fresh_form_url, not_open, version_changed};
+pub use statement::{ReportForm, statement_notice, statement_page, statement_thanks};
 
 use crate::locale::{self, Direction, Locale};
 use crate::questionnaire::{Questionnaire, Text};
@@ -52,7 +54,8 @@ fn safety_url(questionnaire: &Questionnaire, language: &str) -> String {
 }
 
 /// The page frame: language, title, stylesheet, the exit links first of
-/// all, and a footer with the safety page of `survey` and the privacy page.
+/// all, and a footer with the safety page of `survey`, the privacy page and
+/// the accessibility statement.
 fn layout(locale: &Locale, title: &str, survey: Option<&Questionnaire>, main: Markup) -> Markup {
     layout_with_head(locale, title, survey, html! {}, main)
 }
@@ -98,6 +101,8 @@ fn layout_with_head(
                                 li { a href=(safety_url(survey, &locale.code)) { (locale.safety.title) } }
                             }
                             li { a href={ "/integritet?lang=" (locale.code) } { (locale.privacy.title) } }
+                            // Every page links to the accessibility statement (DOS-lagen).
+                            li { a href={ "/tillganglighet?lang=" (locale.code) } { (locale.statement.link) } }
                         }
                     }
                 }
