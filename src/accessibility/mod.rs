@@ -273,7 +273,7 @@ mod tests {
             (MINIMAL.replace("contact_email = \"a11y@storby.se\"", "contact_email = \" \""), 1, 16, "no contact"),
             (MINIMAL.replace("full", "partial"), 3, 10, "no gap is listed"),
             (
-                format!("{MINIMAL}[[gaps]]\nfixed_by = 2027-01-01\ntext = {{ en = \"Only English\" }}\n"),
+                format!("{MINIMAL}[[gaps]]\nfixed_by = 2027-01-01\ntext = {{ sv = \"Bara svenska\" }}\n"),
                 3,
                 10,
                 "yet gaps are listed",
