@@ -57,6 +57,8 @@ async fn respondent_pages(app: &TestApp) -> Vec<(&'static str, Page)> {
         ("safety page in English", app.get("/s/nexus/sakert?lang=en").await),
         ("privacy page", app.get("/integritet").await),
         ("privacy page in English", app.get("/integritet?lang=en").await),
+        ("accessibility statement", app.get("/tillganglighet").await),
+        ("accessibility statement in English", app.get("/tillganglighet?lang=en").await),
         ("not found", app.get("/s/ingen-sadan").await),
     ]
 }
@@ -179,11 +181,25 @@ async fn every_respondent_page_links_to_the_safety_and_privacy_pages_in_its_foot
     for (name, page) in respondent_pages(&app).await {
         let links = page.attributes("footer a", "href");
         let language = page.attributes("html", "lang").concat();
-        assert!(
-            links.contains(&format!("/integritet?lang={language}")),
-            "{name}: the privacy page, in {language}: {links:?}"
-        );
-        if name != "not found" && !name.starts_with("privacy") {
+        // A page with answers in its form opens the safety and privacy
+        // pages by buttons that send the form, so no answer is lost.
+        let buttons = page.attributes("footer button[name=_aside][form=questionnaire-form]", "value");
+        let in_form = !buttons.is_empty();
+        assert_eq!(in_form, name.starts_with("form"), "{name}: buttons exactly on the pages of questions");
+        if in_form {
+            assert_eq!(buttons, ["safety", "privacy"], "{name}: the footer's pages keep the answers");
+        }
+        for linked in ["integritet", "tillganglighet"] {
+            if in_form && linked == "integritet" {
+                continue;
+            }
+            assert!(
+                links.contains(&format!("/{linked}?lang={language}")),
+                "{name}: /{linked}, in {language}: {links:?}"
+            );
+        }
+        // Pages of no questionnaire have no safety page of one to link to.
+        if !in_form && name != "not found" && !name.starts_with("privacy") && !name.starts_with("accessibility") {
             assert!(
                 links.contains(&format!("/s/nexus/sakert?lang={language}")),
                 "{name}: the safety page, in {language}: {links:?}"

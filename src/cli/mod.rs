@@ -22,12 +22,14 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use crate::accessibility::Statement;
 use crate::clock::Clock;
 use crate::codes::ServiceKey;
 use crate::questionnaire::{self, LiveCatalog, Problem, Questionnaire, versions};
 use crate::retention::{self, RetentionPeriod};
 use crate::staff::StaffSettings;
 use crate::store::Store;
+use crate::web::statement::StatementState;
 use crate::web::{self, AppState, SafetySettings};
 
 /// Anonymous user surveys for social services.
@@ -199,6 +201,11 @@ struct ServeArgs {
     /// (`/integritet`). Set it to your organisation and how to reach it.
     #[arg(long, env = "ENKAT_PRIVACY_CONTACT", default_value = "Uppsala kommun, socialförvaltningen")]
     privacy_contact: String,
+    /// Your organisation's accessibility statement (a TOML file: see
+    /// docs/accessibility.md), shown at `/tillganglighet`. Read once at
+    /// start; a broken file refuses to start. Unset: enkat's own statement.
+    #[arg(long, env = "ENKAT_ACCESSIBILITY_STATEMENT", value_name = "FILE")]
+    accessibility_statement: Option<PathBuf>,
     /// Send `Strict-Transport-Security`: only when the service is reached over HTTPS.
     #[arg(long, env = "ENKAT_HSTS", default_value_t = false, action = clap::ArgAction::Set)]
     hsts: bool,
@@ -311,6 +318,13 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let statement = match read_statement(args.accessibility_statement.as_deref()) {
+        Ok(statement) => statement,
+        Err(error) => {
+            tracing::error!("{}", error_line(&error));
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -318,7 +332,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(serve_catalog(args, live)) {
+    match runtime.block_on(serve_catalog(args, live, statement)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{}", error_line(&error));
@@ -327,7 +341,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     }
 }
 
-async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> anyhow::Result<()> {
+async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>, statement: Statement) -> anyhow::Result<()> {
     // The exit must lead somewhere else entirely: a typo here would leave a
     // person in a hurry on a broken or relative link.
     anyhow::ensure!(
@@ -352,7 +366,7 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>) -> anyhow::Resul
     announce(&store, &live, address, args.cookie_secure);
     spawn_daily_work(&store, &clock, args.retention);
     let request_timeout = std::time::Duration::from_secs(args.request_timeout);
-    let state = app_state(args, live, store.clone(), clock.clone(), service_key);
+    let state = app_state(args, live, store.clone(), clock.clone(), service_key, statement);
     let app = web::app_with_timeout(state, request_timeout);
     web::serve(listener, app, request_timeout, shutdown_signal()).await;
     web::respondent_log::report(clock.today());
@@ -403,7 +417,24 @@ fn spawn_daily_work(store: &Store, clock: &Clock, retention: Option<RetentionPer
     }
 }
 
-fn app_state(args: ServeArgs, live: Arc<LiveCatalog>, store: Store, clock: Clock, key: ServiceKey) -> AppState {
+/// The accessibility statement at `path`, or enkat's own without one. A
+/// file that cannot be read or has a mistake stops the start, with its
+/// line and column: a wrong statement must not be published.
+fn read_statement(path: Option<&std::path::Path>) -> anyhow::Result<Statement> {
+    let Some(path) = path else { return Ok(Statement::default()) };
+    let source = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the accessibility statement {}", path.display()))?;
+    Ok(crate::accessibility::parse(&path.display().to_string(), &source)?)
+}
+
+fn app_state(
+    args: ServeArgs,
+    live: Arc<LiveCatalog>,
+    store: Store,
+    clock: Clock,
+    key: ServiceKey,
+    statement: Statement,
+) -> AppState {
     AppState {
         catalog: live,
         store,
@@ -417,6 +448,7 @@ fn app_state(args: ServeArgs, live: Arc<LiveCatalog>, store: Store, clock: Clock
             privacy_contact: args.privacy_contact,
             hsts: args.hsts,
         }),
+        accessibility: Arc::new(StatementState::new(statement)),
     }
 }
 

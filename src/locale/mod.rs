@@ -165,6 +165,8 @@ pub struct Locale {
     pub privacy: InfoPage,
     /// The results page for respondents (`publish_results`).
     pub results: ResultsTexts,
+    /// The accessibility statement and its form for reporting problems.
+    pub statement: StatementTexts,
 }
 
 /// The words of the results page for respondents: the latest closed
@@ -214,6 +216,53 @@ pub struct AreaNames {
     pub forandring: String,
     pub helhet: String,
     pub trygghet: String,
+}
+
+/// The fixed wording of the accessibility statement, around the facts of
+/// the organisation's statement file. What each is for: `sv.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatementTexts {
+    pub link: String,
+    pub title: String,
+    pub lead: String,
+    pub applies_heading: String,
+    pub applies: String,
+    pub status_heading: String,
+    pub status_full: String,
+    pub status_partial: String,
+    pub status_none: String,
+    pub gaps_heading: String,
+    pub gaps_lead: String,
+    pub no_gaps: String,
+    pub fixed_by: String,
+    pub report_heading: String,
+    pub report_lead: String,
+    pub report_anonymous: String,
+    pub contact: String,
+    pub email: String,
+    pub phone: String,
+    pub text_label: String,
+    pub text_hint: String,
+    pub page_label: String,
+    pub send: String,
+    pub error_empty: String,
+    pub error_too_long: String,
+    pub error_page_too_long: String,
+    pub enforcement_heading: String,
+    pub enforcement: String,
+    pub enforcement_link: String,
+    pub method_heading: String,
+    pub method_default: String,
+    pub assessed: String,
+    pub updated: String,
+    pub thanks_title: String,
+    pub thanks_text: String,
+    pub back: String,
+    pub busy_title: String,
+    pub busy_text: String,
+    pub cross_site_title: String,
+    pub cross_site_text: String,
 }
 
 /// The words of a coded questionnaire's start page and refusals.

@@ -460,6 +460,12 @@ pub mod action {
     /// "Vad vi gör nu" was saved for a closed period: questionnaire, period
     /// and the note's length (the text itself is in the report).
     pub const PERIOD_NOTE_SAVED: &str = "period_note_saved";
+    /// An admin read the reports of accessibility problems: how many (never their words).
+    pub const ACCESSIBILITY_READ: &str = "accessibility_read";
+    /// A report of an accessibility problem was marked handled or not: its id.
+    pub const ACCESSIBILITY_HANDLED: &str = "accessibility_handled";
+    /// A report of an accessibility problem was deleted: its id.
+    pub const ACCESSIBILITY_DELETED: &str = "accessibility_deleted";
 }
 
 /// The actor of the audit log's lines about logins with names no account

@@ -65,6 +65,7 @@ macro_rules! on_pool {
     };
 }
 
+mod accessibility;
 mod batch;
 mod codes;
 mod inspect;
@@ -76,6 +77,7 @@ mod staff;
 mod submissions;
 mod writer;
 
+pub use accessibility::StoredFeedback;
 pub use batch::{BatchConnection, CodeToUse, QueuedResponse};
 pub use codes::{CodeBatch, CodeUse, KeyAdoption, RevokedBatch};
 pub use inspect::CHECKED_TABLES;

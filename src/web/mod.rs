@@ -13,6 +13,7 @@ pub mod respondent_log;
 mod results;
 mod safety;
 pub mod staff;
+pub mod statement;
 mod versions;
 pub(crate) mod views;
 
@@ -57,6 +58,8 @@ pub struct AppState {
     pub key: Arc<crate::codes::ServiceKey>,
     /// The exit site, who answers for the data, and whether to ask for HTTPS.
     pub safety: Arc<SafetySettings>,
+    /// The accessibility statement and the brake on reports sent from it.
+    pub accessibility: Arc<statement::StatementState>,
 }
 
 /// What the operator decides about a respondent's safety and privacy.
@@ -110,12 +113,19 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/enkat.js", get(script))
         .route("/healthz", get(alive))
         .route("/readyz", get(ready))
-        .merge(respond::router().merge(safety::router()).merge(published::router()).layer(language::vary_by_language()))
+        .merge(
+            respond::router()
+                .merge(safety::router())
+                .merge(published::router())
+                .merge(statement::router())
+                .layer(language::vary_by_language()),
+        )
         .merge(results::router())
         .merge(codes::router())
         .merge(offered::router())
         .merge(staff::router())
         .merge(admin::router())
+        .merge(statement::staff_router())
         .fallback(not_found)
 }
 

@@ -21,7 +21,9 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 // src/web/respond.rs, src/web/safety.rs (and any other non-staff router): the
 // test "every respondent route is scanned" reads the routes from the source
 // and fails for one this list does not name.
-const ROUTES = ['/s/{id}', '/s/{id}/tack', '/s/{id}/sakert', '/s/{id}/resultat', '/integritet'];
+const ROUTES = [
+  '/s/{id}', '/s/{id}/tack', '/s/{id}/sakert', '/s/{id}/resultat', '/integritet', '/tillganglighet', '/tillganglighet/tack',
+];
 // Routes that are not pages a person reads.
 const NOT_PAGES = ['/assets/enkat.css', '/assets/enkat.js', '/healthz', '/readyz'];
 
@@ -64,6 +66,9 @@ const RESPONDENT_PAGES = [
   ['published-ar', '/s/{id}/resultat', (page, s) => page.goto(`${s.base}/s/stod/resultat?lang=ar`)],
   ['privacy-sv', '/integritet', (page, s) => page.goto(`${s.base}/integritet`)],
   ['privacy-en', '/integritet', (page, s) => page.goto(`${s.base}/integritet?lang=en`)],
+  // The accessibility statement (more in accessibility.test.js).
+  ['statement-sv', '/tillganglighet', (page, s) => page.goto(`${s.base}/tillganglighet`)],
+  ['statement-thanks-ar', '/tillganglighet/tack', (page, s) => page.goto(`${s.base}/tillganglighet/tack?lang=ar`)],
   ['not-found', null, (page, s) => page.goto(`${s.base}/s/finns-inte`)],
   ['code-start', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus-kort`)],
   ['code-invalid', '/s/{id}', (page, s) => page.goto(`${s.base}/s/nexus-kort?kod=AAAA-BBBB-CCCC`)],
@@ -86,6 +91,7 @@ const STAFF_PAGES = [
   ['staff-audit', (page, s) => page.goto(`${s.base}/staff/audit`)],
   ['staff-codes', (page, s) => page.goto(`${s.base}/staff/q/nexus-kort/codes`)],
   ['staff-files', (page, s) => page.goto(`${s.base}/staff/admin/questionnaires`)],
+  ['staff-accessibility', (page, s) => page.goto(`${s.base}/staff/admin/tillganglighet`)],
   ['staff-preview', (page, s) => page.goto(`${s.base}/staff/admin/preview/winter`)],
   ['staff-preview-ar', (page, s) => openForm(page, s.base, '/staff/admin/preview/nexus?lang=ar')],
 ];

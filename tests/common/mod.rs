@@ -281,6 +281,7 @@ impl TestApp {
             codes: std::sync::Arc::default(),
             key: key.clone(),
             safety: std::sync::Arc::default(),
+            accessibility: std::sync::Arc::default(),
         };
         let router = web::app(state.clone());
         TestApp { router, state, store, catalog, clock, key, live, staff, _folder: guard }

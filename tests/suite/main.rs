@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod accessibility;
 mod admin;
 mod browser;
 mod check;

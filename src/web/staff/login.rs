@@ -94,8 +94,8 @@ pub(super) async fn log_out(
     Ok((jar, Redirect::to("/staff/login")).into_response())
 }
 
-/// Whether the login post comes from another site's page (login CSRF).
-fn from_another_site(headers: &HeaderMap, state: &AppState) -> bool {
+/// Whether a post comes from another site's page (for a login: login CSRF).
+pub(crate) fn from_another_site(headers: &HeaderMap, state: &AppState) -> bool {
     let header = |name| headers.get(name).and_then(|value| value.to_str().ok());
     let public_host = state.public_url.split_once("://").and_then(|(_, rest)| rest.split('/').next());
     let own_hosts: Vec<&str> = header(header::HOST.as_str()).into_iter().chain(public_host).collect();

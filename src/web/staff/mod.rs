@@ -19,6 +19,7 @@ pub use auth::{
     check_csrf,
 };
 pub use error::StaffPageError;
+pub(crate) use login::from_another_site;
 pub use views::{csrf_field, message_page, staff_head, staff_layout, text};
 
 use super::AppState;
@@ -51,6 +52,9 @@ pub const STAFF_ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff/admin/questionnaires"),
     ("GET", "/staff/admin/preview/nexus"),
     ("POST", "/staff/admin/preview/nexus"),
+    ("GET", "/staff/admin/tillganglighet"),
+    ("POST", "/staff/admin/tillganglighet/00000000-0000-0000-0000-000000000000/hanterad"),
+    ("POST", "/staff/admin/tillganglighet/00000000-0000-0000-0000-000000000000/ta-bort"),
 ];
 
 /// The staff routes, to be merged into the app.

@@ -88,6 +88,9 @@ pub mod text {
             EXPORT => "Export",
             CODES_CREATED => "Engångskoder skapade",
             CODES_REVOKED => "Engångskoder återkallade",
+            ACCESSIBILITY_READ => "Tillgänglighetsrapporter lästa",
+            ACCESSIBILITY_HANDLED => "Tillgänglighetsrapport hanterad",
+            ACCESSIBILITY_DELETED => "Tillgänglighetsrapport borttagen",
             _ => return None,
         })
     }

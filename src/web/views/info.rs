@@ -33,7 +33,7 @@ pub fn privacy_page(language: &str, contact: &str) -> Markup {
     layout(locale, &locale.privacy.title, None, body)
 }
 
-fn language_links<'a>(locale: &Locale, others: impl Iterator<Item = &'a str>) -> Markup {
+pub(super) fn language_links<'a>(locale: &Locale, others: impl Iterator<Item = &'a str>) -> Markup {
     let others: Vec<&str> = others.collect();
     html! {
         @if !others.is_empty() {

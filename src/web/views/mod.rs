@@ -7,6 +7,7 @@ mod form;
 mod info;
 mod published;
 mod reach;
+mod statement;
 pub(crate) mod trend_charts;
 
 use std::ops::Range;
@@ -20,6 +21,7 @@ use info::language_link;
 pub use info::{privacy_page, safety_page};
 pub use published::published_results;
 pub use reach::{fresh_form_url, not_open, version_changed};
+pub use statement::{ReportForm, statement_notice, statement_page, statement_thanks};
 
 use crate::locale::{self, Direction, Locale};
 use crate::questionnaire::protocol::{ASIDE_FIELD, PRIVACY_ASIDE, SAFETY_ASIDE, SWITCH_LANGUAGE_FIELD};
@@ -63,7 +65,8 @@ fn safety_url(questionnaire: &Questionnaire, language: &str) -> String {
 }
 
 /// The page frame: language, title, stylesheet, the exit links first of
-/// all, and a footer with the safety page of `survey` and the privacy page.
+/// all, and a footer with the safety page of `survey`, the privacy page and
+/// the accessibility statement.
 fn layout(locale: &Locale, title: &str, survey: Option<&Questionnaire>, main: Markup) -> Markup {
     layout_with_head(locale, title, survey, html! {}, main)
 }
@@ -137,6 +140,8 @@ fn frame(
                                 }
                                 li { a href={ "/integritet?lang=" (locale.code) } { (locale.privacy.title) } }
                             }
+                            // Every page links to the accessibility statement (DOS-lagen).
+                            li { a href={ "/tillganglighet?lang=" (locale.code) } { (locale.statement.link) } }
                         }
                     }
                 }
