@@ -43,7 +43,9 @@ async fn shipped() -> TestApp {
 /// Every page a respondent of the shipped survey can meet, by name.
 async fn respondent_pages(app: &TestApp) -> Vec<(&'static str, Page)> {
     let mut errors = required_nexus_answers();
+    // Nothing is required: an answer that is not an option makes the errors.
     errors.retain(|(name, _)| *name != "overall");
+    errors.push(("overall", "delighted"));
     let sent = app.post_form("/s/nexus", &required_nexus_answers()).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "the complete form is stored");
     vec![
@@ -126,7 +128,7 @@ async fn no_question_is_ever_on_a_page_fetched_by_link() {
 
     let first = app.press_start(start, None).await;
     assert_eq!(first.status, StatusCode::OK);
-    assert_eq!(first.text(".progress"), "Sida 1 av 4");
+    assert_eq!(first.text(".progress"), "Sida 1 av 5");
     assert!(!first.is_checked("reach", "very_easy"), "the first page starts empty");
     assert_eq!(first.texts("button[name=_action]"), ["Fortsätt"], "no Back to the start page: nothing there to change");
 
@@ -323,11 +325,13 @@ async fn a_neutral_title_keeps_the_survey_out_of_the_tab_but_not_off_the_page() 
     }
     assert_eq!(app.get("/s/nexus").await.text("title"), "Enkät", "the start page's tab says nothing");
     let form = app.start("/s/nexus").await;
-    assert_eq!(form.text("title"), "Enkät – Sida 1 av 4", "the page's place, which says nothing either");
+    assert_eq!(form.text("title"), "Enkät – Sida 1 av 5", "the page's place, which says nothing either");
     assert_eq!(form.text("h1"), "Vad tyckte du om stödet från Nexus?", "the heading stays as written");
-    assert_eq!(app.start("/s/nexus?lang=en").await.text("title"), "Survey – Page 1 of 4");
+    assert_eq!(app.start("/s/nexus?lang=en").await.text("title"), "Survey – Page 1 of 5");
+    // Nothing is required: an answer that is not an option is refused.
     let mut missing = required_nexus_answers();
     missing.pop();
+    missing.push(("overall", "delighted"));
     let refused = app.post_form("/s/nexus", &missing).await.text("title");
     assert!(refused.starts_with("Fel: Enkät – Sida "), "{refused}");
 

@@ -54,7 +54,12 @@ pub struct Locale {
     pub other_label: String,
     pub error_prefix: String,
     pub error_summary_title: String,
-    pub error_required: String,
+    /// A required choice question without a "don't know": choose an answer.
+    pub error_choose: String,
+    /// A required question with a "don't know" (`{option}`): choose, or that.
+    pub error_choose_or_dont_know: String,
+    /// A required free-text question: write an answer.
+    pub error_write: String,
     pub error_unknown_option: String,
     pub error_one_only: String,
     /// `{option}` is replaced by the exclusive option's text.

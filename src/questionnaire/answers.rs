@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::protocol::{LANGUAGE_FIELD, SWITCH_LANGUAGE_FIELD};
-use super::{OTHER, QuestionKind, Questionnaire};
+use super::{Choice, OTHER, QuestionKind, Questionnaire};
 
 /// The longest "Something else:" text, in characters.
 pub const OTHER_MAX_LENGTH: usize = 500;
@@ -143,7 +143,8 @@ pub fn validate_until(
         if !shown.question(index) {
             continue;
         }
-        match answer_question(&question.id, &question.kind, input) {
+        let offered = questionnaire.offered_with(question, input, &shown);
+        match answer_question(&question.id, &question.kind, &offered, input) {
             Ok(given) if given.is_empty() && question.required => {
                 errors.push(AnswerError { question_id: question.id.clone(), problem: AnswerProblem::Required });
             }
@@ -155,8 +156,13 @@ pub fn validate_until(
 }
 
 /// The answers given to one question (none if it was skipped), or what is
-/// wrong with them.
-fn answer_question(id: &str, kind: &QuestionKind, input: &FormInput) -> Result<Vec<Answer>, AnswerProblem> {
+/// wrong with them; only the options `offered` (see `offered_choices`) count.
+fn answer_question(
+    id: &str,
+    kind: &QuestionKind,
+    offered: &[Choice],
+    input: &FormInput,
+) -> Result<Vec<Answer>, AnswerProblem> {
     let values: Vec<&str> =
         input.values(id).iter().map(|value| value.trim()).filter(|value| !value.is_empty()).collect();
     let answer = |option_id: Option<&str>, text: Option<String>| Answer {
@@ -176,7 +182,7 @@ fn answer_question(id: &str, kind: &QuestionKind, input: &FormInput) -> Result<V
         return Ok(if text.is_empty() { Vec::new() } else { vec![answer(None, Some(text))] });
     }
 
-    let choices = kind.choices();
+    let choices = offered;
     let mut chosen: Vec<&str> = Vec::new();
     for value in values {
         let exists = choices.iter().any(|choice| choice.id == value) || (kind.has_other() && value == OTHER);

@@ -407,11 +407,78 @@ impl Checker {
                     let whose = format!("question `{}`", built.id);
                     self.condition(show_if, &questions, &all_ids, &whose, ConditionScope::EarlierQuestions)
                 });
+                built.options_chosen_in = question.as_ref().options_chosen_in.as_ref().and_then(|source| {
+                    self.options_chosen_in(source, question.as_ref(), &built, &questions[..start], &all_ids)
+                });
                 questions.push(built);
             }
             pages.push(Page { title, condition, questions: start..questions.len() });
         }
         (questions, pages)
+    }
+
+    /// Checks `options_chosen_in` against the questions on earlier pages
+    /// (`earlier`): a "multi" question there, whose options include all of
+    /// this question's. On the same page it cannot be: the options are
+    /// built, without JavaScript, from the answers sent with an earlier page.
+    fn options_chosen_in(
+        &mut self,
+        source: &Spanned<String>,
+        raw: &RawQuestion,
+        question: &Question,
+        earlier: &[Question],
+        all_ids: &[&str],
+    ) -> Option<String> {
+        let id = source.as_ref();
+        let whose = format!("`options_chosen_in` of question `{}`", question.id);
+        let Some(target) = earlier.iter().find(|earlier| earlier.id == *id) else {
+            let message = if all_ids.contains(&id.as_str()) {
+                format!(
+                    "{whose} names `{id}`, which is not on an earlier page: the options are made from the answers sent with an earlier page, so put `{}` on a later page than `{id}`",
+                    question.id
+                )
+            } else {
+                let known: Vec<&str> = earlier.iter().map(|question| question.id.as_str()).collect();
+                format!(
+                    "{whose} names `{id}`, which is not a question of this questionnaire; the questions on earlier pages are {}",
+                    if known.is_empty() { "(none: this is the first page)".to_owned() } else { known.join(", ") }
+                )
+            };
+            self.problem(source.span(), message);
+            return None;
+        };
+        if !matches!(target.kind, QuestionKind::Multi { .. }) {
+            self.problem(
+                source.span(),
+                format!("{whose} names `{id}`, which is not a \"multi\" question: only several chosen options make a list to choose from again"),
+            );
+            return None;
+        }
+        if raw.other.as_ref().is_some_and(|other| *other.as_ref()) {
+            let span = raw.other.as_ref().map_or(source.span(), Spanned::span);
+            self.problem(span, format!("`other = true` does not go with {whose}: remove one of them"));
+        }
+        let theirs: Vec<String> = target.kind.choices().into_iter().map(|choice| choice.id).collect();
+        let mut valid = true;
+        for choice in question.kind.choices() {
+            if !theirs.contains(&choice.id) {
+                let span = raw.options.as_ref().map_or_else(
+                    || raw.options_from.as_ref().map_or(source.span(), Spanned::span),
+                    |own| option_span(own, &choice.id),
+                );
+                self.problem(
+                    span,
+                    format!(
+                        "question `{}` has the option `{}`, which `{id}` does not have: with {whose} every option must be one of `{id}`'s ({})",
+                        question.id,
+                        choice.id,
+                        theirs.join(", ")
+                    ),
+                );
+                valid = false;
+            }
+        }
+        valid.then(|| id.clone())
     }
 
     /// Checks a `show_if` against the questions before it (`earlier`).
@@ -530,7 +597,18 @@ impl Checker {
         let role = raw.role.as_ref().map(|role| *role.as_ref());
         let area = raw.area.as_ref().map(|area| *area.as_ref());
         // The condition is read by `pages`, which knows the questions before this one.
-        Question { id, text, hint, section, required: raw.required, role, area, condition: None, kind: built_kind }
+        Question {
+            id,
+            text,
+            hint,
+            section,
+            required: raw.required,
+            role,
+            area,
+            condition: None,
+            options_chosen_in: None,
+            kind: built_kind,
+        }
     }
 
     /// Keys that belong to another type of question than this one's.
@@ -551,6 +629,7 @@ impl Checker {
         if !matches!(kind, RawKind::Single | RawKind::Multi) {
             not_for_type(self, "options", raw.options.as_ref().map(Spanned::span));
             not_for_type(self, "options_from", raw.options_from.as_ref().map(Spanned::span));
+            not_for_type(self, "options_chosen_in", raw.options_chosen_in.as_ref().map(Spanned::span));
             not_for_type(self, "other", raw.other.as_ref().map(Spanned::span));
         }
         if kind != RawKind::Text {

@@ -245,7 +245,13 @@ impl Questionnaire {
             for index in page.questions.clone() {
                 let question = &self.questions[index];
                 shown.questions[index] = page_shown
-                    && question.condition.as_ref().is_none_or(|condition| self.holds(condition, input, &shown));
+                    && question.condition.as_ref().is_none_or(|condition| self.holds(condition, input, &shown))
+                    && self.offers_any(question, input, &shown);
+            }
+            // A page with no question to show is skipped: its first question
+            // can only look at earlier pages, so no answer on it can change that.
+            if !page.questions.clone().any(|index| shown.questions[index]) {
+                shown.pages[page_index] = false;
             }
         }
         shown

@@ -8,6 +8,7 @@ mod availability;
 mod check;
 pub mod compat;
 mod flow;
+mod follow;
 mod live;
 mod load;
 pub mod protocol;
@@ -203,6 +204,9 @@ pub struct Question {
     pub area: Option<Area>,
     /// Shown only when an earlier answer allows (`show_if`).
     pub condition: Option<Condition>,
+    /// `options_chosen_in`: the id of a multi question on an earlier page;
+    /// only the options chosen there are offered (`offered_choices`).
+    pub options_chosen_in: Option<String>,
     pub kind: QuestionKind,
 }
 

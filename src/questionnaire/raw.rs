@@ -316,6 +316,11 @@ pub struct RawQuestion {
     /// whose options come first.
     #[schemars(with = "Option<String>")]
     pub options_from: Option<Spanned<String>>,
+    /// Only for "single" and "multi": the id of a "multi" question on an
+    /// earlier page. Only the options the person chose there are offered,
+    /// and the question is not shown when none of them was.
+    #[schemars(with = "Option<String>")]
+    pub options_chosen_in: Option<Spanned<String>>,
     /// Only for "single" and "multi": `true` adds "Something else:" with a
     /// text field, stored as `other`.
     #[schemars(with = "Option<bool>")]

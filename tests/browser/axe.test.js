@@ -37,16 +37,25 @@ const RESPONDENT_PAGES = [
   ['form-en', '/s/{id}', (page, s) => openForm(page, s.base, '/s/nexus?lang=en')],
   ['form-ar', '/s/{id}', (page, s) => openForm(page, s.base, '/s/nexus?lang=ar')],
   ['form-errors-sv', '/s/{id}', async (page, s) => {
-    await openForm(page, s.base, '/s/nexus?lang=sv');
+    await openForm(page, s.base, '/s/steg?lang=sv');
+    // A support ticked makes the follow-up required; it is left unanswered.
+    await page.check('#q-received-move');
     await Promise.all([page.waitForLoadState('load'), page.click('button.submit')]);
   }],
   ['form-errors-en', '/s/{id}', async (page, s) => {
-    await openForm(page, s.base, '/s/nexus?lang=en');
+    await openForm(page, s.base, '/s/steg?lang=en');
+    // A support ticked makes the follow-up required; it is left unanswered.
+    await page.check('#q-received-move');
     await Promise.all([page.waitForLoadState('load'), page.click('button.submit')]);
   }],
   // Page 2, with the follow-up questions that appear as the person answers.
   ['form-page-2-sv', '/s/{id}', (page, s) => secondPage(page, s, 'sv')],
   ['form-page-2-ar', '/s/{id}', (page, s) => secondPage(page, s, 'ar')],
+  // The lacked supports (with the "eller" divider before the exclusive
+  // answer), and the page built from those ticked there.
+  ['form-lacked-ar', '/s/{id}', (page, s) => lackedPage(page, s, 'ar')],
+  ['form-most-needed-sv', '/s/{id}', (page, s) => mostNeededPage(page, s, 'sv')],
+  ['form-most-needed-ar', '/s/{id}', (page, s) => mostNeededPage(page, s, 'ar')],
   // The safety and privacy pages opened from inside the form.
   ['aside-safety-sv', '/s/{id}', async (page, s) => {
     await secondPage(page, s, 'sv');
@@ -82,6 +91,22 @@ async function secondPage(page, s, lang) {
   await openForm(page, s.base, `/s/nexus?lang=${lang}`);
   await answerRequired(page);
   await sendStep(page, () => page.click('button.submit'));
+}
+
+/// The Nexus form's page of lacked supports (its third).
+async function lackedPage(page, s, lang) {
+  await secondPage(page, s, lang);
+  await sendStep(page, () => page.click('button.submit'));
+  await page.waitForSelector('input[name=missing_support]');
+}
+
+/// The page that asks which lacked support mattered most: two ticked.
+async function mostNeededPage(page, s, lang) {
+  await lackedPage(page, s, lang);
+  await page.check('input[name=missing_support] >> nth=0');
+  await page.check('input[name=missing_support] >> nth=2');
+  await sendStep(page, () => page.click('button.submit'));
+  await page.waitForSelector('input[name=most_needed]');
 }
 
 const STAFF_PAGES = [
@@ -129,9 +154,13 @@ async function scan(page, name) {
   return results.violations.length === 0 ? '' : `${name}:\n${describe(results.violations)}`;
 }
 
+// Every respondent page at a phone's width with the script blocked, and
+// at a desktop's with it running: both widths, both modes, one pass each.
+const WIDTH = { blocked: { width: 320, height: 640 }, running: { width: 1280, height: 720 } };
+
 for (const script of ['blocked', 'running']) {
-  test(`axe: respondent pages, script ${script}`, async () => {
-    const context = await browser.newContext();
+  test(`axe: respondent pages, script ${script}, ${WIDTH[script].width} px`, async () => {
+    const context = await browser.newContext({ viewport: WIDTH[script] });
     const failures = [];
     for (const [name, , goto] of RESPONDENT_PAGES) {
       const page = await context.newPage();

@@ -208,13 +208,13 @@ export async function answerNexus(page, base, lang = 'sv') {
   throw new Error('the Nexus form never reached the thank-you page');
 }
 
-/// Checks the first option of every required question on the page shown.
+/// Checks the first option of every single-choice question on the page
+/// shown (the Nexus form requires none: "you can skip questions"), so that
+/// a walk through the form leaves answers to find again.
 export async function answerRequired(page) {
   const names = await page.$$eval('fieldset input[type=radio]', (inputs) => [...new Set(inputs.map((i) => i.name))]);
   for (const name of names) {
-    const required = await page.$eval(`input[name="${name}"]`, (input) =>
-      Boolean(input.closest('fieldset').querySelector('.required')));
-    if (required) await page.check(`input[name="${name}"] >> nth=0`);
+    if (await page.isVisible(`input[name="${name}"] >> nth=0`)) await page.check(`input[name="${name}"] >> nth=0`);
   }
 }
 

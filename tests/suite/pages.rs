@@ -125,7 +125,8 @@ async fn a_page_whose_condition_holds_is_shown_and_its_required_question_enforce
     let refused = step(&app, &move_page, &[], "next").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.text("title"), "Fel: Stödet i steg – Sida 3 av 4");
-    assert_eq!(refused.texts(".error-summary li"), ["Hur gick flytten?: Svara på frågan, den måste besvaras."]);
+    assert_eq!(refused.texts(".error-summary li a"), ["Hur gick flytten?"]);
+    assert_eq!(refused.texts(".error-summary-message"), ["Välj ett svar."]);
 
     let last = step(&app, &refused, &[("move_rating", &["well"])], "next").await;
     assert_eq!(last.text("h2.page-title"), "Med egna ord");
@@ -159,7 +160,8 @@ async fn a_required_question_whose_condition_is_false_is_not_required(backend: B
 
     let refused = step(&app, &first, &[("received", &["move"])], "next").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "with support ticked, `helped` must be answered");
-    assert_eq!(refused.texts(".error-summary li"), ["Hjälpte stödet dig?: Svara på frågan, den måste besvaras."]);
+    assert_eq!(refused.texts(".error-summary li a"), ["Hjälpte stödet dig?"]);
+    assert_eq!(refused.texts(".error-summary-message"), ["Välj ett svar."]);
 }
 
 async fn a_question_conditioned_on_an_earlier_page_is_decided_before_the_page_is_shown(backend: Backend) {
@@ -234,10 +236,8 @@ async fn an_invalid_option_in_an_earlier_pages_carried_answers_is_refused(backen
     let refused = step(&app, &second, &[("received", &["belongings", "limousine"])], "next").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.text("h2.page-title"), "Stödet du fick", "the page with the problem is shown");
-    assert_eq!(
-        refused.texts(".error-summary li"),
-        ["Vilket praktiskt stöd fick du?: Svaret finns inte bland alternativen. Välj ett av dem."]
-    );
+    assert_eq!(refused.texts(".error-summary li a"), ["Vilket praktiskt stöd fick du?"]);
+    assert_eq!(refused.texts(".error-summary-message"), ["Svaret finns inte bland alternativen. Välj ett av dem."]);
     let sent = app
         .post_form(URL, &[("_page", "check"), ("_action", "next"), ("received", "limousine"), ("missing", "nothing")])
         .await;

@@ -38,7 +38,8 @@ fn answers_with(name: &str, values: &[&'static str]) -> Vec<(&'static str, &'sta
 fn assert_refused(page: &crate::common::Page, question: &str, message: &str) {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "a refused form is answered with 422");
     assert!(page.text("title").starts_with("Fel: "), "the title starts with `Fel:`: {}", page.text("title"));
-    let summary = page.texts(".error-summary li a");
+    // The question is the link; its message stands on its own line, apart.
+    let summary = page.texts(".error-summary li .error-summary-message");
     assert!(
         summary.iter().any(|line| line.contains(message)),
         "the error summary says {message:?}; it says {summary:?}"
@@ -59,7 +60,7 @@ async fn the_form_shows_every_question_in_swedish_by_default(backend: Backend) {
     assert_eq!(page.attributes("html", "lang"), ["sv"]);
     assert_eq!(
         page.text("title"),
-        "Enkät – Sida 1 av 4",
+        "Enkät – Sida 1 av 5",
         "the tab tells an onlooker nothing: the survey has `neutral_title`"
     );
     assert_eq!(page.text("h1"), "Vad tyckte du om stödet från Nexus?");
@@ -81,7 +82,8 @@ async fn the_form_shows_every_question_in_swedish_by_default(backend: Backend) {
             question.id
         );
     }
-    assert_eq!(page.texts("legend .required").len(), 8, "the eight required satisfaction questions say so in words");
+    // Nothing is required (the intro says any question may be skipped), so nothing is marked.
+    assert!(page.texts("legend .required, legend .optional").is_empty(), "no question marked when all are alike");
     assert!(page.texts(".choice label").contains(&"Vet inte / ej aktuellt".to_owned()));
     assert_eq!(page.texts(".exit-button"), ["Lämna sidan"]);
     assert_eq!(page.attributes("link[rel=stylesheet]", "href"), ["/assets/enkat.css"]);
@@ -170,14 +172,16 @@ async fn a_reload_of_the_thank_you_page_stores_nothing_more(backend: Backend) {
 
 async fn a_missing_required_answer_is_explained_and_the_answers_are_kept(backend: Backend) {
     let app = TestApp::shipped(backend).await;
-    let page = app.post_form("/s/nexus", &answers_with("reach", &[])).await;
-
-    assert_refused(&page, "reach", "Svara på frågan, den måste besvaras.");
+    // Nothing in the Nexus form is required (`path::page_one_sent_empty_goes_on`):
+    // a problem of another kind keeps the answers given, on the page with it.
+    let page = app.post_form("/s/nexus", &answers_with("reach", &["excellent"])).await;
+    assert_refused(&page, "reach", "Svaret finns inte bland alternativen.");
     assert_eq!(
         page.attributes(".error-summary a", "href"),
         ["#q-reach-very_easy"],
         "the summary links to the question's first answer"
     );
+    assert_eq!(page.texts(".error-summary li a"), ["Hur lätt eller svårt var det att komma i kontakt med Nexus?"]);
     assert_eq!(page.attributes("#q-reach-very_easy", "id").len(), 1, "the link's target exists");
     assert!(page.is_checked("information", "very_easy"), "other answers are still filled in");
     // The answers on later pages travel along with the page with the problem.

@@ -15,8 +15,8 @@ use crate::questionnaire::protocol::{
     ACTION_FIELD, CHANGE_FIELD, CHECK_PAGE, KIOSK_FIELD, LANGUAGE_FIELD, PAGE_FIELD, START_PAGE, STAY, VERSION_FIELD,
 };
 use crate::questionnaire::{
-    Answer, AnswerError, AnswerProblem, Choice, Condition, FormInput, OTHER, OTHER_MAX_LENGTH, Question, QuestionKind,
-    Questionnaire, Shown, Test,
+    Answer, AnswerError, AnswerProblem, Choice, Condition, DONT_KNOW, FormInput, OTHER, OTHER_MAX_LENGTH, Question,
+    QuestionKind, Questionnaire, Shown, Test,
 };
 use crate::questionnaire::{Aside, Resume, Screen};
 use crate::web::reach;
@@ -346,10 +346,13 @@ fn depends_on_page(questionnaire: &Questionnaire, question: &Question, page_inde
 /// its condition looks at this page, where the answers may still change.
 fn later_page_possible(questionnaire: &Questionnaire, shown: &Shown, page_index: usize) -> bool {
     questionnaire.pages.iter().enumerate().skip(page_index + 1).any(|(index, page)| {
+        let looks_here = |id: &str| questionnaire.page_of_question(id).is_some_and(|target| target >= page_index);
         shown.page(index)
-            || page.condition.as_ref().is_some_and(|condition| {
-                questionnaire.page_of_question(&condition.question).is_some_and(|target| target >= page_index)
-            })
+            || page.condition.as_ref().is_some_and(|condition| looks_here(&condition.question))
+            // A page of questions whose options follow an answer on this page.
+            || questionnaire.questions[page.questions.clone()]
+                .iter()
+                .any(|question| question.options_chosen_in.as_deref().is_some_and(looks_here))
     })
 }
 
@@ -376,10 +379,12 @@ fn error_summary(questionnaire: &Questionnaire, language: &str, locale: &Locale,
             ul {
                 @for error in errors {
                     @if let Some(question) = questionnaire.question(&error.question_id) {
+                        // The question as the link, the message on its own line (as
+                        // GOV.UK does): no "Question?: message" to read aloud.
                         li {
-                            a href={ "#" (first_input_id(question)) } {
-                                (question.text.get(language)) ": " (isolated(locale, &message(question, language, locale, &error.problem)))
-                            }
+                            a href={ "#" (first_input_id(question)) } { (question.text.get(language)) }
+                            br;
+                            span.error-summary-message { (isolated(locale, &message(question, language, locale, &error.problem))) }
                         }
                     }
                 }
@@ -391,7 +396,14 @@ fn error_summary(questionnaire: &Questionnaire, language: &str, locale: &Locale,
 /// The sentence that tells the person how to fix their answer.
 fn message(question: &Question, language: &str, locale: &Locale, problem: &AnswerProblem) -> String {
     match problem {
-        AnswerProblem::Required => locale.error_required.to_owned(),
+        // Specific and kind: what to do, and the way out a "don't know" gives.
+        AnswerProblem::Required => match &question.kind {
+            QuestionKind::Text { .. } => locale.error_write.to_owned(),
+            kind => match kind.choices().into_iter().find(|choice| choice.id == DONT_KNOW) {
+                Some(dont_know) => locale.error_choose_or_dont_know.replace("{option}", dont_know.text.get(language)),
+                None => locale.error_choose.to_owned(),
+            },
+        },
         AnswerProblem::UnknownOption => locale.error_unknown_option.to_owned(),
         AnswerProblem::OneOnly => locale.error_one_only.to_owned(),
         AnswerProblem::Exclusive(option) => {
@@ -445,7 +457,11 @@ fn question_block(
     let described_by = (!described_by.is_empty()).then(|| described_by.join(" "));
     let question_text = html! {
         span.question-text { (question.text.get(language)) }
-        @if question.required { " " span.required { (locale.required) } }
+        @match marked(questionnaire, question) {
+            Some(Mark::Required) => { " " span.required { (locale.required) } }
+            Some(Mark::Optional) => { " " span.optional { (locale.optional) } }
+            None => {}
+        }
     };
     let hint = html! {
         @if question.hint.is_some() || multi {
@@ -473,7 +489,7 @@ fn question_block(
         None => (None, None, None),
     };
     html! {
-        div.question.has-error[error.is_some()] id={ "question-" (question.id) }
+        div.question.has-error[error.is_some()] id={ "question-" (question.id) } data-required=[question.required.then_some("true")]
             data-show-if-question=[condition.map(|condition| &condition.question)]
             data-show-if-any-of=[any_of] data-show-if-none-of=[none_of] data-show-if-answered=[answered]
             data-question-text=[condition.map(|_| question.text.get(language))] {
@@ -497,7 +513,9 @@ fn question_block(
                         (hint)
                         (error_message)
                         div.choices {
-                            @for choice in kind.choices() {
+                            @for choice in questionnaire.offered_choices(question, input) {
+                                // GOV.UK's divider before "none of these": a word, not only a line.
+                                @if choice.exclusive && multi { p.choice-divider { (locale.or) } }
                                 (choice_input(question, language, locale, input, &choice, multi))
                             }
                             @if kind.has_other() {
@@ -508,6 +526,25 @@ fn question_block(
                 }
             }
         }
+    }
+}
+
+/// Which questions carry a mark in words: the fewer of the required and the
+/// optional ones, so that the mark says something (required ones on a tie;
+/// none when every question is alike, as in a form where any may be skipped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Required,
+    Optional,
+}
+
+fn marked(questionnaire: &Questionnaire, question: &Question) -> Option<Mark> {
+    let required = questionnaire.questions.iter().filter(|question| question.required).count();
+    let optional = questionnaire.questions.len() - required;
+    match question.required {
+        true if required <= optional => Some(Mark::Required),
+        false if optional < required => Some(Mark::Optional),
+        _ => None,
     }
 }
 
