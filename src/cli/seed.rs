@@ -110,6 +110,7 @@ pub fn synthetic_response(questionnaire: &Questionnaire, today: Date, random: &m
         questionnaire_id: questionnaire.id.clone(),
         version: questionnaire.version.as_str().to_owned(),
         language,
+        channel: crate::questionnaire::Channel::Web,
         submitted_on: questionnaire.date_precision.coarsen(answered_on),
         answers,
         submission: None,

@@ -96,6 +96,48 @@ pub struct Answer {
     pub text: Option<String>,
 }
 
+/// How a response came in. A paper form typed in by staff goes through the
+/// same checks and conditions as the web form; only the channel tells them
+/// apart, and it is reported like a language (a small channel is protected
+/// as a small language is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Channel {
+    #[default]
+    Web,
+    Paper,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 2] = [Channel::Web, Channel::Paper];
+
+    /// As stored and as written in URLs and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Paper => "paper",
+        }
+    }
+
+    /// The channel stored as `stored`, if it is one.
+    pub fn parse(stored: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|channel| channel.as_str() == stored)
+    }
+
+    /// The channel's name for staff, in Swedish.
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Web => "Webb",
+            Channel::Paper => "Papper",
+        }
+    }
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What is wrong with the answer to one question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerError {

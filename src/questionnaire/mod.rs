@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use time::{Date, Duration};
 
 pub use answers::{
-    Answer, AnswerError, AnswerProblem, FormInput, OTHER_MAX_LENGTH, UnknownField, validate, validate_until,
+    Answer, AnswerError, AnswerProblem, Channel, FormInput, OTHER_MAX_LENGTH, UnknownField, validate, validate_until,
 };
 pub use availability::Availability;
 pub use flow::{Aside, Condition, NoSuchPage, Page, Resume, Screen, Shown, Step, Test, next_step};

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::codes::USE_CODE;
 use super::{CodeUse, NewResponse, Store, StoreError, Stored};
-use crate::questionnaire::{Answer, Questionnaire};
+use crate::questionnaire::{Answer, Channel, Questionnaire};
 use crate::report::period::Period;
 
 /// A response waiting to be stored with others: owned, so it can wait in a
@@ -30,6 +30,7 @@ pub struct QueuedResponse {
     pub questionnaire_id: String,
     pub version: String,
     pub language: String,
+    pub channel: Channel,
     /// Already coarsened to the questionnaire's date precision.
     pub submitted_on: Date,
     pub answers: Vec<Answer>,
@@ -65,6 +66,7 @@ impl QueuedResponse {
             questionnaire_id: response.questionnaire.id.clone(),
             version: response.questionnaire.version.as_str().to_owned(),
             language: response.language.to_owned(),
+            channel: response.channel,
             submitted_on: response.submitted_on,
             answers: response.answers.to_vec(),
             submission: response.submission.map(str::to_owned),
@@ -135,24 +137,24 @@ static RECORD_SUBMISSIONS: LazyLock<Inserts> = LazyLock::new(|| {
     )
 });
 static INSERT_RESPONSES: LazyLock<Inserts> = LazyLock::new(|| {
-    Inserts::new("INSERT INTO response (id, questionnaire_id, version, language, submitted_on)", 5, "")
+    Inserts::new("INSERT INTO response (id, questionnaire_id, version, language, channel, submitted_on)", 6, "")
 });
 static INSERT_ANSWERS: LazyLock<Inserts> =
     LazyLock::new(|| Inserts::new("INSERT INTO answer (response_id, position, question_id, option_id, text)", 5, ""));
 const FORGET_SUBMISSION: &str = "DELETE FROM submission WHERE token_hash = $1";
 static ADD_TO_RESPONSE_TALLY: LazyLock<Inserts> = LazyLock::new(|| {
     Inserts::new(
-        "INSERT INTO response_tally (questionnaire_id, version, language, submitted_on, responses)",
-        5,
-        " ON CONFLICT (questionnaire_id, version, language, submitted_on) \
+        "INSERT INTO response_tally (questionnaire_id, version, language, channel, submitted_on, responses)",
+        6,
+        " ON CONFLICT (questionnaire_id, version, language, channel, submitted_on) \
          DO UPDATE SET responses = response_tally.responses + excluded.responses",
     )
 });
 static ADD_TO_ANSWER_TALLY: LazyLock<Inserts> = LazyLock::new(|| {
     Inserts::new(
-        "INSERT INTO answer_tally (questionnaire_id, version, language, submitted_on, question_id, option_id, answers)",
-        7,
-        " ON CONFLICT (questionnaire_id, version, language, submitted_on, question_id, option_id) \
+        "INSERT INTO answer_tally (questionnaire_id, version, language, channel, submitted_on, question_id, option_id, answers)",
+        8,
+        " ON CONFLICT (questionnaire_id, version, language, channel, submitted_on, question_id, option_id) \
          DO UPDATE SET answers = answer_tally.answers + excluded.answers",
     )
 });
@@ -165,15 +167,15 @@ static ADD_TO_CODE_BATCH_USE: LazyLock<Inserts> = LazyLock::new(|| {
 });
 static ADD_TO_QUESTION_TALLY: LazyLock<Inserts> = LazyLock::new(|| {
     Inserts::new(
-        "INSERT INTO question_tally (questionnaire_id, version, language, submitted_on, question_id, respondents)",
-        6,
-        " ON CONFLICT (questionnaire_id, version, language, submitted_on, question_id) \
+        "INSERT INTO question_tally (questionnaire_id, version, language, channel, submitted_on, question_id, respondents)",
+        7,
+        " ON CONFLICT (questionnaire_id, version, language, channel, submitted_on, question_id) \
          DO UPDATE SET respondents = question_tally.respondents + excluded.respondents",
     )
 });
 
-/// Where a response is counted: questionnaire, version, language, date.
-type TallyKey<'a> = (&'a str, &'a str, &'a str, Date);
+/// Where a response is counted: questionnaire, version, language, channel, date.
+type TallyKey<'a> = (&'a str, &'a str, &'a str, &'static str, Date);
 
 /// What a batch of stored responses adds to the tallies (migration 0006) and
 /// to the counts of used codes (0007).
@@ -197,6 +199,7 @@ impl<'a> TallyIncrements<'a> {
             response.questionnaire_id.as_str(),
             response.version.as_str(),
             response.language.as_str(),
+            response.channel.as_str(),
             response.submitted_on,
         );
         *self.responses.entry(key).or_default() += 1;
@@ -339,6 +342,7 @@ macro_rules! insert_round {
                 .bind(&response.questionnaire_id)
                 .bind(&response.version)
                 .bind(&response.language)
+                .bind(response.channel.as_str())
                 .bind(response.submitted_on)
         });
         let answers: Vec<AnswerRow<'_>> = accepted
@@ -370,26 +374,41 @@ macro_rules! add_tallies {
         let responses: Vec<_> = tallies.responses.iter().collect();
         insert_chunked!($transaction, placeholders, ADD_TO_RESPONSE_TALLY, responses, |query,
                                                                                        (
-            (questionnaire, version, language, day),
+            (questionnaire, version, language, channel, day),
             n,
         )| {
-            query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(**n)
+            query.bind(*questionnaire).bind(*version).bind(*language).bind(*channel).bind(*day).bind(**n)
         });
         let answers: Vec<_> = tallies.answers.iter().collect();
         insert_chunked!($transaction, placeholders, ADD_TO_ANSWER_TALLY, answers, |query,
                                                                                    (
-            ((questionnaire, version, language, day), question, option),
+            ((questionnaire, version, language, channel, day), question, option),
             n,
         )| {
-            query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(*question).bind(*option).bind(**n)
+            query
+                .bind(*questionnaire)
+                .bind(*version)
+                .bind(*language)
+                .bind(*channel)
+                .bind(*day)
+                .bind(*question)
+                .bind(*option)
+                .bind(**n)
         });
         let respondents: Vec<_> = tallies.respondents.iter().collect();
         insert_chunked!($transaction, placeholders, ADD_TO_QUESTION_TALLY, respondents, |query,
                                                                                          (
-            ((questionnaire, version, language, day), question),
+            ((questionnaire, version, language, channel, day), question),
             n,
         )| {
-            query.bind(*questionnaire).bind(*version).bind(*language).bind(*day).bind(*question).bind(**n)
+            query
+                .bind(*questionnaire)
+                .bind(*version)
+                .bind(*language)
+                .bind(*channel)
+                .bind(*day)
+                .bind(*question)
+                .bind(**n)
         });
         let code_uses: Vec<_> = tallies.code_uses.iter().collect();
         insert_chunked!(

@@ -27,17 +27,17 @@ const RECOUNT_TALLIES: [&str; 6] = [
     "DELETE FROM response_tally",
     "DELETE FROM answer_tally",
     "DELETE FROM question_tally",
-    "INSERT INTO response_tally (questionnaire_id, version, language, submitted_on, responses) \
-     SELECT questionnaire_id, version, language, submitted_on, COUNT(*) \
-     FROM response GROUP BY questionnaire_id, version, language, submitted_on",
-    "INSERT INTO answer_tally (questionnaire_id, version, language, submitted_on, question_id, option_id, answers) \
-     SELECT r.questionnaire_id, r.version, r.language, r.submitted_on, a.question_id, COALESCE(a.option_id, ''), COUNT(*) \
+    "INSERT INTO response_tally (questionnaire_id, version, language, channel, submitted_on, responses) \
+     SELECT questionnaire_id, version, language, channel, submitted_on, COUNT(*) \
+     FROM response GROUP BY questionnaire_id, version, language, channel, submitted_on",
+    "INSERT INTO answer_tally (questionnaire_id, version, language, channel, submitted_on, question_id, option_id, answers) \
+     SELECT r.questionnaire_id, r.version, r.language, r.channel, r.submitted_on, a.question_id, COALESCE(a.option_id, ''), COUNT(*) \
      FROM answer a JOIN response r ON r.id = a.response_id \
-     GROUP BY r.questionnaire_id, r.version, r.language, r.submitted_on, a.question_id, COALESCE(a.option_id, '')",
-    "INSERT INTO question_tally (questionnaire_id, version, language, submitted_on, question_id, respondents) \
-     SELECT r.questionnaire_id, r.version, r.language, r.submitted_on, a.question_id, COUNT(DISTINCT a.response_id) \
+     GROUP BY r.questionnaire_id, r.version, r.language, r.channel, r.submitted_on, a.question_id, COALESCE(a.option_id, '')",
+    "INSERT INTO question_tally (questionnaire_id, version, language, channel, submitted_on, question_id, respondents) \
+     SELECT r.questionnaire_id, r.version, r.language, r.channel, r.submitted_on, a.question_id, COUNT(DISTINCT a.response_id) \
      FROM answer a JOIN response r ON r.id = a.response_id \
-     GROUP BY r.questionnaire_id, r.version, r.language, r.submitted_on, a.question_id",
+     GROUP BY r.questionnaire_id, r.version, r.language, r.channel, r.submitted_on, a.question_id",
 ];
 /// Moves the purge mark (migration 0008) forward to `$1`, never back.
 const MOVE_PURGE_MARK_SQLITE: &str = "INSERT INTO purge_mark (id, purged_before) VALUES (1, $1) \

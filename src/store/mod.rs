@@ -16,7 +16,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use time::Date;
 use uuid::Uuid;
 
-use crate::questionnaire::{self, Answer, Problem, Questionnaire};
+use crate::questionnaire::{self, Answer, Channel, Problem, Questionnaire};
 
 /// A problem with the database. Shown to people only as a calm "try again"
 /// page; logged once, by whoever gives up on the operation.
@@ -101,6 +101,8 @@ pub struct NewResponse<'a> {
     /// for a form that carried none (a page from before tokens, a script):
     /// such a response is stored without protection against a second send.
     pub submission: Option<&'a str>,
+    /// The web form, or a paper form typed in by staff.
+    pub channel: Channel,
 }
 
 /// What became of a response handed to `Store::insert_response`.

@@ -149,6 +149,7 @@ async fn submit_response(
         submitted_on: questionnaire.date_precision.coarsen(today),
         answers: &answers,
         submission: submission.as_deref(),
+        channel: crate::questionnaire::Channel::Web,
     };
     match codes::store_response(&state, &writer, &response, kiosk, code.as_ref()).await? {
         // A second send of the same form (double click, Back and send) was

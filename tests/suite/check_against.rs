@@ -42,6 +42,7 @@ async fn database_with_answers(url: &str) -> Questionnaire {
             submitted_on: date!(2026 - 03 - 02),
             answers,
             submission: None,
+            channel: enkat::questionnaire::Channel::Web,
         };
         store.insert_response(&response).await.unwrap();
     }

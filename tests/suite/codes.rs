@@ -852,7 +852,14 @@ async fn a_response_given_with_a_code_looks_like_one_given_openly(backend: Backe
     ];
     let today = openly.today();
     let on = questionnaire.date_precision.coarsen(today);
-    let response = NewResponse { questionnaire, language: "sv", submitted_on: on, answers: &given, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language: "sv",
+        submitted_on: on,
+        answers: &given,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     openly.store.insert_response(&response).await.unwrap();
 
     let coded_rows = stored_rows(&with_code.store).await;
@@ -922,8 +929,14 @@ async fn enkat_codes_creates_lists_and_revokes_batches() {
     let questionnaire = app.catalog.get(ID).unwrap();
     let long_ago = questionnaire.date_precision.coarsen(app.today() - time::Duration::days(100));
     let given = [Answer { question_id: "overall".into(), option_id: Some("very_satisfied".into()), text: None }];
-    let response =
-        NewResponse { questionnaire, language: "sv", submitted_on: long_ago, answers: &given, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language: "sv",
+        submitted_on: long_ago,
+        answers: &given,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     let (earlier, _) = rows[3].split_once(',').unwrap();
     app.store.insert_response_with_code(&response, &Code::parse(earlier).unwrap().fingerprint(&app.key)).await.unwrap();
     let listed = String::from_utf8_lossy(&enkat(&["list", ID]).stdout).into_owned();
@@ -970,8 +983,14 @@ async fn clearing_after_use_removes_what_pairs_a_code_with_its_response(backend:
     let questionnaire = app.catalog.get(ID).unwrap();
     let given = [Answer { question_id: "overall".into(), option_id: Some("very_satisfied".into()), text: None }];
     let today = app.today();
-    let response =
-        NewResponse { questionnaire, language: "sv", submitted_on: today, answers: &given, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language: "sv",
+        submitted_on: today,
+        answers: &given,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     // Straight to the store: the web would also clear, seconds later.
     let fingerprint = Code::parse(&codes[0]).unwrap().fingerprint(&app.key);
     app.store.insert_response_with_code(&response, &fingerprint).await.unwrap();

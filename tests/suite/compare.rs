@@ -29,7 +29,14 @@ fn answer(question: &str, option: &str) -> Answer {
 async fn respond(app: &TestApp, on: Date, overall: &str, missed: &str) {
     let questionnaire = app.catalog.get("nexus").unwrap();
     let answers = [answer("overall", overall), answer("missing_support", missed)];
-    let response = NewResponse { questionnaire, language: "sv", submitted_on: on, answers: &answers, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language: "sv",
+        submitted_on: on,
+        answers: &answers,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     app.store.insert_response(&response).await.unwrap();
 }
 

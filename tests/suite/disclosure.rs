@@ -58,7 +58,14 @@ fn month(id: &str) -> Period {
 /// One response, stored as the form would store it on `day`.
 async fn store(app: &TestApp, questionnaire: &Questionnaire, day: Date, language: &str, answers: &[Answer]) {
     let submitted_on = questionnaire.date_precision.coarsen(day);
-    let response = NewResponse { questionnaire, language, submitted_on, answers, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language,
+        submitted_on,
+        answers,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     app.store.insert_response(&response).await.unwrap();
 }
 

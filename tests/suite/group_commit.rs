@@ -25,6 +25,7 @@ fn response(questionnaire: &Questionnaire, option: &str, token: Option<&str>, co
         questionnaire_id: questionnaire.id.clone(),
         version: questionnaire.version.as_str().to_owned(),
         language: "sv".to_owned(),
+        channel: enkat::questionnaire::Channel::Web,
         submitted_on,
         answers: vec![Answer { question_id: "overall".into(), option_id: Some(option.into()), text: None }],
         submission: token.map(str::to_owned),

@@ -113,7 +113,14 @@ async fn app_with_fixture(backend: Backend) -> (TestApp, String) {
     let queued: Vec<QueuedResponse> = all
         .iter()
         .map(|(on, language, answers)| {
-            let response = NewResponse { questionnaire, language, submitted_on: *on, answers, submission: None };
+            let response = NewResponse {
+                questionnaire,
+                language,
+                submitted_on: *on,
+                answers,
+                submission: None,
+                channel: enkat::questionnaire::Channel::Web,
+            };
             QueuedResponse::new(&response, None)
         })
         .collect();
@@ -355,7 +362,14 @@ async fn both_passes_read_one_snapshot(backend: Backend) {
     let questionnaire = app.catalog.get("nexus").unwrap();
     let answers = [answer("overall", Some("very_satisfied"), None)];
     let on = monday(&app, 1, 3);
-    let response = NewResponse { questionnaire, language: "sv", submitted_on: on, answers: &answers, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language: "sv",
+        submitted_on: on,
+        answers: &answers,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     app.store.insert_response(&response).await.unwrap();
 
     let second: Vec<_> = snapshot.stream_response_records("nexus", &filter).try_collect().await.unwrap();

@@ -45,8 +45,14 @@ async fn store_response_on(app: &TestApp, day: Date, comment: &str) {
         Answer { question_id: "overall".into(), option_id: Some("very_satisfied".into()), text: None },
         Answer { question_id: "comment".into(), option_id: None, text: Some(comment.into()) },
     ];
-    let response =
-        NewResponse { questionnaire, language: "sv", submitted_on: day, answers: &answers, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language: "sv",
+        submitted_on: day,
+        answers: &answers,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     app.store.insert_response(&response).await.unwrap();
 }
 
@@ -173,6 +179,7 @@ async fn a_backup_taken_while_answers_arrive_is_complete_and_the_service_runs_on
                     submitted_on: today(),
                     answers: &answers,
                     submission: None,
+                    channel: enkat::questionnaire::Channel::Web,
                 };
                 store.insert_response(&response).await.unwrap();
             }

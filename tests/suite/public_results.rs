@@ -38,7 +38,14 @@ async fn respond(app: &TestApp, on: Date, respect: &str, overall: &str, missed: 
     let mut answers = vec![answer("respect", respect), answer("overall", overall)];
     answers.extend(missed.iter().map(|option| answer("missing_support", option)));
     answers.push(Answer { question_id: "comment".into(), option_id: None, text: Some("HEMLIG KOMMENTAR".into()) });
-    let response = NewResponse { questionnaire, language: "sv", submitted_on: on, answers: &answers, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language: "sv",
+        submitted_on: on,
+        answers: &answers,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     app.store.insert_response(&response).await.unwrap();
 }
 

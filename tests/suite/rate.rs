@@ -159,7 +159,14 @@ async fn a_wrong_period_or_number_is_refused_on_the_page_and_nothing_is_stored(b
 async fn respond(app: &TestApp, on: Date) {
     let questionnaire = app.catalog.get(OPEN).unwrap();
     let answers = [answer("overall", Some("fairly_satisfied"), None)];
-    let response = NewResponse { questionnaire, language: "sv", submitted_on: on, answers: &answers, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language: "sv",
+        submitted_on: on,
+        answers: &answers,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     app.store.insert_response(&response).await.unwrap();
 }
 
@@ -176,8 +183,14 @@ async fn an_open_questionnaire_rate_is_its_released_responses_of_those_offered(b
         let questionnaire = app.catalog.get(OPEN).unwrap();
         let answers = [answer("overall", Some("fairly_satisfied"), None)];
         let on = date!(2026 - 11 - 16);
-        let response =
-            NewResponse { questionnaire, language: "ar", submitted_on: on, answers: &answers, submission: None };
+        let response = NewResponse {
+            questionnaire,
+            language: "ar",
+            submitted_on: on,
+            answers: &answers,
+            submission: None,
+            channel: enkat::questionnaire::Channel::Web,
+        };
         app.store.insert_response(&response).await.unwrap();
     }
     record(&app, &staff, "2026-10", "24").await;

@@ -38,7 +38,14 @@ async fn respond(app: &TestApp, on: Date, overall: &str, missed: &[&str]) {
     let questionnaire = app.catalog.get("nexus").unwrap();
     let mut answers = vec![answer("overall", overall)];
     answers.extend(missed.iter().map(|option| answer("missing_support", option)));
-    let response = NewResponse { questionnaire, language: "sv", submitted_on: on, answers: &answers, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language: "sv",
+        submitted_on: on,
+        answers: &answers,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     app.store.insert_response(&response).await.unwrap();
 }
 

@@ -47,7 +47,14 @@ async fn respond(app: &TestApp, on: Date, language: &str, overall: &str, missed:
     if let Some(age) = age {
         answers.push(answer("age", age));
     }
-    let response = NewResponse { questionnaire, language, submitted_on: on, answers: &answers, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language,
+        submitted_on: on,
+        answers: &answers,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     app.store.insert_response(&response).await.unwrap();
 }
 
@@ -58,7 +65,14 @@ async fn respond_with_comment(app: &TestApp, on: Date, language: &str, comment: 
         answer("overall", "very_satisfied"),
         Answer { question_id: "comment".into(), option_id: None, text: Some(comment.into()) },
     ];
-    let response = NewResponse { questionnaire, language, submitted_on: on, answers: &answers, submission: None };
+    let response = NewResponse {
+        questionnaire,
+        language,
+        submitted_on: on,
+        answers: &answers,
+        submission: None,
+        channel: enkat::questionnaire::Channel::Web,
+    };
     app.store.insert_response(&response).await.unwrap();
 }
 

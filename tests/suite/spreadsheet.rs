@@ -187,8 +187,14 @@ async fn six_responses(app: &TestApp) {
             answers.push(answer("missing_support", Some("move"), None));
         }
         let on = [date!(2026 - 11 - 02), date!(2026 - 11 - 09), date!(2026 - 11 - 16)][index % 3];
-        let response =
-            NewResponse { questionnaire, language: "sv", submitted_on: on, answers: &answers, submission: None };
+        let response = NewResponse {
+            questionnaire,
+            language: "sv",
+            submitted_on: on,
+            answers: &answers,
+            submission: None,
+            channel: enkat::questionnaire::Channel::Web,
+        };
         app.store.insert_response(&response).await.unwrap();
     }
 }

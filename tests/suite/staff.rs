@@ -639,6 +639,7 @@ async fn the_start_page_lists_the_questionnaires_with_their_response_counts(back
         submitted_on: nexus.date_precision.coarsen(app.today()),
         answers: &[],
         submission: None,
+        channel: enkat::questionnaire::Channel::Web,
     };
     for _ in 0..5 {
         app.store.insert_response(&response).await.unwrap();

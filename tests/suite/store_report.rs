@@ -80,8 +80,14 @@ async fn store_fixture(store: &Store) -> Questionnaire {
     let questionnaire = nexus();
     store.register_version(&questionnaire, date!(2026 - 11 - 01)).await.unwrap();
     for (submitted_on, language, answers) in fixture() {
-        let response =
-            NewResponse { questionnaire: &questionnaire, language, submitted_on, answers: &answers, submission: None };
+        let response = NewResponse {
+            questionnaire: &questionnaire,
+            language,
+            submitted_on,
+            answers: &answers,
+            submission: None,
+            channel: enkat::questionnaire::Channel::Web,
+        };
         store.insert_response(&response).await.unwrap();
     }
     questionnaire
