@@ -14,13 +14,18 @@ use indicatif::{ProgressBar, ProgressStyle};
 use time::Date;
 
 use super::{CLI_ACTOR, DatabaseArgs, QuestionnairesArgs, TimeZoneArgs, run_to_completion};
-use crate::questionnaire::Questionnaire;
+use crate::questionnaire::{Channel, Questionnaire};
 use crate::report::csv::{Dialect, ResponsesCsv};
 use crate::report::microdata;
 use crate::report::period::Period;
 use crate::report::{self, Filter, ResponsesCounter, ResponsesPlan};
 use crate::staff::action;
 use crate::store::{Snapshot, Store, StoreError};
+
+/// `--channel web` or `--channel paper`.
+fn parse_channel(text: &str) -> Result<Channel, String> {
+    Channel::parse(text).ok_or_else(|| format!("no channel `{text}`: web or paper"))
+}
 
 /// Above this many responses, a progress bar shows how far the file is.
 const PROGRESS_FROM: u64 = 10_000;
@@ -52,6 +57,9 @@ pub struct ExportArgs {
     /// Only responses to this version of the questionnaire.
     #[arg(long)]
     version: Option<String>,
+    /// Only responses that came in by this channel: web or paper.
+    #[arg(long, value_parser = parse_channel)]
+    channel: Option<Channel>,
     /// `excel-sv` for Swedish Excel: semicolons, decimal comma, BOM.
     #[arg(long, default_value = "standard", value_parser = parse_dialect)]
     dialect: Dialect,
@@ -112,6 +120,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
         to: period(&args.to)?.map(Period::last_day),
         language: args.lang.clone(),
         version: args.version.clone(),
+        channel: args.channel,
     };
     // Whole responses and texts come from closed periods only; the summary
     // from the units of closed periods (report::release).
@@ -159,8 +168,13 @@ async fn write_file(
     let rows = match args.what {
         What::Summary => {
             let disclosure = store.disclosure(questionnaire, today).await?;
-            let scope =
-                disclosure.scope(args.from.as_deref(), args.to.as_deref(), args.lang.clone(), args.version.clone())?;
+            let scope = disclosure.scope(
+                args.from.as_deref(),
+                args.to.as_deref(),
+                args.lang.clone(),
+                args.version.clone(),
+                args.channel.map(|channel| channel.as_str().to_owned()),
+            )?;
             let summary = disclosure.summary(&scope);
             let rows = summary.questions.iter().map(|question| question.figures.options.len()).sum();
             match args.format {

@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use crate::locale;
-use crate::questionnaire::{Area, OTHER, Question, QuestionKind, Questionnaire, Role};
+use crate::questionnaire::{Area, Channel, OTHER, Question, QuestionKind, Questionnaire, Role};
 
 use super::counts::Counts;
 use super::figure::{Figure, Suppression, protected_count};
@@ -251,6 +251,10 @@ fn groups(questionnaire: &Questionnaire, tally: &Tally, split: &Split, language:
         Split::Language => {
             questionnaire.languages.iter().map(|code| Group { id: code.clone(), label: language_label(code) }).collect()
         }
+        Split::Channel => Channel::ALL
+            .into_iter()
+            .map(|channel| Group { id: channel.as_str().to_owned(), label: channel.label().to_owned() })
+            .collect(),
         Split::Question(id) => match questionnaire.question(id) {
             Some(question) => {
                 let mut groups: Vec<Group> = question
@@ -290,7 +294,7 @@ fn groups(questionnaire: &Questionnaire, tally: &Tally, split: &Split, language:
 /// questionnaire does not have (its kind is unknown).
 fn total_is_known(questionnaire: &Questionnaire, split: &Split) -> bool {
     match split {
-        Split::Language => true,
+        Split::Language | Split::Channel => true,
         Split::Question(id) => {
             questionnaire.question(id).is_some_and(|question| !matches!(question.kind, QuestionKind::Multi { .. }))
         }

@@ -509,6 +509,7 @@ mod tests {
                 "period",
                 "language",
                 "version",
+                "channel",
                 "reach",
                 "respect",
                 "listened",
@@ -654,7 +655,7 @@ mod tests {
         let header = String::from_utf8(out).unwrap();
         // The example in docs/export-formats.md, section 6.
         assert!(header.starts_with(
-            "period,language,version,reach,information,respect,listened,influence,safe,improved,overall,\
+            "period,language,version,channel,reach,information,respect,listened,influence,safe,improved,overall,\
              received_support.authorities,received_support.income_support,"
         ));
         assert!(header.contains(",received_support.none,received_helped,missing_support.authorities,"));

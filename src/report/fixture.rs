@@ -241,7 +241,13 @@ pub fn answer(question: &str, option: Option<&str>, text: Option<&str>) -> Answe
 
 /// A response given in Swedish to version `v1` in the week of 2026-11-23.
 pub fn response(answers: Vec<Answer>) -> ResponseRecord {
-    ResponseRecord { submitted_on: date!(2026 - 11 - 23), language: "sv".to_owned(), version: "v1".to_owned(), answers }
+    ResponseRecord {
+        submitted_on: date!(2026 - 11 - 23),
+        language: "sv".to_owned(),
+        version: "v1".to_owned(),
+        channel: crate::questionnaire::Channel::Web,
+        answers,
+    }
 }
 
 /// Asserts two shares or means are equal to well within any rounding shown.

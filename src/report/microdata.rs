@@ -29,7 +29,8 @@
 //!    of the quarter are the new month's.
 //! 2. **Local suppression.** Values are blanked one quasi-identifier at a
 //!    time, least useful first: the background questions from the last to
-//!    the first, then the version, the language and the period. Each step
+//!    the first, then the channel (web or paper), the version, the language
+//!    and the period. Each step
 //!    blanks its value only in the rows whose combination is still rarer
 //!    than k; the combinations are counted again after every step.
 //! 3. **The last few.** After the steps, only the combination with every
@@ -77,6 +78,9 @@ pub struct Key {
     pub period: Option<Period>,
     pub language: Option<String>,
     pub version: Option<String>,
+    /// `web` or `paper`: a small channel singles people out as a small
+    /// language does.
+    pub channel: Option<String>,
     /// One value per background question, in form order: the option chosen
     /// in a single question, the options ticked in a multi question (one
     /// value, `Some("")` for none ticked).
@@ -89,6 +93,7 @@ pub enum Quasi {
     Period,
     Language,
     Version,
+    Channel,
     /// The background question with this index among the background
     /// questions.
     Background(usize),
@@ -97,7 +102,7 @@ pub enum Quasi {
 impl Key {
     /// Every value blank, for a file with `background` background questions.
     fn blank_of(background: usize) -> Key {
-        Key { period: None, language: None, version: None, background: vec![None; background] }
+        Key { period: None, language: None, version: None, channel: None, background: vec![None; background] }
     }
 
     fn is_blank(&self, quasi: Quasi) -> bool {
@@ -105,6 +110,7 @@ impl Key {
             Quasi::Period => self.period.is_none(),
             Quasi::Language => self.language.is_none(),
             Quasi::Version => self.version.is_none(),
+            Quasi::Channel => self.channel.is_none(),
             Quasi::Background(index) => self.background.get(index).is_none_or(Option::is_none),
         }
     }
@@ -114,6 +120,7 @@ impl Key {
             Quasi::Period => self.period = None,
             Quasi::Language => self.language = None,
             Quasi::Version => self.version = None,
+            Quasi::Channel => self.channel = None,
             Quasi::Background(index) => {
                 if let Some(value) = self.background.get_mut(index) {
                     *value = None;
@@ -141,7 +148,7 @@ pub fn coarser_kind(kind: ReportPeriod, steps: u8) -> ReportPeriod {
 /// The quasi-identifiers in the order their values are blanked: the least
 /// useful first.
 fn blanking_order(background: usize) -> impl Iterator<Item = Quasi> {
-    (0..background).rev().map(Quasi::Background).chain([Quasi::Version, Quasi::Language, Quasi::Period])
+    (0..background).rev().map(Quasi::Background).chain([Quasi::Channel, Quasi::Version, Quasi::Language, Quasi::Period])
 }
 
 /// How often each combination of quasi-identifiers occurs: the first pass
@@ -200,6 +207,7 @@ pub struct Blanked {
     pub period: u64,
     pub language: u64,
     pub version: u64,
+    pub channel: u64,
     /// Per background question, in form order.
     pub background: Vec<u64>,
     /// Rows with at least one value blanked.
@@ -305,6 +313,7 @@ impl Plan {
                         Quasi::Period => &mut blanked.period,
                         Quasi::Language => &mut blanked.language,
                         Quasi::Version => &mut blanked.version,
+                        Quasi::Channel => &mut blanked.channel,
                         Quasi::Background(index) => &mut blanked.background[index],
                     } += count;
                 }
@@ -438,6 +447,7 @@ mod tests {
             period: Some(period),
             language: Some(language.to_owned()),
             version: Some("v1".to_owned()),
+            channel: Some("web".to_owned()),
             background: background.iter().map(|value| value.map(str::to_owned)).collect(),
         }
     }
@@ -650,6 +660,7 @@ mod tests {
                     period: Some(Period::containing(kind, day)),
                     language: random.value(&["sv", "sv", "sv", "en", "ar"], 1000),
                     version: random.value(&["a", "a", "a", "a", "b"], 1000),
+                    channel: random.value(&["web", "web", "web", "web", "paper"], 1000),
                     background: (0..background)
                         .map(|_| random.value(&["x", "x", "y", "z", "w", "", "x y"], 6))
                         .collect(),
@@ -699,6 +710,7 @@ mod tests {
                     |was: &Option<String>, now: &Option<String>| now.is_none() || now.as_ref() == was.as_ref();
                 assert!(same_or_blank(&original.language, &row.language), "case {case}: language changed");
                 assert!(same_or_blank(&original.version, &row.version), "case {case}: version changed");
+                assert!(same_or_blank(&original.channel, &row.channel), "case {case}: channel changed");
                 assert_eq!(original.background.len(), row.background.len());
                 for (was, now) in original.background.iter().zip(&row.background) {
                     assert!(same_or_blank(was, now), "case {case}: background changed: {was:?} → {now:?}");
@@ -711,6 +723,7 @@ mod tests {
                 let blanked = |was: bool, now: bool| !was && now;
                 if blanked(original.language.is_none(), row.language.is_none())
                     || blanked(original.version.is_none(), row.version.is_none())
+                    || blanked(original.channel.is_none(), row.channel.is_none())
                     || blanked(original.period.is_none(), row.period.is_none())
                     || original.background.iter().zip(&row.background).any(|(a, b)| blanked(a.is_none(), b.is_none()))
                 {

@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 
 use time::Date;
 
-use crate::questionnaire::Answer;
+use crate::questionnaire::{Answer, Channel};
 
 pub use breakdown::{Breakdown, Group, GroupSize, TargetBreakdown, TargetRow, break_down};
 pub use figure::{Figure, Suppression};
@@ -81,6 +81,8 @@ pub struct Filter {
     pub language: Option<String>,
     /// Only responses to this version of the questionnaire.
     pub version: Option<String>,
+    /// Only responses that came in by this channel (web or paper).
+    pub channel: Option<Channel>,
 }
 
 /// The group of the responses that skipped the question a breakdown splits
@@ -98,6 +100,8 @@ pub enum Split {
     Question(String),
     /// The language the response was given in.
     Language,
+    /// The channel the response came in by: the web form or paper.
+    Channel,
 }
 
 /// Answers counted by the store for one set of responses. `group` is `None`
@@ -177,6 +181,7 @@ pub struct ResponseRecord {
     pub submitted_on: Date,
     pub language: String,
     pub version: String,
+    pub channel: Channel,
     /// In form order, as validated when it was stored.
     pub answers: Vec<Answer>,
 }

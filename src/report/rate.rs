@@ -185,7 +185,7 @@ pub fn rate(from: Period, to: Period, responses: u64, asked: Option<u64>, last_c
 /// The responses the results page shows for `from..=to`, every language
 /// and version together.
 fn released_responses(disclosure: &Disclosure, from: Period, to: Period) -> u64 {
-    disclosure.responses_in(&Scope { from, to, language: None, version: None })
+    disclosure.responses_in(&Scope { from, to, language: None, version: None, channel: None })
 }
 
 /// The rate of each period, oldest first: from the first period with a
@@ -299,6 +299,7 @@ impl OfferedEntry {
 mod tests {
     use super::*;
     use crate::questionnaire::ReportPeriod;
+    use crate::report::release::{CellRow, Stream};
     use crate::report::{GroupCount, Tally};
     use time::macros::date;
 
@@ -373,12 +374,17 @@ mod tests {
     }
 
     /// Responses per (language, day) as the store counts them.
-    fn rows(questionnaire: &Questionnaire, counts: &[(&str, Date, u64)]) -> Vec<(String, String, Date, Tally)> {
+    fn rows(questionnaire: &Questionnaire, counts: &[(&str, Date, u64)]) -> Vec<CellRow> {
         counts
             .iter()
             .map(|(language, day, count)| {
                 let tally = Tally { responses: vec![GroupCount { group: None, count: *count }], ..Default::default() };
-                (questionnaire.version.as_str().to_owned(), (*language).to_owned(), *day, tally)
+                let stream = Stream {
+                    version: questionnaire.version.as_str().to_owned(),
+                    language: (*language).to_owned(),
+                    channel: "web".to_owned(),
+                };
+                (stream, *day, tally)
             })
             .collect()
     }

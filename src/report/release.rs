@@ -1,14 +1,15 @@
 //! Disclosure control: which answers a figure may rest on.
 //!
-//! Staff can choose periods, a language and a version, and download figures
+//! Staff can choose periods, a language, a channel and a version, and download figures
 //! as often as they like. Suppressing each small figure on its own is not
 //! enough: the difference of two shown figures (all languages minus
 //! Swedish minus English, this year minus until last month) can be a
 //! handful of people. So figures are added up from fixed blocks of answers
 //! instead, *units*, decided by the answers alone and never by the query:
 //!
-//! 1. A *cell* is the responses of one stream (a version in a language)
-//!    stored with a date in one closed reporting period.
+//! 1. A *cell* is the responses of one stream (a version in a language, by
+//!    one channel: web or paper) stored with a date in one closed reporting
+//!    period.
 //! 2. For each question (and for the response count), a cell with at least
 //!    `min_report_n` answers is a unit of its own. The thinner cells of a
 //!    stream are put together by calendar, once that longer period has
@@ -30,12 +31,13 @@ use super::period::Period;
 use super::{Tally, VersionPlan};
 use crate::questionnaire::{OTHER, Questionnaire};
 
-/// The responses given to one version of the questionnaire in one language:
-/// the finest thing a filter can select.
+/// The responses given to one version of the questionnaire in one language
+/// by one channel (`web`, `paper`): the finest thing a filter can select.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Stream {
     pub version: String,
     pub language: String,
+    pub channel: String,
 }
 
 /// The responses of one stream stored with a date in one closed period.
@@ -74,13 +76,14 @@ impl Unit {
 }
 
 /// What a query selects: a range of closed periods, and optionally one
-/// language and one version.
+/// language, one version and one channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
     pub from: Period,
     pub to: Period,
     pub language: Option<String>,
     pub version: Option<String>,
+    pub channel: Option<String>,
 }
 
 impl Scope {
@@ -90,6 +93,7 @@ impl Scope {
             && cell.period <= self.to
             && self.language.as_ref().is_none_or(|language| *language == cell.stream.language)
             && self.version.as_ref().is_none_or(|version| *version == cell.stream.version)
+            && self.channel.as_ref().is_none_or(|channel| *channel == cell.stream.channel)
     }
 
     /// Whether the scope selects every cell of the unit.
@@ -350,18 +354,15 @@ pub fn release_groups(
     ReleasedGroups { tally: tally.summed(), withheld }
 }
 
+/// The store's counts of one stream on one stored date.
+pub type CellRow = (Stream, time::Date, Tally);
+
 /// Cells of a questionnaire's counts, keyed by stream and period, from rows
-/// of (version, language, stored date, tally).
-pub fn cells_of(
-    questionnaire: &Questionnaire,
-    rows: impl IntoIterator<Item = (String, String, time::Date, Tally)>,
-) -> BTreeMap<Cell, Tally> {
+/// of (stream, stored date, tally).
+pub fn cells_of(questionnaire: &Questionnaire, rows: impl IntoIterator<Item = CellRow>) -> BTreeMap<Cell, Tally> {
     let mut cells: BTreeMap<Cell, Tally> = BTreeMap::new();
-    for (version, language, date, tally) in rows {
-        let cell = Cell {
-            stream: Stream { version, language },
-            period: Period::containing(questionnaire.report_period, date),
-        };
+    for (stream, date, tally) in rows {
+        let cell = Cell { stream, period: Period::containing(questionnaire.report_period, date) };
         let entry = cells.entry(cell).or_default();
         entry.responses.extend(tally.responses);
         entry.answers.extend(tally.answers);
@@ -414,13 +415,13 @@ pub struct FreeText {
 }
 
 impl<'q> Disclosure<'q> {
-    /// `rows` are the store's counts per version, language and stored date
-    /// up to the last closed period's last day (`Store::cell_tallies`
-    /// unsplit); `older` the stored versions other than the one served now.
+    /// `rows` are the store's counts per stream and stored date up to the
+    /// last closed period's last day (`Store::cell_tallies` unsplit);
+    /// `older` the stored versions other than the one served now.
     pub fn new(
         questionnaire: &'q Questionnaire,
         today: time::Date,
-        rows: Vec<(String, String, time::Date, Tally)>,
+        rows: Vec<CellRow>,
         older: &[(String, Questionnaire)],
         purged_before: Option<time::Date>,
     ) -> Disclosure<'q> {
@@ -477,14 +478,15 @@ impl<'q> Disclosure<'q> {
 
     /// The scope of a query: period ids as the period filter sends them
     /// (each optional: from the first to the last closed period), and a
-    /// language and version. A period still running is refused, saying when
-    /// it will be shown.
+    /// language, version and channel. A period still running is refused,
+    /// saying when it will be shown.
     pub fn scope(
         &self,
         from: Option<&str>,
         to: Option<&str>,
         language: Option<String>,
         version: Option<String>,
+        channel: Option<String>,
     ) -> Result<Scope, ScopeError> {
         let kind = self.questionnaire.report_period;
         let parse = |text: Option<&str>| text.map(|text| Period::parse(kind, text)).transpose();
@@ -501,7 +503,7 @@ impl<'q> Disclosure<'q> {
         if from > to {
             return Err(ScopeError::FromAfterTo);
         }
-        Ok(Scope { from, to, language, version })
+        Ok(Scope { from, to, language, version, channel })
     }
 
     /// The units of a measure a scope may count: those inside it, and
@@ -533,12 +535,7 @@ impl<'q> Disclosure<'q> {
 
     /// The breakdown of a scope by `split`; `rows` are the store's counts
     /// split the same way (`Store::cell_tallies` with the split).
-    pub fn breakdown(
-        &self,
-        scope: &Scope,
-        split: &super::Split,
-        rows: Vec<(String, String, time::Date, Tally)>,
-    ) -> super::Breakdown {
+    pub fn breakdown(&self, scope: &Scope, split: &super::Split, rows: Vec<CellRow>) -> super::Breakdown {
         let split_cells = cells_of(self.questionnaire, rows);
         let mut groups: BTreeSet<String> = BTreeSet::new();
         for tally in split_cells.values() {
@@ -617,7 +614,7 @@ mod tests {
     }
 
     fn stream(language: &str) -> Stream {
-        Stream { version: "v1".into(), language: language.into() }
+        Stream { version: "v1".into(), language: language.into(), channel: "web".into() }
     }
 
     fn cell(language: &str, period: &str) -> Cell {
@@ -681,7 +678,7 @@ mod tests {
 
     #[test]
     fn a_version_with_a_higher_minimum_keeps_it() {
-        let strict = Stream { version: "v2".into(), language: "sv".into() };
+        let strict = Stream { version: "v2".into(), language: "sv".into(), channel: "web".into() };
         let counts = BTreeMap::from([
             (Cell { stream: strict.clone(), period: month("2026-01") }, 7),
             (cell("sv", "2026-01"), 7),
@@ -720,7 +717,7 @@ mod tests {
     }
 
     /// The adversary: a staff member who can ask for every scope (every
-    /// pair of periods, every language and version, or none) now and at
+    /// pair of periods, every language, version and channel, or none) now and at
     /// every later moment. For every two of those answers, the responses in
     /// one and not in the other must number 0 or at least `n`.
     #[test]
@@ -728,6 +725,7 @@ mod tests {
         const N: u64 = 5;
         let languages = ["sv", "en", "ar"];
         let versions = ["v1", "v2"];
+        let channels = ["web", "paper"];
         let mut random = Lcg(2026);
         for case in 0..40 {
             // Each response: a stream and a month in 2026 or 2027.
@@ -743,7 +741,10 @@ mod tests {
                     }];
                     let version = versions[usize::try_from(random.below(2)).unwrap()];
                     let period = months[usize::try_from(random.below(24)).unwrap()];
-                    Cell { stream: Stream { version: version.into(), language: language.into() }, period }
+                    // Paper now and then: a thin channel, like a small language.
+                    let channel = channels[usize::from(random.below(5) == 0)];
+                    let stream = Stream { version: version.into(), language: language.into(), channel: channel.into() };
+                    Cell { stream, period }
                 })
                 .collect();
             let mut released_sets: Vec<(String, BTreeSet<usize>)> = Vec::new();
@@ -758,16 +759,25 @@ mod tests {
                     for &to in &closed[i..] {
                         for language in std::iter::once(None).chain(languages.iter().map(|l| Some(l.to_string()))) {
                             for version in std::iter::once(None).chain(versions.iter().map(|v| Some(v.to_string()))) {
-                                let scope = Scope { from, to, language: language.clone(), version };
-                                let cells: BTreeSet<&Cell> = units
-                                    .iter()
-                                    .filter(|unit| scope.contains(unit))
-                                    .flat_map(|unit| &unit.cells)
-                                    .collect();
-                                let set: BTreeSet<usize> = (0..responses.len())
-                                    .filter(|&r| responses[r].period <= moment && cells.contains(&responses[r]))
-                                    .collect();
-                                released_sets.push((format!("{moment} {scope:?}"), set));
+                                for channel in std::iter::once(None).chain(channels.iter().map(|c| Some(c.to_string())))
+                                {
+                                    let scope = Scope {
+                                        from,
+                                        to,
+                                        language: language.clone(),
+                                        version: version.clone(),
+                                        channel,
+                                    };
+                                    let cells: BTreeSet<&Cell> = units
+                                        .iter()
+                                        .filter(|unit| scope.contains(unit))
+                                        .flat_map(|unit| &unit.cells)
+                                        .collect();
+                                    let set: BTreeSet<usize> = (0..responses.len())
+                                        .filter(|&r| responses[r].period <= moment && cells.contains(&responses[r]))
+                                        .collect();
+                                    released_sets.push((format!("{moment} {scope:?}"), set));
+                                }
                             }
                         }
                     }
@@ -796,6 +806,7 @@ mod tests {
             to: month(to),
             language: language.map(str::to_owned),
             version: None,
+            channel: None,
         };
         assert!(scope("2026-01", "2026-03", None).contains(&unit));
         assert!(scope("2026-02", "2026-03", Some("sv")).contains(&unit));

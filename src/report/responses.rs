@@ -25,6 +25,7 @@ enum Source<'q> {
     Period,
     Language,
     Version,
+    Channel,
     /// The option id chosen in a scale or single question, one of
     /// `options` (worked out once, not for every response).
     Chosen {
@@ -79,12 +80,12 @@ struct Layout<'q> {
 }
 
 impl<'q> Layout<'q> {
-    /// `period`, `language`, `version`, then each question's columns in form
+    /// `period`, `language`, `version`, `channel`, then each question's columns in form
     /// order. Free text never has a column: it could name the writer, and
     /// joined to the row it would tell everything else they answered.
     fn new(questionnaire: &'q Questionnaire) -> Layout<'q> {
         let language = questionnaire.language(None);
-        let [period, lang, version] = fixed_labels(language);
+        let [period, lang, version, channel] = fixed_labels(language);
         let mut columns = vec![
             Column {
                 header: "period".to_owned(),
@@ -103,6 +104,12 @@ impl<'q> Layout<'q> {
                 label: version.to_owned(),
                 source: Source::Version,
                 quasi: Some(Quasi::Version),
+            },
+            Column {
+                header: "channel".to_owned(),
+                label: channel.to_owned(),
+                source: Source::Channel,
+                quasi: Some(Quasi::Channel),
             },
         ];
         let mut background = 0;
@@ -147,13 +154,14 @@ impl<'q> Layout<'q> {
     }
 
     /// The response's quasi-identifiers as the file would show them
-    /// unprotected: its report period, language, version and the values of
+    /// unprotected: its report period, language, version, channel and the values of
     /// its background questions' columns.
     fn key(&self, response: &ResponseRecord) -> Key {
         let mut key = Key {
             period: Some(Period::containing(self.questionnaire.report_period, response.submitted_on)),
             language: Some(response.language.clone()),
             version: Some(response.version.clone()),
+            channel: Some(response.channel.as_str().to_owned()),
             background: vec![None; self.background],
         };
         for column in &self.columns {
@@ -263,6 +271,7 @@ impl<'q> ResponsesPlan<'q> {
                 Source::Period => shown.period.map_or(Cell::Empty, |period| Cell::Text(period.to_string())),
                 Source::Language => text(&shown.language),
                 Source::Version => text(&shown.version),
+                Source::Channel => text(&shown.channel),
                 _ => match column.quasi {
                     Some(Quasi::Background(index)) if shown.background[index].is_none() => Cell::Empty,
                     _ => answer_cell(column, response),
@@ -295,7 +304,8 @@ impl<'q> ResponsesPlan<'q> {
             plan.rows(),
             last_closed.label(),
         )];
-        let selected: Vec<String> = [("språk", &filter.language), ("version", &filter.version)]
+        let channel = filter.channel.map(|channel| channel.label().to_lowercase());
+        let selected: Vec<String> = [("språk", &filter.language), ("version", &filter.version), ("kanal", &channel)]
             .into_iter()
             .filter_map(|(name, value)| value.as_ref().map(|value| format!("{name} {value}")))
             .collect();
@@ -339,7 +349,8 @@ impl<'q> ResponsesPlan<'q> {
         paragraphs.push(format!(
             "Tomma celler: frågan besvarades inte, eller värdet togs bort för att skydda en liten grupp. Värden tas \
              bort i den här ordningen, och bara i rader vars kombination fortfarande förekommer färre än {k} gånger: \
-             bakgrundsfrågorna från den sista till den första, sedan version, språk och period. Förekommer \
+             bakgrundsfrågorna från den sista till den första, sedan kanal (webb eller papper), version, språk och \
+             period. Förekommer \
              kombinationen där allt är tomt då färre än {k} gånger töms också hela den minsta av de andra \
              kombinationerna. Inget värde ändras."
         ));
@@ -355,6 +366,7 @@ impl<'q> ResponsesPlan<'q> {
             ("period".to_owned(), counts.period),
             ("language".to_owned(), counts.language),
             ("version".to_owned(), counts.version),
+            ("channel".to_owned(), counts.channel),
         ];
         blanked.extend(background.into_iter().zip(counts.background.iter().copied()));
         Notes { paragraphs, blanked, rows_blanked: counts.rows }
@@ -418,7 +430,7 @@ fn answer_cell(column: &Column, response: &ResponseRecord) -> Cell {
         Source::Ticked { question_id, option_id } => {
             Cell::Flag(answers(question_id).any(|answer| answer.option_id.as_deref() == Some(*option_id)))
         }
-        Source::Period | Source::Language | Source::Version => Cell::Empty,
+        Source::Period | Source::Language | Source::Version | Source::Channel => Cell::Empty,
     }
 }
 
@@ -444,10 +456,10 @@ fn known_options(question: &Question, language: &str) -> Vec<Code> {
 
 /// The labels of `period`, `language` and `version` in the default language
 /// (Swedish, the service's home language, when enkat does not speak it).
-fn fixed_labels(language: &str) -> [&'static str; 3] {
+fn fixed_labels(language: &str) -> [&'static str; 4] {
     match language {
-        "en" => ["Period", "Language", "Questionnaire version"],
-        _ => ["Period", "Språk", "Enkätens version"],
+        "en" => ["Period", "Language", "Questionnaire version", "Channel (web or paper)"],
+        _ => ["Period", "Språk", "Enkätens version", "Kanal (webb eller papper)"],
     }
 }
 
@@ -491,14 +503,23 @@ options = [
         let headers: Vec<&str> = plan.columns().iter().map(|column| column.header.as_str()).collect();
         assert_eq!(
             headers,
-            ["period", "language", "version", "family.children", "family.parents", "family.alone", "family.other"]
+            [
+                "period",
+                "language",
+                "version",
+                "channel",
+                "family.children",
+                "family.parents",
+                "family.alone",
+                "family.other"
+            ]
         );
         let rows: Vec<Vec<Cell>> = responses.iter().map(|response| plan.row(response).unwrap()).collect();
         // The one with parents and something else is alone: it loses its
-        // set, version, language and period, and is still alone; so the
-        // smallest other combination (of two of three, the first in order:
-        // children alone) is blanked whole to join it.
-        assert_eq!(rows[0][3..], [Cell::Flag(true), Cell::Flag(true), Cell::Flag(false), Cell::Flag(false)]);
+        // set, channel, version, language and period, and is still alone; so
+        // the smallest other combination (of two of three, the first in
+        // order: children alone) is blanked whole to join it.
+        assert_eq!(rows[0][4..], [Cell::Flag(true), Cell::Flag(true), Cell::Flag(false), Cell::Flag(false)]);
         for row in &rows[3..] {
             assert!(row.iter().all(|cell| *cell == Cell::Empty), "every column blank: {row:?}");
         }

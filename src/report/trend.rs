@@ -208,6 +208,7 @@ pub fn trend(disclosure: &Disclosure, language: Option<String>, version: Option<
                 to: period,
                 language: language.clone(),
                 version: version.clone(),
+                channel: None,
             })
         })
         .collect();
@@ -354,13 +355,14 @@ mod tests {
     use crate::questionnaire::{Questionnaire, ReportPeriod};
     use crate::report::Tally;
     use crate::report::fixture::{questionnaire, tally};
+    use crate::report::release::Stream;
 
     fn month(id: &str) -> Period {
         Period::parse(ReportPeriod::Month, id).unwrap()
     }
 
     fn months(from: &str, to: &str) -> Scope {
-        Scope { from: month(from), to: month(to), language: None, version: None }
+        Scope { from: month(from), to: month(to), language: None, version: None, channel: None }
     }
 
     /// `responses` in Swedish on `day`: `reach_positive` of them found us
@@ -372,7 +374,7 @@ mod tests {
         responses: u64,
         reach_positive: u64,
         housing: u64,
-    ) -> (String, String, Date, Tally) {
+    ) -> (Stream, Date, Tally) {
         let tally = tally(
             responses,
             &[
@@ -383,7 +385,12 @@ mod tests {
             ],
             &[("reach", responses), ("missing", responses)],
         );
-        (questionnaire.version.as_str().to_owned(), "sv".to_owned(), day, tally)
+        let stream = Stream {
+            version: questionnaire.version.as_str().to_owned(),
+            language: "sv".to_owned(),
+            channel: "web".to_owned(),
+        };
+        (stream, day, tally)
     }
 
     /// September: 10 responses, 8 easy to reach, 6 lacking housing;

@@ -346,11 +346,12 @@ mod tests {
         let column = |name: &str| rows[1].iter().position(|cell| *cell == Data::String(name.to_owned())).unwrap();
 
         assert_eq!(
-            rows[1][..4],
+            rows[1][..5],
             [
                 Data::String("period".to_owned()),
                 Data::String("language".to_owned()),
                 Data::String("version".to_owned()),
+                Data::String("channel".to_owned()),
                 Data::String("reach".to_owned()),
             ]
         );

@@ -11,29 +11,30 @@ use uuid::Uuid;
 
 use super::{Store, StoreError};
 
-use crate::questionnaire::{Answer, Questionnaire};
+use crate::questionnaire::{Answer, Channel, Questionnaire};
 use crate::report::microdata::{ListedText, StoredText, texts_by_period};
-use crate::report::release::Disclosure;
+use crate::report::release::{CellRow, Disclosure, Stream};
 use crate::report::{
     AnswerCount, Filter, GroupCount, QuestionCount, ResponseRecord, Split, Tally, VersionPlan, combine,
 };
 
 /// The filter every report query starts from: `$1` questionnaire, `$2`/`$3`
-/// from/to date, `$4` language, `$5` version (each NULL for "any").
+/// from/to date, `$4` language, `$5` version, `$6` channel (each NULL for
+/// "any").
 macro_rules! filtered {
     () => {
         " WHERE r.questionnaire_id = $1 \
            AND ($2 IS NULL OR r.submitted_on >= $2) \
            AND ($3 IS NULL OR r.submitted_on <= $3) \
            AND ($4 IS NULL OR r.language = $4) \
-           AND ($5 IS NULL OR r.version = $5) "
+           AND ($5 IS NULL OR r.version = $5) \
+           AND ($6 IS NULL OR r.channel = $6) "
     };
 }
 
 /// The responses a report covers, each in the group of its answer to the
-/// question `$6` (one group per chosen option); the filter is `$1`
-/// questionnaire, `$2`/`$3` from/to date, `$4` language, `$5` version (each
-/// NULL for "any"). Those who skipped the question are in the group
+/// question `$7` (one group per chosen option); the filter is `$1`–`$6`
+/// (`filtered!`). Those who skipped the question are in the group
 /// `report::UNANSWERED`.
 macro_rules! grouped_responses {
     () => {
@@ -42,12 +43,12 @@ macro_rules! grouped_responses {
             filtered!(),
             "), grouped AS ( \
             SELECT f.id AS response_id, g.option_id AS grp FROM filtered f \
-              JOIN answer g ON g.response_id = f.id AND g.question_id = $6 \
+              JOIN answer g ON g.response_id = f.id AND g.question_id = $7 \
             WHERE g.option_id IS NOT NULL \
             UNION ALL \
             SELECT f.id, '_unanswered' FROM filtered f \
             WHERE NOT EXISTS ( \
-              SELECT 1 FROM answer s WHERE s.response_id = f.id AND s.question_id = $6 AND s.option_id IS NOT NULL) \
+              SELECT 1 FROM answer s WHERE s.response_id = f.id AND s.question_id = $7 AND s.option_id IS NOT NULL) \
          ) "
         )
     };
@@ -67,13 +68,14 @@ const COUNT_RESPONDENTS: &str = concat!(
      GROUP BY gr.grp, a.question_id"
 );
 
-/// Sums a tally (migration 0006) over the responses the filter `$1`–`$5`
-/// covers, per group: `$6` 'language' splits by language, anything else
-/// does not split. The columns are grouped by their position.
+/// Sums a tally (migration 0006) over the responses the filter `$1`–`$6`
+/// covers, per group: `$7` 'language' splits by language, 'channel' by
+/// channel, anything else does not split. The columns are grouped by their
+/// position.
 macro_rules! tallied {
     ($columns:literal, $table:literal, $group_by:literal) => {
         concat!(
-            "SELECT CASE WHEN $6 = 'language' THEN r.language ELSE '' END, ",
+            "SELECT CASE WHEN $7 = 'language' THEN r.language WHEN $7 = 'channel' THEN r.channel ELSE '' END, ",
             $columns,
             " FROM ",
             $table,
@@ -93,35 +95,36 @@ const SUM_RESPONDENTS: &str = tallied!("r.question_id, CAST(SUM(r.respondents) A
 /// Whole responses ordered by their random id: a random order that says
 /// nothing about when each was given.
 const SELECT_RESPONSE_ROWS: &str = concat!(
-    "SELECT r.id, r.submitted_on, r.language, r.version, a.question_id, a.option_id, a.text \
+    "SELECT r.id, r.submitted_on, r.language, r.version, r.channel, a.question_id, a.option_id, a.text \
      FROM response r LEFT JOIN answer a ON a.response_id = r.id",
     filtered!(),
     "ORDER BY r.id, a.position"
 );
 
-/// The tallies of one questionnaire up to a day, per version, language and
-/// stored date: the cells of `report::release`.
-const CELL_RESPONSES: &str = "SELECT version, language, submitted_on, responses FROM response_tally \
+/// The tallies of one questionnaire up to a day, per version, language,
+/// channel and stored date: the cells of `report::release`.
+const CELL_RESPONSES: &str = "SELECT version, language, channel, submitted_on, responses FROM response_tally \
      WHERE questionnaire_id = $1 AND submitted_on <= $2";
-const CELL_ANSWERS: &str = "SELECT version, language, submitted_on, question_id, NULLIF(option_id, ''), answers \
+const CELL_ANSWERS: &str = "SELECT version, language, channel, submitted_on, question_id, NULLIF(option_id, ''), answers \
      FROM answer_tally WHERE questionnaire_id = $1 AND submitted_on <= $2";
-const CELL_RESPONDENTS: &str = "SELECT version, language, submitted_on, question_id, respondents \
+const CELL_RESPONDENTS: &str = "SELECT version, language, channel, submitted_on, question_id, respondents \
      FROM question_tally WHERE questionnaire_id = $1 AND submitted_on <= $2";
 
 /// The responses of one questionnaire up to a day `$2`, each with its
-/// version, language and stored date, in the group of its answer to the
+/// version, language, channel and stored date, in the group of its answer to the
 /// question `$3` (one group per chosen option; `_unanswered` for those who
 /// skipped it).
 macro_rules! grouped_cells {
     () => {
-        "WITH filtered AS (SELECT r.id, r.version, r.language, r.submitted_on FROM response r \
+        "WITH filtered AS (SELECT r.id, r.version, r.language, r.channel, r.submitted_on FROM response r \
            WHERE r.questionnaire_id = $1 AND r.submitted_on <= $2), \
          grouped AS ( \
-            SELECT f.id AS response_id, f.version, f.language, f.submitted_on, g.option_id AS grp FROM filtered f \
+            SELECT f.id AS response_id, f.version, f.language, f.channel, f.submitted_on, g.option_id AS grp \
+              FROM filtered f \
               JOIN answer g ON g.response_id = f.id AND g.question_id = $3 \
             WHERE g.option_id IS NOT NULL \
             UNION ALL \
-            SELECT f.id, f.version, f.language, f.submitted_on, '_unanswered' FROM filtered f \
+            SELECT f.id, f.version, f.language, f.channel, f.submitted_on, '_unanswered' FROM filtered f \
             WHERE NOT EXISTS ( \
               SELECT 1 FROM answer s WHERE s.response_id = f.id AND s.question_id = $3 AND s.option_id IS NOT NULL) \
          ) "
@@ -130,25 +133,25 @@ macro_rules! grouped_cells {
 
 const CELL_GROUPS: &str = concat!(
     grouped_cells!(),
-    "SELECT version, language, submitted_on, grp, COUNT(*) FROM grouped \
-     GROUP BY version, language, submitted_on, grp"
+    "SELECT version, language, channel, submitted_on, grp, COUNT(*) FROM grouped \
+     GROUP BY version, language, channel, submitted_on, grp"
 );
 const CELL_GROUP_ANSWERS: &str = concat!(
     grouped_cells!(),
-    "SELECT gr.version, gr.language, gr.submitted_on, gr.grp, a.question_id, a.option_id, COUNT(*) FROM grouped gr \
-     JOIN answer a ON a.response_id = gr.response_id \
-     GROUP BY gr.version, gr.language, gr.submitted_on, gr.grp, a.question_id, a.option_id"
+    "SELECT gr.version, gr.language, gr.channel, gr.submitted_on, gr.grp, a.question_id, a.option_id, COUNT(*) \
+     FROM grouped gr JOIN answer a ON a.response_id = gr.response_id \
+     GROUP BY gr.version, gr.language, gr.channel, gr.submitted_on, gr.grp, a.question_id, a.option_id"
 );
 const CELL_GROUP_RESPONDENTS: &str = concat!(
     grouped_cells!(),
-    "SELECT gr.version, gr.language, gr.submitted_on, gr.grp, a.question_id, COUNT(DISTINCT a.response_id) \
+    "SELECT gr.version, gr.language, gr.channel, gr.submitted_on, gr.grp, a.question_id, COUNT(DISTINCT a.response_id) \
      FROM grouped gr JOIN answer a ON a.response_id = gr.response_id \
-     GROUP BY gr.version, gr.language, gr.submitted_on, gr.grp, a.question_id"
+     GROUP BY gr.version, gr.language, gr.channel, gr.submitted_on, gr.grp, a.question_id"
 );
 
 /// Free texts up to a day, with what places them in a cell; ordered by the
 /// text so the order tells nothing of when each was written.
-const CELL_TEXTS: &str = "SELECT r.version, r.language, r.submitted_on, a.question_id, a.option_id, a.text \
+const CELL_TEXTS: &str = "SELECT r.version, r.language, r.channel, r.submitted_on, a.question_id, a.option_id, a.text \
      FROM answer a JOIN response r ON r.id = a.response_id \
      WHERE r.questionnaire_id = $1 AND r.submitted_on <= $2 AND a.text IS NOT NULL \
      ORDER BY a.question_id, a.text";
@@ -183,6 +186,7 @@ struct ResponseAnswerRow {
     submitted_on: Date,
     language: String,
     version: String,
+    channel: String,
     question_id: Option<String>,
     option_id: Option<String>,
     text: Option<String>,
@@ -195,7 +199,7 @@ pub struct StoredVersion {
     pub first_seen: Date,
 }
 
-/// Binds the filter's parameters `$1`–`$5` to a query, in order.
+/// Binds the filter's parameters `$1`–`$6` to a query, in order.
 macro_rules! bind_filter {
     ($query:expr, $questionnaire_id:expr, $filter:expr) => {
         $query
@@ -204,6 +208,7 @@ macro_rules! bind_filter {
             .bind($filter.to)
             .bind($filter.language.as_deref())
             .bind($filter.version.as_deref())
+            .bind($filter.channel.map(Channel::as_str))
     };
 }
 
@@ -215,8 +220,8 @@ fn count(value: i64) -> u64 {
     u64::try_from(value).unwrap_or_default()
 }
 
-/// One cell's key: version, language and stored date.
-type CellKey = (String, String, Date);
+/// One cell's key: version, language, channel and stored date.
+type CellKey = (String, String, String, Date);
 
 /// A count of one option's answers in a cell: key, group, question, option.
 type CellAnswer = (CellKey, Option<String>, String, Option<String>, u64);
@@ -226,7 +231,7 @@ fn into_cells(
     responses: Vec<(CellKey, Option<String>, u64)>,
     answers: Vec<CellAnswer>,
     respondents: Vec<(CellKey, Option<String>, String, u64)>,
-) -> Vec<(String, String, Date, Tally)> {
+) -> Vec<CellRow> {
     let mut cells: std::collections::BTreeMap<CellKey, Tally> = std::collections::BTreeMap::new();
     for (key, group, count) in responses {
         cells.entry(key).or_default().responses.push(GroupCount { group, count });
@@ -237,7 +242,10 @@ fn into_cells(
     for (key, group, question_id, count) in respondents {
         cells.entry(key).or_default().respondents.push(QuestionCount { group, question_id, count });
     }
-    cells.into_iter().map(|((version, language, day), tally)| (version, language, day, tally)).collect()
+    cells
+        .into_iter()
+        .map(|((version, language, channel, day), tally)| (Stream { version, language, channel }, day, tally))
+        .collect()
 }
 
 /// A free text with what places it in a cell.
@@ -245,6 +253,7 @@ fn into_cells(
 pub struct CellText {
     pub version: String,
     pub language: String,
+    pub channel: String,
     pub submitted_on: Date,
     pub question_id: String,
     pub option_id: Option<String>,
@@ -253,39 +262,55 @@ pub struct CellText {
 
 impl Store {
     /// The counts of a questionnaire's responses stored with a date up to
-    /// `through`, per version, language and stored date, unsplit or split
-    /// into groups by `split`: what `report::release` adds up.
+    /// `through`, per version, language, channel and stored date, unsplit or
+    /// split into groups by `split`: what `report::release` adds up.
     pub async fn cell_tallies(
         &self,
         questionnaire_id: &str,
         through: Date,
         split: Option<&Split>,
-    ) -> Result<Vec<(String, String, Date, Tally)>, StoreError> {
-        type Responses = Vec<(String, String, Date, i64)>;
-        type Answers = Vec<(String, String, Date, String, Option<String>, i64)>;
-        type Respondents = Vec<(String, String, Date, String, i64)>;
-        type GroupResponses = Vec<(String, String, Date, String, i64)>;
-        type GroupAnswers = Vec<(String, String, Date, String, String, Option<String>, i64)>;
-        type GroupRespondents = Vec<(String, String, Date, String, String, i64)>;
+    ) -> Result<Vec<CellRow>, StoreError> {
+        type Responses = Vec<(String, String, String, Date, i64)>;
+        type Answers = Vec<(String, String, String, Date, String, Option<String>, i64)>;
+        type Respondents = Vec<(String, String, String, Date, String, i64)>;
+        type GroupResponses = Vec<(String, String, String, Date, String, i64)>;
+        type GroupAnswers = Vec<(String, String, String, Date, String, String, Option<String>, i64)>;
+        type GroupRespondents = Vec<(String, String, String, Date, String, String, i64)>;
         match split {
-            None | Some(Split::Language) => {
+            None | Some(Split::Language | Split::Channel) => {
                 let (responses, answers, respondents): (Responses, Answers, Respondents) = on_pool!(self, pool => {
                     let responses = sqlx::query_as(CELL_RESPONSES).bind(questionnaire_id).bind(through).fetch_all(pool).await?;
                     let answers = sqlx::query_as(CELL_ANSWERS).bind(questionnaire_id).bind(through).fetch_all(pool).await?;
                     let respondents = sqlx::query_as(CELL_RESPONDENTS).bind(questionnaire_id).bind(through).fetch_all(pool).await?;
                     (responses, answers, respondents)
                 });
-                let by_language = split.is_some();
-                let group = |language: &String| by_language.then(|| language.clone());
+                // The cell's own language or channel is its group.
+                let group = |language: &String, channel: &String| match split {
+                    Some(Split::Language) => Some(language.clone()),
+                    Some(Split::Channel) => Some(channel.clone()),
+                    _ => None,
+                };
                 Ok(into_cells(
-                    responses.into_iter().map(|(v, l, d, n)| ((v, l.clone(), d), group(&l), count(n))).collect(),
+                    responses
+                        .into_iter()
+                        .map(|(v, l, c, d, n)| {
+                            let group = group(&l, &c);
+                            ((v, l, c, d), group, count(n))
+                        })
+                        .collect(),
                     answers
                         .into_iter()
-                        .map(|(v, l, d, q, o, n)| ((v, l.clone(), d), group(&l), q, o, count(n)))
+                        .map(|(v, l, c, d, q, o, n)| {
+                            let group = group(&l, &c);
+                            ((v, l, c, d), group, q, o, count(n))
+                        })
                         .collect(),
                     respondents
                         .into_iter()
-                        .map(|(v, l, d, q, n)| ((v, l.clone(), d), group(&l), q, count(n)))
+                        .map(|(v, l, c, d, q, n)| {
+                            let group = group(&l, &c);
+                            ((v, l, c, d), group, q, count(n))
+                        })
                         .collect(),
                 ))
             }
@@ -300,16 +325,19 @@ impl Store {
                     (responses, answers, respondents)
                 });
                 Ok(into_cells(
-                    responses.into_iter().map(|(v, l, d, g, n)| ((v, l, d), Some(g), count(n))).collect(),
-                    answers.into_iter().map(|(v, l, d, g, q, o, n)| ((v, l, d), Some(g), q, o, count(n))).collect(),
-                    respondents.into_iter().map(|(v, l, d, g, q, n)| ((v, l, d), Some(g), q, count(n))).collect(),
+                    responses.into_iter().map(|(v, l, c, d, g, n)| ((v, l, c, d), Some(g), count(n))).collect(),
+                    answers
+                        .into_iter()
+                        .map(|(v, l, c, d, g, q, o, n)| ((v, l, c, d), Some(g), q, o, count(n)))
+                        .collect(),
+                    respondents.into_iter().map(|(v, l, c, d, g, q, n)| ((v, l, c, d), Some(g), q, count(n))).collect(),
                 ))
             }
         }
     }
 
     /// Every free text of a questionnaire's responses stored with a date up
-    /// to `through`, with the version, language and date that place it.
+    /// to `through`, with the version, language, channel and date that place it.
     pub async fn cell_texts(&self, questionnaire_id: &str, through: Date) -> Result<Vec<CellText>, StoreError> {
         let texts = on_pool!(self, pool => {
             sqlx::query_as(CELL_TEXTS).bind(questionnaire_id).bind(through).fetch_all(pool).await?
@@ -362,8 +390,12 @@ impl Store {
         type Answers = Vec<(String, String, Option<String>, i64)>;
         type Respondents = Vec<(String, String, i64)>;
         let (groups, answers, respondents): (Groups, Answers, Respondents) = match split {
-            None | Some(Split::Language) => {
-                let mode = if split.is_some() { "language" } else { "none" };
+            None | Some(Split::Language | Split::Channel) => {
+                let mode = match split {
+                    Some(Split::Language) => "language",
+                    Some(Split::Channel) => "channel",
+                    _ => "none",
+                };
                 on_pool!(self, pool => {
                     let groups = bind_filter!(sqlx::query_as(SUM_RESPONSES), questionnaire_id, filter)
                         .bind(mode)
@@ -518,6 +550,8 @@ fn whole_responses<'a>(
                         submitted_on: row.submitted_on,
                         language: row.language,
                         version: row.version,
+                        // The column's CHECK allows only the channels there are.
+                        channel: Channel::parse(&row.channel).unwrap_or_default(),
                         answers: answer.into_iter().collect(),
                     };
                     if let Some((_, done)) = current.replace((row.id, next)) {

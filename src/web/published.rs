@@ -37,7 +37,7 @@ async fn show_published(
     // One closed period, all languages and versions: a scope staff can ask
     // for too, so the page tells nothing they could not see.
     let period = disclosure.last_closed();
-    let summary = disclosure.summary(&Scope { from: period, to: period, language: None, version: None });
+    let summary = disclosure.summary(&Scope { from: period, to: period, language: None, version: None, channel: None });
     let overview = report::overview(&summary, None);
     let note = state.store.period_notes(&questionnaire).await?.remove(&period).filter(|note| !note.is_empty());
     Ok(views::published_results(&questionnaire, language, period, &overview, note.as_deref()))

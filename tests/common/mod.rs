@@ -102,7 +102,9 @@ pub async fn undo_tallies_migration(store: &Store) {
         "DROP TABLE response_tally",
         "DROP TABLE answer_tally",
         "DROP TABLE question_tally",
-        "DELETE FROM _sqlx_migrations WHERE version = 6",
+        // The tallies' channel came later (migration 0014), with the response's.
+        "ALTER TABLE response DROP COLUMN channel",
+        "DELETE FROM _sqlx_migrations WHERE version IN (6, 14)",
     ];
     for statement in undo {
         match store {

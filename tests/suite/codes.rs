@@ -787,7 +787,10 @@ async fn referenced_tables(store: &Store, table: &str) -> Vec<String> {
 async fn no_column_or_foreign_key_links_codes_to_responses(backend: Backend) {
     let app = coded_app(backend).await;
     let store = &app.store;
-    assert_eq!(columns(store, "response").await, ["id", "questionnaire_id", "version", "language", "submitted_on"]);
+    assert_eq!(
+        columns(store, "response").await,
+        ["id", "questionnaire_id", "version", "language", "submitted_on", "channel"]
+    );
     assert_eq!(columns(store, "answer").await, ["response_id", "position", "question_id", "option_id", "text"]);
     assert_eq!(columns(store, "code").await, ["hash", "batch_id"]);
     assert_eq!(

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use crate::common::{Backend, PASSWORD, TestApp};
 use axum::http::StatusCode;
 use enkat::clock::Clock;
-use enkat::questionnaire::{Answer, Questionnaire, ReportPeriod, parse};
+use enkat::questionnaire::{Answer, Channel, Questionnaire, ReportPeriod, parse};
 use enkat::report::period::Period;
 use enkat::store::NewResponse;
 use time::Date;
@@ -25,6 +25,7 @@ use time::Date;
 on_both_databases!(
     no_allowed_combination_of_figures_singles_out_fewer_than_five_people,
     a_purge_never_leaves_a_figure_that_differs_from_an_earlier_one_by_a_few_answers,
+    a_thin_paper_channel_is_protected_like_a_small_language,
 );
 
 const N: i64 = 5;
@@ -57,15 +58,20 @@ fn month(id: &str) -> Period {
 
 /// One response, stored as the form would store it on `day`.
 async fn store(app: &TestApp, questionnaire: &Questionnaire, day: Date, language: &str, answers: &[Answer]) {
+    store_by(app, questionnaire, day, language, Channel::Web, answers).await;
+}
+
+/// One response that came in by `channel`.
+async fn store_by(
+    app: &TestApp,
+    questionnaire: &Questionnaire,
+    day: Date,
+    language: &str,
+    channel: Channel,
+    answers: &[Answer],
+) {
     let submitted_on = questionnaire.date_precision.coarsen(day);
-    let response = NewResponse {
-        questionnaire,
-        language,
-        submitted_on,
-        answers,
-        submission: None,
-        channel: enkat::questionnaire::Channel::Web,
-    };
+    let response = NewResponse { questionnaire, language, submitted_on, answers, submission: None, channel };
     app.store.insert_response(&response).await.unwrap();
 }
 
@@ -362,4 +368,101 @@ async fn a_purge_never_leaves_a_figure_that_differs_from_an_earlier_one_by_a_few
         Some(6),
         "only March, a unit of its own formed after the purge mark"
     );
+}
+
+/// Paper forms typed in by staff are a channel of their own, and a thin
+/// one: a few a month beside the web's many. Every pair of closed periods
+/// is downloaded for each channel and for both; any two figures where one
+/// covers the other, and the whole minus either channel, differ by 0 or at
+/// least 5 answers; and the breakdown by channel never shows a paper group
+/// the total minus the web group would give away.
+async fn a_thin_paper_channel_is_protected_like_a_small_language(backend: Backend) {
+    let app = TestApp::with_clock(backend, "questionnaires", at("2027-01-20T12:00:00Z")).await;
+    let served = app.catalog.get("nexus").unwrap().clone();
+    let mut random = Lcg(18);
+    let mut period = month("2026-01");
+    for (web, paper) in
+        [(9, 1), (6, 2), (7, 0), (12, 3), (5, 1), (8, 4), (6, 0), (9, 2), (7, 1), (10, 4), (6, 2), (8, 1)]
+    {
+        for at in 0..web + paper {
+            let channel = if at < paper { Channel::Paper } else { Channel::Web };
+            let answers = [
+                answer("overall", ["very_satisfied", "fairly_satisfied", "very_dissatisfied"][random.below(3)]),
+                answer("gender", ["woman", "man"][random.below(2)]),
+            ];
+            let day = period.first_day() + time::Duration::days(i64::try_from(random.below(28)).unwrap());
+            store_by(&app, &served, day, "sv", channel, &answers).await;
+        }
+        period = period.next();
+    }
+    app.add_staff("admin", PASSWORD, true).await;
+    let admin = app.login("admin", PASSWORD).await;
+    let closed: Vec<Period> = std::iter::successors(Some(month("2026-01")), |p| Some(p.next()))
+        .take_while(|p| *p <= month("2026-12"))
+        .collect();
+    // (from, to, channel) → answers to "overall", None where withheld.
+    let mut figures: BTreeMap<(Period, Period, Option<&str>), Option<i64>> = BTreeMap::new();
+    for (i, &from) in closed.iter().enumerate() {
+        for &to in &closed[i..] {
+            for channel in [None, Some("web"), Some("paper")] {
+                let mut query = format!("from={from}&to={to}");
+                if let Some(channel) = channel {
+                    query.push_str(&format!("&channel={channel}"));
+                }
+                let download = app.get_as(&admin, &format!("/staff/q/nexus/export/summary.csv?{query}")).await;
+                assert_eq!(download.status, StatusCode::OK, "{query}");
+                figures.insert((from, to, channel), answered(&download.body).get("overall").copied().flatten());
+            }
+        }
+    }
+    let mut checked = 0;
+    for (&(from_a, to_a, channel_a), narrow) in &figures {
+        let Some(narrow) = narrow else { continue };
+        for (&(from_b, to_b, channel_b), wide) in &figures {
+            let within = from_b <= from_a && to_a <= to_b && (channel_b.is_none() || channel_b == channel_a);
+            let Some(wide) = wide else { continue };
+            if within {
+                assert_safe(wide - narrow, &|| {
+                    format!("{from_b}–{to_b} {channel_b:?} and {from_a}–{to_a} {channel_a:?}")
+                });
+                checked += 1;
+            }
+        }
+        // The whole minus one channel is the other channel.
+        if channel_a.is_none() {
+            for channel in ["web", "paper"] {
+                if let Some(Some(part)) = figures.get(&(from_a, to_a, Some(channel))) {
+                    assert_safe(narrow - part, &|| format!("{from_a}–{to_a} minus {channel}"));
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 1_000, "the adversary tried {checked} combinations");
+    // A month's paper forms alone (1 to 4) are never a figure of their own.
+    for month_id in ["2026-01", "2026-04", "2026-10"] {
+        let m = month(month_id);
+        assert_eq!(figures[&(m, m, Some("paper"))], None, "the paper forms of {month_id}");
+    }
+    // The year's paper forms together are enough to show.
+    assert!(figures[&(closed[0], closed[11], Some("paper"))].is_some(), "a year of paper forms is shown");
+
+    // Breakdown by channel on the results page: a withheld paper group
+    // cannot be had as the total minus the web group.
+    for (i, &from) in closed.iter().enumerate() {
+        for &to in &closed[i..] {
+            let page =
+                app.get_as(&admin, &format!("/staff/q/nexus?from={from}&to={to}&by=channel&target=overall")).await;
+            assert_eq!(page.status, StatusCode::OK);
+            let labels = page.texts("table.breakdown tbody tr th");
+            let counts: Vec<Option<i64>> =
+                page.texts("table.breakdown tbody tr td:first-of-type").iter().map(|n| n.parse().ok()).collect();
+            let shown: BTreeMap<String, Option<i64>> = labels.into_iter().zip(counts).collect();
+            if let Some(Some(total)) = shown.get("Alla") {
+                let groups: i64 =
+                    ["Webb", "Papper"].iter().filter_map(|label| shown.get(*label).copied().flatten()).sum();
+                assert_safe(total - groups, &|| format!("the withheld channel of {from}–{to}"));
+            }
+        }
+    }
 }

@@ -267,7 +267,7 @@ async fn the_stored_response_holds_nothing_that_identifies_the_person(backend: B
     }
     assert_eq!(
         table_columns(&app.store, "response").await,
-        ["id", "questionnaire_id", "version", "language", "submitted_on"]
+        ["id", "questionnaire_id", "version", "language", "submitted_on", "channel"]
     );
     assert_eq!(
         table_columns(&app.store, "answer").await,

@@ -351,7 +351,7 @@ async fn whole_responses_are_for_admins_only(backend: Backend) {
     let admin = app.logged_in_admin().await;
     let response = app.get_as(&admin, "/staff/q/nexus/export/responses.csv").await;
     let (header, rows) = parse_csv(&response.body, b',');
-    assert_eq!(&header.iter().take(4).collect::<Vec<_>>(), &["period", "language", "version", "reach"]);
+    assert_eq!(&header.iter().take(4).collect::<Vec<_>>(), &["period", "language", "version", "channel"]);
     assert_eq!(rows.len(), 6);
     let column = |name: &str| header.iter().position(|column| column == name).unwrap_or_else(|| panic!("{name}"));
     assert!(!header.iter().any(|name| name == "comment"), "free text is never in the responses");
@@ -454,6 +454,9 @@ async fn a_bad_filter_is_explained(backend: Backend) {
     assert_eq!(page.status, StatusCode::BAD_REQUEST, "the running month is never shown");
     assert!(page.body.contains("Januari 2027 har inte avslutats än"), "{}", page.body);
     assert!(page.body.contains("visas från 2027-02-01"), "{}", page.body);
+    let page = app.get_as(&cookie, "/staff/q/nexus?channel=fax").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "a channel there is not");
+    assert!(page.body.contains("välj webb eller papper"), "{}", page.body);
     let page = app.get_as(&cookie, "/staff/q/nexus?by=comment").await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     let page = app.get_as(&cookie, "/staff/q/no-such").await;

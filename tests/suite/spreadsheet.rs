@@ -274,7 +274,7 @@ async fn the_csv_files_open_in_swedish_calc_with_their_columns_numbers_and_texts
     // The responses: ids in the header, codes as text, choices as numbers.
     let sheet = opened["responses.csv"].first();
     let header = &sheet[0];
-    assert_eq!(header[..4], [text("period"), text("language"), text("version"), text("reach")]);
+    assert_eq!(header[..4], [text("period"), text("language"), text("version"), text("channel")]);
     assert_columns(sheet, header.len(), "responses.csv (excel-sv)");
     assert_eq!(sheet.len(), 1 + 6);
     let moved: Vec<&Data> = sheet[1..].iter().map(|row| &row[column(header, "missing_support.move")]).collect();

@@ -50,13 +50,13 @@ impl CompareQuery {
             }
             // One end given: a range of that one period.
             disclosure
-                .scope(from.or(to), to.or(from), language.clone(), version.clone())
+                .scope(from.or(to), to.or(from), language.clone(), version.clone(), None)
                 .map(Some)
                 .map_err(|error| StaffPageError::BadFilter(format!("Period {letter}: {error}")))
         };
         let b = range("B", &self.b_from, &self.b_to)?.unwrap_or_else(|| {
             let last = disclosure.last_closed();
-            Scope { from: last, to: last, language: language.clone(), version: version.clone() }
+            Scope { from: last, to: last, language: language.clone(), version: version.clone(), channel: None }
         });
         let a = match range("A", &self.a_from, &self.a_to)? {
             Some(a) => a,

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::staff::{StaffPageError, StaffUser};
-use crate::questionnaire::{Questionnaire, Role};
+use crate::questionnaire::{Channel, Questionnaire, Role};
 use crate::report::period::Period;
 use crate::report::{Disclosure, Filter, Scope, ScopeError, Split};
 
@@ -43,7 +43,9 @@ pub struct ResultsQuery {
     pub to: Option<String>,
     pub lang: Option<String>,
     pub version: Option<String>,
-    /// Split figures by `language` or by a background question's id.
+    /// `web` or `paper`: only responses that came in by that channel.
+    pub channel: Option<String>,
+    /// Split figures by `language`, `channel` or a background question's id.
     pub by: Option<String>,
     /// The question whose figures the breakdown shows.
     pub target: Option<String>,
@@ -85,7 +87,20 @@ impl ResultsQuery {
             to: to.map(Period::last_day),
             language,
             version: given(&self.version).map(str::to_owned),
+            channel: self.channel()?,
         })
+    }
+
+    fn channel(&self) -> Result<Option<Channel>, StaffPageError> {
+        given(&self.channel)
+            .map(|text| {
+                Channel::parse(text).ok_or_else(|| {
+                    StaffPageError::BadFilter(format!(
+                        "Det finns ingen kanal \u{201d}{text}\u{201d}: välj webb eller papper."
+                    ))
+                })
+            })
+            .transpose()
     }
 
     fn language(&self, questionnaire: &Questionnaire) -> Result<Option<String>, StaffPageError> {
@@ -104,8 +119,9 @@ impl ResultsQuery {
     /// a version.
     pub fn scope(&self, questionnaire: &Questionnaire, disclosure: &Disclosure) -> Result<Scope, StaffPageError> {
         let language = self.language(questionnaire)?;
+        let channel = self.channel()?.map(|channel| channel.as_str().to_owned());
         disclosure
-            .scope(given(&self.from), given(&self.to), language, given(&self.version).map(str::to_owned))
+            .scope(given(&self.from), given(&self.to), language, given(&self.version).map(str::to_owned), channel)
             .map_err(|error| StaffPageError::BadFilter(error.to_string()))
     }
 
@@ -115,6 +131,7 @@ impl ResultsQuery {
         match given(&self.by) {
             None => Ok(None),
             Some("language") => Ok(Some(Split::Language)),
+            Some("channel") => Ok(Some(Split::Channel)),
             Some(id) => match questionnaire.question(id) {
                 Some(question) if question.role == Some(Role::Background) => Ok(Some(Split::Question(id.to_owned()))),
                 _ => Err(StaffPageError::BadFilter(format!(
@@ -131,6 +148,7 @@ impl ResultsQuery {
             ("to", given(&self.to)),
             ("lang", given(&self.lang)),
             ("version", given(&self.version)),
+            ("channel", given(&self.channel)),
             ("by", given(&self.by)),
             ("target", given(&self.target)),
         ]
@@ -221,7 +239,8 @@ fn previous_scope(scope: &Scope, disclosure: &Disclosure) -> Option<Scope> {
 pub(super) fn released_text(
     text: crate::store::CellText,
 ) -> (crate::report::release::Stream, time::Date, String, Option<String>, String) {
-    let stream = crate::report::release::Stream { version: text.version, language: text.language };
+    let stream =
+        crate::report::release::Stream { version: text.version, language: text.language, channel: text.channel };
     (stream, text.submitted_on, text.question_id, text.option_id, text.text)
 }
 

@@ -5,7 +5,7 @@ use maud::{Markup, html};
 
 use super::ResultsQuery;
 use crate::locale;
-use crate::questionnaire::{Access, Area, Questionnaire, Role};
+use crate::questionnaire::{Access, Area, Channel, Questionnaire, Role};
 use crate::report::rate::PeriodRate;
 use crate::report::stats::{Change, Interval};
 use crate::report::{
@@ -373,6 +373,15 @@ fn filter_form(
                     }
                 }
                 (language_and_version(questionnaire, &query.lang, &query.version, versions))
+                div.field {
+                    label for="channel" { "Kanal" }
+                    select #channel name="channel" {
+                        option value="" { "Webb och papper" }
+                        @for channel in Channel::ALL {
+                            option value=(channel.as_str()) selected[selected(&query.channel, channel.as_str())] { (channel.label()) }
+                        }
+                    }
+                }
             }
             fieldset {
                 legend { "Dela upp" }
@@ -381,6 +390,7 @@ fn filter_form(
                     select #by name="by" {
                         option value="" { "Ingen uppdelning" }
                         option value="language" selected[selected(&query.by, "language")] { "Språk" }
+                        option value="channel" selected[selected(&query.by, "channel")] { "Kanal (webb eller papper)" }
                         @for question in &backgrounds {
                             option value=(question.id) selected[selected(&query.by, &question.id)] { (question.text.get(language)) }
                         }
@@ -660,6 +670,7 @@ fn breakdown_section(breakdown: &Breakdown, query: &ResultsQuery) -> Markup {
     let m = breakdown.min_report_n;
     let split_name = match &breakdown.split {
         Split::Language => "språk".to_owned(),
+        Split::Channel => "kanal (webb eller papper)".to_owned(),
         Split::Question(id) => format!("svaren på \u{201d}{id}\u{201d}"),
     };
     let target = query.target.as_deref().and_then(|id| breakdown.target(id)).or_else(|| breakdown.targets.first());
