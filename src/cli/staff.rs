@@ -12,7 +12,7 @@ use time::macros::format_description;
 
 use super::{CLI_ACTOR, DatabaseArgs, run_to_completion};
 use crate::clock::Clock;
-use crate::staff::{AccountName, NewPassword, Secret, action};
+use crate::staff::{AccountName, EVERY_UNIT, NewPassword, Secret, UnitRole, action};
 use crate::store::Store;
 
 /// `enkat staff ...`
@@ -23,7 +23,9 @@ pub enum StaffCommand {
     Add {
         /// 1-64 characters: lowercase letters a-z, digits, `.`, `-`, `_`.
         name: String,
-        /// The account may also see the audit log.
+        /// A global admin: every unit, the audit log and the accessibility
+        /// reports. Without it the account may do nothing until it is
+        /// granted a role in a unit (`enkat staff grant`).
         #[arg(long)]
         admin: bool,
         #[command(flatten)]
@@ -41,7 +43,30 @@ pub enum StaffCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// List the accounts.
+    /// Grant an account a role in a unit of the organisation (a
+    /// questionnaire's `unit`, its id by default), replacing the role it
+    /// held there: `viewer` (results, summary exports, the report),
+    /// `coordinator` (and codes, paper entry, offered counts) or `admin`
+    /// (and whole responses, the unit's questionnaire files). Unit `*` is
+    /// every unit.
+    Grant {
+        name: String,
+        #[arg(long, value_parser = parse_unit)]
+        unit: String,
+        #[arg(long, value_parser = parse_role)]
+        role: UnitRole,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Take back the role an account holds in a unit.
+    Revoke {
+        name: String,
+        #[arg(long, value_parser = parse_unit)]
+        unit: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List the accounts and their roles.
     List {
         #[command(flatten)]
         database: DatabaseArgs,
@@ -84,6 +109,10 @@ pub fn run_staff(command: StaffCommand) -> ExitCode {
             StaffCommand::Add { name, admin, database } => add_account(&name, admin, &database, &clock).await,
             StaffCommand::Passwd { name, database } => change_password(&name, &database, &clock).await,
             StaffCommand::Remove { name, database } => remove_account(&name, &database, &clock).await,
+            StaffCommand::Grant { name, unit, role, database } => {
+                grant_role(&name, &unit, role, &database, &clock).await
+            }
+            StaffCommand::Revoke { name, unit, database } => revoke_role(&name, &unit, &database, &clock).await,
             StaffCommand::List { database } => list_accounts(&database).await,
         }
     })
@@ -114,7 +143,11 @@ async fn add_account(name: &str, admin: bool, database: &DatabaseArgs, clock: &C
     }
     let role = if admin { ", administratör" } else { "" };
     store.record_audit(CLI_ACTOR, action::ACCOUNT_ADDED, &format!("konto: {name}{role}"), clock.now_utc()).await?;
-    println!("Account {name} added{}.", if admin { " (admin)" } else { "" });
+    if admin {
+        println!("Account {name} added (admin).");
+    } else {
+        println!("Account {name} added. It may do nothing yet: enkat staff grant {name} --unit UNIT --role viewer");
+    }
     store.close().await;
     Ok(())
 }
@@ -143,18 +176,76 @@ async fn remove_account(name: &str, database: &DatabaseArgs, clock: &Clock) -> a
     Ok(())
 }
 
+/// `--unit`: a unit written like a questionnaire id, or `*` for every unit.
+fn parse_unit(text: &str) -> Result<String, String> {
+    let valid = text == EVERY_UNIT
+        || (text.len() <= 64
+            && text.starts_with(|c: char| c.is_ascii_lowercase())
+            && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'));
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err("a unit is written like a questionnaire id (a-z, 0-9, - and _, starting with a letter), or * for every unit"
+            .to_owned())
+    }
+}
+
+/// `--role viewer|coordinator|admin`.
+fn parse_role(text: &str) -> Result<UnitRole, String> {
+    UnitRole::parse(text).ok_or_else(|| "the role is viewer, coordinator or admin".to_owned())
+}
+
+async fn grant_role(
+    name: &str,
+    unit: &str,
+    role: UnitRole,
+    database: &DatabaseArgs,
+    clock: &Clock,
+) -> anyhow::Result<()> {
+    let name = AccountName::parse(name)?;
+    let store = Store::connect(&database.database_url).await?;
+    ensure!(store.grant_role(name.as_str(), unit, role).await?, no_such_account(&name));
+    let details = format!("konto: {name}, enhet: {unit}, roll: {role}");
+    store.record_audit(CLI_ACTOR, action::ROLE_GRANTED, &details, clock.now_utc()).await?;
+    println!("{name} is now {role} in {}.", if unit == EVERY_UNIT { "every unit" } else { unit });
+    store.close().await;
+    Ok(())
+}
+
+async fn revoke_role(name: &str, unit: &str, database: &DatabaseArgs, clock: &Clock) -> anyhow::Result<()> {
+    let name = AccountName::parse(name)?;
+    let store = Store::connect(&database.database_url).await?;
+    ensure!(store.revoke_role(name.as_str(), unit).await?, "{name} holds no role in the unit {unit}");
+    let details = format!("konto: {name}, enhet: {unit}");
+    store.record_audit(CLI_ACTOR, action::ROLE_REVOKED, &details, clock.now_utc()).await?;
+    println!("{name} holds no role in {unit} any more; its open sessions see that at their next page.");
+    store.close().await;
+    Ok(())
+}
+
 async fn list_accounts(database: &DatabaseArgs) -> anyhow::Result<()> {
     let store = Store::connect(&database.database_url).await?;
-    let rows: Vec<[String; 3]> = store
+    let grants = store.all_grants().await?;
+    let rows: Vec<[String; 4]> = store
         .staff_accounts()
         .await?
         .into_iter()
         .map(|account| {
             let admin = if account.is_admin { "yes" } else { "no" };
-            [account.name, admin.to_owned(), date(account.created_at)]
+            let roles: Vec<String> = grants
+                .iter()
+                .filter(|(holder, _, _)| *holder == account.name)
+                .map(|(_, unit, role)| format!("{unit}:{role}"))
+                .collect();
+            let roles = match (account.is_admin, roles.is_empty()) {
+                (true, _) => format!("{EVERY_UNIT}:admin"),
+                (false, true) => "-".to_owned(),
+                (false, false) => roles.join(","),
+            };
+            [account.name, admin.to_owned(), roles, date(account.created_at)]
         })
         .collect();
-    print_table(["NAME", "ADMIN", "CREATED"], &rows);
+    print_table(["NAME", "ADMIN", "ROLES", "CREATED"], &rows);
     store.close().await;
     Ok(())
 }

@@ -45,6 +45,9 @@ impl Checker {
 
     pub(super) fn questionnaire(&mut self, raw: RawQuestionnaire, source: &str) -> Questionnaire {
         self.id(&raw.id, "questionnaire id");
+        if let Some(unit) = &raw.unit {
+            self.id(unit, "unit");
+        }
         self.languages(&raw.languages);
 
         let title = self.text(&raw.title, "title");
@@ -59,6 +62,7 @@ impl Checker {
         let min_report_n = self.min_report_n(&raw);
         let (opens, closes) = self.open_dates(&raw);
         Questionnaire {
+            unit: raw.unit.map_or_else(|| raw.id.as_ref().clone(), Spanned::into_inner),
             id: raw.id.into_inner(),
             version: Version::of(source),
             source: source.to_owned(),

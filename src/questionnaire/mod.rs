@@ -66,6 +66,9 @@ pub struct Questionnaire {
     pub opens: Option<Date>,
     /// The last day the survey takes answers, in the service's time zone.
     pub closes: Option<Date>,
+    /// The unit of the organisation it belongs to: staff hold roles per
+    /// unit (`crate::staff::roles`). The id when the file names none.
+    pub unit: String,
     /// For a shared tablet: the form starts afresh after each response.
     pub kiosk: bool,
     /// For a survey whose title tells of violence or of the service: the tab

@@ -77,6 +77,12 @@ pub struct RawQuestionnaire {
     /// characters. Do not change it once the survey is in use.
     #[schemars(with = "String", pattern(ID_PATTERN))]
     pub id: Spanned<String>,
+    /// The unit of the organisation the survey belongs to (`unit = "nexus"`),
+    /// written like an id; the survey's id by default. Staff are granted a
+    /// role per unit (`enkat staff grant NAME --unit nexus --role viewer`)
+    /// and never see another unit's surveys.
+    #[schemars(with = "Option<String>", pattern(ID_PATTERN))]
+    pub unit: Option<Spanned<String>>,
     /// The languages of the survey, the default first: `["sv", "en"]`. enkat
     /// speaks `sv`, `en` and `ar`. Every text must be written in each of them.
     #[schemars(with = "Vec<String>", length(min = 1))]

@@ -2,8 +2,8 @@
 //! and the rules around it that are neither SQL nor HTTP: account names, the
 //! password policy, argon2id hashing, random secrets (session ids, CSRF and
 //! API tokens), when a session expires, when logins are throttled, which
-//! browsers are trusted past the throttle, and which login posts come from
-//! another site.
+//! browsers are trusted past the throttle, which login posts come from
+//! another site, and which roles an account holds in which units (`roles`).
 
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -14,6 +14,10 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
+
+pub mod roles;
+
+pub use roles::{Denied, EVERY_UNIT, Grants, UnitRole};
 
 /// Why an account, a password or a secret could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -442,6 +446,10 @@ pub mod action {
     pub const PASSWORD_CHANGED: &str = "password_changed";
     /// An account was removed (`enkat staff remove`).
     pub const ACCOUNT_REMOVED: &str = "account_removed";
+    /// A role in a unit was granted (`enkat staff grant`): account, unit, role.
+    pub const ROLE_GRANTED: &str = "role_granted";
+    /// A role in a unit was taken back (`enkat staff revoke`): account, unit.
+    pub const ROLE_REVOKED: &str = "role_revoked";
     /// An API token was issued (`enkat token create`).
     pub const TOKEN_CREATED: &str = "token_created";
     /// An API token was revoked (`enkat token revoke`).

@@ -68,6 +68,7 @@ macro_rules! on_pool {
 mod accessibility;
 mod batch;
 mod codes;
+mod grants;
 mod inspect;
 mod maintenance;
 mod notes;

@@ -18,6 +18,7 @@ use super::views::charts::percent;
 use crate::questionnaire::{Access, Questionnaire};
 use crate::report::period::Period;
 use crate::report::rate::{MAX_OFFERED, NoRate, OfferedEntry, PeriodRate};
+use crate::staff::UnitRole;
 use crate::staff::action;
 use crate::store::ResponseRates;
 
@@ -40,7 +41,7 @@ async fn show_offered(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Markup, StaffPageError> {
-    let questionnaire = super::results::find(&state, &id)?;
+    let questionnaire = user.questionnaire(&state, &id, UnitRole::Coordinator)?;
     let today = state.clock.today();
     let rates = rates(&state, &questionnaire).await?;
     let values = OfferedForm { period: suggested_period(&rates), offered: String::new() };
@@ -52,7 +53,7 @@ async fn record_offered(
     Path(id): Path<String>,
     super::staff::CsrfChecked(user, form): super::staff::CsrfChecked<OfferedForm>,
 ) -> Result<Response, StaffPageError> {
-    let questionnaire = super::results::find(&state, &id)?;
+    let questionnaire = user.questionnaire(&state, &id, UnitRole::Coordinator)?;
     if questionnaire.access == Access::Code {
         return Err(StaffPageError::UsesCodes);
     }

@@ -367,12 +367,28 @@ impl TestApp {
         self.send(form_request(uri).body(Body::from(form_body(fields))).unwrap()).await
     }
 
-    /// Creates a staff account through the store, as `enkat staff add` does.
+    /// Creates a staff account through the store, as `enkat staff add` does:
+    /// a global admin, or a member of staff as every account was before
+    /// roles per unit, a coordinator in every unit (`enkat staff grant NAME
+    /// --unit '*' --role coordinator`).
     pub async fn add_staff(&self, name: &str, password: &str, is_admin: bool) {
+        self.add_account(name, password, is_admin).await;
+        if !is_admin {
+            self.grant(name, enkat::staff::EVERY_UNIT, enkat::staff::UnitRole::Coordinator).await;
+        }
+    }
+
+    /// Creates an account with no role anywhere (not a global admin).
+    pub async fn add_account(&self, name: &str, password: &str, is_admin: bool) {
         let name = AccountName::parse(name).expect("a valid account name");
         let hash = NewPassword::parse(&name, password.to_owned()).expect("a valid password").hash().unwrap();
         let now = self.clock.now_utc();
         assert!(self.store.add_staff_account(name.as_str(), &hash, is_admin, now).await.unwrap(), "a new account");
+    }
+
+    /// Grants an account a role in a unit, as `enkat staff grant` does.
+    pub async fn grant(&self, name: &str, unit: &str, role: enkat::staff::UnitRole) {
+        assert!(self.store.grant_role(name, unit, role).await.unwrap(), "{name} exists");
     }
 
     /// Issues an API token for an account through the store, as `enkat

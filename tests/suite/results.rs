@@ -345,7 +345,7 @@ async fn whole_responses_are_for_admins_only(backend: Backend) {
     assert_eq!(app.get_as(&staff, "/staff/q/nexus/export/summary.csv").await.status, StatusCode::OK);
     let refused = app.get_as(&staff, "/staff/q/nexus/export/responses.csv").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("Bara administratörer"));
+    assert!(refused.body.contains("kräver att du är administratör för enheten"), "{}", refused.body);
     assert!(!app.get_as(&staff, "/staff/q/nexus").await.body.contains("responses.csv"), "no link a user cannot follow");
 
     let admin = app.logged_in_admin().await;

@@ -12,9 +12,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum_extra::extract::cookie::SameSite;
 use enkat::clock::Clock;
+use enkat::staff::UnitRole;
 use enkat::staff::{StaffSettings, fingerprint, password_check_limit};
 use enkat::store::Store;
-use enkat::web::staff::STAFF_ROUTES;
+use enkat::web::staff::{Needs, STAFF_ROUTES};
 use time::OffsetDateTime;
 
 on_both_databases!(
@@ -44,6 +45,7 @@ on_both_databases!(
     a_changed_password_ends_the_accounts_sessions,
     every_staff_route_refuses_an_anonymous_request,
     every_staff_route_exists_for_an_admin,
+    every_staff_route_refuses_every_role_below_the_one_it_needs,
     an_unknown_staff_path_refuses_anonymous_requests_before_it_is_not_found,
     the_start_page_lists_the_questionnaires_with_their_response_counts,
     the_audit_log_shows_logins_and_failures_to_admins_only,
@@ -585,7 +587,7 @@ async fn a_changed_password_ends_the_accounts_sessions(backend: Backend) {
 
 async fn every_staff_route_refuses_an_anonymous_request(backend: Backend) {
     let app = TestApp::shipped(backend).await;
-    for &(method, path) in STAFF_ROUTES {
+    for &(method, path, _) in STAFF_ROUTES {
         let page = app.send(request(method, path, None)).await;
         if method == "GET" {
             let to_login =
@@ -605,12 +607,91 @@ async fn every_staff_route_refuses_an_anonymous_request(backend: Backend) {
 async fn every_staff_route_exists_for_an_admin(backend: Backend) {
     let app = TestApp::shipped(backend).await;
     let cookie = app.logged_in_admin().await;
-    for &(method, path) in STAFF_ROUTES {
+    for &(method, path, _) in STAFF_ROUTES {
         let page = app.send(request(method, path, Some(&cookie))).await;
         assert_ne!(page.status, StatusCode::NOT_FOUND, "{method} {path} is routed");
         assert_ne!(page.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is routed for {method}");
         assert!(!page.status.is_server_error(), "{method} {path}: {}", page.status);
     }
+}
+
+/// The role matrix: an account of each role in the unit `nexus`, one that
+/// is an admin of another unit only, and one with no role at all, each ask
+/// every staff route (posts with their session's CSRF token, so that only
+/// the role can refuse them). A route refuses every role below the one it
+/// needs with 403, and answers 404 to an account of another unit, as for a
+/// questionnaire that does not exist.
+async fn every_staff_route_refuses_every_role_below_the_one_it_needs(backend: Backend) {
+    let app = TestApp::shipped(backend).await;
+    let mut accounts: Vec<(String, Option<UnitRole>, String)> = Vec::new();
+    for role in UnitRole::ALL {
+        let name = format!("nexus-{role}");
+        app.add_account(&name, PASSWORD, false).await;
+        app.grant(&name, "nexus", role).await;
+        accounts.push((name.clone(), Some(role), app.login(&name, PASSWORD).await));
+    }
+    app.add_account("annan-enhet", PASSWORD, false).await;
+    app.grant("annan-enhet", "stodteamet", UnitRole::Admin).await;
+    accounts.push(("annan-enhet".to_owned(), None, app.login("annan-enhet", PASSWORD).await));
+    app.add_account("utan-roll", PASSWORD, false).await;
+    let nobody = app.login("utan-roll", PASSWORD).await;
+
+    let mut checked = 0;
+    for &(method, path, needs) in STAFF_ROUTES {
+        // Logging out ends the session the next rows need; it needs no role.
+        if path == "/staff/logout" {
+            continue;
+        }
+        for (name, role, cookie) in &accounts {
+            let mut request = Request::builder().method(method).uri(path).header(header::COOKIE, cookie.as_str());
+            if method != "GET" {
+                request = request
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header("x-csrf-token", app.csrf_token(cookie).await);
+            }
+            let page = app.send(request.body(Body::empty()).unwrap()).await;
+            let expected = match (needs, role) {
+                (Needs::Account, _) => None,
+                (Needs::GlobalAdmin, _) => Some(StatusCode::FORBIDDEN),
+                (Needs::AdminOfSomeUnit, Some(role)) if *role < UnitRole::Admin => Some(StatusCode::FORBIDDEN),
+                (Needs::AdminOfSomeUnit, _) => None,
+                (Needs::Unit(_), None) => Some(StatusCode::NOT_FOUND),
+                (Needs::Unit(needed), Some(role)) if role < &needed => Some(StatusCode::FORBIDDEN),
+                (Needs::Unit(_), Some(_)) => None,
+            };
+            match expected {
+                Some(status) => assert_eq!(page.status, status, "{method} {path} as {name}: {}", page.body),
+                None => assert!(
+                    !matches!(page.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED)
+                        && !page.status.is_server_error(),
+                    "{method} {path} as {name} is allowed, got {}: {}",
+                    page.status,
+                    page.body
+                ),
+            }
+            if expected == Some(StatusCode::NOT_FOUND) {
+                assert!(!page.body.contains("Nexus"), "{method} {path}: another unit's page names nothing");
+            }
+            checked += 1;
+        }
+        // No role at all: no questionnaire exists.
+        if matches!(needs, Needs::Unit(_)) && method == "GET" {
+            assert_eq!(app.get_as(&nobody, path).await.status, StatusCode::NOT_FOUND, "{path} without a role");
+        }
+    }
+    assert!(checked > 80, "{checked} requests");
+    // Each export is audited with the role it was made under.
+    let audit = app.store.audit_events(Some("export"), 500).await.unwrap();
+    assert!(
+        audit.iter().any(|event| event.actor == "nexus-viewer" && event.details.ends_with("(som läsare för nexus)")),
+        "{audit:?}"
+    );
+    assert!(audit.iter().all(|event| event.actor.starts_with("nexus-")), "no refused export is audited as made");
+    // The start page names only the units' own questionnaires.
+    let start = app.get_as(&accounts[3].2, "/staff").await;
+    assert!(!start.body.contains("/staff/q/nexus"), "another unit's admin is not shown Nexus");
+    let start = app.get_as(&accounts[0].2, "/staff").await;
+    assert!(start.body.contains("/staff/q/nexus"), "a viewer of nexus is");
 }
 
 async fn an_unknown_staff_path_refuses_anonymous_requests_before_it_is_not_found(backend: Backend) {
@@ -715,8 +796,47 @@ fn enkat_staff_and_enkat_token_manage_accounts_and_tokens() {
     let rows: Vec<Vec<&str>> = list.lines().map(|line| line.split_whitespace().collect()).collect();
     assert_eq!(
         rows,
-        [vec!["NAME", "ADMIN", "CREATED"], vec!["anna", "yes", today.as_str()], vec!["bert", "no", today.as_str()]]
+        [
+            vec!["NAME", "ADMIN", "ROLES", "CREATED"],
+            vec!["anna", "yes", "*:admin", today.as_str()],
+            vec!["bert", "no", "-", today.as_str()]
+        ]
     );
+    assert!(stdout(&added).contains("enkat staff grant bert --unit UNIT --role viewer"), "{}", stdout(&added));
+
+    // Roles per unit: granted, replaced, listed, taken back, audited.
+    for (unit, role) in [("nexus", "viewer"), ("nexus", "coordinator"), ("stodteamet", "admin")] {
+        let granted = enkat(&url, &["staff", "grant", "bert", "--unit", unit, "--role", role], None);
+        assert!(granted.status.success(), "staff grant: {}", stderr(&granted));
+    }
+    let list = stdout(&enkat(&url, &["staff", "list"], None));
+    assert!(list.contains("nexus:coordinator,stodteamet:admin"), "{list}");
+    for (args, problem) in [
+        (["staff", "grant", "bert", "--unit", "Nexus!", "--role", "viewer"], "a unit is written like"),
+        (["staff", "grant", "bert", "--unit", "nexus", "--role", "owner"], "viewer, coordinator or admin"),
+        (["staff", "grant", "nobody", "--unit", "nexus", "--role", "viewer"], "no account"),
+    ] {
+        let refused = enkat(&url, &args, None);
+        assert!(!refused.status.success(), "{args:?}");
+        assert!(stderr(&refused).contains(problem), "{args:?}: {}", stderr(&refused));
+    }
+    let revoked = enkat(&url, &["staff", "revoke", "bert", "--unit", "stodteamet"], None);
+    assert!(revoked.status.success(), "staff revoke: {}", stderr(&revoked));
+    assert!(!enkat(&url, &["staff", "revoke", "bert", "--unit", "stodteamet"], None).status.success(), "held none");
+    let list = stdout(&enkat(&url, &["staff", "list"], None));
+    assert!(list.contains(" nexus:coordinator "), "{list}");
+    let audited = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = Store::connect(&url).await.unwrap();
+        let events = store.audit_events(None, 100).await.unwrap();
+        events.into_iter().map(|event| format!("{} {}", event.action, event.details)).collect::<Vec<_>>()
+    });
+    for line in [
+        "role_granted konto: bert, enhet: nexus, roll: viewer",
+        "role_granted konto: bert, enhet: nexus, roll: coordinator",
+        "role_revoked konto: bert, enhet: stodteamet",
+    ] {
+        assert!(audited.iter().any(|event| event == line), "{line} in {audited:?}");
+    }
 
     let created = enkat(&url, &["token", "create", "anna", "--label", "månadsrapport"], None);
     assert!(created.status.success(), "token create: {}", stderr(&created));
@@ -760,7 +880,18 @@ fn enkat_staff_and_enkat_token_manage_accounts_and_tokens() {
         let actions = query_strings(&app.store, "SELECT action FROM audit_event WHERE actor = 'cli' ORDER BY id").await;
         assert_eq!(
             actions,
-            ["account_added", "account_added", "token_created", "token_revoked", "password_changed", "account_removed"]
+            [
+                "account_added",
+                "account_added",
+                "role_granted",
+                "role_granted",
+                "role_granted",
+                "role_revoked",
+                "token_created",
+                "token_revoked",
+                "password_changed",
+                "account_removed"
+            ]
         );
         app.store.close().await;
     });

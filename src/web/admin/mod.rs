@@ -12,11 +12,12 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::AppState;
-use super::staff::{AdminUser, CsrfChecked, StaffPageError};
+use super::staff::{CsrfChecked, StaffPageError, StaffUser};
 use super::versions::version_history;
 use super::views::{self, FormTarget};
 use crate::questionnaire::translations::{Stored, stale_translations};
 use crate::questionnaire::{self, FormInput, Step};
+use crate::staff::UnitRole;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,13 +25,15 @@ pub fn router() -> Router<AppState> {
         .route("/staff/admin/preview/{id}", get(show_preview).post(step_preview))
 }
 
-async fn show_questionnaires(
-    State(state): State<AppState>,
-    AdminUser(user): AdminUser,
-) -> Result<Response, StaffPageError> {
+/// The files of the units the account is an admin of (every file, and the
+/// files that do not load, for a global admin).
+async fn show_questionnaires(State(state): State<AppState>, user: StaffUser) -> Result<Response, StaffPageError> {
+    if !user.grants.anywhere(UnitRole::Admin) {
+        return Err(StaffPageError::NotAdmin);
+    }
     let catalog = state.catalog.catalog();
     let mut histories = Vec::new();
-    for served in catalog.iter() {
+    for served in catalog.iter().filter(|served| user.grants.role_in(&served.unit) == Some(UnitRole::Admin)) {
         let stored = state.store.readable_versions(&served.id).await?;
         let stored: Vec<Stored> = stored
             .iter()
@@ -43,7 +46,9 @@ async fn show_questionnaires(
             stale,
         });
     }
-    Ok(view::questionnaires_page(&user, &histories, &state.catalog.problems()).into_response())
+    // A file that does not load names no unit it could be shown to.
+    let problems = if user.is_admin { state.catalog.problems() } else { Vec::new() };
+    Ok(view::questionnaires_page(&user, &histories, &problems).into_response())
 }
 
 /// `?lang=en`: the language to preview in.
@@ -55,11 +60,11 @@ struct LanguageChoice {
 /// The start page, whether or not the questionnaire is open, without a code.
 async fn show_preview(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    user: StaffUser,
     Path(id): Path<String>,
     Query(choice): Query<LanguageChoice>,
 ) -> Result<Response, StaffPageError> {
-    let questionnaire = state.catalog.get(&id).ok_or_else(|| StaffPageError::UnknownQuestionnaire(id.clone()))?;
+    let questionnaire = user.questionnaire(&state, &id, UnitRole::Admin)?;
     let language = questionnaire.language(choice.lang.as_deref());
     let input = FormInput::new(&questionnaire, Vec::new())?;
     let target = FormTarget::Preview { csrf_token: &user.csrf_token };
@@ -71,11 +76,10 @@ async fn show_preview(
 /// it needs the session's CSRF token (refused with 403 without it).
 async fn step_preview(
     State(state): State<AppState>,
-    _: AdminUser,
     Path(id): Path<String>,
     CsrfChecked(user, pairs): CsrfChecked<Vec<(String, String)>>,
 ) -> Result<Response, StaffPageError> {
-    let questionnaire = state.catalog.get(&id).ok_or_else(|| StaffPageError::UnknownQuestionnaire(id.clone()))?;
+    let questionnaire = user.questionnaire(&state, &id, UnitRole::Admin)?;
     let input = FormInput::new(&questionnaire, pairs)?;
     let language = questionnaire.language(Some(input.language())).to_owned();
     let target = FormTarget::Preview { csrf_token: &user.csrf_token };

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::pages::{self, BatchFormValues, Card};
 use crate::codes::{BatchError, BatchRequest, Code, MAX_BATCH_SIZE, card_url, write_csv};
 use crate::questionnaire::{Access, Questionnaire};
+use crate::staff::UnitRole;
 use crate::staff::action;
 use crate::web::AppState;
 use crate::web::staff::{CsrfChecked, NoFields, StaffPageError, StaffUser};
@@ -29,12 +30,9 @@ pub fn router() -> Router<AppState> {
         .route("/staff/q/{id}/codes/{batch}/revoke", post(revoke_batch))
 }
 
-fn find(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, StaffPageError> {
-    state.catalog.get(id).ok_or_else(|| StaffPageError::UnknownQuestionnaire(id.to_owned()))
-}
-
-fn coded(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, StaffPageError> {
-    let questionnaire = find(state, id)?;
+/// Codes are the everyday work of the unit's coordinators.
+fn coded(state: &AppState, user: &StaffUser, id: &str) -> Result<Arc<Questionnaire>, StaffPageError> {
+    let questionnaire = user.questionnaire(state, id, UnitRole::Coordinator)?;
     if questionnaire.access == Access::Code { Ok(questionnaire) } else { Err(StaffPageError::NotCoded) }
 }
 
@@ -48,7 +46,7 @@ async fn show_codes(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, StaffPageError> {
-    let questionnaire = find(&state, &id)?;
+    let questionnaire = user.questionnaire(&state, &id, UnitRole::Coordinator)?;
     let today = state.clock.today();
     let batches = match questionnaire.access {
         Access::Code => state.store.code_batches(&questionnaire, today).await?,
@@ -71,7 +69,7 @@ async fn create_batch(
     Path(id): Path<String>,
     CsrfChecked(user, form): CsrfChecked<BatchForm>,
 ) -> Result<Response, StaffPageError> {
-    let questionnaire = coded(&state, &id)?;
+    let questionnaire = coded(&state, &user, &id)?;
     let request = match BatchRequest::parse(&form.count, &form.label, questionnaire.min_report_n) {
         Ok(request) => request,
         Err(refused) => {
@@ -116,9 +114,9 @@ struct CsvForm {
 async fn download_csv(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfChecked(_, form): CsrfChecked<CsvForm>,
+    CsrfChecked(user, form): CsrfChecked<CsvForm>,
 ) -> Result<Response, StaffPageError> {
-    let questionnaire = coded(&state, &id)?;
+    let questionnaire = coded(&state, &user, &id)?;
     let codes: Vec<Code> = form
         .codes
         .split_whitespace()
@@ -143,7 +141,7 @@ async fn revoke_batch(
     Path((id, batch)): Path<(String, String)>,
     CsrfChecked(user, NoFields {}): CsrfChecked<NoFields>,
 ) -> Result<Response, StaffPageError> {
-    coded(&state, &id)?;
+    coded(&state, &user, &id)?;
     let batch_id = Uuid::parse_str(&batch).map_err(|_| StaffPageError::NoSuchBatch)?;
     if state.store.code_batch_questionnaire(batch_id).await?.as_deref() != Some(id.as_str()) {
         return Err(StaffPageError::NoSuchBatch);

@@ -8,12 +8,13 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::view::{change, interval, scope_label, share, too_few};
-use super::{find, given, previous_scope};
+use super::{given, previous_scope};
 use crate::questionnaire::Questionnaire;
 use crate::report::period::{self, Period};
 use crate::report::stats::Interval;
 use crate::report::trend::{self, Comparison, Measure, Share, Trend};
 use crate::report::{Disclosure, Figure, Scope};
+use crate::staff::UnitRole;
 use crate::store::StoredVersion;
 use crate::web::AppState;
 use crate::web::staff::{StaffPageError, StaffUser, staff_layout};
@@ -81,7 +82,7 @@ pub(super) async fn show_comparison(
     Path(id): Path<String>,
     Query(query): Query<CompareQuery>,
 ) -> Result<Markup, StaffPageError> {
-    let questionnaire = find(&state, &id)?;
+    let questionnaire = user.questionnaire(&state, &id, UnitRole::Viewer)?;
     let disclosure = state.store.disclosure(&questionnaire, state.clock.today()).await?;
     let ranges = query.ranges(&questionnaire, &disclosure)?;
     let comparison = ranges.as_ref().map(|(a, b)| trend::comparison(&disclosure, a, b));

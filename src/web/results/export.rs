@@ -15,12 +15,13 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{TryStreamExt, stream};
 use tokio::sync::mpsc;
 
-use super::{ResultsQuery, find, given};
+use super::{ResultsQuery, given};
 use crate::questionnaire::Questionnaire;
 use crate::report::csv::{Dialect, ResponsesCsv};
 use crate::report::microdata;
 use crate::report::period::Period;
 use crate::report::{self, Filter, ResponsesCounter, ResponsesPlan};
+use crate::staff::UnitRole;
 use crate::staff::action;
 use crate::store::{Snapshot, Store, StoreError};
 use crate::web::AppState;
@@ -135,10 +136,9 @@ async fn write_export(
     id: &str,
     query: &ResultsQuery,
 ) -> Result<Response, StaffPageError> {
-    let questionnaire = find(state, id)?;
-    if what.admin_only() && !caller.is_admin {
-        return Err(StaffPageError::ResponsesForAdminsOnly);
-    }
+    // Whole responses are for the unit's admins; the rest for any role.
+    let needed = if what.admin_only() { UnitRole::Admin } else { UnitRole::Viewer };
+    let questionnaire = caller.questionnaire(state, id, needed)?;
     let filter = query.filter(&questionnaire)?;
     let dialect = match query.dialect.as_deref().filter(|name| !name.is_empty()) {
         None => Dialect::default(),
@@ -190,8 +190,15 @@ async fn write_export(
         }
     }
 
+    // The role the export was made under: a global admin's, or the one
+    // held in the questionnaire's unit.
+    let role = match (caller.is_admin, caller.grants.role_in(&questionnaire.unit)) {
+        (true, _) => "global administratör".to_owned(),
+        (false, Some(role)) => format!("{} för {}", role.label(), questionnaire.unit),
+        (false, None) => String::new(),
+    };
     let details = format!(
-        "{} {} {}{}",
+        "{} {} {} (som {role}){}",
         id,
         what.file_name(),
         query.to_query_string(),

@@ -6,8 +6,6 @@ mod export;
 mod report;
 mod view;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
@@ -19,6 +17,7 @@ use super::staff::{StaffPageError, StaffUser};
 use crate::questionnaire::{Channel, Questionnaire, Role};
 use crate::report::period::Period;
 use crate::report::{Disclosure, Filter, Scope, ScopeError, Split};
+use crate::staff::UnitRole;
 
 /// The staff results routes, for `STAFF_ROUTES` and `web::app`.
 pub fn router() -> Router<AppState> {
@@ -159,17 +158,13 @@ impl ResultsQuery {
     }
 }
 
-pub(super) fn find(state: &AppState, id: &str) -> Result<Arc<Questionnaire>, StaffPageError> {
-    state.catalog.get(id).ok_or_else(|| StaffPageError::UnknownQuestionnaire(id.to_owned()))
-}
-
 async fn show_results(
     user: StaffUser,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<ResultsQuery>,
 ) -> Result<Markup, StaffPageError> {
-    let questionnaire = find(&state, &id)?;
+    let questionnaire = user.questionnaire(&state, &id, UnitRole::Viewer)?;
     let results = gather_results(&state, &questionnaire, &query).await?;
     Ok(view::results_page(&user, &questionnaire, &query, &results))
 }

@@ -18,11 +18,12 @@ use super::view::{
     Results, areas_section, free_texts_section, overview_section, period_note, practical_support, satisfaction_section,
     scope_label,
 };
-use super::{ResultsQuery, find, gather_results};
+use super::{ResultsQuery, gather_results};
 use crate::questionnaire::{Access, QuestionKind, Questionnaire, Role};
 use crate::report::note::{MAX_NOTE_CHARS, PeriodNote};
 use crate::report::period::{Period, long_date};
 use crate::report::trend::{self, Comparison, Measure, Trend};
+use crate::staff::UnitRole;
 use crate::staff::action;
 use crate::web::AppState;
 use crate::web::staff::{CsrfChecked, StaffPageError, StaffUser, csrf_field, staff_head};
@@ -60,7 +61,7 @@ pub(super) async fn show_report(
     Path(id): Path<String>,
     Query(query): Query<ResultsQuery>,
 ) -> Result<Markup, StaffPageError> {
-    let questionnaire = find(&state, &id)?;
+    let questionnaire = user.questionnaire(&state, &id, UnitRole::Viewer)?;
     let results = gather_results(&state, &questionnaire, &report_query(&query)).await?;
     let beyond = beyond(&state, &questionnaire, &results).await?;
     // The form starts at the latest chosen period, with its note.
@@ -127,7 +128,8 @@ pub(super) async fn save_note(
     Query(query): Query<ResultsQuery>,
     CsrfChecked(user, form): CsrfChecked<NoteForm>,
 ) -> Result<Response, StaffPageError> {
-    let questionnaire = find(&state, &id)?;
+    // What the unit does now is the everyday work of its coordinators.
+    let questionnaire = user.questionnaire(&state, &id, UnitRole::Coordinator)?;
     let today = state.clock.today();
     let notes = state.store.period_notes(&questionnaire).await?;
     let note = match PeriodNote::parse(&questionnaire, &form.period, &form.note, today) {

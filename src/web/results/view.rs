@@ -81,7 +81,9 @@ pub fn results_page(
         (filter_form(questionnaire, query, &results.versions, &results.periods))
         (export_links(user, questionnaire, query))
         (super::report::report_link(questionnaire, query))
-        @if questionnaire.access == Access::Code {
+        @if questionnaire.access == Access::Code
+            && user.grants.check(&questionnaire.unit, crate::staff::UnitRole::Coordinator).is_ok()
+        {
             p.codes-link { a href={ "/staff/q/" (questionnaire.id) "/codes" } { "Engångskoder: skapa, skriv ut och återkalla" } }
         }
         (version_history(results))
@@ -472,7 +474,7 @@ fn export_links(user: &StaffUser, questionnaire: &Questionnaire, query: &Results
                     a href=(with("summary.csv", "dialect=excel-sv")) { (EXCEL_SV) } ", "
                     a href=(with("summary.csv", "")) { (STANDARD) }
                 }
-                @if user.is_admin {
+                @if user.grants.role_in(&questionnaire.unit) == Some(crate::staff::UnitRole::Admin) {
                     li { "Enskilda svar från avslutade perioder, små grupper skyddade (bara administratörer): "
                         a href=(with("responses.xlsx", "")) { "Excel (xlsx)" } ", "
                         a href=(with("responses.csv", "dialect=excel-sv")) { (EXCEL_SV) } ", "

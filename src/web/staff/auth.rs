@@ -1,6 +1,8 @@
 //! Who is asking: extractors for staff pages (a session cookie) and for
-//! exports (a session or an API token), and the CSRF check for every form
-//! that changes something.
+//! exports (a session or an API token), with the account's roles per unit,
+//! and the CSRF check for every form that changes something.
+
+use std::sync::Arc;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -9,7 +11,8 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::de::DeserializeOwned;
 
 use super::StaffPageError;
-use crate::staff::{fingerprint, secrets_match};
+use crate::questionnaire::Questionnaire;
+use crate::staff::{Denied, Grants, UnitRole, fingerprint, secrets_match};
 use crate::store::StoreError;
 use crate::web::AppState;
 
@@ -31,10 +34,45 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct StaffUser {
     /// The account's name.
     pub name: String,
-    /// Whether the account may see the audit log and other admin pages.
+    /// Whether the account is a global admin: accounts, the audit log,
+    /// every unit.
     pub is_admin: bool,
+    /// Its roles per unit.
+    pub grants: Grants,
     /// The session's CSRF token, for `csrf_field` in forms.
     pub csrf_token: String,
+}
+
+impl StaffUser {
+    /// The questionnaire `id`, if the account holds `needed` in its unit
+    /// ([`questionnaire_for`]).
+    pub fn questionnaire(
+        &self,
+        state: &AppState,
+        id: &str,
+        needed: UnitRole,
+    ) -> Result<Arc<Questionnaire>, StaffPageError> {
+        questionnaire_for(state, &self.grants, id, needed)
+    }
+}
+
+/// The questionnaire `id` for an account holding `grants` that needs
+/// `needed` in its unit. A questionnaire of a unit where the account holds
+/// no role is "not found", as one that does not exist: its existence is not
+/// revealed. A lower role than needed is refused (403) with the role it takes.
+pub fn questionnaire_for(
+    state: &AppState,
+    grants: &Grants,
+    id: &str,
+    needed: UnitRole,
+) -> Result<Arc<Questionnaire>, StaffPageError> {
+    let not_found = || StaffPageError::UnknownQuestionnaire(id.to_owned());
+    let questionnaire = state.catalog.get(id).ok_or_else(not_found)?;
+    match grants.check(&questionnaire.unit, needed) {
+        Ok(_) => Ok(questionnaire),
+        Err(Denied::OtherUnit) => Err(not_found()),
+        Err(Denied::BelowRole { needed, held }) => Err(StaffPageError::BelowRole { needed, held }),
+    }
 }
 
 impl FromRequestParts<AppState> for StaffUser {
@@ -78,10 +116,25 @@ impl FromRequestParts<AppState> for AdminUser {
 pub struct ExportCaller {
     /// The account's name, for the audit log.
     pub name: String,
-    /// Whether the account is an admin.
+    /// Whether the account is a global admin.
     pub is_admin: bool,
+    /// Its roles per unit.
+    pub grants: Grants,
     /// Whether the caller used an API token rather than a session.
     pub via_token: bool,
+}
+
+impl ExportCaller {
+    /// The questionnaire `id`, if the account holds `needed` in its unit
+    /// ([`questionnaire_for`]).
+    pub fn questionnaire(
+        &self,
+        state: &AppState,
+        id: &str,
+        needed: UnitRole,
+    ) -> Result<Arc<Questionnaire>, StaffPageError> {
+        questionnaire_for(state, &self.grants, id, needed)
+    }
 }
 
 impl FromRequestParts<AppState> for ExportCaller {
@@ -89,12 +142,18 @@ impl FromRequestParts<AppState> for ExportCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(user) = session_user(&parts.headers, state).await? {
-            return Ok(ExportCaller { name: user.name, is_admin: user.is_admin, via_token: false });
+            return Ok(ExportCaller {
+                name: user.name,
+                is_admin: user.is_admin,
+                grants: user.grants,
+                via_token: false,
+            });
         }
         if let Some(token) = bearer_token(&parts.headers)
             && let Some(holder) = state.store.api_token_holder(&fingerprint(token)).await?
         {
-            return Ok(ExportCaller { name: holder.name, is_admin: holder.is_admin, via_token: true });
+            let grants = state.store.grants_of(&holder.name, holder.is_admin).await?;
+            return Ok(ExportCaller { name: holder.name, is_admin: holder.is_admin, grants, via_token: true });
         }
         Err(StaffPageError::TokenRequired { next: path_and_query(parts) })
     }
@@ -190,7 +249,8 @@ async fn session_user(headers: &HeaderMap, state: &AppState) -> Result<Option<St
         return Ok(None);
     }
     state.store.touch_staff_session(&id_hash, now).await?;
-    Ok(Some(StaffUser { name: session.account, is_admin: session.is_admin, csrf_token: session.csrf_token }))
+    let grants = state.store.grants_of(&session.account, session.is_admin).await?;
+    Ok(Some(StaffUser { name: session.account, is_admin: session.is_admin, grants, csrf_token: session.csrf_token }))
 }
 
 /// The token of `Authorization: Bearer <token>`; the scheme's case does not matter.

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::views::{self, text};
 use crate::codes::NoRandomness;
 use crate::report::ReportError;
-use crate::staff::StaffError;
+use crate::staff::{StaffError, UnitRole};
 use crate::store::StoreError;
 
 /// Why a staff request was not served.
@@ -25,9 +25,10 @@ pub enum StaffPageError {
     NotLoggedIn,
     #[error("the page is for admins only")]
     NotAdmin,
-    /// Whole responses (and their notes) are for admins only.
-    #[error("only admins may export whole responses")]
-    ResponsesForAdminsOnly,
+    /// The account holds a role in the questionnaire's unit, but a lower
+    /// one than the page needs.
+    #[error("the page needs the role {needed} in its unit, not {held}")]
+    BelowRole { needed: UnitRole, held: UnitRole },
     #[error("the CSRF token is missing or wrong")]
     CsrfMismatch,
     /// The login form was posted from another site's page (login CSRF).
@@ -107,9 +108,16 @@ impl IntoResponse for StaffPageError {
             StaffPageError::NotAdmin => {
                 (StatusCode::FORBIDDEN, text::NOT_ADMIN_TITLE, text::NOT_ADMIN_TEXT.to_owned(), to_start)
             }
-            StaffPageError::ResponsesForAdminsOnly => {
-                (StatusCode::FORBIDDEN, text::NOT_ADMIN_TITLE, text::RESPONSES_FOR_ADMINS.to_owned(), to_start)
-            }
+            StaffPageError::BelowRole { needed, held } => (
+                StatusCode::FORBIDDEN,
+                text::NOT_ADMIN_TITLE,
+                format!(
+                    "Det här kräver att du är {} för enheten. Ditt konto är {}. Fråga en administratör om du behöver mer.",
+                    needed.label(),
+                    held.label()
+                ),
+                to_start,
+            ),
             StaffPageError::CsrfMismatch => {
                 (StatusCode::FORBIDDEN, text::CSRF_TITLE, text::CSRF_TEXT.to_owned(), to_start)
             }

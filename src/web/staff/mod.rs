@@ -16,45 +16,61 @@ use serde::Deserialize;
 
 pub use auth::{
     AdminUser, CSRF_FIELD, CSRF_HEADER, CsrfChecked, DEVICE_COOKIE, ExportCaller, NoFields, SESSION_COOKIE, StaffUser,
-    check_csrf,
+    check_csrf, questionnaire_for,
 };
 pub use error::StaffPageError;
 pub(crate) use login::from_another_site;
 pub use views::{csrf_field, message_page, staff_head, staff_layout, text};
 
 use super::AppState;
+use crate::staff::UnitRole;
+
+/// What a staff route needs of the account that asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// A session (or, for exports, a token) of any account.
+    Account,
+    /// At least this role in the unit of the questionnaire in the path.
+    Unit(UnitRole),
+    /// An admin of at least one unit (the page shows only theirs).
+    AdminOfSomeUnit,
+    /// A global admin.
+    GlobalAdmin,
+}
 
 /// Every staff route that requires a session or a token, as (method, path
-/// with sample parameters). A test walks it: each must refuse an anonymous
-/// request and none may answer 404 to an admin. The login form is the one
-/// public staff route and is not listed.
-pub const STAFF_ROUTES: &[(&str, &str)] = &[
-    ("GET", "/staff"),
-    ("POST", "/staff/logout"),
-    ("GET", "/staff/audit"),
-    ("GET", "/staff/api/whoami"),
-    ("GET", "/staff/q/nexus"),
-    ("GET", "/staff/q/nexus/jamfor"),
-    ("GET", "/staff/q/nexus/export/summary.csv"),
-    ("GET", "/staff/q/nexus/export/summary.xlsx"),
-    ("GET", "/staff/q/nexus/export/responses.csv"),
-    ("GET", "/staff/q/nexus/export/responses.xlsx"),
-    ("GET", "/staff/q/nexus/export/responses-notes.txt"),
-    ("GET", "/staff/q/nexus/export/texts.csv"),
-    ("GET", "/staff/q/nexus/rapport"),
-    ("POST", "/staff/q/nexus/rapport"),
-    ("GET", "/staff/q/nexus/codes"),
-    ("POST", "/staff/q/nexus/codes"),
-    ("POST", "/staff/q/nexus/codes/csv"),
-    ("POST", "/staff/q/nexus/codes/00000000-0000-0000-0000-000000000000/revoke"),
-    ("GET", "/staff/q/nexus/erbjudna"),
-    ("POST", "/staff/q/nexus/erbjudna"),
-    ("GET", "/staff/admin/questionnaires"),
-    ("GET", "/staff/admin/preview/nexus"),
-    ("POST", "/staff/admin/preview/nexus"),
-    ("GET", "/staff/admin/tillganglighet"),
-    ("POST", "/staff/admin/tillganglighet/00000000-0000-0000-0000-000000000000/hanterad"),
-    ("POST", "/staff/admin/tillganglighet/00000000-0000-0000-0000-000000000000/ta-bort"),
+/// with sample parameters, what it needs; the sample questionnaire `nexus`
+/// is of the unit `nexus`). Tests walk it: each must refuse an anonymous
+/// request, none may answer 404 to an admin, and each refuses every role
+/// below the one it needs (404 for a unit the account holds no role in).
+/// The login form is the one public staff route and is not listed.
+pub const STAFF_ROUTES: &[(&str, &str, Needs)] = &[
+    ("GET", "/staff", Needs::Account),
+    ("POST", "/staff/logout", Needs::Account),
+    ("GET", "/staff/audit", Needs::GlobalAdmin),
+    ("GET", "/staff/api/whoami", Needs::Account),
+    ("GET", "/staff/q/nexus", Needs::Unit(UnitRole::Viewer)),
+    ("GET", "/staff/q/nexus/jamfor", Needs::Unit(UnitRole::Viewer)),
+    ("GET", "/staff/q/nexus/export/summary.csv", Needs::Unit(UnitRole::Viewer)),
+    ("GET", "/staff/q/nexus/export/summary.xlsx", Needs::Unit(UnitRole::Viewer)),
+    ("GET", "/staff/q/nexus/export/responses.csv", Needs::Unit(UnitRole::Admin)),
+    ("GET", "/staff/q/nexus/export/responses.xlsx", Needs::Unit(UnitRole::Admin)),
+    ("GET", "/staff/q/nexus/export/responses-notes.txt", Needs::Unit(UnitRole::Admin)),
+    ("GET", "/staff/q/nexus/export/texts.csv", Needs::Unit(UnitRole::Admin)),
+    ("GET", "/staff/q/nexus/rapport", Needs::Unit(UnitRole::Viewer)),
+    ("POST", "/staff/q/nexus/rapport", Needs::Unit(UnitRole::Coordinator)),
+    ("GET", "/staff/q/nexus/codes", Needs::Unit(UnitRole::Coordinator)),
+    ("POST", "/staff/q/nexus/codes", Needs::Unit(UnitRole::Coordinator)),
+    ("POST", "/staff/q/nexus/codes/csv", Needs::Unit(UnitRole::Coordinator)),
+    ("POST", "/staff/q/nexus/codes/00000000-0000-0000-0000-000000000000/revoke", Needs::Unit(UnitRole::Coordinator)),
+    ("GET", "/staff/q/nexus/erbjudna", Needs::Unit(UnitRole::Coordinator)),
+    ("POST", "/staff/q/nexus/erbjudna", Needs::Unit(UnitRole::Coordinator)),
+    ("GET", "/staff/admin/questionnaires", Needs::AdminOfSomeUnit),
+    ("GET", "/staff/admin/preview/nexus", Needs::Unit(UnitRole::Admin)),
+    ("POST", "/staff/admin/preview/nexus", Needs::Unit(UnitRole::Admin)),
+    ("GET", "/staff/admin/tillganglighet", Needs::GlobalAdmin),
+    ("POST", "/staff/admin/tillganglighet/00000000-0000-0000-0000-000000000000/hanterad", Needs::GlobalAdmin),
+    ("POST", "/staff/admin/tillganglighet/00000000-0000-0000-0000-000000000000/ta-bort", Needs::GlobalAdmin),
 ];
 
 /// The staff routes, to be merged into the app.
@@ -77,7 +93,11 @@ const AUDIT_LIMIT: i64 = 500;
 async fn show_start(State(state): State<AppState>, user: StaffUser) -> Result<Markup, StaffPageError> {
     let mut served = Vec::new();
     let today = state.clock.today();
-    for questionnaire in state.catalog.catalog().iter() {
+    // Only the units the account holds a role in: another unit's
+    // questionnaires are not even named.
+    for questionnaire in
+        state.catalog.catalog().iter().filter(|questionnaire| user.grants.role_in(&questionnaire.unit).is_some())
+    {
         // Never a live count: a member of staff reloading the page would
         // see each response arrive (see docs/privacy.md).
         let responses = state.store.disclosure(questionnaire, today).await?.released_responses();

@@ -57,7 +57,6 @@ pub mod text {
     pub const UNAVAILABLE_TEXT: &str = "Databasen svarar inte just nu. Inget har ändrats. Försök igen om en stund.";
     pub const TRY_AGAIN_TEXT: &str = "Inget har ändrats. Försök igen.";
     pub const FILE_FAILED_TEXT: &str = "Filen kunde inte skapas. Försök igen.";
-    pub const RESPONSES_FOR_ADMINS: &str = "Bara administratörer får ladda ner enskilda svar.";
     pub const NO_QUESTIONNAIRE_TITLE: &str = "Enkäten finns inte";
     pub const NO_QUESTIONNAIRE_TEXT: &str = "Tjänsten visar ingen enkät med det namnet.";
     pub const BAD_FILTER_TITLE: &str = "Filtret kunde inte användas";
@@ -193,8 +192,10 @@ pub fn start_page(user: &StaffUser, questionnaires: &[ServedQuestionnaire]) -> M
                 }
             }
         }
-        @if user.is_admin {
+        @if user.grants.anywhere(crate::staff::UnitRole::Admin) {
             p { a href="/staff/admin/questionnaires" { "Enkätfiler: fel, versioner och förhandsvisning" } }
+        }
+        @if user.is_admin {
             p { a href="/staff/audit" { (text::AUDIT_TITLE) } }
         }
     };
