@@ -300,25 +300,28 @@ fn note_tools(
                     @for problem in problems { p { (problem) } }
                 }
             }
-            form.period-note method="post" action=(report_url(questionnaire, query)) {
-                (csrf_field(user))
-                div.field {
-                    label for="note-period" { "Period" }
-                    select #note-period name="period" {
-                        @for period in periods.iter().rev() {
-                            option value=(period) selected[period.to_string() == form.period] { (period.label()) }
+            // "Vad vi gör nu" is the coordinators' to write; a viewer reads it.
+            @if user.grants.check(&questionnaire.unit, UnitRole::Coordinator).is_ok() {
+                form.period-note method="post" action=(report_url(questionnaire, query)) {
+                    (csrf_field(user))
+                    div.field {
+                        label for="note-period" { "Period" }
+                        select #note-period name="period" {
+                            @for period in periods.iter().rev() {
+                                option value=(period) selected[period.to_string() == form.period] { (period.label()) }
+                            }
                         }
                     }
-                }
-                div.field {
-                    label for="note" { "Vad vi gör nu" }
-                    p.hint #note-hint {
-                        "Vad enheten gör med resultaten, högst " (MAX_NOTE_CHARS) " tecken. Texten hör till perioden: den visas i rapporten och, om enkäten visar resultat för de svarande, på deras resultatsida. "
-                        "Att spara ersätter periodens tidigare text, och händelseloggen visar vem som sparade."
+                    div.field {
+                        label for="note" { "Vad vi gör nu" }
+                        p.hint #note-hint {
+                            "Vad enheten gör med resultaten, högst " (MAX_NOTE_CHARS) " tecken. Texten hör till perioden: den visas i rapporten och, om enkäten visar resultat för de svarande, på deras resultatsida. "
+                            "Att spara ersätter periodens tidigare text, och händelseloggen visar vem som sparade."
+                        }
+                        textarea #note name="note" rows="8" maxlength=(MAX_NOTE_CHARS) aria-describedby="note-hint" { (form.note) }
                     }
-                    textarea #note name="note" rows="8" maxlength=(MAX_NOTE_CHARS) aria-describedby="note-hint" { (form.note) }
+                    button.submit type="submit" { "Spara" }
                 }
-                button.submit type="submit" { "Spara" }
             }
         }
     }
