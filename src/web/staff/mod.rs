@@ -42,6 +42,7 @@ pub const STAFF_ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff/q/nexus/export/responses-notes.txt"),
     ("GET", "/staff/q/nexus/export/texts.csv"),
     ("GET", "/staff/q/nexus/rapport"),
+    ("GET", "/staff/q/nexus/print?lang=sv"),
     ("POST", "/staff/q/nexus/rapport"),
     ("GET", "/staff/q/nexus/codes"),
     ("POST", "/staff/q/nexus/codes"),
