@@ -258,3 +258,73 @@ fn condition_words(
     };
     template.replace("{n}", &number(questionnaire, &condition.question).to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::questionnaire::parse;
+
+    const SOURCE: &str = r#"
+id = "t"
+languages = ["sv", "en"]
+title = { sv = "Stöd efter våld", en = "Support after violence" }
+neutral_title = false
+
+[[page]]
+title = { sv = "Stöd", en = "Support" }
+
+[[page.question]]
+id = "got"
+type = "multi"
+text = { sv = "Vad fick du?", en = "What did you get?" }
+options = [ { id = "a", sv = "A", en = "A" }, { id = "none", sv = "Inget", en = "Nothing", exclusive = true } ]
+
+[[page]]
+title = { sv = "Mer", en = "More" }
+show_if = { question = "got", answered = true }
+
+[[page.question]]
+id = "note"
+type = "text"
+max_length = 500
+show_if = { question = "got", any_of = ["a", "none"] }
+text = { sv = "Berätta", en = "Tell us" }
+"#;
+
+    fn questionnaire() -> Questionnaire {
+        parse(Path::new("t.toml"), SOURCE).expect("a valid questionnaire")
+    }
+
+    #[test]
+    fn the_stylesheet_is_in_the_document_exactly_as_its_hash_in_the_policy_says() {
+        let html = document(&questionnaire(), "sv").into_string();
+        // A browser hashes the element's text as it stands: escaped or
+        // changed, the stylesheet would be refused and the boxes not drawn.
+        assert!(html.contains(&format!("<style>{STYLE}</style>")));
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
+        assert!(content_security_policy().contains(&format!("style-src 'sha256-{hash}'")));
+        assert!(!content_security_policy().contains("script-src"), "no script at all: default-src 'none'");
+    }
+
+    #[test]
+    fn conditions_name_the_earlier_question_by_number_and_its_options_in_the_language() {
+        let questionnaire = questionnaire();
+        let locale = locale::get("en");
+        let note = &questionnaire.questions[1];
+        let words = condition_words(&questionnaire, note.condition.as_ref().unwrap(), "en", locale, Scope::Question);
+        assert_eq!(words, "Answer only if you ticked any of these in question 1: “A” or “Nothing”.");
+        let page = questionnaire.pages[1].condition.as_ref().unwrap();
+        let words = condition_words(&questionnaire, page, "sv", locale::get("sv"), Scope::Page);
+        assert_eq!(words, "Hoppa över den här delen om du inte svarade på fråga 1.");
+    }
+
+    #[test]
+    fn the_title_is_the_questionnaires_own_without_neutral_title_and_lines_follow_the_length() {
+        let html = document(&questionnaire(), "en").into_string();
+        assert!(html.contains("<h1>Support after violence</h1>"), "{html}");
+        assert_eq!(html.matches("class=\"paper-line\"").count(), 3, "500 characters: the fewest lines, 3");
+        assert_eq!((ruled_lines(2000), ruled_lines(10_000)), (8, 8));
+    }
+}
