@@ -1,6 +1,6 @@
 //! The command line: `enkat serve` (the default), `enkat check`, and `enkat staff`
 //! and `enkat token` for staff accounts and API tokens, `enkat export`,
-//! `enkat codes` for one-time codes, `enkat seed` for synthetic responses,
+//! `enkat codes` for one-time codes, `enkat print` for paper forms, `enkat seed` for synthetic responses,
 //! `enkat schema` for editors, and `enkat backup` and `enkat purge` for the
 //! stored responses.
 
@@ -9,6 +9,7 @@ mod codes;
 mod export;
 pub mod key;
 mod maintenance;
+mod print;
 mod reload;
 pub mod seed;
 mod staff;
@@ -70,6 +71,9 @@ enum Command {
     /// One-time codes of questionnaires with `access = "code"`: create, list, revoke.
     #[command(subcommand)]
     Codes(codes::CodesCommand),
+    /// Write a questionnaire as a paper form: one HTML document to print on
+    /// A4, the same as the staff page `/staff/q/{id}/print`.
+    Print(print::PrintArgs),
     /// Store synthetic responses to a questionnaire, for trying out reports
     /// and load at scale. Never on a database with real answers.
     Seed(seed::SeedArgs),
@@ -239,6 +243,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Backup(args)) => maintenance::backup(args),
         Some(Command::Purge(args)) => maintenance::purge(args),
         Some(Command::Seed(args)) => seed::run(args),
+        Some(Command::Print(args)) => print::run(args),
         Some(Command::Schema) => {
             println!("{}", questionnaire::json_schema());
             ExitCode::SUCCESS

@@ -172,6 +172,35 @@ pub struct Locale {
     pub results: ResultsTexts,
     /// The accessibility statement and its form for reporting problems.
     pub statement: StatementTexts,
+    /// The questionnaire printed on paper.
+    pub print: PrintTexts,
+}
+
+/// The words of a questionnaire printed on paper, around its own texts.
+/// What each is for: `sv.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintTexts {
+    pub how_to: String,
+    pub tick_one: String,
+    pub tick_several: String,
+    pub exclusive: String,
+    pub write_here: String,
+    /// `{n}` is the earlier question's number, `{options}` its options.
+    pub answer_if_any_of: String,
+    pub answer_if_none_of: String,
+    pub answer_if_answered: String,
+    pub answer_if_unanswered: String,
+    /// The same for a page with a condition.
+    pub skip_unless_any_of: String,
+    pub skip_unless_none_of: String,
+    pub skip_unless_answered: String,
+    pub skip_unless_unanswered: String,
+    /// `{n}` is the number of the question the options were ticked in.
+    pub chosen_in: String,
+    pub code_label: String,
+    pub code_once: String,
+    pub code_web: String,
 }
 
 /// The words of the results page for respondents: the latest closed

@@ -6,6 +6,7 @@ pub mod codes;
 mod kept_pages;
 pub mod language;
 mod offered;
+mod print;
 mod published;
 pub mod reach;
 mod respond;
@@ -123,6 +124,7 @@ pub fn routes() -> Router<AppState> {
         .merge(results::router())
         .merge(codes::router())
         .merge(offered::router())
+        .merge(print::router())
         .merge(staff::router())
         .merge(admin::router())
         .merge(statement::staff_router())

@@ -29,6 +29,7 @@ mod older_versions;
 mod operations;
 mod pages;
 mod path;
+mod print;
 mod public_results;
 mod rate;
 mod reach;

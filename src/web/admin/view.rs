@@ -45,6 +45,13 @@ pub fn questionnaires_page(user: &StaffUser, files: &[FileState], problems: &[Pr
                         a href={ "/staff/admin/preview/" (questionnaire.id) "?lang=" (language) } { (locale::get(language).name) }
                     }
                 }
+                p.print-links {
+                    "Skriv ut som papperformulär: "
+                    @for (n, language) in questionnaire.languages.iter().enumerate() {
+                        @if n > 0 { ", " }
+                        a href={ "/staff/q/" (questionnaire.id) "/print?lang=" (language) } { (locale::get(language).name) }
+                    }
+                }
                 (versions_table(history))
                 (translations(questionnaire, stale))
             }

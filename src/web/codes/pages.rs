@@ -16,6 +16,22 @@ use crate::web::staff::{StaffUser, csrf_field, staff_layout};
 pub struct BatchFormValues {
     pub count: String,
     pub label: String,
+    /// `cards` or `forms` (`FORMS`); empty is cards.
+    pub print: String,
+    /// The paper forms' language; empty is the questionnaire's first.
+    pub lang: String,
+}
+
+/// The batch form's value for a paper form per code.
+pub const FORMS: &str = "forms";
+
+/// What a new batch's codes are printed on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Printout {
+    /// Cards to cut out, 10 to an A4 page, with the CSV download.
+    Cards,
+    /// The whole questionnaire on paper once per code, in this language.
+    Forms { language: String },
 }
 
 /// One card to print.
@@ -137,6 +153,29 @@ pub fn codes_page(
                             "Skriv en plats och en tid, till exempel \u{201d}Mottagningen december\u{201d}."
                         }
                         input #label type="text" name="label" maxlength=(MAX_LABEL_LENGTH) required aria-describedby="label-hint" value=(values.label);
+                    }
+                    fieldset.field.printout {
+                        legend { "Skriv ut koderna som" }
+                        div.choice {
+                            input #print-cards type="radio" name="print" value="cards" checked[values.print != FORMS];
+                            label for="print-cards" { "kort att dela ut (10 på en A4-sida), med kod, QR-kod och adress" }
+                        }
+                        div.choice {
+                            input #print-forms type="radio" name="print" value=(FORMS) checked[values.print == FORMS] aria-describedby="forms-hint";
+                            label for="print-forms" { "ett papperformulär per kod: hela enkäten, med koden och QR-koden överst" }
+                        }
+                        p.hint #forms-hint {
+                            "Varje formulär börjar på en ny sida. Koden kan användas en gång, antingen på webben eller på papper. "
+                            "Formulären visas också bara en gång: skriv ut dem direkt."
+                        }
+                        div.field {
+                            label for="lang" { "Papperformulärens språk" }
+                            select #lang name="lang" {
+                                @for language in &questionnaire.languages {
+                                    option value=(language) selected[values.lang == *language] { (crate::locale::get(language).name) }
+                                }
+                            }
+                        }
                     }
                     button.submit type="submit" { "Skapa koder" }
                 }

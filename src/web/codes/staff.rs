@@ -14,13 +14,15 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::pages::{self, BatchFormValues, Card};
+use super::pages::{self, BatchFormValues, Card, FORMS, Printout};
+use super::qr;
 use crate::codes::{BatchError, BatchRequest, Code, MAX_BATCH_SIZE, card_url, write_csv};
 use crate::questionnaire::{Access, Questionnaire};
 use crate::staff::UnitRole;
 use crate::staff::action;
 use crate::web::AppState;
 use crate::web::staff::{CsrfChecked, NoFields, StaffPageError, StaffUser};
+use crate::web::views::print::{self, PaperCode};
 
 /// The staff routes of one-time codes, listed in `STAFF_ROUTES`.
 pub fn router() -> Router<AppState> {
@@ -62,6 +64,43 @@ struct BatchForm {
     count: String,
     #[serde(default)]
     label: String,
+    /// `cards` (the default) or `forms`: a paper form per code.
+    #[serde(default)]
+    print: String,
+    /// The paper forms' language.
+    #[serde(default)]
+    lang: String,
+}
+
+impl BatchForm {
+    /// What to print, checked against the questionnaire: an unknown choice
+    /// or a language it does not have is a problem to show on the form.
+    fn printout(&self, questionnaire: &Questionnaire) -> Result<Printout, String> {
+        match self.print.trim() {
+            "" | "cards" => Ok(Printout::Cards),
+            FORMS => {
+                let wanted = self.lang.trim();
+                let language = if wanted.is_empty() { questionnaire.languages[0].as_str() } else { wanted };
+                match questionnaire.languages.iter().find(|lang| *lang == language) {
+                    Some(language) => Ok(Printout::Forms { language: language.clone() }),
+                    None => Err(format!(
+                        "Välj ett av enkätens språk för papperformulären: {}.",
+                        questionnaire.languages.join(", ")
+                    )),
+                }
+            }
+            _ => Err("Välj om koderna ska skrivas ut som kort eller som papperformulär.".to_owned()),
+        }
+    }
+
+    fn values(&self) -> BatchFormValues {
+        BatchFormValues {
+            count: self.count.clone(),
+            label: self.label.clone(),
+            print: self.print.clone(),
+            lang: self.lang.clone(),
+        }
+    }
 }
 
 async fn create_batch(
@@ -70,14 +109,16 @@ async fn create_batch(
     CsrfChecked(user, form): CsrfChecked<BatchForm>,
 ) -> Result<Response, StaffPageError> {
     let questionnaire = coded(&state, &user, &id)?;
-    let request = match BatchRequest::parse(&form.count, &form.label, questionnaire.min_report_n) {
-        Ok(request) => request,
-        Err(refused) => {
+    let parsed = BatchRequest::parse(&form.count, &form.label, questionnaire.min_report_n);
+    let (request, printout) = match (parsed, form.printout(&questionnaire)) {
+        (Ok(request), Ok(printout)) => (request, printout),
+        (parsed, printout) => {
             let today = state.clock.today();
             let batches = state.store.code_batches(&questionnaire, today).await?;
-            let values = BatchFormValues { count: form.count.clone(), label: form.label.clone() };
-            let problems: Vec<String> = refused.0.into_iter().map(batch_problem).collect();
-            let page = pages::codes_page(&user, &questionnaire, today, &batches, &problems, &values);
+            let mut problems: Vec<String> =
+                parsed.err().map(|refused| refused.0).unwrap_or_default().into_iter().map(batch_problem).collect();
+            problems.extend(printout.err());
+            let page = pages::codes_page(&user, &questionnaire, today, &batches, &problems, &form.values());
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -89,7 +130,21 @@ async fn create_batch(
     let cards: Vec<Card> =
         codes.iter().map(|code| Card { code: code.display(), url: card_url(&state.public_url, &id, code) }).collect();
     let short = short_url(&state, &questionnaire);
-    Ok(pages::cards_page(&user, &questionnaire, &request.label, &short, &cards).into_response())
+    match printout {
+        Printout::Cards => Ok(pages::cards_page(&user, &questionnaire, &request.label, &short, &cards).into_response()),
+        Printout::Forms { language } => {
+            let papers: Vec<PaperCode> = cards
+                .into_iter()
+                .map(|card| PaperCode {
+                    qr: qr::svg(&card.url, &format!("QR-kod till enkäten med koden {}", card.code)),
+                    code: card.code,
+                    short_url: short.clone(),
+                })
+                .collect();
+            let document = print::coded_documents(&questionnaire, &language, &papers);
+            Ok(([(header::CONTENT_SECURITY_POLICY, print::content_security_policy())], document).into_response())
+        }
+    }
 }
 
 /// What the page says of a refused batch.

@@ -81,6 +81,13 @@ pub fn results_page(
         (filter_form(questionnaire, query, &results.versions, &results.periods))
         (export_links(user, questionnaire, query))
         (super::report::report_link(questionnaire, query))
+        p.print-links {
+            "Enkäten som papperformulär att skriva ut: "
+            @for (n, language) in questionnaire.languages.iter().enumerate() {
+                @if n > 0 { ", " }
+                a href={ "/staff/q/" (questionnaire.id) "/print?lang=" (language) } { (locale::get(language).name) }
+            }
+        }
         @if questionnaire.access == Access::Code
             && user.grants.check(&questionnaire.unit, crate::staff::UnitRole::Coordinator).is_ok()
         {

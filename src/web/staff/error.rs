@@ -41,6 +41,9 @@ pub enum StaffPageError {
     NotFound,
     #[error("no questionnaire `{0}`")]
     UnknownQuestionnaire(String),
+    /// A language the questionnaire does not have; these are the ones it has.
+    #[error("the questionnaire is not in that language")]
+    UnknownLanguage(Vec<String>),
     /// A filter, breakdown or export option that cannot be used, said as
     /// the staff member should read it.
     #[error("{0}")]
@@ -83,6 +86,18 @@ impl From<crate::questionnaire::NoSuchPage> for StaffPageError {
     fn from(error: crate::questionnaire::NoSuchPage) -> StaffPageError {
         StaffPageError::UnreadableForm(error.to_string())
     }
+}
+
+/// `sv (Svenska), ar (العربية)`: each code with the language's own name.
+fn language_list(codes: &[String]) -> String {
+    let named: Vec<String> = codes
+        .iter()
+        .map(|code| match crate::locale::find(code) {
+            Some(locale) => format!("{code} ({})", locale.name),
+            None => code.clone(),
+        })
+        .collect();
+    named.join(", ")
 }
 
 impl IntoResponse for StaffPageError {
@@ -130,6 +145,12 @@ impl IntoResponse for StaffPageError {
             StaffPageError::UnknownQuestionnaire(_) => {
                 (StatusCode::NOT_FOUND, text::NO_QUESTIONNAIRE_TITLE, text::NO_QUESTIONNAIRE_TEXT.to_owned(), to_start)
             }
+            StaffPageError::UnknownLanguage(languages) => (
+                StatusCode::NOT_FOUND,
+                text::NO_LANGUAGE_TITLE,
+                text::NO_LANGUAGE_TEXT.replace("{languages}", &language_list(languages)),
+                to_start,
+            ),
             StaffPageError::BadFilter(problem) => {
                 (StatusCode::BAD_REQUEST, text::BAD_FILTER_TITLE, problem.clone(), to_start)
             }

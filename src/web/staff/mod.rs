@@ -58,6 +58,7 @@ pub const STAFF_ROUTES: &[(&str, &str, Needs)] = &[
     ("GET", "/staff/q/nexus/export/responses-notes.txt", Needs::Unit(UnitRole::Admin)),
     ("GET", "/staff/q/nexus/export/texts.csv", Needs::Unit(UnitRole::Admin)),
     ("GET", "/staff/q/nexus/rapport", Needs::Unit(UnitRole::Viewer)),
+    ("GET", "/staff/q/nexus/print?lang=sv", Needs::Unit(UnitRole::Viewer)),
     ("POST", "/staff/q/nexus/rapport", Needs::Unit(UnitRole::Coordinator)),
     ("GET", "/staff/q/nexus/codes", Needs::Unit(UnitRole::Coordinator)),
     ("POST", "/staff/q/nexus/codes", Needs::Unit(UnitRole::Coordinator)),

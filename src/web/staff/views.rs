@@ -59,6 +59,10 @@ pub mod text {
     pub const FILE_FAILED_TEXT: &str = "Filen kunde inte skapas. Försök igen.";
     pub const NO_QUESTIONNAIRE_TITLE: &str = "Enkäten finns inte";
     pub const NO_QUESTIONNAIRE_TEXT: &str = "Tjänsten visar ingen enkät med det namnet.";
+    pub const NO_LANGUAGE_TITLE: &str = "Enkäten finns inte på det språket";
+    /// `{languages}` is replaced by the questionnaire's language codes.
+    pub const NO_LANGUAGE_TEXT: &str =
+        "Enkäten finns på de här språken: {languages}. Ange ett av dem, till exempel ?lang=sv.";
     pub const BAD_FILTER_TITLE: &str = "Filtret kunde inte användas";
     pub const NOT_CODED_TITLE: &str = "Enkäten använder inga koder";
     pub const NOT_CODED_TEXT: &str = "Alla med länken kan svara på den här enkäten. Skriv access = \"code\" i enkätfilen för att använda engångskoder.";

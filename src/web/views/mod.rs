@@ -5,6 +5,7 @@ pub(crate) mod charts;
 mod codes;
 mod form;
 mod info;
+pub(crate) mod print;
 mod published;
 mod reach;
 mod statement;
