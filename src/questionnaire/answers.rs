@@ -441,6 +441,20 @@ text = { en = "Comment" }
     }
 
     #[test]
+    fn on_paper_a_blank_required_question_is_unanswered_and_contradictions_are_still_refused() {
+        let questionnaire = parse(Path::new("t.toml"), SOURCE).unwrap();
+        let input = |pairs: &[(&str, &str)]| {
+            let pairs = pairs.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+            FormInput::new(&questionnaire, pairs).unwrap()
+        };
+        assert_eq!(validate_from(Channel::Paper, &questionnaire, &input(&[])), Ok(Vec::new()), "stored unanswered");
+        assert!(validate_from(Channel::Web, &questionnaire, &input(&[])).is_err(), "required on the web");
+        let contradiction = input(&[("lacked", "none"), ("lacked", "move")]);
+        let refused = validate_from(Channel::Paper, &questionnaire, &contradiction).unwrap_err();
+        assert_eq!(refused[0].problem, AnswerProblem::Exclusive("none".into()));
+    }
+
+    #[test]
     fn fields_outside_the_questionnaire_are_refused() {
         let questionnaire = parse(Path::new("t.toml"), SOURCE).unwrap();
         let refused = FormInput::new(&questionnaire, vec![("ip".into(), "1.2.3.4".into())]);
