@@ -49,6 +49,8 @@ pub const STAFF_ROUTES: &[(&str, &str)] = &[
     ("POST", "/staff/q/nexus/codes/00000000-0000-0000-0000-000000000000/revoke"),
     ("GET", "/staff/q/nexus/erbjudna"),
     ("POST", "/staff/q/nexus/erbjudna"),
+    ("GET", "/staff/q/nexus/paper"),
+    ("POST", "/staff/q/nexus/paper"),
     ("GET", "/staff/admin/questionnaires"),
     ("GET", "/staff/admin/preview/nexus"),
     ("POST", "/staff/admin/preview/nexus"),

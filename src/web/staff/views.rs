@@ -91,6 +91,7 @@ pub mod text {
             ACCESSIBILITY_READ => "Tillgänglighetsrapporter lästa",
             ACCESSIBILITY_HANDLED => "Tillgänglighetsrapport hanterad",
             ACCESSIBILITY_DELETED => "Tillgänglighetsrapport borttagen",
+            PAPER_ENTERED => "Papperssvar inmatade",
             _ => return None,
         })
     }
@@ -190,6 +191,14 @@ pub fn start_page(user: &StaffUser, questionnaires: &[ServedQuestionnaire]) -> M
                             td.number { (questionnaire.responses) }
                         }
                     }
+                }
+            }
+        }
+        @if !questionnaires.is_empty() {
+            h2 { "Papperssvar" }
+            ul.paper-links {
+                @for questionnaire in questionnaires {
+                    li { a href={ "/staff/q/" (questionnaire.id) "/paper" } { "Mata in papperssvar: " (questionnaire.title) } }
                 }
             }
         }
