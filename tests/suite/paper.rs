@@ -6,7 +6,9 @@
 
 use crate::common::{Backend, PASSWORD, Page, TestApp};
 use axum::http::StatusCode;
+use enkat::clock::Clock;
 use enkat::store::Store;
+use time::macros::date;
 
 on_both_databases!(
     a_paper_form_is_stored_as_paper_and_counted_in_the_results,
@@ -307,25 +309,42 @@ async fn anonymous_and_csrf_less_entries_are_refused(backend: Backend) {
     assert_eq!(stored(&app, OPEN, "paper").await, 0);
 }
 
+/// Wednesday 2 December 2026: December is running, and November, dates
+/// being stored as the week's Monday, closes only on Monday 7 December.
+fn early_december() -> Clock {
+    Clock::fixed("2026-12-02T10:00:00Z".parse().unwrap(), "Europe/Stockholm").unwrap()
+}
+
 async fn a_batch_dated_in_an_earlier_period_is_stored_in_it(backend: Backend) {
-    let app = paper_app(backend).await;
+    let app = TestApp::with_clock(backend, "tests/fixtures/paper", early_december()).await;
     let staff = staff(&app).await;
     let page = app.get_as(&staff.cookie, &entry_url(OPEN)).await;
     let periods = page.attributes("#paper-period option", "value");
-    assert_eq!(periods.len(), 5, "today, the current period and three before it: {periods:?}");
-    let earlier = periods[2].clone();
-    let sent = enter(&app, &staff, OPEN, &[("_period", &earlier), ("overall", "good")]).await;
-    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    assert!(sent.header("location").contains(&format!("period={earlier}")), "the batch's period kept");
-    let next = app.get_as(&staff.cookie, sent.header("location")).await;
-    assert_eq!(next.attributes("#paper-period option[selected]", "value"), std::slice::from_ref(&earlier));
+    assert_eq!(periods, ["", "2026-12", "2026-11"], "today, and the periods not yet closed");
 
-    const QUERY: &str = "SELECT submitted_on FROM response WHERE channel = 'paper'";
-    let day: time::Date = match &app.store {
-        Store::Sqlite(pool) => sqlx::query_scalar(QUERY).fetch_one(pool).await.unwrap(),
-        Store::Postgres(pool) => sqlx::query_scalar(QUERY).fetch_one(pool).await.unwrap(),
+    let sent = enter(&app, &staff, OPEN, &[("_period", "2026-11"), ("overall", "good")]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert!(sent.header("location").contains("period=2026-11"), "the batch's period kept");
+    let next = app.get_as(&staff.cookie, sent.header("location")).await;
+    assert_eq!(next.attributes("#paper-period option[selected]", "value"), ["2026-11"]);
+    let december = enter(&app, &staff, OPEN, &[("_period", "2026-12"), ("overall", "good")]).await;
+    assert_eq!(december.status, StatusCode::SEE_OTHER);
+    let today = enter(&app, &staff, OPEN, &[("overall", "good")]).await;
+    assert_eq!(today.status, StatusCode::SEE_OTHER);
+
+    const QUERY: &str = "SELECT submitted_on FROM response WHERE channel = 'paper' ORDER BY submitted_on";
+    let days: Vec<time::Date> = match &app.store {
+        Store::Sqlite(pool) => sqlx::query_scalar(QUERY).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar(QUERY).fetch_all(pool).await.unwrap(),
     };
-    let period = enkat::report::period::Period::parse(enkat::questionnaire::ReportPeriod::Month, &earlier).unwrap();
-    assert!(period.first_day() <= day && day <= period.last_day(), "{day} in {earlier}");
-    assert_eq!(day.weekday(), time::Weekday::Monday, "coarsened to the week's Monday");
+    // Today is stored as its week's Monday, as on the web; a stated period
+    // as its first Monday, inside it (1 December's Monday is in November).
+    assert_eq!(days, [date!(2026 - 11 - 02), date!(2026 - 11 - 30), date!(2026 - 12 - 07)]);
+
+    // A closed period has been shown: a form added to it would be the
+    // difference between two downloads.
+    let closed = enter(&app, &staff, OPEN, &[("_period", "2026-10"), ("overall", "good")]).await;
+    assert_eq!(closed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(closed.attributes(".error-summary a", "href"), ["#paper-period"]);
+    assert_eq!(stored(&app, OPEN, "paper").await, 3);
 }

@@ -26,13 +26,13 @@ use super::staff::{CsrfChecked, StaffPageError, StaffUser};
 use super::{AppState, WebError};
 use crate::questionnaire::protocol::{CODE_FIELD, LANGUAGE_FIELD, SUBMISSION_FIELD};
 use crate::questionnaire::{AnswerError, Channel, FormInput, Questionnaire, validate_from};
-use crate::report::period::Period;
+use crate::report::period::{Period, closes_on};
 use crate::staff::action;
 use crate::store::{NewResponse, ResponseWriter, Stored};
 use fields::{EntryFields, PERIOD_FIELD};
 
-/// How many reporting periods before the current one a batch of paper
-/// forms may be dated in.
+/// At most how many reporting periods before the current one a batch of
+/// paper forms may be dated in (only those not yet closed are offered).
 const EARLIER_PERIODS: usize = 3;
 
 /// What the audit log counts.
@@ -191,9 +191,15 @@ fn page(
     view::entry_page(user, questionnaire, input, notice, &periods, questionnaire.date_precision.coarsen(today))
 }
 
-/// The periods a batch of forms may be dated in: the current one and a few
-/// before it, newest first.
+/// The periods a batch of forms may be dated in, newest first: the current
+/// one and those before it that have not closed yet (with weekly dates, the
+/// previous month stays open into the first days of the next). Never a
+/// closed one: its figures have been shown, and a form added to it would
+/// be the difference between two downloads (docs/privacy.md, rule 1).
 fn periods(questionnaire: &Questionnaire, today: time::Date) -> Vec<Period> {
     let current = Period::containing(questionnaire.report_period, today);
-    std::iter::successors(Some(current), |period| Some(period.previous())).take(EARLIER_PERIODS + 1).collect()
+    std::iter::successors(Some(current), |period| Some(period.previous()))
+        .take(EARLIER_PERIODS + 1)
+        .take_while(|period| closes_on(*period, questionnaire.date_precision) > today)
+        .collect()
 }

@@ -78,7 +78,7 @@ pub fn entry_page(
                 }
                 div.field {
                     label for="paper-period" { "Datera svaret" }
-                    p.hint #paper-period-hint { "Svaret sparas med dagens datum, eller i en period du anger för en bunt formulär. Vem som skrev in det sparas inte." }
+                    p.hint #paper-period-hint { "Svaret sparas med dagens datum, eller i en period som ännu inte har avslutats, som du anger för en bunt formulär. Vem som skrev in det sparas inte." }
                     (field_error(problems, PERIOD_FIELD))
                     select #paper-period name=(PERIOD_FIELD) aria-describedby="paper-period-hint" {
                         option value="" selected[input.value(PERIOD_FIELD).is_empty()] { "I dag (sparas som " (long_date(today)) ")" }
