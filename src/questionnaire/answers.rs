@@ -110,6 +110,22 @@ pub enum Channel {
 impl Channel {
     pub const ALL: [Channel; 2] = [Channel::Web, Channel::Paper];
 
+    /// Whether a `required` question must be answered. Not on paper: a
+    /// paper form cannot force an answer, so a question left blank there is
+    /// stored as unanswered rather than keeping the whole form out.
+    pub fn enforces_required(self) -> bool {
+        self == Channel::Web
+    }
+
+    /// Whether an answer to a question the form says to skip is a
+    /// contradiction for the person entering it to resolve (paper: the
+    /// respondent saw the question printed and answered it anyway), rather
+    /// than dropped (web: the question was never shown, so a carried answer
+    /// is stale, see `Questionnaire::shown`).
+    pub fn refuses_skipped_answers(self) -> bool {
+        self == Channel::Paper
+    }
+
     /// As stored and as written in URLs and exports.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -159,6 +175,12 @@ pub enum AnswerProblem {
     TooLong(usize),
     /// "Something else" chosen without saying what.
     OtherMissing,
+    /// Only on paper: an answer to a question the form says to skip, given
+    /// the answer to the question with this id (see `validate_from`).
+    Skipped(String),
+    /// Only on paper: an option of a question offering only those chosen
+    /// in the question with this id (`options_chosen_in`), not chosen there.
+    NotChosenIn(String),
 }
 
 /// Checks a whole submitted form against the questionnaire it was posted
@@ -169,10 +191,32 @@ pub fn validate(questionnaire: &Questionnaire, input: &FormInput) -> Result<Vec<
     validate_until(questionnaire, input, questionnaire.pages.len().saturating_sub(1))
 }
 
+/// `validate` for a whole form that came in by `channel`: the same
+/// conditions, options and contradictions, with the channel's differences
+/// (`Channel::enforces_required`, `Channel::refuses_skipped_answers`). A
+/// paper form is never changed to fit: what contradicts the form's own
+/// rules is refused, for the person typing it in to resolve.
+pub fn validate_from(
+    channel: Channel,
+    questionnaire: &Questionnaire,
+    input: &FormInput,
+) -> Result<Vec<Answer>, Vec<AnswerError>> {
+    check(channel, questionnaire, input, questionnaire.pages.len().saturating_sub(1))
+}
+
 /// `validate`, for the questions on pages up to and including `last_page`:
 /// each step between pages checks everything answered so far, so an answer
 /// altered in an earlier page's carried fields is caught at once.
 pub fn validate_until(
+    questionnaire: &Questionnaire,
+    input: &FormInput,
+    last_page: usize,
+) -> Result<Vec<Answer>, Vec<AnswerError>> {
+    check(Channel::Web, questionnaire, input, last_page)
+}
+
+fn check(
+    channel: Channel,
     questionnaire: &Questionnaire,
     input: &FormInput,
     last_page: usize,
@@ -182,19 +226,41 @@ pub fn validate_until(
     let mut answers = Vec::new();
     let mut errors = Vec::new();
     for (index, question) in questionnaire.questions.iter().enumerate().take(until) {
+        let refuse = |problem| AnswerError { question_id: question.id.clone(), problem };
         if !shown.question(index) {
+            if channel.refuses_skipped_answers() && input.has_answer(&question.id) {
+                errors.push(refuse(questionnaire.why_not_shown(index, input, &shown)));
+            }
             continue;
         }
         let offered = questionnaire.offered_with(question, input, &shown);
         match answer_question(&question.id, &question.kind, &offered, input) {
-            Ok(given) if given.is_empty() && question.required => {
-                errors.push(AnswerError { question_id: question.id.clone(), problem: AnswerProblem::Required });
+            Ok(given) if given.is_empty() && question.required && channel.enforces_required() => {
+                errors.push(refuse(AnswerProblem::Required));
             }
             Ok(given) => answers.extend(given),
-            Err(problem) => errors.push(AnswerError { question_id: question.id.clone(), problem }),
+            // An option of the question, but not one chosen in the answer
+            // its options follow: on paper every option is printed, so say why.
+            Err(AnswerProblem::UnknownOption) if channel.refuses_skipped_answers() => {
+                errors.push(refuse(match &question.options_chosen_in {
+                    Some(source) if only_its_options(question, input) => AnswerProblem::NotChosenIn(source.clone()),
+                    _ => AnswerProblem::UnknownOption,
+                }));
+            }
+            Err(problem) => errors.push(refuse(problem)),
         }
     }
     if errors.is_empty() { Ok(answers) } else { Err(errors) }
+}
+
+/// Whether every value given for `question` is one of its options.
+fn only_its_options(question: &super::Question, input: &FormInput) -> bool {
+    let choices = question.kind.choices();
+    input
+        .values(&question.id)
+        .iter()
+        .map(|value| value.trim())
+        .all(|value| value.is_empty() || choices.iter().any(|choice| choice.id == value))
 }
 
 /// The answers given to one question (none if it was skipped), or what is
@@ -372,6 +438,20 @@ text = { en = "Comment" }
             option_id: Some("other".into()),
             text: Some("A lawyer".into()),
         }));
+    }
+
+    #[test]
+    fn on_paper_a_blank_required_question_is_unanswered_and_contradictions_are_still_refused() {
+        let questionnaire = parse(Path::new("t.toml"), SOURCE).unwrap();
+        let input = |pairs: &[(&str, &str)]| {
+            let pairs = pairs.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+            FormInput::new(&questionnaire, pairs).unwrap()
+        };
+        assert_eq!(validate_from(Channel::Paper, &questionnaire, &input(&[])), Ok(Vec::new()), "stored unanswered");
+        assert!(validate_from(Channel::Web, &questionnaire, &input(&[])).is_err(), "required on the web");
+        let contradiction = input(&[("lacked", "none"), ("lacked", "move")]);
+        let refused = validate_from(Channel::Paper, &questionnaire, &contradiction).unwrap_err();
+        assert_eq!(refused[0].problem, AnswerProblem::Exclusive("none".into()));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::protocol::{
     ACTION_FIELD, ASIDE_FIELD, BACK, CHANGE_FIELD, CHECK_PAGE, PAGE_FIELD, PRIVACY_ASIDE, SAFETY_ASIDE, START_PAGE,
     STAY, SWITCH_LANGUAGE_FIELD,
 };
-use super::{Answer, AnswerError, FormInput, OTHER, Questionnaire, validate, validate_until};
+use super::{Answer, AnswerError, AnswerProblem, FormInput, OTHER, Questionnaire, validate, validate_until};
 
 /// A part of the form shown on its own: a title, its questions (a range of
 /// `Questionnaire::questions`) and, optionally, a condition.
@@ -255,6 +255,26 @@ impl Questionnaire {
             }
         }
         shown
+    }
+
+    /// Why the question at `index` is not shown (`shown` being this
+    /// form's): its page's or its own condition on an earlier answer
+    /// (`Skipped`, naming that question), or no option chosen in the answer
+    /// its options follow (`NotChosenIn`).
+    pub(super) fn why_not_shown(&self, index: usize, input: &FormInput, shown: &Shown) -> AnswerProblem {
+        let question = &self.questions[index];
+        let page = &self.pages[self.page_of(index)];
+        let failed = [&page.condition, &question.condition]
+            .into_iter()
+            .flatten()
+            .find(|condition| !self.holds(condition, input, shown));
+        match (failed, &question.options_chosen_in) {
+            (Some(condition), _) => AnswerProblem::Skipped(condition.question.clone()),
+            (None, Some(source)) => AnswerProblem::NotChosenIn(source.clone()),
+            // A page left with no question shown is not shown either; each
+            // of its questions has a reason of its own, found above.
+            (None, None) => AnswerProblem::Skipped(question.id.clone()),
+        }
     }
 
     fn holds(&self, condition: &Condition, input: &FormInput, shown: &Shown) -> bool {

@@ -26,7 +26,8 @@ use sha2::{Digest, Sha256};
 use time::{Date, Duration};
 
 pub use answers::{
-    Answer, AnswerError, AnswerProblem, Channel, FormInput, OTHER_MAX_LENGTH, UnknownField, validate, validate_until,
+    Answer, AnswerError, AnswerProblem, Channel, FormInput, OTHER_MAX_LENGTH, UnknownField, validate, validate_from,
+    validate_until,
 };
 pub use availability::Availability;
 pub use flow::{Aside, Condition, NoSuchPage, Page, Resume, Screen, Shown, Step, Test, next_step};
@@ -172,6 +173,18 @@ impl DatePrecision {
             DatePrecision::Week => date - Duration::days(i64::from(date.weekday().number_days_from_monday())),
             DatePrecision::Month => date.replace_day(1).expect("every month has a first day"),
         }
+    }
+
+    /// The earliest stored date on or after `first_day`: what a response
+    /// dated in a period starting `first_day` is stored as. Not simply
+    /// `coarsen(first_day)`, which for weeks may be the Monday before, in
+    /// the period before.
+    pub fn first_within(self, first_day: Date) -> Date {
+        let mut day = first_day;
+        while self.coarsen(day) < first_day {
+            day += Duration::days(1);
+        }
+        self.coarsen(day)
     }
 }
 
@@ -319,6 +332,15 @@ pub enum Area {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_period_s_first_stored_date_is_inside_it() {
+        // Tuesday 1 December 2026: its week's Monday is in November.
+        assert_eq!(DatePrecision::Week.first_within(date!(2026 - 12 - 01)), date!(2026 - 12 - 07));
+        assert_eq!(DatePrecision::Week.first_within(date!(2026 - 06 - 01)), date!(2026 - 06 - 01), "a Monday");
+        assert_eq!(DatePrecision::Month.first_within(date!(2026 - 12 - 01)), date!(2026 - 12 - 01));
+        assert_eq!(DatePrecision::Day.first_within(date!(2026 - 12 - 01)), date!(2026 - 12 - 01));
+    }
 
     #[test]
     fn week_precision_stores_the_monday_of_the_iso_week() {

@@ -474,6 +474,9 @@ pub mod action {
     pub const ACCESSIBILITY_HANDLED: &str = "accessibility_handled";
     /// A report of an accessibility problem was deleted: its id.
     pub const ACCESSIBILITY_DELETED: &str = "accessibility_deleted";
+    /// Paper forms typed in: one line per staff member, questionnaire and
+    /// day, counting them (`Store::count_in_audit`).
+    pub const PAPER_ENTERED: &str = "paper_entered";
 }
 
 /// The actor of the audit log's lines about logins with names no account

@@ -145,6 +145,13 @@ const SELECT_TOKEN_HOLDER: &str = "SELECT a.name, a.is_admin FROM api_token t \
 const INSERT_AUDIT: &str = "INSERT INTO audit_event (at, actor, action, details) VALUES ($1, $2, $3, $4)";
 const SELECT_AUDIT: &str = "SELECT id, at, actor, action, details FROM audit_event \
      WHERE ($1 IS NULL OR action = $1) ORDER BY at DESC, id DESC LIMIT $2";
+// One line per actor, action, subject and day: inserted with a tally of 1,
+// or the tally increased, its details rewritten with the new count.
+const COUNT_IN_AUDIT: &str = "INSERT INTO audit_event (at, actor, action, details, subject, tally) \
+     VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (actor, action, subject, at) DO UPDATE \
+     SET tally = audit_event.tally + 1, \
+     details = excluded.subject || ': ' || CAST(audit_event.tally + 1 AS TEXT) || ' ' || $6 \
+     RETURNING tally";
 const SELECT_AUDIT_ACTIONS: &str = "SELECT DISTINCT action FROM audit_event ORDER BY action";
 
 /// UTC and whole seconds: what every staff timestamp is stored as.
@@ -494,6 +501,35 @@ impl Store {
                 .await?;
         });
         Ok(())
+    }
+
+    /// Counts one more `what` (such as "formulär") done by `actor` on
+    /// `subject` (a questionnaire's id) on `day`, in the one audit line for
+    /// them: "nexus: 3 formulär". The line's time is the day at 00:00, so
+    /// the log keeps how many and on which day, never the moment of each
+    /// nor anything that names what was counted. Returns the new count.
+    pub async fn count_in_audit(
+        &self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        what: &str,
+        day: time::Date,
+    ) -> Result<i64, StoreError> {
+        let at = day.midnight().assume_utc();
+        let details = format!("{subject}: 1 {what}");
+        let tally = on_pool!(self, pool => {
+            sqlx::query_scalar(COUNT_IN_AUDIT)
+                .bind(at)
+                .bind(actor)
+                .bind(action)
+                .bind(&details)
+                .bind(subject)
+                .bind(what)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(tally)
     }
 
     /// The latest `limit` lines of the audit log, newest first, with only

@@ -6,6 +6,7 @@ pub mod codes;
 mod kept_pages;
 pub mod language;
 mod offered;
+mod paper;
 mod print;
 mod published;
 pub mod reach;
@@ -112,6 +113,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assets/enkat.css", get(stylesheet))
         .route("/assets/enkat.js", get(script))
+        .route("/assets/paper.js", get(paper_script))
         .route("/healthz", get(alive))
         .route("/readyz", get(ready))
         .merge(
@@ -125,6 +127,7 @@ pub fn routes() -> Router<AppState> {
         .merge(codes::router())
         .merge(offered::router())
         .merge(print::router())
+        .merge(paper::router())
         .merge(staff::router())
         .merge(admin::router())
         .merge(statement::staff_router())
@@ -292,6 +295,12 @@ fn bug_page(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 async fn script() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("assets/enkat.js"))
+}
+
+/// The paper entry page's script (number keys pick an option); staff only
+/// need it, so respondents' pages never load it.
+async fn paper_script() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("assets/paper.js"))
 }
 
 async fn stylesheet() -> impl IntoResponse {

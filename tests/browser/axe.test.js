@@ -25,7 +25,7 @@ const ROUTES = [
   '/s/{id}', '/s/{id}/tack', '/s/{id}/sakert', '/s/{id}/resultat', '/integritet', '/tillganglighet', '/tillganglighet/tack',
 ];
 // Routes that are not pages a person reads.
-const NOT_PAGES = ['/assets/enkat.css', '/assets/enkat.js', '/healthz', '/readyz'];
+const NOT_PAGES = ['/assets/enkat.css', '/assets/enkat.js', '/assets/paper.js', '/healthz', '/readyz'];
 
 // Respondent pages: [name, route, how to reach it]. `goto` gets the page and
 // the server and leaves the page showing what is to be scanned.
@@ -115,6 +115,8 @@ const STAFF_PAGES = [
   ['staff-results', (page, s) => page.goto(`${s.base}/staff/q/nexus`)],
   ['staff-audit', (page, s) => page.goto(`${s.base}/staff/audit`)],
   ['staff-codes', (page, s) => page.goto(`${s.base}/staff/q/nexus-kort/codes`)],
+  ['staff-paper', (page, s) => page.goto(`${s.base}/staff/q/nexus/paper`)],
+  ['staff-paper-coded', (page, s) => page.goto(`${s.base}/staff/q/nexus-kort/paper`)],
   ['staff-files', (page, s) => page.goto(`${s.base}/staff/admin/questionnaires`)],
   ['staff-accessibility', (page, s) => page.goto(`${s.base}/staff/admin/tillganglighet`)],
   ['staff-preview', (page, s) => page.goto(`${s.base}/staff/admin/preview/winter`)],

@@ -28,6 +28,7 @@ mod migrations;
 mod older_versions;
 mod operations;
 mod pages;
+mod paper;
 mod path;
 mod print;
 mod public_results;

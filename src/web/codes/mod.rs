@@ -190,6 +190,12 @@ impl IntoResponse for CodeRefusal {
 }
 
 impl CodeRefusal {
+    /// 403 for a used or unknown code, 429 while braking, 422 for one
+    /// missing or malformed: for a staff page to say the same in its words.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// The page for `problem`; in `kiosk` mode its ways on keep kiosk mode.
     fn new(
         questionnaire: &Questionnaire,
@@ -247,6 +253,15 @@ pub struct SentCode {
     /// The form carries a valid "admitted" mark for it: it was found live
     /// when the form was started, so its posts are not braked.
     vouched: bool,
+}
+
+impl SentCode {
+    /// The code printed on a paper form, typed in by staff. Never vouched
+    /// for: it is checked when storing, through the brake like any code
+    /// not admitted on a start page.
+    pub fn on_paper(code: Code) -> SentCode {
+        SentCode { code, vouched: false }
+    }
 }
 
 /// For `POST /s/{id}`: the code a coded questionnaire's form must carry,

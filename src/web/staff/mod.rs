@@ -66,6 +66,8 @@ pub const STAFF_ROUTES: &[(&str, &str, Needs)] = &[
     ("POST", "/staff/q/nexus/codes/00000000-0000-0000-0000-000000000000/revoke", Needs::Unit(UnitRole::Coordinator)),
     ("GET", "/staff/q/nexus/erbjudna", Needs::Unit(UnitRole::Coordinator)),
     ("POST", "/staff/q/nexus/erbjudna", Needs::Unit(UnitRole::Coordinator)),
+    ("GET", "/staff/q/nexus/paper", Needs::Unit(UnitRole::Coordinator)),
+    ("POST", "/staff/q/nexus/paper", Needs::Unit(UnitRole::Coordinator)),
     ("GET", "/staff/admin/questionnaires", Needs::AdminOfSomeUnit),
     ("GET", "/staff/admin/preview/nexus", Needs::Unit(UnitRole::Admin)),
     ("POST", "/staff/admin/preview/nexus", Needs::Unit(UnitRole::Admin)),
@@ -106,6 +108,7 @@ async fn show_start(State(state): State<AppState>, user: StaffUser) -> Result<Ma
             id: questionnaire.id.clone(),
             title: questionnaire.title.get(questionnaire.language(Some("sv"))).to_owned(),
             responses,
+            paper_entry: user.grants.check(&questionnaire.unit, UnitRole::Coordinator).is_ok(),
         });
     }
     Ok(views::start_page(&user, &served))

@@ -94,6 +94,7 @@ pub mod text {
             ACCESSIBILITY_READ => "Tillgänglighetsrapporter lästa",
             ACCESSIBILITY_HANDLED => "Tillgänglighetsrapport hanterad",
             ACCESSIBILITY_DELETED => "Tillgänglighetsrapport borttagen",
+            PAPER_ENTERED => "Papperssvar inmatade",
             _ => return None,
         })
     }
@@ -173,6 +174,8 @@ pub struct ServedQuestionnaire {
     pub id: String,
     pub title: String,
     pub responses: u64,
+    /// Whether the account may type in its paper forms (a coordinator).
+    pub paper_entry: bool,
 }
 
 /// The start page: the questionnaires being served, each with its number
@@ -193,6 +196,14 @@ pub fn start_page(user: &StaffUser, questionnaires: &[ServedQuestionnaire]) -> M
                             td.number { (questionnaire.responses) }
                         }
                     }
+                }
+            }
+        }
+        @if questionnaires.iter().any(|questionnaire| questionnaire.paper_entry) {
+            h2 { "Papperssvar" }
+            ul.paper-links {
+                @for questionnaire in questionnaires.iter().filter(|questionnaire| questionnaire.paper_entry) {
+                    li { a href={ "/staff/q/" (questionnaire.id) "/paper" } { "Mata in papperssvar: " (questionnaire.title) } }
                 }
             }
         }

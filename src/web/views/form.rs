@@ -418,6 +418,9 @@ fn message(question: &Question, language: &str, locale: &Locale, problem: &Answe
         }
         AnswerProblem::TooLong(max) => locale.error_too_long.replace("{max}", &max.to_string()),
         AnswerProblem::OtherMissing => locale.error_other_missing.to_owned(),
+        // Only a paper form typed in by staff is refused for these (the web
+        // form drops what was not shown); said as an unknown option if ever.
+        AnswerProblem::Skipped(_) | AnswerProblem::NotChosenIn(_) => locale.error_unknown_option.to_owned(),
     }
 }
 
