@@ -15,9 +15,9 @@ use axum::http::{Request, StatusCode, header};
 use axum_extra::extract::cookie::Cookie;
 use enkat::clock::Clock;
 use enkat::codes::ServiceKey;
-use enkat::questionnaire::{Answer, Catalog, LiveCatalog};
+use enkat::questionnaire::{Answer, Catalog, LiveCatalog, Questionnaire};
 use enkat::staff::{AccountName, NewPassword, Secret, StaffSettings, ThrottlePolicy};
-use enkat::store::Store;
+use enkat::store::{NewResponse, Store};
 use enkat::web::staff::SESSION_COOKIE;
 use enkat::web::{self, AppState};
 use http_body_util::BodyExt;
@@ -365,6 +365,26 @@ impl TestApp {
     /// fields in order, repeated names for several checkboxes.
     pub async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> Page {
         self.send(form_request(uri).body(Body::from(form_body(fields))).unwrap()).await
+    }
+
+    /// Stores one response as the web form would, dated `on` (already
+    /// coarsened to the questionnaire's precision), through the store.
+    pub async fn store_response(
+        &self,
+        questionnaire: &Questionnaire,
+        language: &str,
+        on: time::Date,
+        answers: &[Answer],
+    ) {
+        let response = NewResponse {
+            questionnaire,
+            language,
+            submitted_on: on,
+            answers,
+            submission: None,
+            channel: enkat::questionnaire::Channel::Web,
+        };
+        self.store.insert_response(&response).await.unwrap();
     }
 
     /// Creates a staff account through the store, as `enkat staff add` does:

@@ -855,15 +855,7 @@ async fn a_response_given_with_a_code_looks_like_one_given_openly(backend: Backe
     ];
     let today = openly.today();
     let on = questionnaire.date_precision.coarsen(today);
-    let response = NewResponse {
-        questionnaire,
-        language: "sv",
-        submitted_on: on,
-        answers: &given,
-        submission: None,
-        channel: enkat::questionnaire::Channel::Web,
-    };
-    openly.store.insert_response(&response).await.unwrap();
+    openly.store_response(questionnaire, "sv", on, &given).await;
 
     let coded_rows = stored_rows(&with_code.store).await;
     assert_eq!(coded_rows.len(), 3, "one response and two answers");

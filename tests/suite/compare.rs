@@ -8,7 +8,6 @@ use crate::common::{Backend, Page, TestApp};
 use axum::http::StatusCode;
 use enkat::clock::Clock;
 use enkat::questionnaire::Answer;
-use enkat::store::NewResponse;
 use time::Date;
 use time::macros::date;
 
@@ -29,15 +28,7 @@ fn answer(question: &str, option: &str) -> Answer {
 async fn respond(app: &TestApp, on: Date, overall: &str, missed: &str) {
     let questionnaire = app.catalog.get("nexus").unwrap();
     let answers = [answer("overall", overall), answer("missing_support", missed)];
-    let response = NewResponse {
-        questionnaire,
-        language: "sv",
-        submitted_on: on,
-        answers: &answers,
-        submission: None,
-        channel: enkat::questionnaire::Channel::Web,
-    };
-    app.store.insert_response(&response).await.unwrap();
+    app.store_response(questionnaire, "sv", on, &answers).await;
 }
 
 /// October 2026: 3 responses, too few ever to show (thin all year).

@@ -362,15 +362,7 @@ async fn both_passes_read_one_snapshot(backend: Backend) {
     let questionnaire = app.catalog.get("nexus").unwrap();
     let answers = [answer("overall", Some("very_satisfied"), None)];
     let on = monday(&app, 1, 3);
-    let response = NewResponse {
-        questionnaire,
-        language: "sv",
-        submitted_on: on,
-        answers: &answers,
-        submission: None,
-        channel: enkat::questionnaire::Channel::Web,
-    };
-    app.store.insert_response(&response).await.unwrap();
+    app.store_response(questionnaire, "sv", on, &answers).await;
 
     let second: Vec<_> = snapshot.stream_response_records("nexus", &filter).try_collect().await.unwrap();
     assert_eq!(second, first, "the second pass reads what the first did");

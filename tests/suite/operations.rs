@@ -45,15 +45,7 @@ async fn store_response_on(app: &TestApp, day: Date, comment: &str) {
         Answer { question_id: "overall".into(), option_id: Some("very_satisfied".into()), text: None },
         Answer { question_id: "comment".into(), option_id: None, text: Some(comment.into()) },
     ];
-    let response = NewResponse {
-        questionnaire,
-        language: "sv",
-        submitted_on: day,
-        answers: &answers,
-        submission: None,
-        channel: enkat::questionnaire::Channel::Web,
-    };
-    app.store.insert_response(&response).await.unwrap();
+    app.store_response(questionnaire, "sv", day, &answers).await;
 }
 
 /// Answer rows in the whole database, and those whose response is gone.

@@ -10,7 +10,6 @@ use crate::common::{Backend, PASSWORD, TestApp};
 use axum::http::StatusCode;
 use enkat::clock::Clock;
 use enkat::questionnaire::Answer;
-use enkat::store::NewResponse;
 use time::Date;
 use time::macros::date;
 
@@ -38,15 +37,7 @@ async fn respond(app: &TestApp, on: Date, respect: &str, overall: &str, missed: 
     let mut answers = vec![answer("respect", respect), answer("overall", overall)];
     answers.extend(missed.iter().map(|option| answer("missing_support", option)));
     answers.push(Answer { question_id: "comment".into(), option_id: None, text: Some("HEMLIG KOMMENTAR".into()) });
-    let response = NewResponse {
-        questionnaire,
-        language: "sv",
-        submitted_on: on,
-        answers: &answers,
-        submission: None,
-        channel: enkat::questionnaire::Channel::Web,
-    };
-    app.store.insert_response(&response).await.unwrap();
+    app.store_response(questionnaire, "sv", on, &answers).await;
 }
 
 /// Ten responses in December, the running period, unlike any in November:

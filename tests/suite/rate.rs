@@ -9,7 +9,6 @@ use enkat::clock::Clock;
 use enkat::questionnaire::ReportPeriod;
 use enkat::report::period::Period;
 use enkat::report::rate::{NoRate, Rate};
-use enkat::store::NewResponse;
 use time::Date;
 use time::macros::date;
 
@@ -159,15 +158,7 @@ async fn a_wrong_period_or_number_is_refused_on_the_page_and_nothing_is_stored(b
 async fn respond(app: &TestApp, on: Date) {
     let questionnaire = app.catalog.get(OPEN).unwrap();
     let answers = [answer("overall", Some("fairly_satisfied"), None)];
-    let response = NewResponse {
-        questionnaire,
-        language: "sv",
-        submitted_on: on,
-        answers: &answers,
-        submission: None,
-        channel: enkat::questionnaire::Channel::Web,
-    };
-    app.store.insert_response(&response).await.unwrap();
+    app.store_response(questionnaire, "sv", on, &answers).await;
 }
 
 async fn an_open_questionnaire_rate_is_its_released_responses_of_those_offered(backend: Backend) {
@@ -183,15 +174,7 @@ async fn an_open_questionnaire_rate_is_its_released_responses_of_those_offered(b
         let questionnaire = app.catalog.get(OPEN).unwrap();
         let answers = [answer("overall", Some("fairly_satisfied"), None)];
         let on = date!(2026 - 11 - 16);
-        let response = NewResponse {
-            questionnaire,
-            language: "ar",
-            submitted_on: on,
-            answers: &answers,
-            submission: None,
-            channel: enkat::questionnaire::Channel::Web,
-        };
-        app.store.insert_response(&response).await.unwrap();
+        app.store_response(questionnaire, "ar", on, &answers).await;
     }
     record(&app, &staff, "2026-10", "24").await;
     record(&app, &staff, "2026-11", "5").await;

@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use enkat::clock::Clock;
 use enkat::questionnaire::{Answer, ReportPeriod};
 use enkat::report::period::Period;
-use enkat::store::NewResponse;
 use time::Date;
 use time::macros::date;
 
@@ -38,15 +37,7 @@ async fn respond(app: &TestApp, on: Date, overall: &str, missed: &[&str]) {
     let questionnaire = app.catalog.get("nexus").unwrap();
     let mut answers = vec![answer("overall", overall)];
     answers.extend(missed.iter().map(|option| answer("missing_support", option)));
-    let response = NewResponse {
-        questionnaire,
-        language: "sv",
-        submitted_on: on,
-        answers: &answers,
-        submission: None,
-        channel: enkat::questionnaire::Channel::Web,
-    };
-    app.store.insert_response(&response).await.unwrap();
+    app.store_response(questionnaire, "sv", on, &answers).await;
 }
 
 /// Six responses in November: every one missed help with a move, five

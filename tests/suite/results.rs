@@ -10,7 +10,6 @@ use calamine::{Data, Reader, Xlsx};
 use enkat::clock::Clock;
 use enkat::questionnaire::{Answer, DatePrecision, ReportPeriod};
 use enkat::report::period::Period;
-use enkat::store::NewResponse;
 use time::Date;
 use time::macros::date;
 
@@ -47,15 +46,7 @@ async fn respond(app: &TestApp, on: Date, language: &str, overall: &str, missed:
     if let Some(age) = age {
         answers.push(answer("age", age));
     }
-    let response = NewResponse {
-        questionnaire,
-        language,
-        submitted_on: on,
-        answers: &answers,
-        submission: None,
-        channel: enkat::questionnaire::Channel::Web,
-    };
-    app.store.insert_response(&response).await.unwrap();
+    app.store_response(questionnaire, language, on, &answers).await;
 }
 
 /// A response in `language` with one comment.
@@ -65,15 +56,7 @@ async fn respond_with_comment(app: &TestApp, on: Date, language: &str, comment: 
         answer("overall", "very_satisfied"),
         Answer { question_id: "comment".into(), option_id: None, text: Some(comment.into()) },
     ];
-    let response = NewResponse {
-        questionnaire,
-        language,
-        submitted_on: on,
-        answers: &answers,
-        submission: None,
-        channel: enkat::questionnaire::Channel::Web,
-    };
-    app.store.insert_response(&response).await.unwrap();
+    app.store_response(questionnaire, language, on, &answers).await;
 }
 
 /// Five answers to `overall`, one of them "don't know": n = 4, below

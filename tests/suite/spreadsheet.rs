@@ -19,7 +19,6 @@ use crate::common::{Backend, TestApp, answer};
 use axum::http::StatusCode;
 use calamine::{Data, Ods, Reader};
 use enkat::clock::Clock;
-use enkat::store::NewResponse;
 use time::macros::date;
 
 /// The comment with everything that can move a cell: a comma, a
@@ -187,15 +186,7 @@ async fn six_responses(app: &TestApp) {
             answers.push(answer("missing_support", Some("move"), None));
         }
         let on = [date!(2026 - 11 - 02), date!(2026 - 11 - 09), date!(2026 - 11 - 16)][index % 3];
-        let response = NewResponse {
-            questionnaire,
-            language: "sv",
-            submitted_on: on,
-            answers: &answers,
-            submission: None,
-            channel: enkat::questionnaire::Channel::Web,
-        };
-        app.store.insert_response(&response).await.unwrap();
+        app.store_response(questionnaire, "sv", on, &answers).await;
     }
 }
 

@@ -15,6 +15,7 @@ use crate::questionnaire::{
 };
 use crate::report::period::{Period, long_date};
 use crate::web::staff::{StaffUser, csrf_field, staff_layout};
+use crate::web::views::form::{first_input_id, input_id};
 
 /// The texts are the questionnaire's Swedish ones, or its first language's.
 fn sv(questionnaire: &Questionnaire) -> &str {
@@ -195,18 +196,6 @@ fn message(questionnaire: &Questionnaire, question: &Question, problem: &AnswerP
                 "Svaret ska vara ett av dem som är ikryssade i fråga {n}: lämna frågan tom eller ändra svaret här eller på fråga {n}."
             )
         }
-    }
-}
-
-fn input_id(question: &str, option: &str) -> String {
-    format!("q-{question}-{option}")
-}
-
-/// Where the error summary's link for a question takes the focus.
-fn first_input_id(question: &Question) -> String {
-    match question.kind.choices().first() {
-        Some(choice) => input_id(&question.id, &choice.id),
-        None => format!("q-{}", question.id),
     }
 }
 

@@ -424,12 +424,31 @@ fn message(question: &Question, language: &str, locale: &Locale, problem: &Answe
     }
 }
 
-fn input_id(question: &str, option: &str) -> String {
+/// The options `ids` of `choices` in words, quoted, the last after "or":
+/// ”Hjälp att flytta”, ”Hjälp att hämta saker” eller ”Annat”.
+pub(crate) fn quoted_options(choices: &[Choice], ids: &[String], language: &str, locale: &Locale) -> String {
+    let texts: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            let text = choices
+                .iter()
+                .find(|choice| choice.id == *id)
+                .map_or(locale.other_label.as_str(), |choice| choice.text.get(language));
+            locale.quoted.replace("{text}", text.trim_end_matches(':'))
+        })
+        .collect();
+    match texts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} {} {last}", rest.join(", "), locale.or),
+        _ => texts.concat(),
+    }
+}
+
+pub(crate) fn input_id(question: &str, option: &str) -> String {
     format!("q-{question}-{option}")
 }
 
 /// Where the error summary's link for a question takes the focus.
-fn first_input_id(question: &Question) -> String {
+pub(crate) fn first_input_id(question: &Question) -> String {
     match question.kind.choices().first() {
         Some(choice) => input_id(&question.id, &choice.id),
         None => format!("q-{}", question.id),
@@ -556,22 +575,7 @@ fn marked(questionnaire: &Questionnaire, question: &Question) -> Option<Mark> {
 fn condition_note(questionnaire: &Questionnaire, condition: &Condition, language: &str, locale: &Locale) -> String {
     let Some(earlier) = questionnaire.question(&condition.question) else { return String::new() };
     let choices = earlier.kind.choices();
-    let options = |ids: &[String]| {
-        let texts: Vec<String> = ids
-            .iter()
-            .map(|id| {
-                let text = choices
-                    .iter()
-                    .find(|choice| choice.id == *id)
-                    .map_or(locale.other_label.as_str(), |choice| choice.text.get(language));
-                locale.quoted.replace("{text}", text.trim_end_matches(':'))
-            })
-            .collect();
-        match texts.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} {} {last}", rest.join(", "), locale.or),
-            _ => texts.concat(),
-        }
-    };
+    let options = |ids: &[String]| quoted_options(&choices, ids, language, locale);
     let template = match &condition.test {
         Test::AnyOf(ids) => locale.shown_if_any_of.replace("{options}", &options(ids)),
         Test::NoneOf(ids) => locale.shown_if_none_of.replace("{options}", &options(ids)),

@@ -3,7 +3,7 @@
 
 pub(crate) mod charts;
 mod codes;
-mod form;
+pub(crate) mod form;
 mod info;
 pub(crate) mod print;
 mod published;

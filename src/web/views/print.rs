@@ -230,22 +230,7 @@ fn condition_words(
 ) -> String {
     let texts = &locale.print;
     let choices = questionnaire.question(&condition.question).map(|earlier| earlier.kind.choices()).unwrap_or_default();
-    let options = |ids: &[String]| {
-        let quoted: Vec<String> = ids
-            .iter()
-            .map(|id| {
-                let text = choices
-                    .iter()
-                    .find(|choice| choice.id == *id)
-                    .map_or(locale.other_label.as_str(), |choice| choice.text.get(language));
-                locale.quoted.replace("{text}", text.trim_end_matches(':'))
-            })
-            .collect();
-        match quoted.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} {} {last}", rest.join(", "), locale.or),
-            _ => quoted.concat(),
-        }
-    };
+    let options = |ids: &[String]| super::form::quoted_options(&choices, ids, language, locale);
     let template = match (scope, &condition.test) {
         (Scope::Question, Test::AnyOf(ids)) => texts.answer_if_any_of.replace("{options}", &options(ids)),
         (Scope::Question, Test::NoneOf(ids)) => texts.answer_if_none_of.replace("{options}", &options(ids)),
