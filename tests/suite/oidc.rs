@@ -74,6 +74,12 @@ fn start_provider() -> Provider {
 /// The app on SQLite, signing staff in with the provider as "Testkommun".
 async fn app_with(provider: &Provider) -> (TestApp, Router) {
     let app = TestApp::shipped(Backend::Sqlite).await;
+    let router = router_with(&app, provider, &["enkat-nexus-samordnare=nexus:coordinator", "enkat-admins=admin"]);
+    (app, router)
+}
+
+/// The same app with other role mappings.
+fn router_with(app: &TestApp, provider: &Provider, roles: &[&str]) -> Router {
     let settings = OidcSettings {
         issuer: provider.issuer.clone(),
         client_id: "enkat".into(),
@@ -81,11 +87,10 @@ async fn app_with(provider: &Provider) -> (TestApp, Router) {
         redirect_url: CALLBACK.into(),
         name: "Testkommun".into(),
         groups_claim: "groups".into(),
-        roles: vec!["enkat-nexus-samordnare=nexus:coordinator".parse().unwrap(), "enkat-admins=admin".parse().unwrap()],
+        roles: roles.iter().map(|role| role.parse().unwrap()).collect(),
     };
     let oidc = Arc::new(OidcLogin::new(settings).expect("valid settings"));
-    let router = web::app(AppState { oidc: Some(oidc), ..app.state.clone() });
-    (app, router)
+    web::app(AppState { oidc: Some(oidc), ..app.state.clone() })
 }
 
 /// A browser: cookies for enkat and for the provider, redirects followed.
@@ -208,6 +213,7 @@ mod provider {
     oidc_test!(a_replayed_code_signs_nobody_in);
     oidc_test!(a_wrong_id_token_signs_nobody_in);
     oidc_test!(someone_without_a_granted_group_is_refused_and_gets_no_account);
+    oidc_test!(an_account_whose_groups_no_longer_give_a_role_is_refused_and_loses_its_roles);
     oidc_test!(logging_out_ends_the_session_here_and_at_the_provider);
 }
 
@@ -316,6 +322,26 @@ async fn someone_without_a_granted_group_is_refused_and_gets_no_account() {
     assert!(app.store.staff_accounts().await.unwrap().is_empty(), "no account");
     let refused = app.store.audit_events(Some("login_refused_oidc"), 10).await.unwrap();
     assert_eq!(refused.len(), 1, "{refused:?}");
+}
+
+async fn an_account_whose_groups_no_longer_give_a_role_is_refused_and_loses_its_roles() {
+    let provider = start_provider();
+    let (app, router) = app_with(&provider).await;
+    let mut browser = Browser::new(&router, &provider);
+    browser.next_sign_in(ANNA, "").await;
+    assert_eq!(browser.sign_in().await.status, StatusCode::OK);
+    assert_eq!(app.store.grants_of("anna.berg", false).await.unwrap().role_in("nexus"), Some(UnitRole::Coordinator));
+    // The mapping changed: Anna's groups give nothing now.
+    let narrower = router_with(&app, &provider, &["enkat-admins=admin"]);
+    let mut browser = Browser::new(&narrower, &provider);
+    browser.next_sign_in(ANNA, "").await;
+    let page = browser.sign_in().await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+    assert!(browser.session().is_none());
+    let grants = app.store.grants_of("anna.berg", false).await.unwrap();
+    assert_eq!(grants.role_in("nexus"), None, "no role kept: {grants:?}");
+    let refused = app.store.audit_events(Some("login_refused_oidc"), 10).await.unwrap();
+    assert_eq!(refused.first().map(|event| event.actor.as_str()), Some("anna.berg"), "{refused:?}");
 }
 
 async fn logging_out_ends_the_session_here_and_at_the_provider() {
