@@ -5,12 +5,17 @@
 fn main() {
     println!("cargo::rerun-if-env-changed=ENKAT_TEST_POSTGRES_URL");
     println!("cargo::rerun-if-env-changed=ENKAT_TEST_BROWSER");
+    println!("cargo::rerun-if-env-changed=ENKAT_TEST_OIDC");
     println!("cargo::rustc-check-cfg=cfg(enkat_postgres)");
     println!("cargo::rustc-check-cfg=cfg(enkat_browser)");
+    println!("cargo::rustc-check-cfg=cfg(enkat_oidc)");
     if std::env::var_os("ENKAT_TEST_POSTGRES_URL").is_some_and(|url| !url.is_empty()) {
         println!("cargo::rustc-cfg=enkat_postgres");
     }
     if std::env::var_os("ENKAT_TEST_BROWSER").is_some_and(|flag| flag == "1") {
         println!("cargo::rustc-cfg=enkat_browser");
+    }
+    if std::env::var_os("ENKAT_TEST_OIDC").is_some_and(|flag| flag == "1") {
+        println!("cargo::rustc-cfg=enkat_oidc");
     }
 }

@@ -46,7 +46,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the questionnaires (the default when no command is given).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Check questionnaire files without starting anything; prints every
     /// problem as `file:line:column: message`.
     Check {
@@ -226,6 +226,80 @@ struct ServeArgs {
     /// waits for requests under way.
     #[arg(long, env = "ENKAT_REQUEST_TIMEOUT", default_value_t = web::DEFAULT_REQUEST_TIMEOUT.as_secs())]
     request_timeout: u64,
+    #[command(flatten)]
+    oidc: OidcArgs,
+}
+
+/// Staff sign-in with the organisation's OpenID provider (README.md, "Sign
+/// in with Entra ID / Keycloak"; docs/roles.md for the role mapping).
+#[derive(Debug, Args)]
+struct OidcArgs {
+    /// The OpenID provider's issuer, e.g.
+    /// https://login.microsoftonline.com/TENANT/v2.0: staff may sign in with
+    /// it. Unset: no sign-in with a provider.
+    #[arg(long, env = "ENKAT_OIDC_ISSUER", value_name = "URL")]
+    oidc_issuer: Option<String>,
+    /// The client (application) id registered at the provider.
+    #[arg(long, env = "ENKAT_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// The client secret (better: --oidc-client-secret-file).
+    #[arg(long, env = "ENKAT_OIDC_CLIENT_SECRET", hide_env_values = true, conflicts_with = "oidc_client_secret_file")]
+    oidc_client_secret: Option<String>,
+    /// A file holding the client secret (surrounding white space ignored).
+    #[arg(long, env = "ENKAT_OIDC_CLIENT_SECRET_FILE", value_name = "FILE")]
+    oidc_client_secret_file: Option<PathBuf>,
+    /// The redirect URI registered at the provider:
+    /// https://YOUR-HOST/staff/login/oidc/callback.
+    #[arg(long, env = "ENKAT_OIDC_REDIRECT_URL", value_name = "URL")]
+    oidc_redirect_url: Option<String>,
+    /// The provider's name on the login button ("Logga in med NAME") and
+    /// with the accounts it signs in, e.g. "Uppsala kommun".
+    #[arg(long, env = "ENKAT_OIDC_NAME", default_value = "din organisation")]
+    oidc_name: String,
+    /// The ID token claim that lists the person's groups.
+    #[arg(long, env = "ENKAT_OIDC_GROUPS_CLAIM", default_value = "groups")]
+    oidc_groups_claim: String,
+    /// What a group gives: GROUP=UNIT:ROLE (ROLE viewer, coordinator or
+    /// admin; UNIT `*` for every unit) or GROUP=admin for a global admin.
+    /// Repeat it; in the variable, separate them with `;`.
+    #[arg(long = "oidc-role", env = "ENKAT_OIDC_ROLES", value_name = "GROUP=UNIT:ROLE", value_delimiter = ';')]
+    oidc_roles: Vec<crate::staff::oidc::RoleMapping>,
+    /// Offer the name and password form. Off, only the provider signs staff in.
+    #[arg(long, env = "ENKAT_LOCAL_LOGIN", default_value_t = true, action = clap::ArgAction::Set)]
+    local_login: bool,
+}
+
+impl OidcArgs {
+    /// The provider's settings, if one is configured; every missing piece
+    /// is an error, not a silently disabled sign-in.
+    fn settings(&self) -> anyhow::Result<Option<web::staff::OidcSettings>> {
+        let Some(issuer) = &self.oidc_issuer else {
+            anyhow::ensure!(self.local_login, "--local-login false needs an OpenID provider (--oidc-issuer)");
+            return Ok(None);
+        };
+        let client_id = self.oidc_client_id.clone().context("--oidc-issuer needs --oidc-client-id")?;
+        let client_secret = match (&self.oidc_client_secret, &self.oidc_client_secret_file) {
+            (Some(secret), _) => secret.clone(),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the client secret file {}", path.display()))?
+                .trim()
+                .to_owned(),
+            (None, None) => anyhow::bail!("--oidc-issuer needs --oidc-client-secret or --oidc-client-secret-file"),
+        };
+        let redirect_url = self.oidc_redirect_url.clone().context("--oidc-issuer needs --oidc-redirect-url")?;
+        if self.oidc_roles.is_empty() {
+            tracing::warn!("no --oidc-role is set: nobody can sign in with the OpenID provider");
+        }
+        Ok(Some(web::staff::OidcSettings {
+            issuer: issuer.clone(),
+            client_id,
+            client_secret,
+            redirect_url,
+            name: self.oidc_name.clone(),
+            groups_claim: self.oidc_groups_claim.clone(),
+            roles: self.oidc_roles.clone(),
+        }))
+    }
 }
 
 /// Runs a parsed command line; the exit code says whether it went well.
@@ -235,7 +309,7 @@ pub fn run(cli: Cli) -> ExitCode {
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     match cli.command {
         Some(Command::Check { paths, against }) => check(&paths, against.as_deref()),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         Some(Command::Staff(command)) => staff::run_staff(command),
         Some(Command::Token(command)) => staff::run_token(command),
         Some(Command::Export(args)) => export::run(args),
@@ -354,6 +428,8 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>, statement: State
         "--exit-url must be a full http(s) address of a neutral site, not `{}`",
         args.exit_url
     );
+    // Before the database is touched: a sign-in set up wrong changes nothing.
+    let oidc = oidc_login(&args.oidc).await?;
     let store = Store::connect(&args.database.database_url).await?;
     // Before anything is served: a wrong or lost key refuses to start.
     let (service_key, notes) = key::service_key(&args.key, &args.database.database_url, &store).await?;
@@ -371,7 +447,8 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>, statement: State
     announce(&store, &live, address, args.cookie_secure);
     spawn_daily_work(&store, &clock, args.retention);
     let request_timeout = std::time::Duration::from_secs(args.request_timeout);
-    let state = app_state(args, live, store.clone(), clock.clone(), service_key, statement);
+    let mut state = app_state(args, live, store.clone(), clock.clone(), service_key, statement);
+    state.oidc = oidc;
     let app = web::app_with_timeout(state, request_timeout);
     web::serve(listener, app, request_timeout, shutdown_signal()).await;
     web::respondent_log::report(clock.today());
@@ -443,7 +520,11 @@ fn app_state(
     AppState {
         catalog: live,
         store,
-        staff: StaffSettings { cookie_secure: args.cookie_secure, ..StaffSettings::default() },
+        staff: StaffSettings {
+            cookie_secure: args.cookie_secure,
+            local_login: args.oidc.local_login,
+            ..StaffSettings::default()
+        },
         clock,
         public_url: args.public_url.trim_end_matches('/').into(),
         codes: Arc::default(),
@@ -454,7 +535,18 @@ fn app_state(
             hsts: args.hsts,
         }),
         accessibility: Arc::new(StatementState::new(statement)),
+        oidc: None,
     }
+}
+
+/// The OpenID provider, if configured, discovered before anything is
+/// served: a wrong issuer or an unreachable provider refuses to start.
+async fn oidc_login(args: &OidcArgs) -> anyhow::Result<Option<Arc<web::staff::OidcLogin>>> {
+    let Some(settings) = args.settings()? else { return Ok(None) };
+    let login = web::staff::OidcLogin::new(settings)?;
+    login.discover().await?;
+    tracing::info!("staff may sign in with {}", login.name());
+    Ok(Some(Arc::new(login)))
 }
 
 /// Refuses to start with a questionnaire that weakens a privacy setting

@@ -226,7 +226,9 @@ async fn revoke_role(name: &str, unit: &str, database: &DatabaseArgs, clock: &Cl
 async fn list_accounts(database: &DatabaseArgs) -> anyhow::Result<()> {
     let store = Store::connect(&database.database_url).await?;
     let grants = store.all_grants().await?;
-    let rows: Vec<[String; 4]> = store
+    // How each account signs in: a password, or its OpenID provider's name.
+    let providers: std::collections::HashMap<String, String> = store.oidc_providers().await?.into_iter().collect();
+    let rows: Vec<[String; 5]> = store
         .staff_accounts()
         .await?
         .into_iter()
@@ -242,10 +244,11 @@ async fn list_accounts(database: &DatabaseArgs) -> anyhow::Result<()> {
                 (false, true) => "-".to_owned(),
                 (false, false) => roles.join(","),
             };
-            [account.name, admin.to_owned(), roles, date(account.created_at)]
+            let sign_in = providers.get(&account.name).cloned().unwrap_or_else(|| "password".to_owned());
+            [account.name, admin.to_owned(), roles, date(account.created_at), sign_in]
         })
         .collect();
-    print_table(["NAME", "ADMIN", "ROLES", "CREATED"], &rows);
+    print_table(["NAME", "ADMIN", "ROLES", "CREATED", "SIGN-IN"], &rows);
     store.close().await;
     Ok(())
 }

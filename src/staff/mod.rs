@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
 
+pub mod oidc;
 pub mod roles;
 
 pub use roles::{Denied, EVERY_UNIT, Grants, UnitRole};
@@ -438,6 +439,9 @@ pub mod action {
     /// Logins for a name were refused without checking the password: too
     /// many failures. One line per name and lock, however many refusals.
     pub const LOGIN_REFUSED: &str = "login_refused";
+    /// Someone signed in with the OpenID provider was refused: their groups
+    /// give no role. Details: the provider and the account's name or subject.
+    pub const LOGIN_REFUSED_OIDC: &str = "login_refused_oidc";
     /// A staff member logged out.
     pub const LOGOUT: &str = "logout";
     /// An account was created (`enkat staff add`).
@@ -507,6 +511,9 @@ pub struct StaffSettings {
     /// The permits and working memory of password checks, shared by the
     /// whole app.
     pub password_checks: Arc<PasswordChecks>,
+    /// Whether the name and password form is offered (`--local-login`);
+    /// off, only the OpenID provider signs people in.
+    pub local_login: bool,
 }
 
 impl Default for StaffSettings {
@@ -517,6 +524,7 @@ impl Default for StaffSettings {
             throttle: ThrottlePolicy::default(),
             devices: DevicePolicy::default(),
             password_checks: Arc::new(PasswordChecks::new(password_check_limit())),
+            local_login: true,
         }
     }
 }

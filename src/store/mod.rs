@@ -72,6 +72,7 @@ mod grants;
 mod inspect;
 mod maintenance;
 mod notes;
+mod oidc;
 mod rate;
 mod report;
 mod staff;
@@ -82,6 +83,7 @@ pub use accessibility::StoredFeedback;
 pub use batch::{BatchConnection, CodeToUse, QueuedResponse};
 pub use codes::{CodeBatch, CodeUse, KeyAdoption, RevokedBatch};
 pub use inspect::CHECKED_TABLES;
+pub use oidc::OidcAccount;
 pub use rate::ResponseRates;
 pub use report::{CellText, Snapshot, StoredVersion};
 pub use staff::{

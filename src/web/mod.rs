@@ -62,6 +62,8 @@ pub struct AppState {
     pub safety: Arc<SafetySettings>,
     /// The accessibility statement and the brake on reports sent from it.
     pub accessibility: Arc<statement::StatementState>,
+    /// The organisation's OpenID provider, when staff sign in with it.
+    pub oidc: Option<Arc<staff::OidcLogin>>,
 }
 
 /// What the operator decides about a respondent's safety and privacy.

@@ -284,6 +284,7 @@ impl TestApp {
             key: key.clone(),
             safety: std::sync::Arc::default(),
             accessibility: std::sync::Arc::default(),
+            oidc: None,
         };
         let router = web::app(state.clone());
         TestApp { router, state, store, catalog, clock, key, live, staff, _folder: guard }

@@ -25,6 +25,7 @@ mod language;
 mod load;
 mod microdata;
 mod migrations;
+mod oidc;
 mod older_versions;
 mod operations;
 mod pages;

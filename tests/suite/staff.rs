@@ -797,9 +797,9 @@ fn enkat_staff_and_enkat_token_manage_accounts_and_tokens() {
     assert_eq!(
         rows,
         [
-            vec!["NAME", "ADMIN", "ROLES", "CREATED"],
-            vec!["anna", "yes", "*:admin", today.as_str()],
-            vec!["bert", "no", "-", today.as_str()]
+            vec!["NAME", "ADMIN", "ROLES", "CREATED", "SIGN-IN"],
+            vec!["anna", "yes", "*:admin", today.as_str(), "password"],
+            vec!["bert", "no", "-", today.as_str(), "password"]
         ]
     );
     assert!(stdout(&added).contains("enkat staff grant bert --unit UNIT --role viewer"), "{}", stdout(&added));

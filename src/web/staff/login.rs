@@ -42,8 +42,13 @@ pub(super) struct LoginForm {
     next: Option<String>,
 }
 
-pub(super) async fn show_login(Query(query): Query<LoginQuery>) -> Markup {
-    views::login_page(safe_next(query.next.as_deref()), "", None)
+pub(super) async fn show_login(State(state): State<AppState>, Query(query): Query<LoginQuery>) -> Markup {
+    views::login_page(login_options(&state), safe_next(query.next.as_deref()), "", None)
+}
+
+/// What the login page offers on this installation.
+fn login_options(state: &AppState) -> views::LoginOptions<'_> {
+    views::LoginOptions { local: state.staff.local_login, provider: super::oidc::button_name(state) }
 }
 
 pub(super) async fn log_in(
@@ -52,6 +57,9 @@ pub(super) async fn log_in(
     jar: CookieJar,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, StaffPageError> {
+    if !state.staff.local_login {
+        return Err(StaffPageError::NotFound);
+    }
     if from_another_site(&headers, &state) {
         return Err(StaffPageError::CrossSiteLogin);
     }
@@ -61,7 +69,8 @@ pub(super) async fn log_in(
         session: jar.get(auth::SESSION_COOKIE).map(|cookie| fingerprint(cookie.value())),
         device: jar.get(auth::DEVICE_COOKIE).map(|cookie| fingerprint(cookie.value())),
     };
-    let refused = |message, status| (status, views::login_page(next, &form.name, Some(message)));
+    let options = login_options(&state);
+    let refused = |message, status| (status, views::login_page(options, next, &form.name, Some(message)));
     match attempt_login(&state, &form.name, form.password, &browser).await? {
         Attempt::LoggedIn { session, device } => {
             let secure = state.staff.cookie_secure;
@@ -91,7 +100,9 @@ pub(super) async fn log_out(
     }
     state.store.record_audit(&user.name, action::LOGOUT, "", state.clock.now_utc()).await?;
     let jar = jar.add(auth::session_cookie_removal(state.staff.cookie_secure));
-    Ok((jar, Redirect::to("/staff/login")).into_response())
+    // Signed in with the provider: its session ends too, where it offers that.
+    let onward = super::oidc::after_logout(&state, &user.name).await?;
+    Ok((jar, Redirect::to(onward.as_deref().unwrap_or("/staff/login"))).into_response())
 }
 
 /// Whether a post comes from another site's page (for a login: login CSRF).
@@ -188,24 +199,13 @@ async fn attempt_login(
             if recorded.is_some() {
                 state.store.clear_login_failures(&account.name).await?;
             }
-            let session_id = Secret::generate()?;
-            let csrf_token = Secret::generate()?;
             let device = Secret::generate()?;
-            let sessions = state.staff.sessions;
-            state.store.delete_ended_staff_sessions(sessions.idle_since(now), sessions.started_since(now)).await?;
-            let session = NewStaffSession {
-                id_hash: &session_id.fingerprint(),
-                account: &account.name,
-                csrf_token: csrf_token.expose(),
-                now,
-            };
-            state.store.start_staff_session(&session, browser.session.as_deref()).await?;
+            let session_id = start_session(state, &account.name, browser.session.as_deref(), "").await?;
             let replacing = browser.device.as_deref();
             state
                 .store
                 .issue_login_device(&device.fingerprint(), &account.name, now, replacing, devices.issued_since(now))
                 .await?;
-            state.store.record_audit(&account.name, action::LOGIN, "", state.clock.now_utc()).await?;
             Ok(Attempt::LoggedIn { session: session_id, device })
         }
         credentials => {
@@ -247,6 +247,27 @@ async fn attempt_login(
             Ok(Attempt::Failed)
         }
     }
+}
+
+/// Starts a session for `account` in place of the browser's old one (its
+/// fingerprint `replacing`), forgetting every ended session, and writes the
+/// `login` line with `details` (empty for a password, `via <provider>`).
+/// Returns the new session's id, for the cookie.
+pub(super) async fn start_session(
+    state: &AppState,
+    account: &str,
+    replacing: Option<&str>,
+    details: &str,
+) -> Result<Secret, StaffPageError> {
+    let now = state.clock.now_utc();
+    let session_id = Secret::generate()?;
+    let csrf_token = Secret::generate()?;
+    let sessions = state.staff.sessions;
+    state.store.delete_ended_staff_sessions(sessions.idle_since(now), sessions.started_since(now)).await?;
+    let session = NewStaffSession { id_hash: &session_id.fingerprint(), account, csrf_token: csrf_token.expose(), now };
+    state.store.start_staff_session(&session, replacing).await?;
+    state.store.record_audit(account, action::LOGIN, details, state.clock.now_utc()).await?;
+    Ok(session_id)
 }
 
 /// Checks a password off the threads serving requests (argon2 is slow on

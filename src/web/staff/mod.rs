@@ -6,6 +6,7 @@
 mod auth;
 mod error;
 mod login;
+mod oidc;
 mod views;
 
 use axum::Router;
@@ -20,6 +21,7 @@ pub use auth::{
 };
 pub use error::StaffPageError;
 pub(crate) use login::from_another_site;
+pub use oidc::{CLOCK_SKEW, OidcError, OidcLogin, OidcSettings, PENDING_COOKIE};
 pub use views::{csrf_field, message_page, staff_head, staff_layout, text};
 
 use super::AppState;
@@ -43,7 +45,8 @@ pub enum Needs {
 /// is of the unit `nexus`). Tests walk it: each must refuse an anonymous
 /// request, none may answer 404 to an admin, and each refuses every role
 /// below the one it needs (404 for a unit the account holds no role in).
-/// The login form is the one public staff route and is not listed.
+/// The login form and the OpenID sign-in's two routes are the public staff
+/// routes and are not listed.
 pub const STAFF_ROUTES: &[(&str, &str, Needs)] = &[
     ("GET", "/staff", Needs::Account),
     ("POST", "/staff/logout", Needs::Account),
@@ -81,6 +84,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff", get(show_start))
         .route("/staff/login", get(login::show_login).post(login::log_in))
+        .route("/staff/login/oidc", get(oidc::start_sign_in))
+        .route("/staff/login/oidc/callback", get(oidc::finish_sign_in))
         .route("/staff/logout", post(login::log_out))
         .route("/staff/audit", get(show_audit))
         .route("/staff/api/whoami", get(show_caller))

@@ -147,25 +147,38 @@ pub fn csrf_field(user: &StaffUser) -> Markup {
 
 /// The login form, with `problem` above it after a failed attempt. `next`
 /// is where to go afterwards; the name typed is kept.
-pub fn login_page(next: Option<&str>, name: &str, problem: Option<&str>) -> Markup {
+pub fn login_page(options: LoginOptions<'_>, next: Option<&str>, name: &str, problem: Option<&str>) -> Markup {
     let body = html! {
         h1 { (text::LOGIN_TITLE) }
         @if let Some(problem) = problem {
             p.error-message role="alert" { (problem) }
         }
-        form.staff-login method="post" action="/staff/login" {
-            @if let Some(next) = next {
-                input type="hidden" name="next" value=(next);
+        @if let Some(provider) = options.provider {
+            p { a.button.submit href="/staff/login/oidc" { "Logga in med " (provider) } }
+        }
+        @if options.local {
+            form.staff-login method="post" action="/staff/login" {
+                @if let Some(next) = next {
+                    input type="hidden" name="next" value=(next);
+                }
+                label for="name" { (text::NAME_LABEL) }
+                input #name type="text" name="name" value=(name) autocomplete="username" required
+                    autocapitalize="none" spellcheck="false";
+                label for="password" { (text::PASSWORD_LABEL) }
+                input #password type="password" name="password" autocomplete="current-password" required;
+                button.submit type="submit" { (text::LOGIN_BUTTON) }
             }
-            label for="name" { (text::NAME_LABEL) }
-            input #name type="text" name="name" value=(name) autocomplete="username" required
-                autocapitalize="none" spellcheck="false";
-            label for="password" { (text::PASSWORD_LABEL) }
-            input #password type="password" name="password" autocomplete="current-password" required;
-            button.submit type="submit" { (text::LOGIN_BUTTON) }
         }
     };
     staff_layout(None, text::LOGIN_TITLE, body)
+}
+
+/// What the login page offers: the name and password form, and the
+/// organisation's OpenID provider by its name.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginOptions<'a> {
+    pub local: bool,
+    pub provider: Option<&'a str>,
 }
 
 /// A questionnaire on the start page.
