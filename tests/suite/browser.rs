@@ -20,8 +20,11 @@ fn browser_suite_passes() {
     );
     // The binary cargo built for this test: the suite then builds nothing,
     // and never waits on cargo's lock of the target folder.
+    // Two files at a time: each waits on its own server and Chromium much
+    // of the time, and node's default on two cores is one.
     let run = Command::new("node")
         .arg("--test")
+        .arg("--test-concurrency=2")
         .current_dir(&suite)
         .env("ENKAT_BIN", env!("CARGO_BIN_EXE_enkat"))
         .output()

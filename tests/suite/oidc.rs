@@ -71,9 +71,9 @@ fn start_provider() -> Provider {
     Provider { child, issuer }
 }
 
-/// The app on SQLite, signing staff in with the provider as "Testkommun".
-async fn app_with(provider: &Provider) -> (TestApp, Router) {
-    let app = TestApp::shipped(Backend::Sqlite).await;
+/// The app on `backend`, signing staff in with the provider as "Testkommun".
+async fn app_with(provider: &Provider, backend: Backend) -> (TestApp, Router) {
+    let app = TestApp::shipped(backend).await;
     let router = router_with(&app, provider, &["enkat-nexus-samordnare=nexus:coordinator", "enkat-admins=admin"]);
     (app, router)
 }
@@ -194,32 +194,57 @@ impl Browser {
     }
 }
 
-macro_rules! oidc_test {
-    ($name:ident) => {
-        #[tokio::test]
-        #[cfg_attr(
-            not(enkat_oidc),
-            ignore = "OIDC tests skipped: set ENKAT_TEST_OIDC=1 (needs Node.js and `npm ci` in tests/oidc)"
-        )]
-        async fn $name() {
-            super::$name().await
+/// The tests against the provider, on both databases: each needs
+/// `ENKAT_TEST_OIDC=1` (and PostgreSQL's the database too), else it is
+/// listed as ignored with the reason.
+macro_rules! oidc_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                #[cfg_attr(
+                    not(enkat_oidc),
+                    ignore = "OIDC tests skipped: set ENKAT_TEST_OIDC=1 (needs Node.js and `npm ci` in tests/oidc)"
+                )]
+                async fn $name() {
+                    super::super::$name($crate::common::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                #[cfg_attr(
+                    not(enkat_oidc),
+                    ignore = "OIDC tests skipped: set ENKAT_TEST_OIDC=1 (needs Node.js and `npm ci` in tests/oidc)"
+                )]
+                #[cfg_attr(
+                    all(enkat_oidc, not(enkat_postgres)),
+                    ignore = "PostgreSQL tests skipped: set ENKAT_TEST_POSTGRES_URL=postgres://... to run them"
+                )]
+                async fn $name() {
+                    super::super::$name($crate::common::Backend::Postgres).await
+                }
+            )*
         }
     };
 }
 
 mod provider {
-    oidc_test!(a_good_sign_in_makes_the_account_with_its_role_and_a_session);
-    oidc_test!(a_wrong_state_signs_nobody_in);
-    oidc_test!(a_replayed_code_signs_nobody_in);
-    oidc_test!(a_wrong_id_token_signs_nobody_in);
-    oidc_test!(someone_without_a_granted_group_is_refused_and_gets_no_account);
-    oidc_test!(an_account_whose_groups_no_longer_give_a_role_is_refused_and_loses_its_roles);
-    oidc_test!(logging_out_ends_the_session_here_and_at_the_provider);
+    oidc_tests!(
+        a_good_sign_in_makes_the_account_with_its_role_and_a_session,
+        a_wrong_state_signs_nobody_in,
+        a_replayed_code_signs_nobody_in,
+        a_wrong_id_token_signs_nobody_in,
+        someone_without_a_granted_group_is_refused_and_gets_no_account,
+        an_account_whose_groups_no_longer_give_a_role_is_refused_and_loses_its_roles,
+        logging_out_ends_the_session_here_and_at_the_provider,
+    );
 }
 
-async fn a_good_sign_in_makes_the_account_with_its_role_and_a_session() {
+async fn a_good_sign_in_makes_the_account_with_its_role_and_a_session(backend: Backend) {
     let provider = start_provider();
-    let (app, router) = app_with(&provider).await;
+    let (app, router) = app_with(&provider, backend).await;
     let mut browser = Browser::new(&router, &provider);
     browser.next_sign_in(ANNA, "").await;
     let start = browser.get("/staff/login/oidc").await;
@@ -260,9 +285,9 @@ async fn a_good_sign_in_makes_the_account_with_its_role_and_a_session() {
     assert_eq!(app.store.staff_accounts().await.unwrap().len(), 1, "the same account again");
 }
 
-async fn a_wrong_state_signs_nobody_in() {
+async fn a_wrong_state_signs_nobody_in(backend: Backend) {
     let provider = start_provider();
-    let (app, router) = app_with(&provider).await;
+    let (app, router) = app_with(&provider, backend).await;
     let mut browser = Browser::new(&router, &provider);
     let callback = browser.sign_in_until_callback().await;
     let (before, after) = callback.split_once("state=").unwrap();
@@ -276,9 +301,9 @@ async fn a_wrong_state_signs_nobody_in() {
     assert!(browser.session().is_none());
 }
 
-async fn a_replayed_code_signs_nobody_in() {
+async fn a_replayed_code_signs_nobody_in(backend: Backend) {
     let provider = start_provider();
-    let (_app, router) = app_with(&provider).await;
+    let (_app, router) = app_with(&provider, backend).await;
     let mut browser = Browser::new(&router, &provider);
     let callback = browser.sign_in_until_callback().await;
     let pending = browser.enkat.get(PENDING_COOKIE).cloned().expect("a pending sign-in");
@@ -292,9 +317,9 @@ async fn a_replayed_code_signs_nobody_in() {
     assert!(replay.session().is_none());
 }
 
-async fn a_wrong_id_token_signs_nobody_in() {
+async fn a_wrong_id_token_signs_nobody_in(backend: Backend) {
     let provider = start_provider();
-    let (app, router) = app_with(&provider).await;
+    let (app, router) = app_with(&provider, backend).await;
     for tamper in ["audience", "expired", "other-key"] {
         let mut browser = Browser::new(&router, &provider);
         browser.next_sign_in(ANNA, tamper).await;
@@ -310,9 +335,9 @@ async fn a_wrong_id_token_signs_nobody_in() {
     assert_eq!(browser.sign_in().await.status, StatusCode::OK);
 }
 
-async fn someone_without_a_granted_group_is_refused_and_gets_no_account() {
+async fn someone_without_a_granted_group_is_refused_and_gets_no_account(backend: Backend) {
     let provider = start_provider();
-    let (app, router) = app_with(&provider).await;
+    let (app, router) = app_with(&provider, backend).await;
     let mut browser = Browser::new(&router, &provider);
     browser.next_sign_in(OLLE, "").await;
     let page = browser.sign_in().await;
@@ -324,9 +349,9 @@ async fn someone_without_a_granted_group_is_refused_and_gets_no_account() {
     assert_eq!(refused.len(), 1, "{refused:?}");
 }
 
-async fn an_account_whose_groups_no_longer_give_a_role_is_refused_and_loses_its_roles() {
+async fn an_account_whose_groups_no_longer_give_a_role_is_refused_and_loses_its_roles(backend: Backend) {
     let provider = start_provider();
-    let (app, router) = app_with(&provider).await;
+    let (app, router) = app_with(&provider, backend).await;
     let mut browser = Browser::new(&router, &provider);
     browser.next_sign_in(ANNA, "").await;
     assert_eq!(browser.sign_in().await.status, StatusCode::OK);
@@ -344,9 +369,9 @@ async fn an_account_whose_groups_no_longer_give_a_role_is_refused_and_loses_its_
     assert_eq!(refused.first().map(|event| event.actor.as_str()), Some("anna.berg"), "{refused:?}");
 }
 
-async fn logging_out_ends_the_session_here_and_at_the_provider() {
+async fn logging_out_ends_the_session_here_and_at_the_provider(backend: Backend) {
     let provider = start_provider();
-    let (app, router) = app_with(&provider).await;
+    let (app, router) = app_with(&provider, backend).await;
     let mut browser = Browser::new(&router, &provider);
     browser.next_sign_in(ANNA, "").await;
     assert_eq!(browser.sign_in().await.status, StatusCode::OK);
