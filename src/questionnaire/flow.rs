@@ -307,7 +307,7 @@ impl Questionnaire {
 }
 
 /// Writing in the "Something else:" field is choosing it, as in validation.
-fn is_chosen(input: &FormInput, question: &str, option: &str) -> bool {
+pub(super) fn is_chosen(input: &FormInput, question: &str, option: &str) -> bool {
     input.values(question).iter().any(|value| value.trim() == option)
         || (option == OTHER && !input.value(&FormInput::other_field(question)).trim().is_empty())
 }

@@ -5,6 +5,7 @@
 //! or without JavaScript; validation offers the same options, so a forged
 //! post with another one is refused.
 
+use super::flow::is_chosen;
 use super::{Choice, FormInput, Question, Questionnaire, Shown};
 
 impl Questionnaire {
@@ -19,7 +20,8 @@ impl Questionnaire {
         let choices = question.kind.choices();
         let Some(source) = &question.options_chosen_in else { return choices };
         let source_shown = self.question_index(source).is_some_and(|index| shown.question(index));
-        choices.into_iter().filter(|choice| source_shown && chosen(input, source, &choice.id)).collect()
+        // The options are the earlier question's own, never "Something else".
+        choices.into_iter().filter(|choice| source_shown && is_chosen(input, source, &choice.id)).collect()
     }
 
     /// Whether `question` has something to offer: a question whose options
@@ -27,11 +29,6 @@ impl Questionnaire {
     pub(super) fn offers_any(&self, question: &Question, input: &FormInput, shown: &Shown) -> bool {
         question.options_chosen_in.is_none() || !self.offered_with(question, input, shown).is_empty()
     }
-}
-
-/// As `FormInput::is_chosen`, ignoring the blanks a browser may send.
-fn chosen(input: &FormInput, question: &str, option: &str) -> bool {
-    input.values(question).iter().any(|value| value.trim() == option)
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ async fn show_questionnaires(State(state): State<AppState>, user: StaffUser) -> 
         });
     }
     // A file that does not load names no unit it could be shown to.
-    let problems = if user.is_admin { state.catalog.problems() } else { Vec::new() };
+    let problems = if user.grants.is_global_admin() { state.catalog.problems() } else { Vec::new() };
     Ok(view::questionnaires_page(&user, &histories, &problems).into_response())
 }
 

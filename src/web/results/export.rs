@@ -192,7 +192,7 @@ async fn write_export(
 
     // The role the export was made under: a global admin's, or the one
     // held in the questionnaire's unit.
-    let role = match (caller.is_admin, caller.grants.role_in(&questionnaire.unit)) {
+    let role = match (caller.grants.is_global_admin(), caller.grants.role_in(&questionnaire.unit)) {
         (true, _) => "global administratör".to_owned(),
         (false, Some(role)) => format!("{} för {}", role.label(), questionnaire.unit),
         (false, None) => String::new(),

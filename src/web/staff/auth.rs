@@ -34,10 +34,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct StaffUser {
     /// The account's name.
     pub name: String,
-    /// Whether the account is a global admin: accounts, the audit log,
-    /// every unit.
-    pub is_admin: bool,
-    /// Its roles per unit.
+    /// Its roles per unit, or global admin (`Grants::is_global_admin`:
+    /// accounts, the audit log, every unit).
     pub grants: Grants,
     /// The session's CSRF token, for `csrf_field` in forms.
     pub csrf_token: String,
@@ -104,7 +102,7 @@ impl FromRequestParts<AppState> for AdminUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = StaffUser::from_request_parts(parts, state).await?;
-        if user.is_admin { Ok(AdminUser(user)) } else { Err(StaffPageError::NotAdmin) }
+        if user.grants.is_global_admin() { Ok(AdminUser(user)) } else { Err(StaffPageError::NotAdmin) }
     }
 }
 
@@ -116,9 +114,7 @@ impl FromRequestParts<AppState> for AdminUser {
 pub struct ExportCaller {
     /// The account's name, for the audit log.
     pub name: String,
-    /// Whether the account is a global admin.
-    pub is_admin: bool,
-    /// Its roles per unit.
+    /// Its roles per unit, or global admin.
     pub grants: Grants,
     /// Whether the caller used an API token rather than a session.
     pub via_token: bool,
@@ -142,18 +138,13 @@ impl FromRequestParts<AppState> for ExportCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(user) = session_user(&parts.headers, state).await? {
-            return Ok(ExportCaller {
-                name: user.name,
-                is_admin: user.is_admin,
-                grants: user.grants,
-                via_token: false,
-            });
+            return Ok(ExportCaller { name: user.name, grants: user.grants, via_token: false });
         }
         if let Some(token) = bearer_token(&parts.headers)
             && let Some(holder) = state.store.api_token_holder(&fingerprint(token)).await?
         {
             let grants = state.store.grants_of(&holder.name, holder.is_admin).await?;
-            return Ok(ExportCaller { name: holder.name, is_admin: holder.is_admin, grants, via_token: true });
+            return Ok(ExportCaller { name: holder.name, grants, via_token: true });
         }
         Err(StaffPageError::TokenRequired { next: path_and_query(parts) })
     }
@@ -250,7 +241,7 @@ async fn session_user(headers: &HeaderMap, state: &AppState) -> Result<Option<St
     }
     state.store.touch_staff_session(&id_hash, now).await?;
     let grants = state.store.grants_of(&session.account, session.is_admin).await?;
-    Ok(Some(StaffUser { name: session.account, is_admin: session.is_admin, grants, csrf_token: session.csrf_token }))
+    Ok(Some(StaffUser { name: session.account, grants, csrf_token: session.csrf_token }))
 }
 
 /// The token of `Authorization: Bearer <token>`; the scheme's case does not matter.

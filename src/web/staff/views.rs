@@ -223,7 +223,7 @@ pub fn start_page(user: &StaffUser, questionnaires: &[ServedQuestionnaire]) -> M
         @if user.grants.anywhere(crate::staff::UnitRole::Admin) {
             p { a href="/staff/admin/questionnaires" { "Enkätfiler: fel, versioner och förhandsvisning" } }
         }
-        @if user.is_admin {
+        @if user.grants.is_global_admin() {
             p { a href="/staff/audit" { (text::AUDIT_TITLE) } }
         }
     };
