@@ -421,6 +421,8 @@ macro_rules! add_tallies {
     }};
 }
 
+pub mod intake;
+
 /// A connection taken from the pool to store batches with. On SQLite, group
 /// commit keeps one for as long as it works: SQLite empties a connection's
 /// page cache whenever another connection has written since, so batches
@@ -434,6 +436,11 @@ impl Store {
     /// Stores several responses in one transaction, on a connection of the
     /// pool; see [`BatchConnection::insert_responses`].
     pub async fn insert_responses(&self, batch: &[QueuedResponse]) -> Result<Vec<CodeUse>, StoreError> {
+        // A token is looked up in `submission` alone here: first move any
+        // response still in the intake, whose token is not there yet.
+        if batch.iter().any(|response| response.submission.is_some()) {
+            self.settle().await?;
+        }
         self.batch_connection().await?.insert_responses(batch).await
     }
 

@@ -53,6 +53,7 @@ impl Store {
     /// go with it, `ON DELETE CASCADE`) and the tallies that count them;
     /// returns how many responses.
     pub async fn delete_responses_before(&self, day: Date) -> Result<u64, StoreError> {
+        self.settle().await?;
         // The mark first: a purge cut short has still told the figures
         // which periods may be partly gone.
         match self {
@@ -99,6 +100,7 @@ impl Store {
     /// add up, in one transaction. Needed only when responses were stored
     /// by other means than enkat, such as the export benchmark's SQL.
     pub async fn recount_tallies(&self) -> Result<(), StoreError> {
+        self.settle().await?;
         on_pool!(self, pool => {
             let mut transaction = pool.begin().await?;
             for statement in RECOUNT_TALLIES {
@@ -111,6 +113,7 @@ impl Store {
 
     /// How many responses are dated before `day`: what a purge would delete.
     pub async fn count_responses_before(&self, day: Date) -> Result<i64, StoreError> {
+        self.settle().await?;
         let count = on_pool!(self, pool => {
             sqlx::query_scalar(COUNT_OLD_RESPONSES).bind(day).fetch_one(pool).await?
         });
@@ -119,6 +122,7 @@ impl Store {
 
     /// How many responses there are, to all questionnaires.
     pub async fn count_all_responses(&self) -> Result<i64, StoreError> {
+        self.settle().await?;
         let count = on_pool!(self, pool => sqlx::query_scalar(COUNT_ALL_RESPONSES).fetch_one(pool).await?);
         Ok(count)
     }
@@ -128,6 +132,7 @@ impl Store {
     /// so responses stored meanwhile are either wholly in the copy or not.
     /// PostgreSQL has its own tool for this, `pg_dump`.
     pub async fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
+        self.settle().await?;
         match self {
             Store::Sqlite(pool) => {
                 let target = target.to_str().ok_or_else(|| StoreError::BackupPath(target.display().to_string()))?;

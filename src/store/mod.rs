@@ -45,6 +45,9 @@ pub enum StoreError {
     /// The task that stores responses has stopped: nothing was stored.
     #[error("the response writer has stopped")]
     WriterGone,
+    /// A row of the intake that cannot be read back (see `batch::intake`).
+    #[error("a response waiting in the intake cannot be read: {0}")]
+    Intake(String),
 }
 
 /// The database responses are kept in.
@@ -80,6 +83,7 @@ mod submissions;
 mod writer;
 
 pub use accessibility::StoredFeedback;
+pub use batch::intake::{MOVE_AFTER, MOVE_AT};
 pub use batch::{BatchConnection, CodeToUse, QueuedResponse};
 pub use codes::{CodeBatch, CodeUse, KeyAdoption, RevokedBatch};
 pub use inspect::CHECKED_TABLES;
@@ -191,7 +195,33 @@ impl Store {
             other => return Err(StoreError::UnsupportedUrl(other.to_owned())),
         };
         store.migrate().await?;
+        // Responses a stopped (or killed) service left in the intake.
+        store.settle().await?;
         Ok(store)
+    }
+
+    /// Moves the responses waiting in the intake (SQLite, `batch::intake`)
+    /// into the tables every read uses. Whatever reads response or answer
+    /// rows calls this first, so that it sees every acknowledged response;
+    /// the tallies count them from the start. Nothing to do on PostgreSQL,
+    /// where group commit writes into those tables directly. A store opened
+    /// read-only (`open_read_only`) cannot move anything, and reads without
+    /// the responses of the last seconds.
+    pub async fn settle(&self) -> Result<(), StoreError> {
+        if let Store::Sqlite(pool) = self {
+            let mut connection = pool.acquire().await?;
+            if batch::intake::any_waiting(&mut connection).await? {
+                match batch::intake::move_all(&mut connection).await {
+                    // SQLITE_READONLY: the service that writes will move them.
+                    Err(StoreError::Database(sqlx::Error::Database(error))) if error.code().as_deref() == Some("8") => {
+                    }
+                    moved => {
+                        moved?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `connect`, for commands that work on the database a service already
@@ -308,6 +338,7 @@ impl Store {
 
     /// Every stored response to a questionnaire, with its answers in form order.
     pub async fn responses(&self, questionnaire_id: &str) -> Result<Vec<StoredResponse>, StoreError> {
+        self.settle().await?;
         let (responses, answers): (Vec<ResponseRow>, Vec<AnswerRow>) = on_pool!(self, pool => {
             let responses = sqlx::query_as(SELECT_RESPONSES).bind(questionnaire_id).fetch_all(pool).await?;
             let answers = sqlx::query_as(SELECT_ANSWERS).bind(questionnaire_id).fetch_all(pool).await?;
@@ -348,6 +379,7 @@ impl Store {
 
     /// How many responses a questionnaire has.
     pub async fn count_responses(&self, questionnaire_id: &str) -> Result<i64, StoreError> {
+        self.settle().await?;
         let count = on_pool!(self, pool => {
             sqlx::query_scalar(COUNT_RESPONSES).bind(questionnaire_id).fetch_one(pool).await?
         });
@@ -356,6 +388,11 @@ impl Store {
 
     /// Closes every connection, letting SQLite checkpoint its WAL.
     pub async fn close(&self) {
+        // A stop leaves nothing in arrival order behind (`batch::intake`);
+        // what a failure here leaves is moved at the next start.
+        if let Err(error) = self.settle().await {
+            tracing::warn!(%error, "the intake could not be moved before closing; it will be at the next start");
+        }
         on_pool!(self, pool => pool.close().await)
     }
 }

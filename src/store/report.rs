@@ -270,6 +270,7 @@ impl Store {
         through: Date,
         split: Option<&Split>,
     ) -> Result<Vec<CellRow>, StoreError> {
+        self.settle().await?;
         type Responses = Vec<(String, String, String, Date, i64)>;
         type Answers = Vec<(String, String, String, Date, String, Option<String>, i64)>;
         type Respondents = Vec<(String, String, String, Date, String, i64)>;
@@ -339,6 +340,7 @@ impl Store {
     /// Every free text of a questionnaire's responses stored with a date up
     /// to `through`, with the version, language, channel and date that place it.
     pub async fn cell_texts(&self, questionnaire_id: &str, through: Date) -> Result<Vec<CellText>, StoreError> {
+        self.settle().await?;
         let texts = on_pool!(self, pool => {
             sqlx::query_as(CELL_TEXTS).bind(questionnaire_id).bind(through).fetch_all(pool).await?
         });
@@ -386,6 +388,7 @@ impl Store {
         filter: &Filter,
         split: Option<&Split>,
     ) -> Result<Tally, StoreError> {
+        self.settle().await?;
         type Groups = Vec<(String, i64)>;
         type Answers = Vec<(String, String, Option<String>, i64)>;
         type Respondents = Vec<(String, String, i64)>;
@@ -489,6 +492,7 @@ impl Store {
         questionnaire_id: &str,
         filter: &Filter,
     ) -> Result<Vec<ResponseRecord>, StoreError> {
+        self.settle().await?;
         self.stream_response_records(questionnaire_id, filter).try_collect().await
     }
 
@@ -510,6 +514,7 @@ impl Store {
     /// A view of the stored responses that does not change while it is
     /// read, for an export that reads them more than once.
     pub async fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        self.settle().await?;
         Ok(match self {
             Store::Sqlite(pool) => Snapshot::Sqlite(pool.begin().await?),
             Store::Postgres(pool) => Snapshot::Postgres(pool.begin_with(BEGIN_SNAPSHOT_POSTGRES).await?),
@@ -518,6 +523,7 @@ impl Store {
 
     /// How many responses match `filter`, for a progress bar.
     pub async fn count_matching(&self, questionnaire_id: &str, filter: &Filter) -> Result<u64, StoreError> {
+        self.settle().await?;
         let n: i64 = on_pool!(self, pool => {
             bind_filter!(sqlx::query_scalar(COUNT_MATCHING), questionnaire_id, filter).fetch_one(pool).await?
         });

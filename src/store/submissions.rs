@@ -17,6 +17,7 @@ impl Store {
     /// many. A form older than that may then be stored a second time, which
     /// is the price of keeping nothing for long.
     pub async fn forget_submissions_before(&self, day: Date) -> Result<u64, StoreError> {
+        self.settle().await?;
         let forgotten = on_pool!(self, pool => {
             sqlx::query(FORGET_SUBMISSIONS).bind(day).execute(pool).await?.rows_affected()
         });

@@ -12,7 +12,8 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{BatchConnection, CodeUse, QueuedResponse, Store, StoreError};
+use super::batch::intake::Intake;
+use super::{BatchConnection, CodeUse, MOVE_AFTER, MOVE_AT, QueuedResponse, Store, StoreError};
 
 /// The most responses committed together: enough to absorb every client of
 /// a busy moment, few enough that one transaction stays short.
@@ -63,24 +64,47 @@ impl ResponseWriter {
 }
 
 /// The writer task: one batch at a time, each answered after its commit.
+/// On SQLite a batch is appended to the intake, and the intake is moved
+/// whenever it is due (`batch::intake`): between batches, after
+/// `MOVE_AFTER` even if nothing more comes, and when the queue closes.
 async fn write_batches(store: Store, mut queue: mpsc::Receiver<Waiting>) {
     let mut waiting = Vec::with_capacity(MOST_PER_BATCH);
     // SQLite: one connection for every batch while it works (see `BatchConnection`).
     let mut kept: Option<BatchConnection> = None;
-    while queue.recv_many(&mut waiting, MOST_PER_BATCH).await > 0 {
-        let (responses, outcomes): (Vec<QueuedResponse>, Vec<_>) =
-            waiting.drain(..).map(|waiting| (waiting.response, waiting.outcome)).unzip();
-        let mut connection = match kept.take() {
-            Some(connection) => connection,
-            None => match store.batch_connection().await {
-                Ok(connection) => connection,
-                Err(error) => {
-                    fail(outcomes, error);
+    // SQLite: what this writer knows of the intake, once it has opened it.
+    let mut intake: Option<Intake> = None;
+    loop {
+        let due_at = intake.as_ref().and_then(|intake| intake.oldest).map(|oldest| oldest + MOVE_AFTER);
+        let received = match due_at {
+            Some(due_at) => tokio::select! {
+                received = queue.recv_many(&mut waiting, MOST_PER_BATCH) => received,
+                () = tokio::time::sleep_until(due_at) => {
+                    move_intake(&store, &mut kept, &mut intake).await;
                     continue;
                 }
             },
+            None => queue.recv_many(&mut waiting, MOST_PER_BATCH).await,
         };
-        match connection.insert_responses(&responses).await {
+        if received == 0 {
+            break;
+        }
+        let (responses, outcomes): (Vec<QueuedResponse>, Vec<_>) =
+            waiting.drain(..).map(|waiting| (waiting.response, waiting.outcome)).unzip();
+        let mut connection = match take_connection(&store, &mut kept).await {
+            Ok(connection) => connection,
+            Err(error) => {
+                fail(outcomes, error);
+                continue;
+            }
+        };
+        let stored = match &mut connection {
+            BatchConnection::Sqlite(sqlite) => match open_intake(&mut intake, sqlite).await {
+                Ok(intake) => intake.take_in(sqlite, &responses).await,
+                Err(error) => Err(error),
+            },
+            BatchConnection::Postgres(_) => connection.insert_responses(&responses).await,
+        };
+        match stored {
             Ok(decided) => {
                 // Only SQLite's: a PostgreSQL connection gains nothing by
                 // staying, and one the server has since closed would fail a
@@ -97,6 +121,53 @@ async fn write_batches(store: Store, mut queue: mpsc::Receiver<Waiting>) {
             // it is used again; the next batch takes whichever it gives.
             Err(error) => fail(outcomes, error),
         }
+        if intake.as_ref().is_some_and(|intake| intake.held >= MOVE_AT) {
+            move_intake(&store, &mut kept, &mut intake).await;
+        }
+    }
+    if intake.as_ref().is_some_and(|intake| intake.held > 0) {
+        move_intake(&store, &mut kept, &mut intake).await;
+    }
+}
+
+/// The kept connection, or a new one from the pool.
+async fn take_connection(store: &Store, kept: &mut Option<BatchConnection>) -> Result<BatchConnection, StoreError> {
+    match kept.take() {
+        Some(connection) => Ok(connection),
+        None => store.batch_connection().await,
+    }
+}
+
+/// The writer's intake, opened (and what an earlier run left moved) on first use.
+async fn open_intake<'a>(
+    intake: &'a mut Option<Intake>,
+    connection: &mut sqlx::SqliteConnection,
+) -> Result<&'a mut Intake, StoreError> {
+    if intake.is_none() {
+        *intake = Some(Intake::open(connection).await?);
+    }
+    Ok(intake.as_mut().expect("opened above"))
+}
+
+/// Moves the intake. A failure is logged and tried again after
+/// `MOVE_AFTER`: the responses stay in the intake, durable, and every read
+/// moves them first too (`Store::settle`).
+async fn move_intake(store: &Store, kept: &mut Option<BatchConnection>, intake: &mut Option<Intake>) {
+    let Some(intake) = intake.as_mut() else { return };
+    let moved = match take_connection(store, kept).await {
+        Ok(BatchConnection::Sqlite(mut connection)) => {
+            let moved = intake.move_all(&mut connection).await;
+            if moved.is_ok() {
+                *kept = Some(BatchConnection::Sqlite(connection));
+            }
+            moved
+        }
+        Ok(BatchConnection::Postgres(_)) => return,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = moved {
+        tracing::error!(%error, "moving the intake failed; trying again shortly");
+        intake.oldest = Some(tokio::time::Instant::now());
     }
 }
 

@@ -824,6 +824,7 @@ async fn stored_rows(store: &Store) -> Vec<Vec<String>> {
          ORDER BY id";
     const ANSWERS: &str = "SELECT CAST(position AS TEXT), question_id, COALESCE(option_id, '-'), \
          COALESCE(text, '-') FROM answer ORDER BY response_id, position";
+    store.settle().await.unwrap();
     type Row = (String, String, String, String);
     let (responses, answers): (Vec<Row>, Vec<Row>) = match store {
         Store::Sqlite(pool) => (

@@ -10,6 +10,7 @@ mod common;
 
 mod accessibility;
 mod admin;
+mod arrival;
 mod browser;
 mod check;
 mod check_against;

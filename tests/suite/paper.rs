@@ -63,6 +63,7 @@ async fn send(app: &TestApp, staff: &Staff, id: &str, token: &str, answers: &[(&
 /// How many responses to `id` came in by `channel`, from the rows.
 async fn stored(app: &TestApp, id: &str, channel: &str) -> i64 {
     const QUERY: &str = "SELECT COUNT(*) FROM response WHERE questionnaire_id = $1 AND channel = $2";
+    app.store.settle().await.unwrap();
     match &app.store {
         Store::Sqlite(pool) => sqlx::query_scalar(QUERY).bind(id).bind(channel).fetch_one(pool).await.unwrap(),
         Store::Postgres(pool) => sqlx::query_scalar(QUERY).bind(id).bind(channel).fetch_one(pool).await.unwrap(),
@@ -333,6 +334,7 @@ async fn a_batch_dated_in_an_earlier_period_is_stored_in_it(backend: Backend) {
     assert_eq!(today.status, StatusCode::SEE_OTHER);
 
     const QUERY: &str = "SELECT submitted_on FROM response WHERE channel = 'paper' ORDER BY submitted_on";
+    app.store.settle().await.unwrap();
     let days: Vec<time::Date> = match &app.store {
         Store::Sqlite(pool) => sqlx::query_scalar(QUERY).fetch_all(pool).await.unwrap(),
         Store::Postgres(pool) => sqlx::query_scalar(QUERY).fetch_all(pool).await.unwrap(),

@@ -149,11 +149,13 @@ impl Server {
     }
 
     /// The stored responses' versions, read from the database (the
-    /// export has only periods that have closed).
+    /// export has only periods that have closed). Opened for writing, as
+    /// the service's own reads are: what the service took in the last
+    /// seconds is moved out of the intake first (`Store::settle`).
     fn stored_versions(&self, id: &str) -> Vec<String> {
         let url = format!("sqlite://{}", self.database.display());
         tokio::runtime::Runtime::new().unwrap().block_on(async {
-            let store = Store::open_read_only(&url).await.unwrap();
+            let store = Store::connect(&url).await.unwrap();
             let records = store.response_records(id, &Filter::default()).await.unwrap();
             store.close().await;
             records.into_iter().map(|record| record.version).collect()
