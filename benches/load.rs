@@ -385,6 +385,9 @@ where
                     if status == Some(expected) {
                         latencies.push(sent.elapsed());
                     } else {
+                        if failed == 0 {
+                            eprintln!("a client's first failure: {status:?} where {expected} was expected");
+                        }
                         failed += 1;
                     }
                 }

@@ -10,7 +10,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::batch::intake::Intake;
 use super::{BatchConnection, CodeUse, MOVE_AFTER, MOVE_AT, QueuedResponse, Store, StoreError};
@@ -20,6 +20,10 @@ use super::{BatchConnection, CodeUse, MOVE_AFTER, MOVE_AT, QueuedResponse, Store
 const MOST_PER_BATCH: usize = 512;
 /// Submissions that may wait in the queue before senders wait for room.
 const QUEUE_LENGTH: usize = 4096;
+/// PostgreSQL: writer tasks taking batches from the one queue in turn, so
+/// that one batch's rows are written while the one before waits for its
+/// commit to reach the disk. (SQLite has one writer at a time anyway.)
+const POSTGRES_WRITERS: usize = 2;
 
 /// A response waiting for its batch, and where its outcome goes.
 struct Waiting {
@@ -54,7 +58,17 @@ impl ResponseWriter {
     pub async fn store(&self, response: QueuedResponse) -> Result<CodeUse, StoreError> {
         let queue = self.queue.get_or_init(|| {
             let (sender, receiver) = mpsc::channel(QUEUE_LENGTH);
-            tokio::spawn(write_batches(self.store.clone(), receiver));
+            match &self.store {
+                Store::Sqlite(_) => {
+                    tokio::spawn(write_batches(self.store.clone(), receiver));
+                }
+                Store::Postgres(_) => {
+                    let receiver = Arc::new(Mutex::new(receiver));
+                    for _ in 0..POSTGRES_WRITERS {
+                        tokio::spawn(write_batches_in_turn(self.store.clone(), receiver.clone()));
+                    }
+                }
+            }
             sender
         });
         let (outcome, answer) = oneshot::channel();
@@ -127,6 +141,35 @@ async fn write_batches(store: Store, mut queue: mpsc::Receiver<Waiting>) {
     }
     if intake.as_ref().is_some_and(|intake| intake.held > 0) {
         move_intake(&store, &mut kept, &mut intake).await;
+    }
+}
+
+/// A PostgreSQL writer task: takes what has queued when its turn comes,
+/// stores it straight into the tables, answers each after the commit.
+/// Batches of two tasks may commit in either order; each response's outcome
+/// is its own batch's. The tallies' counters are added last, in key order,
+/// so two batches wait for each other there at most, never in a cycle.
+async fn write_batches_in_turn(store: Store, queue: Arc<Mutex<mpsc::Receiver<Waiting>>>) {
+    let mut waiting = Vec::with_capacity(MOST_PER_BATCH);
+    loop {
+        let received = queue.lock().await.recv_many(&mut waiting, MOST_PER_BATCH).await;
+        if received == 0 {
+            break;
+        }
+        let (responses, outcomes): (Vec<QueuedResponse>, Vec<_>) =
+            waiting.drain(..).map(|waiting| (waiting.response, waiting.outcome)).unzip();
+        let stored = match store.batch_connection().await {
+            Ok(mut connection) => connection.insert_responses(&responses).await,
+            Err(error) => Err(error),
+        };
+        match stored {
+            Ok(decided) => {
+                for (outcome, decided) in outcomes.into_iter().zip(decided) {
+                    let _ = outcome.send(Ok(decided));
+                }
+            }
+            Err(error) => fail(outcomes, error),
+        }
     }
 }
 
