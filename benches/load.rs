@@ -448,6 +448,9 @@ impl Server {
             .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("questionnaires"))
             .env("ENKAT_WATCH", "false")
             .env("RUST_LOG", "warn")
+            // A throwaway service key: PostgreSQL needs one given (every
+            // instance the same); a SQLite database would make its own.
+            .env(enkat::cli::key::KEY_VARIABLE, "5e".repeat(32))
             .stdout(Stdio::null())
             .spawn()
             .expect("enkat starts");
