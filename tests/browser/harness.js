@@ -139,11 +139,14 @@ export async function startServer() {
     },
     /// The ids of the stored responses to a questionnaire, read from the
     /// database with `sqlite3` (the export has only periods that have
-    /// closed, never today's responses).
+    /// closed, never today's responses). A response is stored once it is
+    /// in either table: acknowledged ones wait up to 2 s in `intake`
+    /// before they move into `response` (migrations/sqlite/0019).
     responses(id = 'nexus') {
       if (!/^[a-z0-9_-]+$/.test(id)) throw new Error(`not a questionnaire id: ${id}`);
-      const ids = execFileSync('sqlite3', [databaseFile, `SELECT hex(id) FROM response WHERE questionnaire_id = '${id}'`],
-        { encoding: 'utf8' });
+      const query = `SELECT hex(id) FROM response WHERE questionnaire_id = '${id}'
+        UNION ALL SELECT hex(id) FROM intake WHERE questionnaire_id = '${id}'`;
+      const ids = execFileSync('sqlite3', [databaseFile, query], { encoding: 'utf8' });
       return ids.split('\n').filter((line) => line.trim() !== '');
     },
     async stop() {
