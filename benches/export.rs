@@ -5,6 +5,9 @@
 //!   results page), timed in process and as the real binary, against the
 //!   same counting written by hand and run by the database's own client
 //!   (`sqlite3`, `psql`): the ratio is what matters on a shared machine;
+//! - a breakdown of every closed period by a background question, as the
+//!   results page makes it: the first (which counts and keeps the counts),
+//!   later ones, and one after a week of new responses;
 //! - the responses CSV, run as the real binary, with its peak memory
 //!   (`/usr/bin/time -v`, else `VmHWM` polled from `/proc/PID/status`),
 //!   against the same rows dumped by the database's own client.
@@ -25,9 +28,11 @@ use std::process::{Command, Stdio};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
+use enkat::cli::seed::{Random, synthetic_response};
 use enkat::questionnaire::{self, QuestionKind, Questionnaire, Test};
-use enkat::report::{self, Filter, csv::Dialect};
-use enkat::store::Store;
+use enkat::report::release::Scope;
+use enkat::report::{self, Filter, Split, csv::Dialect};
+use enkat::store::{QueuedResponse, Store};
 use sqlx::postgres::{PgPoolCopyExt, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, Connection};
@@ -35,6 +40,8 @@ use time::{Date, Month};
 use uuid::Uuid;
 
 const QUESTIONNAIRE: &str = "nexus";
+/// The background question the breakdown is by.
+const BREAKDOWN_BY: &str = "age";
 /// Responses written per transaction while seeding.
 const SEED_BATCH: usize = 20_000;
 /// Each timing is the best of this many runs (`ENKAT_BENCH_RUNS`): the
@@ -186,6 +193,7 @@ async fn bench_database(
         println!("hand-written SQL counting the answer rows instead (no tallies): {}", seconds(rows));
     }
     println!("target summary <= 1 s: {}", if in_process <= Duration::from_secs(1) { "met" } else { "MISSED" });
+    bench_breakdown(url, nexus).await;
 
     // The responses CSV, as the real binary, with its peak memory.
     let responses_file = settings.dir.join(format!("responses-{}.csv", name.to_lowercase()));
@@ -212,6 +220,70 @@ async fn bench_database(
             if kib < 100 * 1024 { "met" } else { "MISSED" }
         ),
         None => println!("responses CSV peak RSS: not measured (neither /usr/bin/time nor /proc)"),
+    }
+}
+
+/// A breakdown of every closed period by a background question, as the
+/// results page makes it (`cell_tallies` split, then disclosure control):
+/// the first one, which counts every cell's answer rows and keeps the counts
+/// (migration 0020); later ones, which read what was kept; and one after a
+/// week of new responses, which counts that week's cells again.
+async fn bench_breakdown(url: &str, nexus: &Questionnaire) {
+    let store = Store::connect(url).await.expect("the bench database opens");
+    // The seeded responses are dated in 2026: every period of it has closed.
+    let today = Date::from_calendar_date(2027, Month::February, 15).expect("a date");
+    let split = Split::Question(BREAKDOWN_BY.to_owned());
+    let breakdown = || async {
+        let disclosure = store.disclosure(nexus, today).await.expect("the disclosure");
+        let periods = disclosure.periods();
+        let (Some(&from), Some(&to)) = (periods.first(), periods.last()) else { panic!("closed periods") };
+        let scope = Scope { from, to, language: None, version: None, channel: None };
+        let rows = store.cell_tallies(QUESTIONNAIRE, disclosure.last_closed().last_day(), Some(&split)).await;
+        std::hint::black_box(disclosure.breakdown(&scope, &split, rows.expect("the counts")));
+    };
+    forget_kept_breakdowns(url).await;
+    let started = Instant::now();
+    breakdown().await;
+    let first = started.elapsed();
+    println!("breakdown by `{BREAKDOWN_BY}`, first (counts the answer rows, keeps the counts): {}", seconds(first));
+    let kept = best_of(runs(), breakdown).await;
+    println!(
+        "breakdown by `{BREAKDOWN_BY}`, kept: {}; ratio first / kept {:.0}",
+        seconds(kept),
+        first.as_secs_f64() / kept.as_secs_f64()
+    );
+    // A week of new responses (as a late week of paper forms would be), on
+    // the last Monday of 2026: its cells are counted again, the rest read.
+    let mut random = Random::new(2027);
+    let week = Date::from_calendar_date(2026, Month::December, 28).expect("a Monday");
+    let late: Vec<_> = (0..2_000)
+        .map(|_| QueuedResponse { submitted_on: week, ..synthetic_response(nexus, week, &mut random) })
+        .collect();
+    store.insert_responses(&late).await.expect("a week of responses");
+    let started = Instant::now();
+    breakdown().await;
+    let after_week = started.elapsed();
+    println!("breakdown by `{BREAKDOWN_BY}` after a week of 2,000 new responses: {}", seconds(after_week));
+    println!(
+        "target breakdown <= 1 s: {} (kept), {} (after a week)",
+        if kept <= Duration::from_secs(1) { "met" } else { "MISSED" },
+        if after_week <= Duration::from_secs(1) { "met" } else { "MISSED" }
+    );
+    store.close().await;
+}
+
+/// Deletes the breakdowns kept by an earlier run, so the first is timed cold.
+async fn forget_kept_breakdowns(url: &str) {
+    let tables = ["group_tally_cell", "group_response_tally", "group_answer_tally", "group_question_tally"];
+    for table in tables {
+        let statement = AssertSqlSafe(format!("DELETE FROM {table}"));
+        if url.starts_with("sqlite:") {
+            let mut connection = sqlx::SqliteConnection::connect(url).await.expect("the bench database");
+            sqlx::query(statement).execute(&mut connection).await.expect("deleted");
+        } else {
+            let mut connection = sqlx::PgConnection::connect(url).await.expect("the bench database");
+            sqlx::query(statement).execute(&mut connection).await.expect("deleted");
+        }
     }
 }
 

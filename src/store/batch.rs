@@ -86,21 +86,21 @@ const MOST_ROWS: usize = 128;
 /// the list of names: quadratic work in a statement of hundreds of
 /// parameters, a third of the writer's time in the load benchmark.
 #[derive(Debug, Clone, Copy)]
-enum Placeholders {
+pub(super) enum Placeholders {
     Numbered,
     Anonymous,
 }
 
 /// The multi-row INSERT statements, one per power-of-two number of rows, so
 /// that each connection prepares only a handful of them and reuses them.
-struct Inserts {
+pub(super) struct Inserts {
     /// `numbered[k]` and `anonymous[k]` insert `2^k` rows.
     numbered: Vec<Arc<str>>,
     anonymous: Vec<Arc<str>>,
 }
 
 impl Inserts {
-    fn new(head: &str, columns: usize, tail: &str) -> Inserts {
+    pub(super) fn new(head: &str, columns: usize, tail: &str) -> Inserts {
         let statements = |placeholder: &dyn Fn(usize) -> String| -> Vec<Arc<str>> {
             (0..=MOST_ROWS.ilog2())
                 .map(|power| {
@@ -120,7 +120,7 @@ impl Inserts {
 
     /// The statement for `rows` rows, a power of two up to `MOST_ROWS`.
     /// Only numbers and placeholders are formatted into it, never data.
-    fn for_rows(&self, rows: usize, placeholders: Placeholders) -> AssertSqlSafe<Arc<str>> {
+    pub(super) fn for_rows(&self, rows: usize, placeholders: Placeholders) -> AssertSqlSafe<Arc<str>> {
         let statements = match placeholders {
             Placeholders::Numbered => &self.numbered,
             Placeholders::Anonymous => &self.anonymous,
@@ -216,7 +216,7 @@ impl<'a> TallyIncrements<'a> {
 
 /// Splits `0..len` into ranges of powers of two, largest first, none above
 /// `MOST_ROWS`: 300 rows are 128 + 128 + 32 + 8 + 4.
-fn chunks(len: usize) -> Vec<Range<usize>> {
+pub(super) fn chunks(len: usize) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut start = 0;
     while start < len {

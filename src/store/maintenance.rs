@@ -14,19 +14,28 @@ const DELETE_BATCH: i64 = 5_000;
 
 const DELETE_OLD_RESPONSES: &str =
     "DELETE FROM response WHERE id IN (SELECT id FROM response WHERE submitted_on < $1 LIMIT $2)";
-/// The tallies (migration 0006) of the same dates: they count only those
-/// responses, since the dates of both are the same coarsened dates.
-const DELETE_OLD_TALLIES: [&str; 3] = [
+/// The tallies (migrations 0006 and 0020) of the same dates: they count
+/// only those responses, since the dates of both are the same coarsened dates.
+const DELETE_OLD_TALLIES: [&str; 7] = [
     "DELETE FROM response_tally WHERE submitted_on < $1",
     "DELETE FROM answer_tally WHERE submitted_on < $1",
     "DELETE FROM question_tally WHERE submitted_on < $1",
+    "DELETE FROM group_tally_cell WHERE submitted_on < $1",
+    "DELETE FROM group_response_tally WHERE submitted_on < $1",
+    "DELETE FROM group_answer_tally WHERE submitted_on < $1",
+    "DELETE FROM group_question_tally WHERE submitted_on < $1",
 ];
 /// Counting every stored response afresh: the same counting as migration
-/// 0006, which filled the tallies of the responses stored before it.
-const RECOUNT_TALLIES: [&str; 6] = [
+/// 0006, which filled the tallies of the responses stored before it. The
+/// breakdowns' counts (migration 0020) are counted again when next asked for.
+const RECOUNT_TALLIES: [&str; 10] = [
     "DELETE FROM response_tally",
     "DELETE FROM answer_tally",
     "DELETE FROM question_tally",
+    "DELETE FROM group_tally_cell",
+    "DELETE FROM group_response_tally",
+    "DELETE FROM group_answer_tally",
+    "DELETE FROM group_question_tally",
     "INSERT INTO response_tally (questionnaire_id, version, language, channel, submitted_on, responses) \
      SELECT questionnaire_id, version, language, channel, submitted_on, COUNT(*) \
      FROM response GROUP BY questionnaire_id, version, language, channel, submitted_on",

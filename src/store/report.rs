@@ -2,14 +2,16 @@
 //! report over a million responses moves a few hundred rows, not millions;
 //! `crate::report` turns the counts into figures. Figures over all responses
 //! or per language add up the tallies kept as responses are stored
-//! (migration 0006), a few thousand rows; only a breakdown by a question's
-//! answers has to count the answer rows themselves (`GROUP BY`).
+//! (migration 0006), a few thousand rows; a breakdown by a question's
+//! answers counts the answer rows of each cell once and keeps the counts
+//! (`group_tally`, migration 0020).
 
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use time::Date;
 use uuid::Uuid;
 
 use super::{Store, StoreError};
+use group_tally::GroupCounts;
 
 use crate::questionnaire::{Answer, Channel, Questionnaire};
 use crate::report::microdata::{ListedText, StoredText, texts_by_period};
@@ -109,45 +111,6 @@ const CELL_ANSWERS: &str = "SELECT version, language, channel, submitted_on, que
      FROM answer_tally WHERE questionnaire_id = $1 AND submitted_on <= $2";
 const CELL_RESPONDENTS: &str = "SELECT version, language, channel, submitted_on, question_id, respondents \
      FROM question_tally WHERE questionnaire_id = $1 AND submitted_on <= $2";
-
-/// The responses of one questionnaire up to a day `$2`, each with its
-/// version, language, channel and stored date, in the group of its answer to the
-/// question `$3` (one group per chosen option; `_unanswered` for those who
-/// skipped it).
-macro_rules! grouped_cells {
-    () => {
-        "WITH filtered AS (SELECT r.id, r.version, r.language, r.channel, r.submitted_on FROM response r \
-           WHERE r.questionnaire_id = $1 AND r.submitted_on <= $2), \
-         grouped AS ( \
-            SELECT f.id AS response_id, f.version, f.language, f.channel, f.submitted_on, g.option_id AS grp \
-              FROM filtered f \
-              JOIN answer g ON g.response_id = f.id AND g.question_id = $3 \
-            WHERE g.option_id IS NOT NULL \
-            UNION ALL \
-            SELECT f.id, f.version, f.language, f.channel, f.submitted_on, '_unanswered' FROM filtered f \
-            WHERE NOT EXISTS ( \
-              SELECT 1 FROM answer s WHERE s.response_id = f.id AND s.question_id = $3 AND s.option_id IS NOT NULL) \
-         ) "
-    };
-}
-
-const CELL_GROUPS: &str = concat!(
-    grouped_cells!(),
-    "SELECT version, language, channel, submitted_on, grp, COUNT(*) FROM grouped \
-     GROUP BY version, language, channel, submitted_on, grp"
-);
-const CELL_GROUP_ANSWERS: &str = concat!(
-    grouped_cells!(),
-    "SELECT gr.version, gr.language, gr.channel, gr.submitted_on, gr.grp, a.question_id, a.option_id, COUNT(*) \
-     FROM grouped gr JOIN answer a ON a.response_id = gr.response_id \
-     GROUP BY gr.version, gr.language, gr.channel, gr.submitted_on, gr.grp, a.question_id, a.option_id"
-);
-const CELL_GROUP_RESPONDENTS: &str = concat!(
-    grouped_cells!(),
-    "SELECT gr.version, gr.language, gr.channel, gr.submitted_on, gr.grp, a.question_id, COUNT(DISTINCT a.response_id) \
-     FROM grouped gr JOIN answer a ON a.response_id = gr.response_id \
-     GROUP BY gr.version, gr.language, gr.channel, gr.submitted_on, gr.grp, a.question_id"
-);
 
 /// Free texts up to a day, with what places them in a cell; ordered by the
 /// text so the order tells nothing of when each was written.
@@ -274,9 +237,6 @@ impl Store {
         type Responses = Vec<(String, String, String, Date, i64)>;
         type Answers = Vec<(String, String, String, Date, String, Option<String>, i64)>;
         type Respondents = Vec<(String, String, String, Date, String, i64)>;
-        type GroupResponses = Vec<(String, String, String, Date, String, i64)>;
-        type GroupAnswers = Vec<(String, String, String, Date, String, String, Option<String>, i64)>;
-        type GroupRespondents = Vec<(String, String, String, Date, String, String, i64)>;
         match split {
             None | Some(Split::Language | Split::Channel) => {
                 let (responses, answers, respondents): (Responses, Answers, Respondents) = on_pool!(self, pool => {
@@ -316,15 +276,8 @@ impl Store {
                 ))
             }
             Some(Split::Question(question)) => {
-                let (responses, answers, respondents): (GroupResponses, GroupAnswers, GroupRespondents) = on_pool!(self, pool => {
-                    let responses = sqlx::query_as(CELL_GROUPS)
-                        .bind(questionnaire_id).bind(through).bind(question.as_str()).fetch_all(pool).await?;
-                    let answers = sqlx::query_as(CELL_GROUP_ANSWERS)
-                        .bind(questionnaire_id).bind(through).bind(question.as_str()).fetch_all(pool).await?;
-                    let respondents = sqlx::query_as(CELL_GROUP_RESPONDENTS)
-                        .bind(questionnaire_id).bind(through).bind(question.as_str()).fetch_all(pool).await?;
-                    (responses, answers, respondents)
-                });
+                let GroupCounts { responses, answers, respondents } =
+                    self.group_counts(questionnaire_id, through, question).await?;
                 Ok(into_cells(
                     responses.into_iter().map(|(v, l, c, d, g, n)| ((v, l, c, d), Some(g), count(n))).collect(),
                     answers
@@ -597,6 +550,9 @@ macro_rules! on_snapshot {
         }
     };
 }
+
+// After `on_snapshot!`, which it uses.
+mod group_tally;
 
 impl Snapshot {
     /// [`Store::stream_response_records`], in this snapshot.

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::common::{Backend, answer, fresh_database_url, fresh_store, undo_tallies_migration};
 use enkat::cli::seed::{Random, synthetic_response};
-use enkat::questionnaire::{Answer, Questionnaire};
+use enkat::questionnaire::{Answer, Channel, Questionnaire, Role};
 use enkat::report::{AnswerCount, Filter, GroupCount, QuestionCount, Split, Tally, UNANSWERED};
 use enkat::store::{NewResponse, QueuedResponse, Store, StoredResponse};
 use time::Date;
@@ -20,6 +20,7 @@ on_both_databases!(
     gives_whole_responses_for_export,
     the_tallies_kept_as_responses_arrive_equal_a_count_of_the_stored_answers,
     a_database_from_before_the_tallies_gets_its_responses_counted,
+    a_breakdown_kept_per_cell_equals_a_count_of_the_answers_whatever_arrives_or_goes,
 );
 
 fn nexus() -> Questionnaire {
@@ -351,4 +352,102 @@ async fn a_database_from_before_the_tallies_gets_its_responses_counted(backend: 
     let tally = sorted(upgraded.tally("nexus", &Filter::default(), None).await.unwrap());
     assert_eq!(tally.responses, vec![GroupCount { group: None, count: 5 }]);
     assert_tallies_match_the_answers(&upgraded, "after the migration").await;
+}
+
+/// Every cell of a breakdown by each background question, as staff's
+/// results read it (`cell_tallies`), against the answer rows of that cell
+/// counted directly (`tally` with a filter on the cell): cell by cell, group
+/// by group, question by question.
+async fn assert_breakdowns_match_the_answers(store: &Store, questionnaire: &Questionnaire, moment: &str) {
+    let through = date!(2026 - 12 - 31);
+    let unsplit: BTreeSet<_> = store
+        .cell_tallies("nexus", through, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(stream, day, _)| (stream, day))
+        .collect();
+    let background = questionnaire.questions.iter().filter(|question| question.role == Some(Role::Background));
+    let mut checked = 0;
+    for question in background {
+        let split = Split::Question(question.id.clone());
+        let cells = store.cell_tallies("nexus", through, Some(&split)).await.unwrap();
+        let split_cells: BTreeSet<_> = cells.iter().map(|(stream, day, _)| (stream.clone(), *day)).collect();
+        assert_eq!(split_cells, unsplit, "{moment}: the breakdown by {} has every cell with responses", question.id);
+        for (stream, day, tally) in cells {
+            let cell = Filter {
+                from: Some(day),
+                to: Some(day),
+                language: Some(stream.language.clone()),
+                version: Some(stream.version.clone()),
+                channel: Channel::parse(&stream.channel),
+            };
+            let counted = store.tally("nexus", &cell, Some(&split)).await.unwrap();
+            assert_eq!(sorted(tally), sorted(counted), "{moment}: by {} in {stream:?} on {day}", question.id);
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{moment}: {checked} cells checked");
+}
+
+/// How many cells' breakdowns the database keeps (migration 0020), and the
+/// earliest date among them.
+async fn kept_cells(backend: Backend, url: &str) -> (i64, Option<Date>) {
+    const KEPT: &str = "SELECT COUNT(*), MIN(submitted_on) FROM group_tally_cell";
+    match backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            let (n, first): (i64, Option<String>) = sqlx::query_as(KEPT).fetch_one(&pool).await.unwrap();
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            (n, first.map(|day| Date::parse(&day, &format).unwrap()))
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query_as(KEPT).fetch_one(&pool).await.unwrap()
+        }
+    }
+}
+
+async fn a_breakdown_kept_per_cell_equals_a_count_of_the_answers_whatever_arrives_or_goes(backend: Backend) {
+    let (url, _guard) = fresh_database_url(backend).await;
+    let store = Store::connect(&url).await.unwrap();
+    let questionnaire = store_fixture(&store).await;
+    let mut random = Random::new(20);
+    let today = date!(2026 - 11 - 27);
+    let batch: Vec<QueuedResponse> = (0..400).map(|_| synthetic_response(&questionnaire, today, &mut random)).collect();
+    store.insert_responses(&batch).await.unwrap();
+    assert_eq!(kept_cells(backend, &url).await.0, 0, "nothing is kept before a breakdown is asked for");
+
+    assert_breakdowns_match_the_answers(&store, &questionnaire, "counted the first time").await;
+    let (kept, _) = kept_cells(backend, &url).await;
+    assert!(kept > 100, "each cell's breakdown is kept, per background question: {kept}");
+    assert_breakdowns_match_the_answers(&store, &questionnaire, "read back as kept").await;
+
+    // Late arrivals, first only in cells already counted (the same
+    // streams and dates), then in new cells on counted dates: paper forms
+    // typed in for a past period, a web response in another language.
+    store.insert_responses(&batch[..15]).await.unwrap();
+    assert_breakdowns_match_the_answers(&store, &questionnaire, "after late responses in counted cells").await;
+    let mut late: Vec<QueuedResponse> = batch
+        .iter()
+        .skip(100)
+        .take(40)
+        .map(|response| QueuedResponse { channel: Channel::Paper, ..response.clone() })
+        .collect();
+    late.push(QueuedResponse {
+        language: if batch[0].language == "en" { "sv" } else { "en" }.into(),
+        ..batch[0].clone()
+    });
+    store.insert_responses(&late).await.unwrap();
+    assert_breakdowns_match_the_answers(&store, &questionnaire, "after late responses in new cells").await;
+
+    // A purge takes the kept breakdowns of its dates with the responses.
+    let purge_before = date!(2026 - 05 - 01);
+    assert!(store.delete_responses_before(purge_before).await.unwrap() > 0);
+    assert_breakdowns_match_the_answers(&store, &questionnaire, "after a purge").await;
+    let (_, first) = kept_cells(backend, &url).await;
+    assert!(first.is_some_and(|day| day >= purge_before), "nothing kept from before the purge: {first:?}");
+
+    store.recount_tallies().await.unwrap();
+    assert_breakdowns_match_the_answers(&store, &questionnaire, "after counting the tallies afresh").await;
 }
