@@ -301,8 +301,9 @@ impl Store {
     /// (here, in a transaction of its own) and VACUUM removes the old one.
     /// SQLite: the write-ahead log holds the pages a transaction changed,
     /// the code's and the response's together, until a checkpoint; TRUNCATE
-    /// empties the log file. Best effort: busy readers may keep a SQLite
-    /// checkpoint from finishing; the next one finishes it.
+    /// empties the log file. Best effort: a reader may keep a SQLite
+    /// checkpoint from emptying it for up to two minutes; after that the
+    /// writer's next one does (`batch::intake`).
     pub async fn vacuum_codes(&self) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             let dirty: Vec<(Uuid, String)> = sqlx::query_as(SELECT_DIRTY_USES).fetch_all(pool).await?;
@@ -318,7 +319,14 @@ impl Store {
                 sqlx::raw_sql("VACUUM code, code_batch_use").execute(pool).await?;
             }
             Store::Sqlite(pool) => {
-                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+                // Never waited on (that would hold off every writer): tried
+                // again each second while a reader keeps the log full.
+                for _ in 0..120 {
+                    if Store::truncate_wal(&mut *pool.acquire().await?).await? {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
             }
         }
         Ok(())

@@ -150,6 +150,9 @@ struct AnswerRow {
     text: Option<String>,
 }
 
+/// How long a SQLite connection waits for another's lock before it gives up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 const INSERT_VERSION: &str = "INSERT INTO questionnaire_version (questionnaire_id, version, source, first_seen, position) \
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (questionnaire_id, version) DO NOTHING";
 const NEXT_VERSION_POSITION: &str =
@@ -180,7 +183,7 @@ impl Store {
                     // Freed pages are zeroed: a used (deleted) one-time code
                     // leaves nothing behind to pair with a response.
                     .pragma("secure_delete", "on")
-                    .busy_timeout(Duration::from_secs(10))
+                    .busy_timeout(BUSY_TIMEOUT)
                     // A logged statement carries the moment it ran: the time
                     // of a response, finer than its coarse date.
                     .disable_statement_logging();
@@ -198,6 +201,21 @@ impl Store {
         // Responses a stopped (or killed) service left in the intake.
         store.settle().await?;
         Ok(store)
+    }
+
+    /// Empties SQLite's write-ahead log (checkpoint TRUNCATE) if no reader
+    /// holds an older snapshot; returns whether it did. It never waits for
+    /// one: a checkpoint that waits holds off every writer while it does,
+    /// for up to `BUSY_TIMEOUT`, and a reader (an export of a million
+    /// responses) may keep its snapshot for minutes.
+    pub(crate) async fn truncate_wal(connection: &mut sqlx::SqliteConnection) -> Result<bool, StoreError> {
+        sqlx::query("PRAGMA busy_timeout = 0").execute(&mut *connection).await?;
+        let checkpoint: Result<(i64, i64, i64), sqlx::Error> =
+            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *connection).await;
+        let restore = format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT.as_millis());
+        sqlx::query(sqlx::AssertSqlSafe(restore)).execute(&mut *connection).await?;
+        let (busy, _, _) = checkpoint?;
+        Ok(busy == 0)
     }
 
     /// Moves the responses waiting in the intake (SQLite, `batch::intake`)

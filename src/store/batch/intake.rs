@@ -34,7 +34,7 @@ use super::{
     TallyIncrements, USE_CODE, chunks,
 };
 use crate::questionnaire::{Answer, Channel};
-use crate::store::{CodeUse, StoreError, Stored};
+use crate::store::{CodeUse, Store, StoreError, Stored};
 
 /// The longest a response waits in the intake before it is moved: the
 /// window in which the database files still tell the order of arrival.
@@ -103,11 +103,16 @@ impl Intake {
 
     /// Moves every response waiting, and forgets their tokens (now in
     /// `submission`).
+    /// The log holds the appended pages, in arrival order, until it is
+    /// emptied; while a reader keeps it from that, it is tried again every
+    /// `MOVE_AFTER` (a read moving the intake, `Store::settle`, may have
+    /// moved the rows already, but not emptied the log).
     pub async fn move_all(&mut self, connection: &mut SqliteConnection) -> Result<usize, StoreError> {
         let moved = move_all(connection).await?;
         self.tokens.clear();
         self.held = 0;
-        self.oldest = None;
+        let emptied = Store::truncate_wal(connection).await?;
+        self.oldest = (!emptied).then(tokio::time::Instant::now);
         Ok(moved)
     }
 
@@ -270,9 +275,9 @@ pub async fn move_all(connection: &mut SqliteConnection) -> Result<usize, StoreE
         }
     }
     if moved > 0 {
-        // Best effort, as `vacuum_codes`: a reader may keep the checkpoint
-        // from finishing; the next one finishes it.
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *connection).await?;
+        // A reader may keep the log from being emptied now: the writer
+        // tries again (`Intake::move_all`).
+        Store::truncate_wal(connection).await?;
     }
     Ok(moved)
 }
