@@ -16,7 +16,8 @@
 //! but plausible Nexus answers) and reused by later runs. Settings:
 //! `ENKAT_BENCH_RESPONSES` (default 1000000), `ENKAT_BENCH_DIR` (default
 //! `target/bench-export`, for the SQLite file and the exported files),
-//! `ENKAT_BENCH_RUNS` (default 3, the best run counts),
+//! `ENKAT_BENCH_RUNS` (default 3, the best run counts), `ENKAT_BENCH_ONLY`
+//! (`summary`, `breakdown` or `csv`: that section alone),
 //! `ENKAT_BENCH_POSTGRES_URL` (default `postgres://enkat@127.0.0.1:55999/postgres`;
 //! a database `enkat_bench_export` is created there; `skip` leaves
 //! PostgreSQL out). A missing `sqlite3`, `psql` or server is reported and
@@ -149,7 +150,33 @@ async fn bench_database(
     let store = Store::connect(url).await.expect("the bench database opens");
     let stored = store.count_responses(QUESTIONNAIRE).await.expect("a count");
     println!("stored responses: {stored}");
+    if section("summary") {
+        bench_summary(url, nexus, settings, &client, &store, name).await;
+    }
+    store.close().await;
+    if section("breakdown") {
+        bench_breakdown(url, nexus).await;
+    }
+    if section("csv") {
+        bench_responses_csv(url, settings, &client, name);
+    }
+}
 
+/// Whether `ENKAT_BENCH_ONLY` (`summary`, `breakdown` or `csv`; unset: all)
+/// asks for this section.
+fn section(name: &str) -> bool {
+    std::env::var("ENKAT_BENCH_ONLY").map_or(true, |only| only == name)
+}
+
+/// The summary in process, as the real binary, and by hand.
+async fn bench_summary(
+    url: &str,
+    nexus: &Questionnaire,
+    settings: &Settings,
+    client: &impl Fn(&str) -> Option<Command>,
+    store: &Store,
+    name: &str,
+) {
     // The summary, in process: what both the CLI and the staff route do.
     let filter = Filter::default();
     let in_process = best_of(runs(), || async {
@@ -168,7 +195,6 @@ async fn bench_database(
     })
     .await;
     println!("summary export, in process, filtered on language sv: {}", seconds(in_process_filtered));
-    store.close().await;
 
     let summary_file = settings.dir.join(format!("summary-{}.csv", name.to_lowercase()));
     let cli_summary = best_of(runs(), || async {
@@ -177,7 +203,7 @@ async fn bench_database(
     })
     .await;
     println!("summary export, `enkat export --what summary` (whole process): {}", seconds(cli_summary));
-    let hand = hand_written(&client, HAND_WRITTEN_SUMMARY).await;
+    let hand = hand_written(client, HAND_WRITTEN_SUMMARY).await;
     match hand {
         Some(hand) => {
             println!("hand-written SQL over the tallies in the database's own client: {}", seconds(hand));
@@ -189,13 +215,15 @@ async fn bench_database(
         }
         None => println!("hand-written SQL: skipped, the database's own client is not installed"),
     }
-    if let Some(rows) = hand_written(&client, HAND_WRITTEN_ROW_COUNT).await {
+    if let Some(rows) = hand_written(client, HAND_WRITTEN_ROW_COUNT).await {
         println!("hand-written SQL counting the answer rows instead (no tallies): {}", seconds(rows));
     }
     println!("target summary <= 1 s: {}", if in_process <= Duration::from_secs(1) { "met" } else { "MISSED" });
-    bench_breakdown(url, nexus).await;
+}
 
-    // The responses CSV, as the real binary, with its peak memory.
+/// The responses CSV, as the real binary, with its peak memory, against
+/// the same rows dumped by the database's own client.
+fn bench_responses_csv(url: &str, settings: &Settings, client: &impl Fn(&str) -> Option<Command>, name: &str) {
     let responses_file = settings.dir.join(format!("responses-{}.csv", name.to_lowercase()));
     let started = Instant::now();
     let peak = peak_memory(export_command(url, settings, "responses", &responses_file));

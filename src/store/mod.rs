@@ -48,6 +48,8 @@ pub enum StoreError {
     /// A row of the intake that cannot be read back (see `batch::intake`).
     #[error("a response waiting in the intake cannot be read: {0}")]
     Intake(String),
+    #[error("a stored response's answers cannot be read: {0}")]
+    PackedAnswers(String),
 }
 
 /// The database responses are kept in.
