@@ -446,6 +446,7 @@ async fn serve_catalog(args: ServeArgs, live: Arc<LiveCatalog>, statement: State
     let address = listener.local_addr()?;
     announce(&store, &live, address, args.cookie_secure);
     spawn_daily_work(&store, &clock, args.retention);
+    spawn_counting_breakdowns(store.clone(), live.clone(), clock.clone());
     let request_timeout = std::time::Duration::from_secs(args.request_timeout);
     let mut state = app_state(args, live, store.clone(), clock.clone(), service_key, statement);
     state.oidc = oidc;
@@ -497,6 +498,25 @@ fn spawn_daily_work(store: &Store, clock: &Clock, retention: Option<RetentionPer
         Some(period) => retention::spawn_daily_purge(store.clone(), clock.clone(), period),
         None => tracing::info!("no retention period set: responses are kept until `enkat purge` deletes them"),
     }
+}
+
+/// Counts the breakdowns of periods that have closed (`Store::count_breakdowns`)
+/// a minute after the start and then every hour, so that staff asking for
+/// one rarely wait for the counting (minutes for a million responses never
+/// counted). Nothing to do takes one query per background question.
+fn spawn_counting_breakdowns(store: Store, live: Arc<LiveCatalog>, clock: Clock) {
+    tokio::spawn(async move {
+        let start = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut hourly = tokio::time::interval_at(start, std::time::Duration::from_secs(60 * 60));
+        loop {
+            hourly.tick().await;
+            for questionnaire in live.catalog().iter() {
+                if let Err(error) = store.count_breakdowns(questionnaire, clock.today()).await {
+                    tracing::warn!(%error, questionnaire = %questionnaire.id, "breakdowns could not be counted ahead");
+                }
+            }
+        }
+    });
 }
 
 /// The accessibility statement at `path`, or enkat's own without one. A

@@ -391,15 +391,17 @@ async fn assert_breakdowns_match_the_answers(store: &Store, questionnaire: &Ques
 }
 
 /// How many cells' breakdowns the database keeps (migration 0020), and the
-/// earliest date among them.
-async fn kept_cells(backend: Backend, url: &str) -> (i64, Option<Date>) {
-    const KEPT: &str = "SELECT COUNT(*), MIN(submitted_on) FROM group_tally_cell";
+/// earliest and latest date among them.
+async fn kept_cells(backend: Backend, url: &str) -> (i64, Option<Date>, Option<Date>) {
+    const KEPT: &str = "SELECT COUNT(*), MIN(submitted_on), MAX(submitted_on) FROM group_tally_cell";
     match backend {
         Backend::Sqlite => {
             let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-            let (n, first): (i64, Option<String>) = sqlx::query_as(KEPT).fetch_one(&pool).await.unwrap();
+            let (n, first, last): (i64, Option<String>, Option<String>) =
+                sqlx::query_as(KEPT).fetch_one(&pool).await.unwrap();
             let format = time::macros::format_description!("[year]-[month]-[day]");
-            (n, first.map(|day| Date::parse(&day, &format).unwrap()))
+            let day = |text: Option<String>| text.map(|day| Date::parse(&day, &format).unwrap());
+            (n, day(first), day(last))
         }
         Backend::Postgres => {
             let pool = sqlx::PgPool::connect(url).await.unwrap();
@@ -418,9 +420,18 @@ async fn a_breakdown_kept_per_cell_equals_a_count_of_the_answers_whatever_arrive
     store.insert_responses(&batch).await.unwrap();
     assert_eq!(kept_cells(backend, &url).await.0, 0, "nothing is kept before a breakdown is asked for");
 
+    // Counted ahead, as the service does every hour: the closed periods'
+    // cells, by each of the four background questions, and nothing later.
+    assert_eq!(store.count_breakdowns(&questionnaire, today).await.unwrap(), 4);
+    let (ahead, _, last) = kept_cells(backend, &url).await;
+    assert!(ahead > 100, "each closed cell's breakdown is kept, per background question: {ahead}");
+    assert!(last.is_some_and(|day| day <= date!(2026 - 10 - 31)), "only closed periods (to October): {last:?}");
+    store.count_breakdowns(&questionnaire, today).await.unwrap();
+    assert_eq!(kept_cells(backend, &url).await.0, ahead, "counting ahead again finds nothing to count");
+
     assert_breakdowns_match_the_answers(&store, &questionnaire, "counted the first time").await;
-    let (kept, _) = kept_cells(backend, &url).await;
-    assert!(kept > 100, "each cell's breakdown is kept, per background question: {kept}");
+    let (kept, _, _) = kept_cells(backend, &url).await;
+    assert!(kept > ahead, "the running period's cells are counted when read: {kept}");
     assert_breakdowns_match_the_answers(&store, &questionnaire, "read back as kept").await;
 
     // Late arrivals, first only in cells already counted (the same
@@ -445,7 +456,7 @@ async fn a_breakdown_kept_per_cell_equals_a_count_of_the_answers_whatever_arrive
     let purge_before = date!(2026 - 05 - 01);
     assert!(store.delete_responses_before(purge_before).await.unwrap() > 0);
     assert_breakdowns_match_the_answers(&store, &questionnaire, "after a purge").await;
-    let (_, first) = kept_cells(backend, &url).await;
+    let (_, first, _) = kept_cells(backend, &url).await;
     assert!(first.is_some_and(|day| day >= purge_before), "nothing kept from before the purge: {first:?}");
 
     store.recount_tallies().await.unwrap();

@@ -21,6 +21,8 @@ use std::sync::LazyLock;
 use time::Date;
 
 use super::Snapshot;
+use crate::questionnaire::{Questionnaire, Role};
+use crate::report::release::Disclosure;
 use crate::store::batch::{Inserts, Placeholders, chunks};
 use crate::store::{Store, StoreError};
 
@@ -158,6 +160,22 @@ impl GroupCounts {
 type CellResponses = Vec<(String, String, String, Date, i64)>;
 
 impl Store {
+    /// Counts and keeps the breakdowns by each background question of the
+    /// cells of `questionnaire`'s closed periods whose counts are missing
+    /// or out of date, so that the first breakdown a person asks for after
+    /// a period closes (or after an upgrade) need not count them. Returns
+    /// how many background questions it went through.
+    pub async fn count_breakdowns(&self, questionnaire: &Questionnaire, today: Date) -> Result<usize, StoreError> {
+        self.settle().await?;
+        let through = Disclosure::last_closed_on(questionnaire, today).last_day();
+        let mut counted = 0;
+        for question in questionnaire.questions.iter().filter(|question| question.role == Some(Role::Background)) {
+            self.group_counts(&questionnaire.id, through, &question.id).await?;
+            counted += 1;
+        }
+        Ok(counted)
+    }
+
     /// The counts of a breakdown by the question `by` of every cell stored
     /// with a date up to `through`: kept ones where they still count the
     /// cell's responses, counted afresh (and kept) where not.
