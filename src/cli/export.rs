@@ -281,10 +281,9 @@ async fn count_responses<'q>(
     progress: &ProgressBar,
 ) -> Result<ResponsesPlan<'q>, StoreError> {
     let mut counter = ResponsesCounter::new(questionnaire);
-    let mut records = snapshot.stream_response_records(&questionnaire.id, filter);
-    while let Some(record) = records.try_next().await? {
-        counter.add(&record);
-        progress.inc(1);
+    for (record, n) in snapshot.background_combinations(questionnaire, filter).await? {
+        counter.add_many(&record, n);
+        progress.inc(n);
     }
     Ok(counter.plan(last_closed))
 }

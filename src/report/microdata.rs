@@ -169,9 +169,14 @@ impl Combinations {
 
     /// Counts one row.
     pub fn add(&mut self, key: Key) {
+        self.add_many(key, 1);
+    }
+
+    /// Counts `n` rows with the same key.
+    pub fn add_many(&mut self, key: Key, n: u64) {
         debug_assert_eq!(key.background.len(), self.background, "one value per background question");
-        *self.counts.entry(key).or_default() += 1;
-        self.rows += 1;
+        *self.counts.entry(key).or_default() += n;
+        self.rows += n;
     }
 
     /// How many rows were counted.

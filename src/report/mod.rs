@@ -43,7 +43,7 @@ pub use breakdown::{Breakdown, Group, GroupSize, TargetBreakdown, TargetRow, bre
 pub use figure::{Figure, Suppression};
 pub use overview::{AreaShare, Lacked, Overview, overview};
 pub use release::{Disclosure, FreeText, Scope, ScopeError};
-pub use responses::{Notes, ResponsesCounter, ResponsesPlan};
+pub use responses::{Notes, ResponsesCounter, ResponsesPlan, is_background};
 pub use summary::{
     AnswerKind, AreaLine, OptionFigures, OptionKind, QuestionFigures, QuestionSummary, Summary, area_id, role_id,
     summarize,

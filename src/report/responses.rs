@@ -200,7 +200,7 @@ impl<'q> Layout<'q> {
 
 /// A background question whose answers are quasi-identifiers: one with
 /// options (a text question would be free text, which is never exported).
-fn is_background(question: &Question) -> bool {
+pub fn is_background(question: &Question) -> bool {
     question.role == Some(Role::Background) && !matches!(question.kind, QuestionKind::Text { .. })
 }
 
@@ -220,7 +220,14 @@ impl<'q> ResponsesCounter<'q> {
 
     /// Counts one response.
     pub fn add(&mut self, response: &ResponseRecord) {
-        self.combinations.add(self.layout.key(response));
+        self.add_many(response, 1);
+    }
+
+    /// Counts `n` responses alike in everything the key is made of (their
+    /// date, language, version, channel and background answers), as
+    /// `Snapshot::background_combinations` gives them.
+    pub fn add_many(&mut self, response: &ResponseRecord, n: u64) {
+        self.combinations.add_many(self.layout.key(response), n);
     }
 
     /// What the file will show, decided from the counts, on a day when

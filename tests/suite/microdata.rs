@@ -13,7 +13,8 @@ use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use enkat::clock::Clock;
 use enkat::questionnaire::Answer;
-use enkat::report::Filter;
+use enkat::report::csv::{Dialect, ResponsesCsv};
+use enkat::report::{Filter, ResponsesCounter};
 use enkat::store::{NewResponse, QueuedResponse};
 use futures_util::TryStreamExt;
 use time::{Date, Duration};
@@ -25,6 +26,7 @@ on_both_databases!(
     the_notes_say_what_was_blanked,
     texts_are_never_joined_to_a_response_and_only_admins_get_them,
     both_passes_read_one_snapshot,
+    the_first_pass_counted_by_the_database_decides_what_counting_one_by_one_decides,
 );
 
 /// Nexus's `min_report_n`.
@@ -374,4 +376,44 @@ async fn both_passes_read_one_snapshot(backend: Backend) {
         73 - 38 + 1,
         "outside it, the change"
     );
+}
+
+/// The first pass of the responses export counts responses grouped by the
+/// database (`Snapshot::background_combinations`): over a year of
+/// realistic responses, its plan writes byte for byte the file that
+/// counting the responses one by one writes, on both databases.
+async fn the_first_pass_counted_by_the_database_decides_what_counting_one_by_one_decides(backend: Backend) {
+    let app = TestApp::with_clock(backend, "questionnaires", clock()).await;
+    let questionnaire = app.catalog.get("nexus").unwrap();
+    let mut random = enkat::cli::seed::Random::new(14);
+    let today = app.today();
+    let year: Vec<QueuedResponse> =
+        (0..900).map(|_| enkat::cli::seed::synthetic_response(questionnaire, today, &mut random)).collect();
+    app.store.insert_responses(&year).await.unwrap();
+    let (filter, last_closed) = enkat::report::microdata::closed_only(&Filter::default(), questionnaire, today);
+
+    let mut snapshot = app.store.snapshot().await.unwrap();
+    let records: Vec<_> = snapshot.stream_response_records("nexus", &filter).try_collect().await.unwrap();
+    let mut one_by_one = ResponsesCounter::new(questionnaire);
+    for record in &records {
+        one_by_one.add(record);
+    }
+    let mut grouped = ResponsesCounter::new(questionnaire);
+    let combinations = snapshot.background_combinations(questionnaire, &filter).await.unwrap();
+    assert!(combinations.len() < records.len(), "responses alike are one row");
+    for (record, n) in &combinations {
+        grouped.add_many(record, *n);
+    }
+    assert_eq!(combinations.iter().map(|(_, n)| n).sum::<u64>(), records.len() as u64, "every response counted");
+
+    let file = |plan: enkat::report::ResponsesPlan<'_>| {
+        let mut csv = ResponsesCsv::new(&plan, Dialect::Standard, Vec::new()).unwrap();
+        for record in &records {
+            csv.write(record).unwrap();
+        }
+        (plan.rows(), csv.finish().unwrap())
+    };
+    let (rows, expected) = file(one_by_one.plan(last_closed));
+    assert!(rows > 500, "most of a year of responses is in the file: {rows}");
+    assert_eq!(file(grouped.plan(last_closed)), (rows, expected), "the same file");
 }

@@ -234,9 +234,8 @@ async fn count_responses<'q>(
     last_closed: Period,
 ) -> Result<ResponsesPlan<'q>, StoreError> {
     let mut counter = ResponsesCounter::new(questionnaire);
-    let mut records = snapshot.stream_response_records(&questionnaire.id, filter);
-    while let Some(record) = records.try_next().await? {
-        counter.add(&record);
+    for (record, n) in snapshot.background_combinations(questionnaire, filter).await? {
+        counter.add_many(&record, n);
     }
     Ok(counter.plan(last_closed))
 }
