@@ -281,7 +281,8 @@ async fn count_responses<'q>(
     progress: &ProgressBar,
 ) -> Result<ResponsesPlan<'q>, StoreError> {
     let mut counter = ResponsesCounter::new(questionnaire);
-    for (record, n) in snapshot.background_combinations(questionnaire, filter).await? {
+    let mut combinations = snapshot.background_combinations(questionnaire, filter);
+    while let Some((record, n)) = combinations.try_next().await? {
         counter.add_many(&record, n);
         progress.inc(n);
     }

@@ -597,40 +597,41 @@ impl Snapshot {
     /// The responses matching `filter`, grouped by what the first pass of
     /// the responses export counts: each group as one record holding only
     /// the answers to `questionnaire`'s background questions, with how many
-    /// responses it stands for.
-    pub async fn background_combinations(
-        &mut self,
-        questionnaire: &Questionnaire,
-        filter: &Filter,
-    ) -> Result<Vec<(ResponseRecord, u64)>, StoreError> {
+    /// responses it stands for. Streamed: there may be nearly as many
+    /// groups as responses (each date is its own).
+    pub fn background_combinations<'a>(
+        &'a mut self,
+        questionnaire: &'a Questionnaire,
+        filter: &'a Filter,
+    ) -> BoxStream<'a, Result<(ResponseRecord, u64), StoreError>> {
         let background: Vec<String> = questionnaire
             .questions
             .iter()
             .filter(|question| is_background(question))
             .map(|question| question.id.clone())
             .collect();
-        type Rows = Vec<(Date, String, String, String, Option<String>, i64)>;
-        let rows: Rows = match self {
+        type Row = (Date, String, String, String, Option<String>, i64);
+        let rows: BoxStream<'a, Result<Row, sqlx::Error>> = match self {
             Snapshot::Sqlite(transaction) => {
                 let background = serde_json::to_string(&background).expect("strings always serialise");
                 bind_filter!(sqlx::query_as(SELECT_BACKGROUND_COMBINATIONS_SQLITE), &questionnaire.id, filter)
                     .bind(background)
-                    .fetch_all(&mut **transaction)
-                    .await?
+                    .fetch(&mut **transaction)
+                    .boxed()
             }
             Snapshot::Postgres(transaction) => {
                 bind_filter!(sqlx::query_as(SELECT_BACKGROUND_COMBINATIONS_POSTGRES), &questionnaire.id, filter)
                     .bind(background)
-                    .fetch_all(&mut **transaction)
-                    .await?
+                    .fetch(&mut **transaction)
+                    .boxed()
             }
         };
-        rows.into_iter()
-            .map(|(submitted_on, language, version, channel, answers, n)| {
-                let record = unpacked(PackedResponseRow { submitted_on, language, version, channel, answers })?;
-                Ok((record, count(n)))
-            })
-            .collect()
+        rows.map(|row| {
+            let (submitted_on, language, version, channel, answers, n) = row?;
+            let record = unpacked(PackedResponseRow { submitted_on, language, version, channel, answers })?;
+            Ok((record, count(n)))
+        })
+        .boxed()
     }
 
     /// [`Store::stream_response_records`], in this snapshot.

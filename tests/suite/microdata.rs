@@ -399,7 +399,7 @@ async fn the_first_pass_counted_by_the_database_decides_what_counting_one_by_one
         one_by_one.add(record);
     }
     let mut grouped = ResponsesCounter::new(questionnaire);
-    let combinations = snapshot.background_combinations(questionnaire, &filter).await.unwrap();
+    let combinations: Vec<_> = snapshot.background_combinations(questionnaire, &filter).try_collect().await.unwrap();
     assert!(combinations.len() < records.len(), "responses alike are one row");
     for (record, n) in &combinations {
         grouped.add_many(record, *n);

@@ -234,7 +234,8 @@ async fn count_responses<'q>(
     last_closed: Period,
 ) -> Result<ResponsesPlan<'q>, StoreError> {
     let mut counter = ResponsesCounter::new(questionnaire);
-    for (record, n) in snapshot.background_combinations(questionnaire, filter).await? {
+    let mut combinations = snapshot.background_combinations(questionnaire, filter);
+    while let Some((record, n)) = combinations.try_next().await? {
         counter.add_many(&record, n);
     }
     Ok(counter.plan(last_closed))
