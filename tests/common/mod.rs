@@ -102,9 +102,14 @@ pub async fn undo_tallies_migration(store: &Store) {
         "DROP TABLE response_tally",
         "DROP TABLE answer_tally",
         "DROP TABLE question_tally",
-        // The tallies' channel came later (migration 0014), with the response's.
+        // The tallies' channel came later (migration 0014), with the response's,
+        // and the breakdowns' counts later still (migration 0020).
         "ALTER TABLE response DROP COLUMN channel",
-        "DELETE FROM _sqlx_migrations WHERE version IN (6, 14)",
+        "DROP TABLE group_tally_cell",
+        "DROP TABLE group_response_tally",
+        "DROP TABLE group_answer_tally",
+        "DROP TABLE group_question_tally",
+        "DELETE FROM _sqlx_migrations WHERE version IN (6, 14, 20)",
     ];
     for statement in undo {
         match store {
